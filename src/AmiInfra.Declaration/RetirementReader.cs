@@ -1,0 +1,126 @@
+using System.Text.Json;
+
+namespace AmiInfra.Declaration;
+
+/// <summary>Reads and checks retirement rules (the <c>lifecycle</c> block of a factory or image).</summary>
+internal static class RetirementReader
+{
+    /// <summary>Image Builder lifecycle filters take ages and counts from 1 to 1000.</summary>
+    public const int MaxFilterValue = 1000;
+
+    private static readonly string[] Steps = ["deprecate", "disable", "delete"];
+
+    public static Retirement Read(JsonElement element, string path)
+    {
+        var f = JsonFields.Open(element, path, "deprecate", "disable", "delete", "keepAtLeast", "deleteSnapshots", "exclude", "recycleBin");
+        var steps = Steps.Select(s => ReadStep(f, s)).ToArray();
+        if (steps.All(s => s is null))
+        {
+            throw new DeclarationException(path, "no retirement step", "at least one of deprecate, disable or delete (or no lifecycle block at all)");
+        }
+
+        var keepAtLeast = f.OptionalInt("keepAtLeast", 1, 10, "AMIs (Image Builder's retain-at-least)") ?? 1;
+        CheckOrder(f, steps);
+
+        var exclusions = ReadExclusions(f);
+        var bin = f.OptionalObject("recycleBin", "amiRetentionDays", "snapshotRetentionDays");
+        var amiDays = bin?.OptionalInt("amiRetentionDays", 0, 365, "days (0 turns the Recycle Bin rule off)") ?? 14;
+        var snapshotDays = bin?.OptionalInt("snapshotRetentionDays", 0, 365, "days") ?? amiDays;
+        if (snapshotDays < amiDays)
+        {
+            throw new DeclarationException(
+                bin!.At("snapshotRetentionDays"),
+                snapshotDays.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"at least amiRetentionDays ({amiDays}): a restored AMI needs its snapshots, so snapshots stay in the Recycle Bin at least as long");
+        }
+
+        return new Retirement
+        {
+            Deprecate = steps[0],
+            Disable = steps[1],
+            Delete = steps[2],
+            KeepAtLeast = keepAtLeast,
+            DeleteSnapshots = f.OptionalBool("deleteSnapshots") ?? true,
+            Exclusions = exclusions,
+            RecycleBinDays = amiDays,
+            SnapshotRecycleBinDays = snapshotDays,
+        };
+    }
+
+    private static RetirementStep? ReadStep(JsonFields f, string name)
+    {
+        var s = f.OptionalObject(name, "afterDays", "keepNewest");
+        if (s is null)
+        {
+            return null;
+        }
+
+        if (s.Has("afterDays") && s.Has("keepNewest"))
+        {
+            throw new DeclarationException(s.Path, "both afterDays and keepNewest", $"one rule per action: either afterDays (by age) or keepNewest (by count) for {name}");
+        }
+
+        if (!s.Has("afterDays") && !s.Has("keepNewest"))
+        {
+            throw new DeclarationException(s.Path, "neither afterDays nor keepNewest", $"afterDays (by age) or keepNewest (by count) for {name}");
+        }
+
+        if (name == "delete" && s.Element("keepNewest") is { ValueKind: JsonValueKind.Number } k && k.TryGetInt32(out var keep) && keep == 0)
+        {
+            throw new DeclarationException(s.At("keepNewest"), "0", "at least 1: a delete rule that keeps no AMI would leave the image with none");
+        }
+
+        return new RetirementStep(
+            s.OptionalInt("afterDays", 1, MaxFilterValue, "days"),
+            s.OptionalInt("keepNewest", 1, MaxFilterValue, "AMIs"));
+    }
+
+    private static void CheckOrder(JsonFields f, RetirementStep?[] steps)
+    {
+        for (var later = 1; later < steps.Length; later++)
+        {
+            for (var earlier = 0; earlier < later; earlier++)
+            {
+                var a = steps[earlier];
+                var b = steps[later];
+                if (a is null || b is null || a.ByAge != b.ByAge)
+                {
+                    continue;
+                }
+
+                var (aValue, bValue, unit) = a.ByAge ? (a.AfterDays!.Value, b.AfterDays!.Value, "afterDays") : (a.KeepNewest!.Value, b.KeepNewest!.Value, "keepNewest");
+                if (bValue <= aValue)
+                {
+                    throw new DeclarationException(
+                        $"{f.At(Steps[later])}.{unit}",
+                        bValue.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        $"more than {Steps[earlier]}.{unit} ({aValue}): AMIs are deprecated, then disabled, then deleted, in that order");
+                }
+            }
+        }
+    }
+
+    private static RetirementExclusions ReadExclusions(JsonFields f)
+    {
+        var e = f.OptionalObject("exclude", "launchedWithinDays", "tags", "public", "regions", "sharedWithAccounts");
+        if (e is null)
+        {
+            return new RetirementExclusions();
+        }
+
+        var regions = e.OptionalStrings("regions", "an AWS region code", 50) ?? [];
+        for (var i = 0; i < regions.Count; i++)
+        {
+            FactoryLoader.Region(regions[i], $"{e.At("regions")}[{i}]");
+        }
+
+        return new RetirementExclusions
+        {
+            LaunchedWithinDays = e.OptionalInt("launchedWithinDays", 1, 365, "days"),
+            Tags = FactoryLoader.Tags(e, "tags"),
+            Public = e.OptionalBool("public") ?? false,
+            Regions = regions,
+            SharedWithAccounts = FactoryLoader.MatchingList(e, "sharedWithAccounts", Rules.AccountId(), "a 12-digit AWS account id", 1000) ?? [],
+        };
+    }
+}
