@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace AmiInfra.Declaration;
+namespace AmiInfra;
 
-/// <summary>
+/// <summary>Shared by the declaration and the constructs (linked into both projects). 
 /// Image Builder schedule expressions: <c>cron(minutes hours day-of-month month day-of-week year)</c>,
 /// the EventBridge dialect, where exactly one of day-of-month and day-of-week is <c>?</c>.
 /// </summary>
-public static partial class CronExpression
+internal static partial class CronExpression
 {
     /// <summary>What the error messages say is accepted.</summary>
     public const string Accepted =

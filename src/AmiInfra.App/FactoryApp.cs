@@ -1,0 +1,45 @@
+using AmiInfra.App.Stacks;
+using AmiInfra.Constructs;
+using AmiInfra.Declaration;
+
+namespace AmiInfra.App;
+
+/// <summary>
+/// The CDK app: reads the declaration named by the <c>declaration</c> context key (default
+/// <c>factory</c>), composes its stacks and synthesizes them. A bad declaration is reported as
+/// one line on stderr with a non-zero exit code, and no template is written.
+/// </summary>
+public static class FactoryApp
+{
+    /// <summary>The context key that names the declaration (file or folder).</summary>
+    public const string DeclarationContextKey = "declaration";
+
+    /// <summary>Synthesizes the app; returns the process exit code.</summary>
+    /// <param name="errors">Where a bad declaration is reported.</param>
+    /// <param name="props">App properties (tests set the output folder and context). Default: those the CDK CLI passes.</param>
+    public static int Run(TextWriter errors, Amazon.CDK.IAppProps? props = null)
+    {
+        try
+        {
+            var app = new Amazon.CDK.App(props);
+            var path = app.Node.TryGetContext(DeclarationContextKey) as string ?? "factory";
+            var factory = FactoryLoader.Load(path);
+            FactoryComposition.Compose(app, factory);
+            app.Synth();
+            return 0;
+        }
+        catch (Exception e) when (UserError(e) is { } message)
+        {
+            errors.WriteLine($"amiinfra: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The message of an error in the declaration or its documents; null for a defect.</summary>
+    internal static string? UserError(Exception e) => e switch
+    {
+        DeclarationException d => d.Message,
+        ConstructValidationException c => c.Message,
+        _ => null,
+    };
+}

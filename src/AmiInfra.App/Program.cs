@@ -1,0 +1,3 @@
+using AmiInfra.App;
+
+return FactoryApp.Run(Console.Error);

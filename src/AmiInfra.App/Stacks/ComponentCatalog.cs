@@ -1,0 +1,60 @@
+using AmiInfra.Constructs.Build;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// The factory's components: one per component document and platform, shared by every image
+/// that uses it, named after the document so adding an image never renames one.
+/// </summary>
+public sealed class ComponentCatalog
+{
+    private readonly Construct _scope;
+    private readonly Factory _factory;
+    private readonly Dictionary<string, IComponent> _components = new(StringComparer.Ordinal);
+
+    /// <summary>Creates an empty catalog whose components live under <paramref name="scope"/>.</summary>
+    public ComponentCatalog(Construct scope, Factory factory)
+    {
+        _scope = new Construct(scope, "Components");
+        _factory = factory;
+    }
+
+    /// <summary>The component a recipe of <paramref name="image"/> refers to.</summary>
+    public IComponent For(ComponentReference reference, Image image, string path)
+    {
+        if (reference.Managed is { } managed)
+        {
+            return Component.FromManaged(managed, reference.Version);
+        }
+
+        var file = reference.File!;
+        var stem = Path.GetFileNameWithoutExtension(file).ToLowerInvariant();
+        var name = image.Platform == Platform.Windows ? $"{_factory.Name}-{stem}-windows" : $"{_factory.Name}-{stem}";
+        if (_components.TryGetValue(name, out var existing))
+        {
+            return existing;
+        }
+
+        ComponentDocument document;
+        try
+        {
+            document = ComponentDocument.FromFile(Path.Combine(_factory.BaseDirectory, file));
+        }
+        catch (AmiInfra.Constructs.ConstructValidationException e)
+        {
+            throw new DeclarationException($"{path}.file", $"\"{file}\", which is not a valid component document: {e.Message}", "an AWSTOE component document (name, schemaVersion 1.0, phases build/validate/test with uniquely named steps of known actions and their inputs)");
+        }
+
+        var component = new Component(_scope, name, new ComponentProps
+        {
+            Name = name,
+            Document = document,
+            Platform = image.Platform == Platform.Windows ? ComponentPlatform.Windows : ComponentPlatform.Linux,
+            Tags = new Dictionary<string, string>(_factory.Tags) { [AmiTagKeys.Factory] = _factory.Name },
+        });
+        _components[name] = component;
+        return component;
+    }
+}

@@ -1,0 +1,104 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using AmiInfra.Constructs.Build;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// The stack that builds a factory's images in its home region: the build key, the shared build
+/// infrastructure, and per image its components, recipe and pipeline.
+/// </summary>
+public sealed class FactoryStack : Stack
+{
+    /// <summary>Creates the stack for <paramref name="factory"/>.</summary>
+    public FactoryStack(Construct scope, Factory factory)
+        : base(scope, $"{factory.Name}-factory", new StackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
+            Description = $"AmiInfra factory {factory.Name}: image builds. {factory.Description}".Trim(),
+            TerminationProtection = true,
+        })
+    {
+        Factory = factory;
+        BuildKey = CreateBuildKey(factory);
+        Build = new BuildInfrastructure(this, "Build", new BuildInfrastructureProps
+        {
+            NamePrefix = factory.Name,
+            Key = BuildKey,
+            InstanceTypes = factory.Build.InstanceTypes,
+            SubnetId = factory.Build.SubnetId,
+            SecurityGroupIds = factory.Build.SecurityGroupIds,
+            KeyPair = factory.Build.KeyPair,
+            LogRetentionDays = factory.Build.LogRetentionDays,
+            Tags = new Dictionary<string, string>(factory.Tags) { [AmiTagKeys.Factory] = factory.Name },
+        });
+
+        var components = new ComponentCatalog(this, factory);
+        Images = factory.Images.Select(image => new ImageBuild(this, image, factory, components, Build, BuildKey)).ToList();
+    }
+
+    /// <summary>The declaration the stack was built from.</summary>
+    public Factory Factory { get; }
+
+    /// <summary>The key that encrypts build volumes, logs and notifications.</summary>
+    public IKey BuildKey { get; }
+
+    /// <summary>The shared build infrastructure.</summary>
+    public BuildInfrastructure Build { get; }
+
+    /// <summary>The images, in declaration order.</summary>
+    public IReadOnlyList<ImageBuild> Images { get; }
+
+    /// <summary>The build key's alias.</summary>
+    public static string BuildKeyAlias(Factory factory) => $"alias/{factory.Name}/build";
+
+    private Key CreateBuildKey(Factory factory)
+    {
+        var key = new Key(this, "BuildKey", new KeyProps
+        {
+            Alias = BuildKeyAlias(factory),
+            Description = $"Encrypts build volumes, build logs and notifications of the {factory.Name} AMI factory",
+            EnableKeyRotation = true,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+
+        // EventBridge delivers build failures to the encrypted topic.
+        key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowEventBridgeToNotify",
+            Principals = [new ServicePrincipal("events.amazonaws.com")],
+            Actions = ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = factory.Account },
+            },
+        }));
+
+        // Image Builder publishes build notifications through its service-linked role, which may not
+        // exist yet when the key is created: name it by condition rather than as a principal.
+        key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowImageBuilderToNotify",
+            Principals = [new AnyPrincipal()],
+            Actions = ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object>
+                {
+                    ["aws:PrincipalAccount"] = factory.Account,
+                    ["kms:ViaService"] = $"sns.{factory.Region}.amazonaws.com",
+                },
+                ["ArnLike"] = new Dictionary<string, object>
+                {
+                    ["aws:PrincipalArn"] = $"arn:{Rules.PartitionOf(factory.Region)}:iam::{factory.Account}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+                },
+            },
+        }));
+        return key;
+    }
+}

@@ -1,0 +1,217 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.S3;
+using Amazon.CDK.AWS.SNS;
+using Constructs;
+
+namespace AmiInfra.Constructs.Build;
+
+/// <summary>Properties of a <see cref="BuildInfrastructure"/>.</summary>
+public sealed record BuildInfrastructureProps
+{
+    /// <summary>Prefix of every physical name (the factory name; 2 to 20 lower-case letters, digits, hyphens).</summary>
+    public required string NamePrefix { get; init; }
+
+    /// <summary>The customer-managed key that encrypts build logs and notifications.</summary>
+    public required IKey Key { get; init; }
+
+    /// <summary>Instance types for build and test instances (tried in order). Default: m7i.large.</summary>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
+
+    /// <summary>Subnet for build instances. Default: a default-VPC subnet chosen by the service.</summary>
+    public string? SubnetId { get; init; }
+
+    /// <summary>Security groups for build instances (need a subnet). Default: the VPC's default group.</summary>
+    public IReadOnlyList<string> SecurityGroupIds { get; init; } = [];
+
+    /// <summary>EC2 key pair for build instances. Default: none (reach them with Session Manager).</summary>
+    public string? KeyPair { get; init; }
+
+    /// <summary>Days build logs are kept. Default: 90.</summary>
+    public int LogRetentionDays { get; init; } = 90;
+
+    /// <summary>Tags for build instances and the infrastructure configuration. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// What every build of a factory shares: the build instances' role and instance profile (only
+/// what a build needs), an encrypted, TLS-only, private log bucket that expires old logs, an
+/// encrypted, TLS-only notification topic that also receives build failures, and the
+/// infrastructure configuration (IMDSv2 required with hop limit 2, terminate on failure).
+/// </summary>
+public sealed class BuildInfrastructure : Construct
+{
+    /// <summary>AWS-managed policies a build instance needs, as the Image Builder documentation lists them.</summary>
+    public static readonly IReadOnlyList<string> InstanceManagedPolicies = ["AmazonSSMManagedInstanceCore", "EC2InstanceProfileForImageBuilder"];
+
+    private readonly BuildInfrastructureProps _props;
+    private readonly Dictionary<string, string> _configurations = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the shared build infrastructure.</summary>
+    public BuildInfrastructure(Construct scope, string id, BuildInfrastructureProps props)
+        : base(scope, id)
+    {
+        Validate(props);
+        _props = props;
+        var stack = Stack.Of(this);
+
+        LogBucket = new Bucket(this, "Logs", new BucketProps
+        {
+            BucketName = $"{props.NamePrefix}-build-logs-{stack.Account}-{stack.Region}",
+            Encryption = BucketEncryption.KMS,
+            EncryptionKey = props.Key,
+            BucketKeyEnabled = true,
+            BlockPublicAccess = BlockPublicAccess.BLOCK_ALL,
+            EnforceSSL = true,
+            ObjectOwnership = ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            Versioned = false,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+            LifecycleRules =
+            [
+                new LifecycleRule
+                {
+                    Id = "ExpireBuildLogs",
+                    Expiration = Duration.Days(props.LogRetentionDays),
+                    AbortIncompleteMultipartUploadAfter = Duration.Days(7),
+                },
+            ],
+        });
+
+        Topic = new Topic(this, "Notifications", new TopicProps
+        {
+            TopicName = $"{props.NamePrefix}-image-builder",
+            DisplayName = $"{props.NamePrefix} image builds",
+            MasterKey = props.Key,
+            EnforceSSL = true,
+        });
+
+        InstanceRole = new Role(this, "InstanceRole", new RoleProps
+        {
+            RoleName = $"{props.NamePrefix}-image-build-instance",
+            Description = $"Build and test instances of the {props.NamePrefix} AMI factory",
+            AssumedBy = new ServicePrincipal("ec2.amazonaws.com"),
+            ManagedPolicies = InstanceManagedPolicies.Select(ManagedPolicy.FromAwsManagedPolicyName).ToArray(),
+        });
+        InstanceRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "WriteBuildLogs",
+            Actions = ["s3:PutObject"],
+            Resources = [LogBucket.ArnForObjects("logs/*")],
+        }));
+        InstanceRole.AddToPrincipalPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "EncryptBuildLogs",
+            Actions = ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resources = [props.Key.KeyArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"s3.{stack.Region}.amazonaws.com" },
+            },
+        }));
+
+        InstanceProfile = new CfnInstanceProfile(this, "InstanceProfile", new CfnInstanceProfileProps
+        {
+            InstanceProfileName = $"{props.NamePrefix}-image-build-instance",
+            Roles = [InstanceRole.RoleName],
+        });
+
+        // Build failures reach the topic even when nobody watches the pipeline.
+        var failures = new Rule(this, "BuildFailures", new RuleProps
+        {
+            RuleName = $"{props.NamePrefix}-image-build-failures",
+            Description = $"Failed image builds of the {props.NamePrefix} factory",
+            EventPattern = new EventPattern
+            {
+                Source = ["aws.imagebuilder"],
+                DetailType = ["EC2 Image Builder Image State Change"],
+                Detail = new Dictionary<string, object>
+                {
+                    ["state"] = new Dictionary<string, object> { ["status"] = new[] { "FAILED" } },
+                },
+                Resources = Match.Prefix($"arn:{stack.Partition}:imagebuilder:{stack.Region}:{stack.Account}:image/{props.NamePrefix}-"),
+            },
+        });
+        failures.AddTarget(new Amazon.CDK.AWS.Events.Targets.SnsTopic(Topic));
+
+        DefaultInfrastructureArn = InfrastructureFor(props.InstanceTypes);
+    }
+
+    /// <summary>The build log bucket.</summary>
+    public IBucket LogBucket { get; }
+
+    /// <summary>The notification topic: completed builds and failures.</summary>
+    public ITopic Topic { get; }
+
+    /// <summary>The build instances' role.</summary>
+    public IRole InstanceRole { get; }
+
+    /// <summary>The build instances' instance profile.</summary>
+    public CfnInstanceProfile InstanceProfile { get; }
+
+    /// <summary>The infrastructure configuration for the default instance types.</summary>
+    public string DefaultInfrastructureArn { get; }
+
+    /// <summary>
+    /// The infrastructure configuration for these instance types: created on first use, shared
+    /// after. Its id follows the instance types, so adding an image never changes another's.
+    /// </summary>
+    public string InfrastructureFor(IReadOnlyList<string> instanceTypes)
+    {
+        var key = string.Join(",", instanceTypes);
+        if (_configurations.TryGetValue(key, out var arn))
+        {
+            return arn;
+        }
+
+        var isDefault = _configurations.Count == 0;
+        var suffix = isDefault ? "" : "-" + Component.VersionNode(key).ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var resource = Cfn.Resource(this, isDefault ? "Resource" : "Infrastructure" + suffix, "AWS::ImageBuilder::InfrastructureConfiguration", new Dictionary<string, object?>
+        {
+            ["Name"] = $"{_props.NamePrefix}-build{suffix}",
+            ["Description"] = $"Build instances of the {_props.NamePrefix} factory ({key})",
+            ["InstanceProfileName"] = InstanceProfile.Ref,
+            ["InstanceTypes"] = instanceTypes.ToArray(),
+            ["SubnetId"] = _props.SubnetId,
+            ["SecurityGroupIds"] = _props.SecurityGroupIds.Count == 0 ? null : _props.SecurityGroupIds.ToArray(),
+            ["KeyPair"] = _props.KeyPair,
+            ["TerminateInstanceOnFailure"] = true,
+            ["InstanceMetadataOptions"] = new Dictionary<string, object> { ["HttpTokens"] = "required", ["HttpPutResponseHopLimit"] = 2 },
+            ["Logging"] = new Dictionary<string, object>
+            {
+                ["S3Logs"] = new Dictionary<string, object> { ["S3BucketName"] = LogBucket.BucketName, ["S3KeyPrefix"] = "logs" },
+            },
+            ["SnsTopicArn"] = Topic.TopicArn,
+            ["ResourceTags"] = Cfn.TagMap(_props.Tags),
+            ["Tags"] = Cfn.TagMap(_props.Tags),
+        });
+        resource.Node.AddDependency(InstanceRole);
+        _configurations[key] = resource.Ref;
+        return resource.Ref;
+    }
+
+    private void Validate(BuildInfrastructureProps props)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(props.NamePrefix, "^[a-z][a-z0-9-]{0,18}[a-z0-9]$"))
+        {
+            throw new ConstructValidationException($"{Node.Path}.NamePrefix", $"\"{props.NamePrefix}\"", "2 to 20 lower-case letters, digits and hyphens (it prefixes bucket, role and topic names)");
+        }
+
+        if (props.InstanceTypes.Count is 0 or > 10)
+        {
+            throw new ConstructValidationException($"{Node.Path}.InstanceTypes", $"{props.InstanceTypes.Count} instance types", "1 to 10 instance types");
+        }
+
+        if (props.LogRetentionDays is < 1 or > 3650)
+        {
+            throw new ConstructValidationException($"{Node.Path}.LogRetentionDays", props.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "1 to 3650 days");
+        }
+
+        if (props.SecurityGroupIds.Count > 0 && props.SubnetId is null)
+        {
+            throw new ConstructValidationException($"{Node.Path}.SubnetId", null, "a subnet whenever security groups are given");
+        }
+    }
+}

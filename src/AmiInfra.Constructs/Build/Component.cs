@@ -1,0 +1,139 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.CDK;
+using Constructs;
+
+namespace AmiInfra.Constructs.Build;
+
+/// <summary>An Image Builder component: one of ours, or one AWS manages.</summary>
+public interface IComponent
+{
+    /// <summary>The component's ARN (with its version).</summary>
+    string ComponentArn { get; }
+
+    /// <summary>
+    /// What identifies the component's content: its name and version. A recipe's version follows
+    /// the fingerprints of its components, so a changed component makes a new recipe version.
+    /// </summary>
+    string Fingerprint { get; }
+}
+
+/// <summary>The platform a component or recipe is for.</summary>
+public enum ComponentPlatform
+{
+    /// <summary>Linux.</summary>
+    Linux,
+
+    /// <summary>Windows.</summary>
+    Windows,
+}
+
+/// <summary>Properties of a <see cref="Component"/>.</summary>
+public sealed record ComponentProps
+{
+    /// <summary>The component's physical name (1 to 126 characters: letters, digits, '-', '_').</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The document, already checked (see <see cref="ComponentDocument.FromFile"/>).</summary>
+    public required ComponentDocument Document { get; init; }
+
+    /// <summary>Linux or Windows.</summary>
+    public required ComponentPlatform Platform { get; init; }
+
+    /// <summary>
+    /// Major and minor version nodes ("1.0"); the patch node is derived from the content. Default: "1.0".
+    /// </summary>
+    public string MajorMinor { get; init; } = "1.0";
+
+    /// <summary>Description. Default: the document's description.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>KMS key (ARN) that encrypts the component document. Default: an AWS-owned key.</summary>
+    public string? KmsKeyArn { get; init; }
+
+    /// <summary>Tags. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// A component from a document of ours. Image Builder components are immutable per version: the
+/// version's patch node is derived from the content (document, platform, description, key), so a
+/// changed document deploys as a new version instead of failing with "already exists", and an
+/// unchanged one keeps its version and is not replaced.
+/// </summary>
+public sealed class Component : Construct, IComponent
+{
+    /// <summary>Highest value Image Builder accepts in one version node (2^30 - 1).</summary>
+    public const long MaxVersionNode = (1L << 30) - 1;
+
+    /// <summary>Creates the component.</summary>
+    public Component(Construct scope, string id, ComponentProps props)
+        : base(scope, id)
+    {
+        Naming.CheckImageBuilderName(props.Name, $"{Node.Path}.Name");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(props.MajorMinor, "^[0-9]{1,9}\\.[0-9]{1,9}$"))
+        {
+            throw new ConstructValidationException($"{Node.Path}.MajorMinor", $"\"{props.MajorMinor}\"", "major and minor version nodes such as 1.0");
+        }
+
+        var description = props.Description ?? props.Document.Description ?? $"{props.Name} component";
+        Version = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), description, props.KmsKeyArn ?? "")}";
+        Name = props.Name;
+
+        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::Component", new Dictionary<string, object?>
+        {
+            ["Name"] = props.Name,
+            ["Version"] = Version,
+            ["Platform"] = props.Platform.ToString(),
+            ["Description"] = Naming.Truncate(description, 1024),
+            ["ChangeDescription"] = $"Content fingerprint {props.Document.Fingerprint[..12]}",
+            ["Data"] = props.Document.Text,
+            ["KmsKeyId"] = props.KmsKeyArn,
+            ["Tags"] = Cfn.TagMap(props.Tags),
+        });
+        ComponentArn = resource.Ref;
+    }
+
+    /// <summary>The component's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The version, e.g. 1.0.483920117: the patch node follows the content.</summary>
+    public string Version { get; }
+
+    /// <inheritdoc />
+    public string ComponentArn { get; }
+
+    /// <inheritdoc />
+    public string Fingerprint => $"{Name}/{Version}";
+
+    /// <summary>
+    /// An AWS-managed component by name (e.g. update-linux, update-windows), resolved to its ARN
+    /// in the stack's partition and region. Version default: x.x.x (the newest).
+    /// </summary>
+    public static IComponent FromManaged(string name, string version = "x.x.x")
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9-_]{0,125}$"))
+        {
+            throw new ConstructValidationException("Component.FromManaged", $"\"{name}\"", "an AWS-managed component name such as update-linux");
+        }
+
+        if (!System.Text.RegularExpressions.Regex.IsMatch(version, "^(?:x|[0-9]+)\\.(?:x|[0-9]+)\\.(?:x|[0-9]+)$"))
+        {
+            throw new ConstructValidationException($"Component.FromManaged({name})", $"\"{version}\"", "a version such as 1.0.0 or x.x.x");
+        }
+
+        return new ManagedComponent($"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:component/{name}/{version}", $"aws/{name}/{version}");
+    }
+
+    /// <summary>A component of ours already deployed, by ARN (e.g. from another stack).</summary>
+    public static IComponent FromComponentArn(string arn) => new ManagedComponent(arn, arn);
+
+    /// <summary>The patch node of the version: a hash of the content, within Image Builder's range.</summary>
+    internal static long VersionNode(params string[] content)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", content)));
+        return (long)(BitConverter.ToUInt64(hash, 0) % (ulong)(MaxVersionNode + 1));
+    }
+
+    private sealed record ManagedComponent(string ComponentArn, string Fingerprint) : IComponent;
+}

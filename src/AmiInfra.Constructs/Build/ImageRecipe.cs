@@ -1,0 +1,201 @@
+using System.Text;
+using Amazon.CDK;
+using Constructs;
+
+namespace AmiInfra.Constructs.Build;
+
+/// <summary>A component in a recipe, with the parameters passed to it.</summary>
+/// <param name="Component">The component.</param>
+/// <param name="Parameters">Parameter values by name. Default: none.</param>
+public sealed record RecipeComponent(IComponent Component, IReadOnlyDictionary<string, string>? Parameters = null);
+
+/// <summary>An EBS volume of the image.</summary>
+public sealed record BlockDevice
+{
+    /// <summary>Device name, e.g. /dev/xvda. For the root volume, the parent image's root device name.</summary>
+    public required string DeviceName { get; init; }
+
+    /// <summary>Size in GiB.</summary>
+    public required int SizeGiB { get; init; }
+
+    /// <summary>Volume type: gp3, gp2, io1, io2 or standard. Default: gp3.</summary>
+    public string VolumeType { get; init; } = "gp3";
+
+    /// <summary>Provisioned IOPS (gp3, io1, io2). Default: the type's baseline.</summary>
+    public int? Iops { get; init; }
+
+    /// <summary>Throughput in MiB/s (gp3). Default: 125.</summary>
+    public int? ThroughputMiBps { get; init; }
+
+    /// <summary>
+    /// The customer-managed KMS key (ARN) that encrypts the volume, and so the AMI's snapshot.
+    /// </summary>
+    public required string KmsKeyArn { get; init; }
+
+    /// <summary>A stable name of the key (e.g. its alias or construct path) for the recipe version; never a token.</summary>
+    public required string KmsKeyIdentity { get; init; }
+}
+
+/// <summary>Properties of an <see cref="ImageRecipe"/>.</summary>
+public sealed record ImageRecipeProps
+{
+    /// <summary>The recipe's physical name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Description. Default: none.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The image the build starts from.</summary>
+    public required ParentImage ParentImage { get; init; }
+
+    /// <summary>The components, in the order they run (1 to 20).</summary>
+    public required IReadOnlyList<RecipeComponent> Components { get; init; }
+
+    /// <summary>Volumes, the root volume first. Each is encrypted with its customer-managed key.</summary>
+    public required IReadOnlyList<BlockDevice> BlockDevices { get; init; }
+
+    /// <summary>Working directory on the build instance. Default: the service's (/tmp or C:/).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Uninstall the SSM agent after the build if Image Builder installed it. Default: false.</summary>
+    public bool RemoveSsmAgent { get; init; }
+
+    /// <summary>A user data script that replaces the service's (plain text; base64-encoded here). Default: none.</summary>
+    public string? UserData { get; init; }
+
+    /// <summary>Major and minor version nodes; the patch node follows the content. Default: "1.0".</summary>
+    public string MajorMinor { get; init; } = "1.0";
+
+    /// <summary>Tags. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// An Image Builder image recipe. Recipes are immutable per version: the version's patch node is
+/// derived from everything that makes the recipe (parent, components and their versions, volumes,
+/// keys, working directory, agent, user data), so an edit deploys as a new version and an
+/// unchanged recipe keeps its physical identity.
+/// </summary>
+public sealed class ImageRecipe : Construct
+{
+    private static readonly IReadOnlyDictionary<string, (int Min, int Max)> Sizes = new Dictionary<string, (int, int)>
+    {
+        ["gp3"] = (1, 16384), ["gp2"] = (1, 16384), ["io1"] = (4, 16384), ["io2"] = (4, 65536), ["standard"] = (1, 1024),
+    };
+
+    /// <summary>Creates the recipe.</summary>
+    public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
+        : base(scope, id)
+    {
+        Naming.CheckImageBuilderName(props.Name, $"{Node.Path}.Name");
+        Validate(props);
+
+        var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
+        var fingerprint = string.Join(
+            "\n",
+            new[] { props.ParentImage.Fingerprint, props.WorkingDirectory ?? "", props.RemoveSsmAgent.ToString(), userData ?? "", props.Description ?? "" }
+                .Concat(props.Components.Select(c => c.Component.Fingerprint + "?" + string.Join("&", (c.Parameters ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))))
+                .Concat(props.BlockDevices.Select(b => $"{b.DeviceName}|{b.SizeGiB}|{b.VolumeType}|{b.Iops}|{b.ThroughputMiBps}|{b.KmsKeyIdentity}")));
+        Name = props.Name;
+        Version = $"{props.MajorMinor}.{Component.VersionNode(fingerprint)}";
+
+        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::ImageRecipe", new Dictionary<string, object?>
+        {
+            ["Name"] = props.Name,
+            ["Version"] = Version,
+            ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
+            ["ParentImage"] = props.ParentImage.Rendered,
+            ["WorkingDirectory"] = props.WorkingDirectory,
+            ["Components"] = props.Components.Select(c => (object)Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["ComponentArn"] = c.Component.ComponentArn,
+                ["Parameters"] = c.Parameters is not { Count: > 0 } parameters ? null : parameters
+                    .OrderBy(p => p.Key, StringComparer.Ordinal)
+                    .Select(p => (object)new Dictionary<string, object> { ["Name"] = p.Key, ["Value"] = new object[] { p.Value } })
+                    .ToArray(),
+            })).ToArray(),
+            ["BlockDeviceMappings"] = props.BlockDevices.Select(b => (object)new Dictionary<string, object>
+            {
+                ["DeviceName"] = b.DeviceName,
+                ["Ebs"] = Ebs(b),
+            }).ToArray(),
+            ["AdditionalInstanceConfiguration"] = Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["SystemsManagerAgent"] = new Dictionary<string, object> { ["UninstallAfterBuild"] = props.RemoveSsmAgent },
+                ["UserDataOverride"] = userData,
+            }),
+            ["Tags"] = Cfn.TagMap(props.Tags),
+        });
+        ImageRecipeArn = resource.Ref;
+    }
+
+    /// <summary>The recipe's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The recipe's version: the patch node follows the content.</summary>
+    public string Version { get; }
+
+    /// <summary>The recipe's ARN.</summary>
+    public string ImageRecipeArn { get; }
+
+    private static Dictionary<string, object> Ebs(BlockDevice b)
+    {
+        var ebs = new Dictionary<string, object>
+        {
+            ["VolumeSize"] = b.SizeGiB,
+            ["VolumeType"] = b.VolumeType,
+            ["Encrypted"] = true,
+            ["KmsKeyId"] = b.KmsKeyArn,
+            ["DeleteOnTermination"] = true,
+        };
+        if (b.Iops is { } iops)
+        {
+            ebs["Iops"] = iops;
+        }
+
+        if (b.ThroughputMiBps is { } throughput)
+        {
+            ebs["Throughput"] = throughput;
+        }
+
+        return ebs;
+    }
+
+    private void Validate(ImageRecipeProps props)
+    {
+        if (props.Components.Count is < 1 or > 20)
+        {
+            throw new ConstructValidationException($"{Node.Path}.Components", $"{props.Components.Count} components", "1 to 20 components");
+        }
+
+        if (props.BlockDevices.Count == 0)
+        {
+            throw new ConstructValidationException($"{Node.Path}.BlockDevices", "no block device", "at least the root volume, encrypted with a customer-managed key");
+        }
+
+        for (var i = 0; i < props.BlockDevices.Count; i++)
+        {
+            var b = props.BlockDevices[i];
+            var where = $"{Node.Path}.BlockDevices[{i}]";
+            if (!Sizes.TryGetValue(b.VolumeType, out var size))
+            {
+                throw new ConstructValidationException($"{where}.VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
+            }
+
+            if (b.SizeGiB < size.Min || b.SizeGiB > size.Max)
+            {
+                throw new ConstructValidationException($"{where}.SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
+            }
+
+            if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Token.IsUnresolved(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
+            {
+                throw new ConstructValidationException($"{where}.KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
+            }
+        }
+
+        if (props.UserData is { Length: > 12288 })
+        {
+            throw new ConstructValidationException($"{Node.Path}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
+        }
+    }
+}
