@@ -43,6 +43,10 @@ public static class FactoryLoader
         {
             document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = false });
         }
+        catch (JsonException e) when (e.BytePositionInLine is null || e.Message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+        {
+            throw new DeclarationException(source, "a file with no JSON in it", "a JSON object describing the factory");
+        }
         catch (JsonException e)
         {
             throw new DeclarationException(

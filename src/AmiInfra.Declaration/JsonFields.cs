@@ -58,7 +58,7 @@ internal sealed class JsonFields
         _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     public JsonFields Object(string name, params string[] known) =>
-        Element(name) is { } e ? Open(e, At(name), known) : throw new DeclarationException(At(name), null, "an object");
+        Element(name) is { } e ? Open(e, At(name), known) : throw new DeclarationException(At(name), null, "an object with the fields " + string.Join(", ", known));
 
     public JsonFields? OptionalObject(string name, params string[] known) =>
         Element(name) is { } e ? Open(e, At(name), known) : null;

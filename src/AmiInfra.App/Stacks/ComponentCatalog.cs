@@ -44,7 +44,8 @@ public sealed class ComponentCatalog
         }
         catch (AmiInfra.Constructs.ConstructValidationException e)
         {
-            throw new DeclarationException($"{path}.file", $"\"{file}\", which is not a valid component document: {e.Message}", "an AWSTOE component document (name, schemaVersion 1.0, phases build/validate/test with uniquely named steps of known actions and their inputs)");
+            var at = e.Where.IndexOf(" (line ", StringComparison.Ordinal) is var i and >= 0 ? e.Where[(i + 2)..^1] + ": " : "";
+            throw new DeclarationException($"{path}.file", $"\"{file}\" ({at}{e.Value})", e.Accepted);
         }
 
         var component = new Component(_scope, name, new ComponentProps
