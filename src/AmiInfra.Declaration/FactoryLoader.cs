@@ -655,7 +655,7 @@ public static class FactoryLoader
 
         if (!File.Exists(System.IO.Path.Combine(baseDirectory, relative)))
         {
-            throw new DeclarationException(path, $"{JsonFields.Quote(relative)}, which does not exist in {baseDirectory}", $"a path to {what}, relative to the declaration");
+            throw new DeclarationException(path, $"{JsonFields.Quote(relative)}, which does not exist next to the declaration", $"a path to {what}, relative to the declaration");
         }
     }
 }

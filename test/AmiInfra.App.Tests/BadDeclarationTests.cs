@@ -2,7 +2,8 @@ namespace AmiInfra.App.Tests;
 
 /// <summary>
 /// Every file in BadDeclarations/ is a declaration with one fault; its first line is a comment
-/// <c>// expect: TEXT</c> giving the start of the one-line error the app must print. Each is
+/// <c>// expect: TEXT</c> giving the start of the one-line error the app must print
+/// (<c>{file}</c> stands for the declaration's path). Each is
 /// rejected at synth: exit code 1, that message, no stack trace, no template written.
 /// </summary>
 [Collection(CdkCollection.Name)]
@@ -28,7 +29,7 @@ public sealed class BadDeclarationTests
         var path = Path.Combine(Folder, file);
         var firstLine = File.ReadLines(path).First();
         Assert.StartsWith("// expect: ", firstLine);
-        var expected = firstLine["// expect: ".Length..];
+        var expected = firstLine["// expect: ".Length..].Replace("{file}", path, StringComparison.Ordinal);
 
         var run = AppRun.Synthesize(path);
 
