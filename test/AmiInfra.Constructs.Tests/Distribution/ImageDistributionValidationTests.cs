@@ -25,6 +25,13 @@ public sealed class ImageDistributionValidationTests(ScopeFixture scope) : IClas
     private static string[] Many(int count, Func<int, string> item) => Enumerable.Range(0, count).Select(item).ToArray();
 
     [Fact]
+    public void Imports_an_existing_distribution_configuration_by_arn()
+    {
+        const string arn = "arn:aws:imagebuilder:us-east-1:123456789012:distribution-configuration/golden-al2023";
+        Assert.Equal(arn, ImageDistribution.FromDistributionConfigurationArn(scope.Stack, "Imported", arn).DistributionConfigurationArn);
+    }
+
+    [Fact]
     public void Rejects_a_malformed_launch_account()
     {
         var e = Reject(Valid with { LaunchAccounts = ["12345"] });

@@ -20,6 +20,7 @@ public sealed class RegionalKeyFixture
             TargetAccounts = ["444455556666"],
         });
         AliasArnResolved = JsonSerializer.Serialize(shared.Resolve(Shared.AliasArn));
+        KeyArnFromGrantableKey = JsonSerializer.Serialize(shared.Resolve(Shared.Key.KeyArn));
         SharedTemplate = Template.FromStack(shared);
 
         var bare = TestEnv.NewStack("BareKey");
@@ -29,6 +30,7 @@ public sealed class RegionalKeyFixture
 
     public RegionalKey Shared { get; }
     public string AliasArnResolved { get; }
+    public string KeyArnFromGrantableKey { get; }
     public Template SharedTemplate { get; }
     public Template BareTemplate { get; }
 }
@@ -64,6 +66,12 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
     {
         fixture.SharedTemplate.HasResourceProperties("AWS::KMS::Alias", new Dictionary<string, object> { ["AliasName"] = "alias/amiinfra/golden" });
         Assert.Equal("{\"Fn::Join\":[\"\",[\"arn:\",{\"Ref\":\"AWS::Partition\"},\":kms:eu-west-1:123456789012:alias/amiinfra/golden\"]]}", fixture.AliasArnResolved);
+    }
+
+    [Fact]
+    public void Exposes_the_key_for_grants()
+    {
+        Assert.Equal("{\"Fn::GetAtt\":[\"Key961B73FD\",\"Arn\"]}", fixture.KeyArnFromGrantableKey);
     }
 
     [Fact]
