@@ -416,8 +416,8 @@ public static class FactoryLoader
         var permissionsFrom = Source("launchPermissions");
         var permissions = permissionsFrom?.OptionalObject("launchPermissions", "accounts", "organizations", "organizationalUnits", "public");
         var accounts = permissions is null ? [] : Accounts(permissions, "accounts", factory.Account, allowOwn: false);
-        var organizations = permissions is null ? [] : MatchingList(permissions, "organizations", Rules.OrganizationArn(), "an organization ARN such as arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5") ?? [];
-        var units = permissions is null ? [] : MatchingList(permissions, "organizationalUnits", Rules.OrganizationalUnitArn(), "an OU ARN such as arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34") ?? [];
+        var organizations = permissions is null ? [] : Distinct(permissions, "organizations", MatchingList(permissions, "organizations", Rules.OrganizationArn(), "an organization ARN such as arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5") ?? []);
+        var units = permissions is null ? [] : Distinct(permissions, "organizationalUnits", MatchingList(permissions, "organizationalUnits", Rules.OrganizationalUnitArn(), "an OU ARN such as arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34") ?? []);
         var isPublic = permissions?.OptionalBool("public") ?? false;
 
         if (permissions is not null)
@@ -442,10 +442,15 @@ public static class FactoryLoader
                 }
             }
 
-            var principals = accounts.Count + organizations.Count + units.Count;
-            if (principals > Rules.MaxLaunchPermissionPrincipals)
+            if (units.Count > MaxOrganizationalUnits)
             {
-                throw new DeclarationException(permissions.Path, $"{principals} launch-permission principals", $"at most {Rules.MaxLaunchPermissionPrincipals} accounts, organizations and OUs together (the EC2 limit per AMI)");
+                throw new DeclarationException(permissions.At("organizationalUnits"), $"{units.Count} OUs", $"at most {MaxOrganizationalUnits} OUs (the Image Builder limit per region); share with a parent OU or the organization instead");
+            }
+
+            var principals = accounts.Count + organizations.Count + units.Count;
+            if (principals > MaxSharingEntities)
+            {
+                throw new DeclarationException(permissions.Path, $"{principals} launch-permission principals", $"at most {MaxSharingEntities} accounts, organizations and OUs together (the EC2 AMI sharing quota per region); share with an organization or OU instead");
             }
 
             if (isPublic && !factory.AllowPublic)
@@ -469,7 +474,7 @@ public static class FactoryLoader
             "aws/ebs" => AmiEncryption.AwsManagedKey,
             _ => throw new DeclarationException(encryptionFrom!.At("encryption"), JsonFields.Quote(encryptionText), "regional-key (the factory's key in each region) or aws/ebs"),
         };
-        if (encryption == AmiEncryption.AwsManagedKey && (accounts.Count + organizations.Count + units.Count + targets.Count > 0 || isPublic))
+        if (encryption == AmiEncryption.AwsManagedKey && accounts.Count + organizations.Count + units.Count + targets.Count > 0)
         {
             throw new DeclarationException(
                 encryptionFrom!.At("encryption"),
@@ -477,12 +482,20 @@ public static class FactoryLoader
                 "regional-key: AMIs encrypted with the AWS-managed aws/ebs key cannot be launched or copied by other accounts");
         }
 
+        if (encryption == AmiEncryption.RegionalKey && isPublic)
+        {
+            throw new DeclarationException(
+                permissionsFrom!.At("launchPermissions.public"),
+                "true with encryption \"regional-key\"",
+                "false, or encryption \"aws/ebs\" with an unencrypted image: EC2 cannot make an AMI with encrypted snapshots public");
+        }
+
         var amiNameFrom = Source("amiName");
         var amiName = amiNameFrom?.RequiredString("amiName", "an AMI name template") ?? $"{factory.Name}-{imageName}-{{{{ imagebuilder:buildDate }}}}";
-        var expanded = amiName.Replace("{{ imagebuilder:buildDate }}", "20261127143055", StringComparison.Ordinal);
-        if (expanded.Length is < 3 or > 128 || !System.Text.RegularExpressions.Regex.IsMatch(expanded, "^[a-zA-Z0-9()\\[\\] ./\\-'@_]+$"))
+        // Image Builder's own rule for the name template (EC2's for the expanded name is looser).
+        if (amiName.Length > 127 || !System.Text.RegularExpressions.Regex.IsMatch(amiName, "^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}.]+[-_A-Za-z0-9}]$"))
         {
-            throw new DeclarationException(amiNameFrom!.At("amiName"), JsonFields.Quote(amiName), "3 to 128 characters: letters, digits, ( ) [ ] . / - ' @ _ and spaces, with {{ imagebuilder:buildDate }} where the build date goes");
+            throw new DeclarationException(amiNameFrom!.At("amiName"), JsonFields.Quote(amiName), "up to 127 characters: letters, digits, spaces and - _ . : (Image Builder's rule), with {{ imagebuilder:buildDate }} where the build date goes");
         }
 
         if (!amiName.Contains("{{ imagebuilder:buildDate }}", StringComparison.Ordinal))
@@ -517,6 +530,26 @@ public static class FactoryLoader
         };
     }
 
+    /// <summary>Most OUs in one launch permission (Image Builder's LaunchPermissionConfiguration.organizationalUnitArns).</summary>
+    private const int MaxOrganizationalUnits = 25;
+
+    /// <summary>Most accounts, organizations and OUs an AMI is shared with in a region: the default EC2 "AMI sharing" quota.</summary>
+    private const int MaxSharingEntities = 1000;
+
+    private static IReadOnlyList<string> Distinct(JsonFields f, string field, IReadOnlyList<string> list)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            var first = IndexOf(list, list[i]);
+            if (first < i)
+            {
+                throw new DeclarationException($"{f.At(field)}[{i}]", JsonFields.Quote(list[i]), $"a value not already listed ({f.At(field)}[{first}])");
+            }
+        }
+
+        return list;
+    }
+
     private static IReadOnlyList<LaunchTemplateUpdate> LaunchTemplates(JsonFields f, IReadOnlyList<string> regions, string factoryAccount)
     {
         var items = f.Array("launchTemplates", 100);
@@ -531,7 +564,13 @@ public static class FactoryLoader
             }
 
             var account = t.Has("accountId") ? Matching(t, "accountId", Rules.AccountId(), AccountAccepted) : null;
-            result.Add(new LaunchTemplateUpdate(region, Matching(t, "id", Rules.LaunchTemplateId(), "a launch template id such as lt-0123456789abcdef0"), account == factoryAccount ? null : account, t.OptionalBool("setDefaultVersion") ?? true));
+            var id = Matching(t, "id", Rules.LaunchTemplateId(), "a launch template id such as lt-0123456789abcdef0");
+            if (id.Length != 20)
+            {
+                throw new DeclarationException(t.At("id"), JsonFields.Quote(id), "a launch template id of 17 hexadecimal digits after lt-, such as lt-0123456789abcdef0 (Image Builder takes no other form)");
+            }
+
+            result.Add(new LaunchTemplateUpdate(region, id, account == factoryAccount ? null : account, t.OptionalBool("setDefaultVersion") ?? true));
         }
 
         return result;

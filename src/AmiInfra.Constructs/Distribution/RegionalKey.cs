@@ -1,0 +1,261 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.KMS;
+using Constructs;
+
+namespace AmiInfra.Constructs.Distribution;
+
+/// <summary>Props of a <see cref="RegionalKey"/>.</summary>
+public sealed record RegionalKeyProps
+{
+    /// <summary>
+    /// The alias name, without the <c>alias/</c> prefix (for example <c>amiinfra/golden</c>): the same in every
+    /// region, so that distributions refer to each region's key by <see cref="RegionalKey.AliasArnFor"/>.
+    /// Letters, digits, / _ and -, not starting with <c>aws/</c>. No default.
+    /// </summary>
+    public required string AliasName { get; init; }
+
+    /// <summary>The key description. Default: "Encrypts the AMIs of &lt;alias name&gt; in this region".</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Account ids (12 digits) that may launch AMIs encrypted with the key. Default: none.</summary>
+    public IReadOnlyList<string> LaunchAccounts { get; init; } = [];
+
+    /// <summary>
+    /// Organization ARNs whose accounts may launch AMIs encrypted with the key (granted with the
+    /// <c>aws:PrincipalOrgID</c> condition). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> LaunchOrganizationArns { get; init; } = [];
+
+    /// <summary>
+    /// OU ARNs whose accounts may launch AMIs encrypted with the key (granted with the
+    /// <c>aws:PrincipalOrgPaths</c> condition; nested OUs included). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> LaunchOrganizationalUnitArns { get; init; } = [];
+
+    /// <summary>
+    /// Target accounts whose <c>EC2ImageBuilderDistributionCrossAccountRole</c> copies AMIs into them with the key
+    /// (they may also launch their copies). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> TargetAccounts { get; init; } = [];
+
+    /// <summary>What happens to the key when it leaves the stack. Default: <see cref="RemovalPolicy.RETAIN"/> (AMIs encrypted with it stay usable).</summary>
+    public RemovalPolicy RemovalPolicy { get; init; } = RemovalPolicy.RETAIN;
+
+    /// <summary>Days (7 to 30) a deleted key waits before it is destroyed. Default: 30.</summary>
+    public int PendingWindowDays { get; init; } = 30;
+}
+
+/// <summary>
+/// A customer-managed KMS key for the AMIs of one region, with rotation on, a deterministic alias and a key policy
+/// that lets the declared accounts, organizations and OUs launch (and copy) the AMIs it encrypts, and lets the
+/// cross-account distribution role of the target accounts copy them. Use one per distribution region, each in a
+/// stack of that region; distributions refer to it with <see cref="AliasArnFor"/>, so no cross-region reference
+/// is needed.
+/// </summary>
+public sealed class RegionalKey : Construct
+{
+    /// <summary>The name of the role Image Builder assumes in target accounts (fixed by the service).</summary>
+    public const string DistributionRoleName = "EC2ImageBuilderDistributionCrossAccountRole";
+
+    private static readonly string[] LaunchActions = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
+    private static readonly string[] CopyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
+
+    private readonly CfnKey _resource;
+    private IKey? _key;
+
+    /// <summary>Creates the key and its alias.</summary>
+    public RegionalKey(Construct scope, string id, RegionalKeyProps props)
+        : base(scope, Validated(id, props))
+    {
+        AliasName = props.AliasName;
+        _resource = new CfnKey(this, "Resource", new CfnKeyProps
+        {
+            Description = props.Description ?? $"Encrypts the AMIs of {props.AliasName} in this region",
+            EnableKeyRotation = true,
+            PendingWindowInDays = props.PendingWindowDays,
+            KeyPolicy = KeyPolicy(props),
+        });
+        _resource.ApplyRemovalPolicy(props.RemovalPolicy);
+
+        _ = new CfnAlias(this, "Alias", new CfnAliasProps
+        {
+            AliasName = "alias/" + props.AliasName,
+            TargetKeyId = _resource.Ref,
+        });
+
+        var stack = Stack.Of(this);
+        KeyArn = _resource.AttrArn;
+        AliasArn = AliasArnFor(stack.Partition, stack.Region, stack.Account, props.AliasName);
+    }
+
+    /// <summary>The alias name, without the <c>alias/</c> prefix.</summary>
+    public string AliasName { get; }
+
+    /// <summary>The key ARN.</summary>
+    public string KeyArn { get; }
+
+    /// <summary>The alias ARN (deterministic: see <see cref="AliasArnFor"/>).</summary>
+    public string AliasArn { get; }
+
+    /// <summary>The key, for grants (for example to a build instance role in the same stack).</summary>
+    public IKey Key => _key ??= Amazon.CDK.AWS.KMS.Key.FromCfnKey(_resource);
+
+    /// <summary>
+    /// The ARN of a key alias in any region and account, computed without a lookup. Image Builder's
+    /// <c>AmiDistributionConfiguration.KmsKeyId</c> takes a key ARN or an alias ARN, so a distribution in the home
+    /// region can name the key of another region by this ARN, with no cross-region reference.
+    /// </summary>
+    /// <param name="partition">The partition (aws, aws-cn, aws-us-gov), or a token such as <c>Stack.Of(this).Partition</c>.</param>
+    /// <param name="region">The region of the key.</param>
+    /// <param name="account">The account that owns the key.</param>
+    /// <param name="aliasName">The alias name, without the <c>alias/</c> prefix.</param>
+    public static string AliasArnFor(string partition, string region, string account, string aliasName)
+    {
+        DistributionShapes.CheckRegion(region, "RegionalKey.AliasArnFor(region)");
+        if (!DistributionShapes.IsToken(account) && !DistributionShapes.AccountId().IsMatch(account))
+        {
+            throw new ConstructValidationException("RegionalKey.AliasArnFor(account)", DistributionShapes.Quote(account), DistributionShapes.AccountAccepted);
+        }
+
+        CheckAliasName(aliasName, "RegionalKey.AliasArnFor(aliasName)");
+        return $"arn:{partition}:kms:{region}:{account}:alias/{aliasName}";
+    }
+
+    private static string Validated(string id, RegionalKeyProps props)
+    {
+        var where = $"RegionalKey {id}";
+        CheckAliasName(props.AliasName, $"{where}.AliasName");
+        DistributionShapes.Accounts(props.LaunchAccounts, $"{where}.LaunchAccounts");
+        DistributionShapes.Matching(props.LaunchOrganizationArns, $"{where}.LaunchOrganizationArns", DistributionShapes.OrganizationArn(), DistributionShapes.OrganizationArnAccepted);
+        DistributionShapes.Matching(props.LaunchOrganizationalUnitArns, $"{where}.LaunchOrganizationalUnitArns", DistributionShapes.OrganizationalUnitArn(), DistributionShapes.OrganizationalUnitArnAccepted);
+        DistributionShapes.Accounts(props.TargetAccounts, $"{where}.TargetAccounts");
+        if (props.PendingWindowDays is < 7 or > 30)
+        {
+            throw new ConstructValidationException($"{where}.PendingWindowDays", props.PendingWindowDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of days from 7 to 30");
+        }
+
+        return id;
+    }
+
+    private static void CheckAliasName(string aliasName, string where)
+    {
+        if (DistributionShapes.IsToken(aliasName))
+        {
+            return;
+        }
+
+        if (!DistributionShapes.AliasName().IsMatch(aliasName) || aliasName.StartsWith("aws/", StringComparison.OrdinalIgnoreCase) || aliasName.StartsWith("alias/", StringComparison.Ordinal))
+        {
+            throw new ConstructValidationException(where, DistributionShapes.Quote(aliasName), "1 to 250 letters, digits, / _ and -, without the alias/ prefix and not starting with aws/ (reserved for AWS-managed keys)");
+        }
+    }
+
+    /// <summary>The key policy, rendered as a plain object (one jsii call for the whole policy).</summary>
+    private static Dictionary<string, object> KeyPolicy(RegionalKeyProps props)
+    {
+        var statements = new List<object>
+        {
+            new Dictionary<string, object>
+            {
+                ["Sid"] = "AdministerWithIamInOwningAccount",
+                ["Effect"] = "Allow",
+                ["Principal"] = new Dictionary<string, object> { ["AWS"] = Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
+                ["Action"] = "kms:*",
+                ["Resource"] = "*",
+            },
+        };
+
+        if (props.LaunchAccounts.Count > 0)
+        {
+            var principals = AccountRoots(props.LaunchAccounts);
+            statements.Add(Statement("LaunchByAccounts", principals, LaunchActions, null));
+            statements.Add(Statement("GrantsForAwsResourcesByAccounts", principals, ["kms:CreateGrant"], GrantForAwsResource()));
+        }
+
+        if (props.LaunchOrganizationArns.Count > 0)
+        {
+            var organizationIds = props.LaunchOrganizationArns
+                .Select(a => DistributionShapes.IsToken(a) ? throw new ConstructValidationException("RegionalKey.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : DistributionShapes.OrganizationArn().Match(a).Groups[1].Value)
+                .ToArray();
+            var condition = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = organizationIds };
+            statements.Add(Statement("LaunchByOrganizations", "*", LaunchActions, new Dictionary<string, object> { ["StringEquals"] = condition }));
+            statements.Add(Statement("GrantsForAwsResourcesByOrganizations", "*", ["kms:CreateGrant"], new Dictionary<string, object>
+            {
+                ["StringEquals"] = condition,
+                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+            }));
+        }
+
+        if (props.LaunchOrganizationalUnitArns.Count > 0)
+        {
+            // aws:PrincipalOrgPaths holds o-id/r-id/ou-id/.../; an OU ARN does not name the root or the parent OUs.
+            var paths = props.LaunchOrganizationalUnitArns
+                .Select(a =>
+                {
+                    if (DistributionShapes.IsToken(a))
+                    {
+                        throw new ConstructValidationException("RegionalKey.LaunchOrganizationalUnitArns", "an unresolved token", "OU ARNs known at synth (the key policy needs their organization paths)");
+                    }
+
+                    var match = DistributionShapes.OrganizationalUnitArn().Match(a);
+                    return $"{match.Groups[1].Value}/*/{match.Groups[2].Value}/*";
+                })
+                .ToArray();
+            var condition = new Dictionary<string, object> { ["aws:PrincipalOrgPaths"] = paths };
+            statements.Add(Statement("LaunchByOrganizationalUnits", "*", LaunchActions, new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition }));
+            statements.Add(Statement("GrantsForAwsResourcesByOrganizationalUnits", "*", ["kms:CreateGrant"], new Dictionary<string, object>
+            {
+                ["ForAnyValue:StringLike"] = condition,
+                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+            }));
+        }
+
+        if (props.TargetAccounts.Count > 0)
+        {
+            // The principal is the account, narrowed to the role by aws:PrincipalArn: KMS rejects a key policy naming a
+            // role that does not exist yet, and the role arrives later, through the StackSet.
+            var principals = AccountRoots(props.TargetAccounts);
+            var roles = props.TargetAccounts.Select(a => Sub($"arn:${{AWS::Partition}}:iam::{a}:role/{DistributionRoleName}")).ToArray();
+            var roleCondition = new Dictionary<string, object> { ["aws:PrincipalArn"] = roles };
+            statements.Add(Statement("CopyByDistributionRole", principals, CopyActions, new Dictionary<string, object> { ["ArnEquals"] = roleCondition }));
+            statements.Add(Statement("GrantsForAwsResourcesByDistributionRole", principals, ["kms:CreateGrant"], new Dictionary<string, object>
+            {
+                ["ArnEquals"] = roleCondition,
+                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+            }));
+            statements.Add(Statement("LaunchCopiesByTargetAccounts", principals, LaunchActions, null));
+            statements.Add(Statement("GrantsForAwsResourcesByTargetAccounts", principals, ["kms:CreateGrant"], GrantForAwsResource()));
+        }
+
+        return new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements.ToArray() };
+    }
+
+    private static object AccountRoots(IReadOnlyList<string> accounts)
+    {
+        var roots = accounts.Select(a => (object)Sub($"arn:${{AWS::Partition}}:iam::{a}:root")).ToArray();
+        return new Dictionary<string, object> { ["AWS"] = roots.Length == 1 ? roots[0] : roots };
+    }
+
+    private static Dictionary<string, object> GrantForAwsResource() =>
+        new() { ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" } };
+
+    private static Dictionary<string, object> Statement(string sid, object principal, string[] actions, Dictionary<string, object>? condition)
+    {
+        var statement = new Dictionary<string, object>
+        {
+            ["Sid"] = sid,
+            ["Effect"] = "Allow",
+            ["Principal"] = principal is string s ? new Dictionary<string, object> { ["AWS"] = s } : principal,
+            ["Action"] = actions.Length == 1 ? actions[0] : actions,
+            ["Resource"] = "*",
+        };
+        if (condition is not null)
+        {
+            statement["Condition"] = condition;
+        }
+
+        return statement;
+    }
+
+    private static Dictionary<string, object> Sub(string text) => new() { ["Fn::Sub"] = text };
+}
