@@ -255,4 +255,26 @@ public sealed class LifecycleValidationTests
         Assert.Equal("images[0].lifecycle.deprecate.afterDays", e.Path);
         Assert.Equal("0", e.Value);
     }
+
+    [Fact]
+    public void The_example_in_the_lifecycle_documentation_loads_as_described()
+    {
+        var doc = File.ReadAllText(Path.Combine(DefaultFactoryTests.RepositoryRoot, "docs", "lifecycle.md"));
+        var start = doc.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var factory = FactoryLoader.Parse(json, BaseDirectory);
+
+        var al2023 = factory.Images[0].Retirement!;
+        Assert.Equal(new RetirementStep(30, null), al2023.Deprecate);
+        Assert.Equal(new RetirementStep(90, null), al2023.Disable);
+        Assert.Equal(new RetirementStep(180, null), al2023.Delete);
+        Assert.Equal(3, al2023.KeepAtLeast);
+        Assert.Equal(14, al2023.Exclusions.LaunchedWithinDays);
+        var bastion = factory.Images[1].Retirement!;
+        Assert.Equal(new RetirementStep(null, 5), bastion.Deprecate);
+        Assert.Null(bastion.Disable);
+        Assert.Equal(["eu-west-1"], bastion.Exclusions.Regions);
+        Assert.Equal((7, 30), (bastion.RecycleBinDays, bastion.SnapshotRecycleBinDays));
+    }
 }
