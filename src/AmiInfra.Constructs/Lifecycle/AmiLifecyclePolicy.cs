@@ -172,7 +172,7 @@ public sealed partial class AmiLifecyclePolicy : Construct
                 Recipes = props.Recipes.Count == 0
                     ? null
                     : props.Recipes.Select(r => (CfnLifecyclePolicy.IRecipeSelectionProperty)new CfnLifecyclePolicy.RecipeSelectionProperty { Name = r.Name, SemanticVersion = r.Version }).ToArray(),
-                TagMap = props.ImageTags.Count == 0 ? null : new Dictionary<string, string>(props.ImageTags),
+                TagMap = props.ImageTags.Count == 0 ? null : new SortedDictionary<string, string>(props.ImageTags.ToDictionary(), StringComparer.Ordinal),
             },
         });
         PolicyName = props.PolicyName;
@@ -222,7 +222,7 @@ public sealed partial class AmiLifecyclePolicy : Construct
                 LastLaunched = e.LaunchedWithinDays is { } days ? new CfnLifecyclePolicy.LastLaunchedProperty { Value = days, Unit = "DAYS" } : null,
                 Regions = e.Regions.Count == 0 ? null : e.Regions.ToArray(),
                 SharedAccounts = e.SharedWithAccounts.Count == 0 ? null : e.SharedWithAccounts.ToArray(),
-                TagMap = e.Tags.Count == 0 ? null : new Dictionary<string, string>(e.Tags),
+                TagMap = e.Tags.Count == 0 ? null : new SortedDictionary<string, string>(e.Tags.ToDictionary(), StringComparer.Ordinal),
             },
         };
     }

@@ -73,7 +73,7 @@ public sealed class RecycleBinRetention : Construct
         SnapshotRetentionDays = props.SnapshotRetentionDays ?? props.AmiRetentionDays;
         var tags = props.Tags.Count == 0
             ? null
-            : props.Tags.Select(t => (object)new Dictionary<string, object> { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray();
+            : props.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => (object)new Dictionary<string, object> { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray();
 
         ImageRule = Rule("ImageRule", "EC2_IMAGE", AmiRetentionDays,
             $"Keeps deregistered AMIs of the {props.FactoryName} factory restorable for {AmiRetentionDays} days",
