@@ -3,12 +3,21 @@ using System.Text.Json;
 namespace AmiInfra.Declaration;
 
 /// <summary>Reads and checks retirement rules (the <c>lifecycle</c> block of a factory or image).</summary>
-internal static class RetirementReader
+internal static partial class RetirementReader
 {
     /// <summary>Image Builder lifecycle filters take ages and counts from 1 to 1000.</summary>
     public const int MaxFilterValue = 1000;
 
+    /// <summary>Image Builder lifecycle exclusions take at most 1536 shared accounts.</summary>
+    public const int MaxSharedAccounts = 1536;
+
+    /// <summary>Image Builder lifecycle exclusions take at most 50 tags.</summary>
+    public const int MaxExclusionTags = 50;
+
     private static readonly string[] Steps = ["deprecate", "disable", "delete"];
+
+    private const string ExclusionTagKeyAccepted =
+        "a tag key of 1 to 128 characters: letters a-z and A-Z, digits and _ . : / = + - (what Image Builder lifecycle exclusions accept), not starting with aws:";
 
     public static Retirement Read(JsonElement element, string path)
     {
@@ -21,6 +30,7 @@ internal static class RetirementReader
 
         var keepAtLeast = f.OptionalInt("keepAtLeast", 1, 10, "AMIs (Image Builder's retain-at-least)") ?? 1;
         CheckOrder(f, steps);
+        CheckKeepAtLeast(f, steps, keepAtLeast);
 
         var exclusions = ReadExclusions(f);
         var bin = f.OptionalObject("recycleBin", "amiRetentionDays", "snapshotRetentionDays");
@@ -100,6 +110,48 @@ internal static class RetirementReader
         }
     }
 
+    /// <summary>
+    /// keepAtLeast holds in any case: a count rule that disables or deletes all but fewer AMIs
+    /// would take more AMIs out of use than keepAtLeast allows. (Deprecated AMIs stay launchable.)
+    /// </summary>
+    private static void CheckKeepAtLeast(JsonFields f, RetirementStep?[] steps, int keepAtLeast)
+    {
+        for (var i = 1; i < steps.Length; i++)
+        {
+            if (steps[i] is { KeepNewest: { } keep } && keep < keepAtLeast)
+            {
+                throw new DeclarationException(
+                    $"{f.At(Steps[i])}.keepNewest",
+                    keep.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"at least keepAtLeast ({keepAtLeast}): {Steps[i]} would leave fewer usable AMIs than keepAtLeast promises");
+            }
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> ReadExclusionTags(JsonFields e)
+    {
+        var tags = e.OptionalMap("tags", "a tag value: up to 256 letters, digits, spaces and _ . : / = + - @") ?? new SortedDictionary<string, string>();
+        if (tags.Count > MaxExclusionTags)
+        {
+            throw new DeclarationException(e.At("tags"), $"{tags.Count} tags", $"at most {MaxExclusionTags} tags (the Image Builder limit for lifecycle exclusions)");
+        }
+
+        foreach (var (key, value) in tags)
+        {
+            if (!LifecycleTagKey().IsMatch(key))
+            {
+                throw new DeclarationException($"{e.At("tags")}.{key}", $"the tag key {JsonFields.Quote(key)}", ExclusionTagKeyAccepted);
+            }
+
+            if (!Rules.TagValue().IsMatch(value))
+            {
+                throw new DeclarationException($"{e.At("tags")}.{key}", JsonFields.Quote(value), "a tag value of up to 256 letters, digits, spaces and _ . : / = + - @");
+            }
+        }
+
+        return tags;
+    }
+
     private static RetirementExclusions ReadExclusions(JsonFields f)
     {
         var e = f.OptionalObject("exclude", "launchedWithinDays", "tags", "public", "regions", "sharedWithAccounts");
@@ -117,10 +169,17 @@ internal static class RetirementReader
         return new RetirementExclusions
         {
             LaunchedWithinDays = e.OptionalInt("launchedWithinDays", 1, 365, "days"),
-            Tags = FactoryLoader.Tags(e, "tags"),
+            Tags = ReadExclusionTags(e),
             Public = e.OptionalBool("public") ?? false,
             Regions = regions,
-            SharedWithAccounts = FactoryLoader.MatchingList(e, "sharedWithAccounts", Rules.AccountId(), "a 12-digit AWS account id", 1000) ?? [],
+            SharedWithAccounts = FactoryLoader.MatchingList(e, "sharedWithAccounts", Rules.AccountId(), "a 12-digit AWS account id", MaxSharedAccounts) ?? [],
         };
     }
+
+    /// <summary>
+    /// A tag key Image Builder accepts in lifecycle exclusions: the documented patterns are
+    /// narrower than EC2's (no spaces, no @, no non-ASCII letters), so only their common part is accepted.
+    /// </summary>
+    [System.Text.RegularExpressions.GeneratedRegex("^(?!aws:)[a-zA-Z0-9_.:/=+\\-]{1,128}$")]
+    private static partial System.Text.RegularExpressions.Regex LifecycleTagKey();
 }
