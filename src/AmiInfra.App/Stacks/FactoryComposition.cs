@@ -3,23 +3,40 @@ using AmiInfra.Declaration;
 
 namespace AmiInfra.App.Stacks;
 
-/// <summary>Maps a factory declaration onto stacks.</summary>
+/// <summary>
+/// Maps a factory declaration onto stacks: one regional stack per distribution region (keys and
+/// Recycle Bin rules), the factory stack in the home region, which depends on them, and the
+/// distribution-targets stack when images are copied into other accounts.
+/// </summary>
 public static class FactoryComposition
 {
     /// <summary>The stacks of one factory.</summary>
+    /// <param name="Regional">One stack per distribution region, home region first.</param>
     /// <param name="Factory">The stack that builds the images, in the home region.</param>
-    public sealed record Stacks(FactoryStack Factory);
+    /// <param name="Targets">The distribution-targets stack, or null without target accounts.</param>
+    public sealed record Stacks(IReadOnlyList<RegionalStack> Regional, FactoryStack Factory, TargetsStack? Targets)
+    {
+        /// <summary>Every stack.</summary>
+        public IEnumerable<Stack> All => Regional.Cast<Stack>().Append(Factory).Concat(Targets is null ? [] : [Targets]);
+    }
 
     /// <summary>Adds the factory's stacks to <paramref name="app"/>.</summary>
     public static Stacks Compose(Amazon.CDK.App app, Factory factory)
     {
+        var regional = factory.DistributionRegions.Select(region => new RegionalStack(app, factory, region)).ToList();
         var stack = new FactoryStack(app, factory);
+        foreach (var region in regional)
+        {
+            stack.AddDependency(region, "AMIs are re-encrypted with the regional keys, referred to by alias");
+        }
+
+        var targets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0) ? new TargetsStack(app, factory) : null;
         foreach (var (key, value) in factory.Tags)
         {
             Tags.Of(app).Add(key, value);
         }
 
         Tags.Of(app).Add(AmiTagKeys.Factory, factory.Name);
-        return new Stacks(stack);
+        return new Stacks(regional, stack, targets);
     }
 }

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Lifecycle;
 using AmiInfra.Declaration;
 using Constructs;
 
@@ -36,8 +37,16 @@ public sealed class FactoryStack : Stack
             Tags = new Dictionary<string, string>(factory.Tags) { [AmiTagKeys.Factory] = factory.Name },
         });
 
+        LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
+            ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps
+            {
+                RoleName = $"{factory.Name}-ami-lifecycle",
+                Description = $"Retires the AMIs of the {factory.Name} factory (Image Builder lifecycle policies)",
+            })
+            : null;
+
         var components = new ComponentCatalog(this, factory);
-        Images = factory.Images.Select(image => new ImageBuild(this, image, factory, components, Build, BuildKey)).ToList();
+        Images = factory.Images.Select(image => new ImageBuild(this, image, factory, components, Build, BuildKey, LifecycleRole)).ToList();
     }
 
     /// <summary>The declaration the stack was built from.</summary>
@@ -48,6 +57,9 @@ public sealed class FactoryStack : Stack
 
     /// <summary>The shared build infrastructure.</summary>
     public BuildInfrastructure Build { get; }
+
+    /// <summary>The role the lifecycle policies run as, or null when no image retires AMIs.</summary>
+    public LifecycleExecutionRole? LifecycleRole { get; }
 
     /// <summary>The images, in declaration order.</summary>
     public IReadOnlyList<ImageBuild> Images { get; }

@@ -1,5 +1,8 @@
 using Amazon.CDK.AWS.KMS;
+using Amazon.CDK;
 using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Lifecycle;
 using BuildParent = AmiInfra.Constructs.Build.ParentImage;
 using AmiInfra.Declaration;
 using Constructs;
@@ -10,19 +13,14 @@ namespace AmiInfra.App.Stacks;
 public sealed class ImageBuild : Construct
 {
     /// <summary>Maps <paramref name="image"/> onto a recipe and a pipeline.</summary>
-    public ImageBuild(Construct scope, Image image, Factory factory, ComponentCatalog components, BuildInfrastructure build, IKey buildKey)
+    public ImageBuild(Construct scope, Image image, Factory factory, ComponentCatalog components, BuildInfrastructure build, IKey buildKey, LifecycleExecutionRole? lifecycleRole)
         : base(scope, image.Name)
     {
         Image = image;
         var index = IndexOf(factory, image);
         var path = $"images[{index}]";
         var name = $"{factory.Name}-{image.Name}";
-        var tags = new Dictionary<string, string>(factory.Tags);
-        foreach (var (key, value) in image.Tags)
-        {
-            tags[key] = value;
-        }
-
+        var tags = Merge(factory.Tags, image.Tags);
         tags[AmiTagKeys.Factory] = factory.Name;
         tags[AmiTagKeys.Image] = image.Name;
 
@@ -59,11 +57,42 @@ public sealed class ImageBuild : Construct
             Tags = tags,
         });
 
+        var stack = Stack.Of(this);
+        var distribution = image.Distribution;
+        Distribution = new ImageDistribution(this, "Distribution", new ImageDistributionProps
+        {
+            Name = name,
+            Description = $"Where the AMIs of {name} go and who may launch them",
+            AllowPublic = factory.AllowPublicImages,
+            Origin = new AmiOrigin(factory.Name, image.Name, Recipe.Version),
+            Regions = distribution.Regions.Select(region => new RegionDistribution
+            {
+                Region = region,
+                KmsKeyArn = distribution.Encryption == AmiEncryption.RegionalKey
+                    ? RegionalKey.AliasArnFor(Rules.PartitionOf(region), region, factory.Account, RegionalStack.KeyAliasName(factory))
+                    : null,
+                AmiName = distribution.AmiName,
+                AmiDescription = string.IsNullOrEmpty(image.Description) ? null : image.Description,
+                AmiTags = Merge(factory.Tags, image.Tags, distribution.AmiTags),
+                LaunchAccounts = distribution.LaunchAccounts,
+                LaunchOrganizationArns = distribution.LaunchOrganizations,
+                LaunchOrganizationalUnitArns = distribution.LaunchOrganizationalUnits,
+                Public = distribution.Public,
+                TargetAccounts = distribution.TargetAccounts,
+                SsmParameterName = distribution.SsmParameterName,
+                LaunchTemplates = distribution.LaunchTemplates
+                    .Where(t => t.Region == region)
+                    .Select(t => new LaunchTemplateTarget { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion })
+                    .ToList(),
+            }).ToList(),
+        });
+
         Pipeline = new ImagePipeline(this, "Pipeline", new ImagePipelineProps
         {
             Name = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             ImageRecipeArn = Recipe.ImageRecipeArn,
+            DistributionConfigurationArn = Distribution.DistributionConfigurationArn,
             InfrastructureConfigurationArn = image.InstanceTypes is { } types ? build.InfrastructureFor(types) : build.DefaultInfrastructureArn,
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
@@ -77,7 +106,37 @@ public sealed class ImageBuild : Construct
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
         });
+
+        if (image.Retirement is { } retirement && lifecycleRole is not null)
+        {
+            Lifecycle = new AmiLifecyclePolicy(this, "Lifecycle", new AmiLifecyclePolicyProps
+            {
+                PolicyName = name,
+                ExecutionRole = lifecycleRole.Role,
+                Recipes = [new RecipeSelection(Recipe.Name)],
+                Deprecate = Rule(retirement.Deprecate),
+                Disable = Rule(retirement.Disable),
+                Delete = Rule(retirement.Delete),
+                KeepAtLeast = retirement.KeepAtLeast,
+                DeleteSnapshots = retirement.DeleteSnapshots,
+                Exclusions = new LifecycleExclusions
+                {
+                    LaunchedWithinDays = retirement.Exclusions.LaunchedWithinDays,
+                    Tags = retirement.Exclusions.Tags,
+                    Public = retirement.Exclusions.Public,
+                    Regions = retirement.Exclusions.Regions,
+                    SharedWithAccounts = retirement.Exclusions.SharedWithAccounts,
+                },
+            });
+            Lifecycle.Node.AddDependency(Recipe);
+        }
     }
+
+    /// <summary>The image's distribution.</summary>
+    public ImageDistribution Distribution { get; }
+
+    /// <summary>The image's lifecycle policy, or null when its AMIs are kept.</summary>
+    public AmiLifecyclePolicy? Lifecycle { get; }
 
     /// <summary>The declared image.</summary>
     public Image Image { get; }
@@ -87,6 +146,27 @@ public sealed class ImageBuild : Construct
 
     /// <summary>The image's pipeline.</summary>
     public ImagePipeline Pipeline { get; }
+
+    private static LifecycleRule? Rule(RetirementStep? step) => step switch
+    {
+        null => null,
+        { AfterDays: { } days } => LifecycleRule.Age(days),
+        _ => LifecycleRule.Count(step.KeepNewest!.Value),
+    };
+
+    private static SortedDictionary<string, string> Merge(params IReadOnlyDictionary<string, string>[] maps)
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var map in maps)
+        {
+            foreach (var (key, value) in map)
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
 
     private static int IndexOf(Factory factory, Image image)
     {

@@ -1,0 +1,67 @@
+using Amazon.CDK;
+using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Lifecycle;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// What a factory needs in one distribution region: the regional key its AMIs are re-encrypted
+/// with (when any image shares or copies into accounts there with the regional key), and the
+/// Recycle Bin rules that keep deleted AMIs and snapshots restorable.
+/// </summary>
+public sealed class RegionalStack : Stack
+{
+    /// <summary>Creates the stack of <paramref name="region"/>.</summary>
+    public RegionalStack(Construct scope, Factory factory, string region)
+        : base(scope, NameOf(factory, region), new StackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region },
+            Description = $"AmiInfra factory {factory.Name}: the AMI key and Recycle Bin rules of {region}.",
+            TerminationProtection = true,
+        })
+    {
+        var images = factory.Images.Where(i => i.Distribution.Regions.Contains(region)).ToList();
+        var keyed = images.Where(i => i.Distribution.Encryption == AmiEncryption.RegionalKey).ToList();
+        if (keyed.Count > 0)
+        {
+            Key = new RegionalKey(this, "AmiKey", new RegionalKeyProps
+            {
+                AliasName = KeyAliasName(factory),
+                Description = $"Encrypts the AMIs of the {factory.Name} factory in {region}, and lets their consumers launch and copy them",
+                LaunchAccounts = Union(keyed, d => d.LaunchAccounts),
+                LaunchOrganizationArns = Union(keyed, d => d.LaunchOrganizations),
+                LaunchOrganizationalUnitArns = Union(keyed, d => d.LaunchOrganizationalUnits),
+                TargetAccounts = Union(keyed, d => d.TargetAccounts),
+            });
+        }
+
+        var bins = factory.Images.Select(i => i.Retirement).OfType<Retirement>().Where(r => r.RecycleBinDays > 0).ToList();
+        if (bins.Count > 0)
+        {
+            RecycleBin = new RecycleBinRetention(this, "RecycleBin", new RecycleBinRetentionProps
+            {
+                FactoryName = factory.Name,
+                AmiRetentionDays = bins.Max(r => r.RecycleBinDays),
+                SnapshotRetentionDays = bins.Max(r => r.SnapshotRecycleBinDays),
+                Tags = factory.Tags,
+            });
+        }
+    }
+
+    /// <summary>The regional key, or null when no image uses one in this region.</summary>
+    public RegionalKey? Key { get; }
+
+    /// <summary>The Recycle Bin rules, or null when no image retires AMIs.</summary>
+    public RecycleBinRetention? RecycleBin { get; }
+
+    /// <summary>The stack's name.</summary>
+    public static string NameOf(Factory factory, string region) => $"{factory.Name}-region-{region}";
+
+    /// <summary>The alias of the factory's key in every region (after "alias/"): deterministic, so no cross-region references.</summary>
+    public static string KeyAliasName(Factory factory) => $"amiinfra/{factory.Name}/ami";
+
+    private static IReadOnlyList<string> Union(IEnumerable<Image> images, Func<Distribution, IReadOnlyList<string>> select) =>
+        images.SelectMany(i => select(i.Distribution)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+}
