@@ -12,7 +12,7 @@ public sealed class ComponentCatalog
 {
     private readonly Construct _scope;
     private readonly Factory _factory;
-    private readonly Dictionary<string, IComponent> _components = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Component> _components = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty catalog whose components live under <paramref name="scope"/>.</summary>
     public ComponentCatalog(Construct scope, Factory factory)
@@ -21,7 +21,10 @@ public sealed class ComponentCatalog
         _factory = factory;
     }
 
-    /// <summary>The component a recipe of <paramref name="image"/> refers to.</summary>
+    /// <summary>
+    /// The component a recipe of <paramref name="image"/> refers to, created here on first use; the
+    /// reference returned is built from name and version, so recipes in other stacks can use it.
+    /// </summary>
     public IComponent For(ComponentReference reference, Image image, string path)
     {
         if (reference.Managed is { } managed)
@@ -34,7 +37,7 @@ public sealed class ComponentCatalog
         var name = image.Platform == Platform.Windows ? $"{_factory.Name}-{stem}-windows" : $"{_factory.Name}-{stem}";
         if (_components.TryGetValue(name, out var existing))
         {
-            return existing;
+            return Component.FromNameAndVersion(existing.Name, existing.Version);
         }
 
         ComponentDocument document;
@@ -56,6 +59,6 @@ public sealed class ComponentCatalog
             Tags = new Dictionary<string, string>(_factory.Tags) { [AmiTagKeys.Factory] = _factory.Name },
         });
         _components[name] = component;
-        return component;
+        return Component.FromNameAndVersion(component.Name, component.Version);
     }
 }

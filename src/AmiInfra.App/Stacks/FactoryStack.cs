@@ -9,8 +9,9 @@ using Constructs;
 namespace AmiInfra.App.Stacks;
 
 /// <summary>
-/// The stack that builds a factory's images in its home region: the build key, the shared build
-/// infrastructure, and per image its components, recipe and pipeline.
+/// The core stack of a factory, in its home region: what every image shares — the build key, the
+/// build infrastructure, the components and the lifecycle role. The images themselves live in
+/// <see cref="ImageStack"/>s, which refer to all of this by name, never by cross-stack export.
 /// </summary>
 public sealed class FactoryStack : Stack
 {
@@ -19,7 +20,7 @@ public sealed class FactoryStack : Stack
         : base(scope, $"{factory.Name}-factory", new StackProps
         {
             Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
-            Description = $"AmiInfra factory {factory.Name}: image builds. {factory.Description}".Trim(),
+            Description = $"AmiInfra factory {factory.Name}: shared build infrastructure. {factory.Description}".Trim(),
             TerminationProtection = true,
         })
     {
@@ -40,13 +41,25 @@ public sealed class FactoryStack : Stack
         LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
             ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps
             {
-                RoleName = $"{factory.Name}-ami-lifecycle",
+                RoleName = LifecycleRoleName(factory),
                 Description = $"Retires the AMIs of the {factory.Name} factory (Image Builder lifecycle policies)",
             })
             : null;
 
-        var components = new ComponentCatalog(this, factory);
-        Images = factory.Images.Select(image => new ImageBuild(this, image, factory, components, Build, BuildKey, LifecycleRole)).ToList();
+        Components = new ComponentCatalog(this, factory);
+        for (var i = 0; i < factory.Images.Count; i++)
+        {
+            var image = factory.Images[i];
+            for (var c = 0; c < image.Components.Count; c++)
+            {
+                Components.For(image.Components[c], image, $"images[{i}].components[{c}]");
+            }
+
+            if (image.InstanceTypes is { } types)
+            {
+                Build.InfrastructureFor(types);
+            }
+        }
     }
 
     /// <summary>The declaration the stack was built from.</summary>
@@ -61,8 +74,15 @@ public sealed class FactoryStack : Stack
     /// <summary>The role the lifecycle policies run as, or null when no image retires AMIs.</summary>
     public LifecycleExecutionRole? LifecycleRole { get; }
 
-    /// <summary>The images, in declaration order.</summary>
-    public IReadOnlyList<ImageBuild> Images { get; }
+    /// <summary>The factory's components.</summary>
+    public ComponentCatalog Components { get; }
+
+    /// <summary>The name of the lifecycle role.</summary>
+    public static string LifecycleRoleName(Factory factory) => $"{factory.Name}-ami-lifecycle";
+
+    /// <summary>The build key's alias ARN: how image stacks refer to the key without an export.</summary>
+    public static string BuildKeyAliasArn(Factory factory) =>
+        $"arn:{Rules.PartitionOf(factory.Region)}:kms:{factory.Region}:{factory.Account}:{BuildKeyAlias(factory)}";
 
     /// <summary>The build key's alias.</summary>
     public static string BuildKeyAlias(Factory factory) => $"alias/{factory.Name}/build";

@@ -1,4 +1,4 @@
-using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.IAM;
 using Amazon.CDK;
 using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Distribution;
@@ -9,11 +9,11 @@ using Constructs;
 
 namespace AmiInfra.App.Stacks;
 
-/// <summary>One image of the factory: its recipe and pipeline, under a construct named after the image.</summary>
+/// <summary>One image of the factory: its recipe, distribution, pipeline and lifecycle policy, under a construct named after the image.</summary>
 public sealed class ImageBuild : Construct
 {
     /// <summary>Maps <paramref name="image"/> onto a recipe and a pipeline.</summary>
-    public ImageBuild(Construct scope, Image image, Factory factory, ComponentCatalog components, BuildInfrastructure build, IKey buildKey, LifecycleExecutionRole? lifecycleRole)
+    public ImageBuild(Construct scope, Image image, Factory factory, FactoryStack core, IRole? lifecycleRole)
         : base(scope, image.Name)
     {
         Image = image;
@@ -36,7 +36,7 @@ public sealed class ImageBuild : Construct
                 _ => BuildParent.FromMarketplace(image.Parent.Value),
             },
             Components = image.Components
-                .Select((c, i) => new RecipeComponent(components.For(c, image, $"{path}.components[{i}]"), c.Parameters))
+                .Select((c, i) => new RecipeComponent(core.Components.For(c, image, $"{path}.components[{i}]"), c.Parameters))
                 .ToList(),
             BlockDevices =
             [
@@ -47,7 +47,7 @@ public sealed class ImageBuild : Construct
                     VolumeType = image.RootVolume.VolumeType,
                     Iops = image.RootVolume.Iops,
                     ThroughputMiBps = image.RootVolume.ThroughputMiBps,
-                    KmsKeyArn = buildKey.KeyArn,
+                    KmsKeyArn = FactoryStack.BuildKeyAliasArn(factory),
                     KmsKeyIdentity = FactoryStack.BuildKeyAlias(factory),
                 },
             ],
@@ -93,7 +93,7 @@ public sealed class ImageBuild : Construct
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             ImageRecipeArn = Recipe.ImageRecipeArn,
             DistributionConfigurationArn = Distribution.DistributionConfigurationArn,
-            InfrastructureConfigurationArn = image.InstanceTypes is { } types ? build.InfrastructureFor(types) : build.DefaultInfrastructureArn,
+            InfrastructureConfigurationArn = core.Build.InfrastructureFor(image.InstanceTypes ?? factory.Build.InstanceTypes),
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
                 ? s.StartCondition == "EXPRESSION_MATCH_ONLY" ? StartCondition.ExpressionMatchOnly : StartCondition.ExpressionMatchAndDependencyUpdatesAvailable
@@ -112,7 +112,7 @@ public sealed class ImageBuild : Construct
             Lifecycle = new AmiLifecyclePolicy(this, "Lifecycle", new AmiLifecyclePolicyProps
             {
                 PolicyName = name,
-                ExecutionRole = lifecycleRole.Role,
+                ExecutionRole = lifecycleRole,
                 Recipes = [new RecipeSelection(Recipe.Name)],
                 Deprecate = Rule(retirement.Deprecate),
                 Disable = Rule(retirement.Disable),
@@ -128,7 +128,6 @@ public sealed class ImageBuild : Construct
                     SharedWithAccounts = retirement.Exclusions.SharedWithAccounts,
                 },
             });
-            Lifecycle.Node.AddDependency(Recipe);
         }
     }
 

@@ -155,15 +155,17 @@ public sealed class BuildInfrastructure : Construct
     public string DefaultInfrastructureArn { get; }
 
     /// <summary>
-    /// The infrastructure configuration for these instance types: created on first use, shared
-    /// after. Its id follows the instance types, so adding an image never changes another's.
+    /// The ARN of the infrastructure configuration for these instance types: created on first use,
+    /// shared after. Its id and name follow the instance types, so adding an image never changes
+    /// another's. The ARN is built from the name, so stacks of the same account and region can use
+    /// it without a cross-stack export (they must deploy after this one).
     /// </summary>
     public string InfrastructureFor(IReadOnlyList<string> instanceTypes)
     {
         var key = string.Join(",", instanceTypes);
-        if (_configurations.TryGetValue(key, out var arn))
+        if (_configurations.TryGetValue(key, out var existing))
         {
-            return arn;
+            return existing;
         }
 
         var isDefault = _configurations.Count == 0;
@@ -188,8 +190,9 @@ public sealed class BuildInfrastructure : Construct
             ["Tags"] = Cfn.TagMap(_props.Tags),
         });
         resource.Node.AddDependency(InstanceRole);
-        _configurations[key] = resource.Ref;
-        return resource.Ref;
+        var arn = $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:{Naming.Account}:infrastructure-configuration/{_props.NamePrefix}-build{suffix}";
+        _configurations[key] = arn;
+        return arn;
     }
 
     private void Validate(BuildInfrastructureProps props)

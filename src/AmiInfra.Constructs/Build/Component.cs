@@ -125,6 +125,18 @@ public sealed class Component : Construct, IComponent
         return new ManagedComponent($"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:component/{name}/{version}", $"aws/{name}/{version}");
     }
 
+    /// <summary>
+    /// A component of ours by name and version, from any stack of the same account and region:
+    /// the ARN is built from the name, so no cross-stack export ties the stacks together.
+    /// </summary>
+    public static IComponent FromNameAndVersion(string name, string version)
+    {
+        Naming.CheckImageBuilderName(name, "Component.FromNameAndVersion");
+        return new ManagedComponent(
+            $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:{Naming.Account}:component/{name.ToLowerInvariant()}/{version}/1",
+            $"{name}/{version}");
+    }
+
     /// <summary>A component of ours already deployed, by ARN (e.g. from another stack).</summary>
     public static IComponent FromComponentArn(string arn) => new ManagedComponent(arn, arn);
 

@@ -1,0 +1,50 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// One of a factory's image stacks. Every image belongs to the stack its name hashes to, one of
+/// <see cref="ShardCount"/>, so adding or removing an image never moves another image to another
+/// stack or changes its logical ids, and no stack nears CloudFormation's limits (500 resources,
+/// 1 MB) even for a thousand images.
+/// </summary>
+public sealed class ImageStack : Stack
+{
+    /// <summary>How many image stacks a factory can have.</summary>
+    public const int ShardCount = 16;
+
+    /// <summary>Creates the stack holding <paramref name="images"/>.</summary>
+    public ImageStack(Construct scope, Factory factory, int shard, IReadOnlyList<Image> images, FactoryStack core)
+        : base(scope, NameOf(factory, shard), new StackProps
+        {
+            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
+            Description = $"AmiInfra factory {factory.Name}: image pipelines ({string.Join(", ", images.Select(i => i.Name))})",
+            TerminationProtection = true,
+        })
+    {
+        Shard = shard;
+        var lifecycleRole = images.Any(i => i.Retirement is not null)
+            ? Role.FromRoleName(this, "LifecycleRole", FactoryStack.LifecycleRoleName(factory))
+            : null;
+        Images = images.Select(image => new ImageBuild(this, image, factory, core, lifecycleRole)).ToList();
+        AddDependency(core, "recipes, pipelines and lifecycle policies use the shared build infrastructure, components and role by name");
+    }
+
+    /// <summary>The shard number.</summary>
+    public int Shard { get; }
+
+    /// <summary>The images of this stack, in declaration order.</summary>
+    public IReadOnlyList<ImageBuild> Images { get; }
+
+    /// <summary>The shard an image belongs to: a hash of its name, stable whatever else the factory holds.</summary>
+    public static int ShardOf(string imageName) => SHA256.HashData(Encoding.UTF8.GetBytes(imageName))[0] % ShardCount;
+
+    /// <summary>The name of an image stack.</summary>
+    public static string NameOf(Factory factory, int shard) =>
+        $"{factory.Name}-images-{shard.ToString("x", System.Globalization.CultureInfo.InvariantCulture)}";
+}
