@@ -34,7 +34,13 @@ public sealed class Synthesized
     public static Synthesized From(Factory factory)
     {
         var outDir = Directory.CreateTempSubdirectory("amiinfra-synth-").FullName;
-        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = outDir });
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps
+        {
+            Outdir = outDir,
+
+            // As the CDK CLI sets it: each resource names its construct path, which the tests compare.
+            Context = new Dictionary<string, object> { ["aws:cdk:enable-path-metadata"] = true },
+        });
         var stacks = FactoryComposition.Compose(app, factory);
         app.Synth();
         return new Synthesized(factory, stacks, outDir);
@@ -59,6 +65,10 @@ public sealed class Synthesized
 /// <summary>Declarations for tests, generated from the default factory's components.</summary>
 public static class Declarations
 {
+    /// <summary>The same factory without one image.</summary>
+    public static Factory WithoutImage(this Factory factory, string name) =>
+        factory with { Images = factory.Images.Where(i => i.Name != name).ToList() };
+
     public static Factory Default() => FactoryLoader.Load(Repository.Path("factory"));
 
     /// <summary>The default factory with <paramref name="count"/> images named img-0000... (plus the ones named in <paramref name="extra"/>).</summary>
