@@ -257,9 +257,10 @@ public sealed class LifecycleValidationTests
     }
 
     [Fact]
-    public void The_example_in_the_lifecycle_documentation_loads_as_described()
+    public void The_retirement_example_in_the_readme_loads_as_described()
     {
-        var doc = File.ReadAllText(Path.Combine(DefaultFactoryTests.RepositoryRoot, "docs", "lifecycle.md"));
+        var readme = File.ReadAllText(Path.Combine(DefaultFactoryTests.RepositoryRoot, "README.md"));
+        var doc = readme[readme.IndexOf("## Retiring AMIs", StringComparison.Ordinal)..];
         var start = doc.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
 
