@@ -71,42 +71,7 @@ public static class Declarations
 
     public static Factory Default() => FactoryLoader.Load(Repository.Path("factory"));
 
-    /// <summary>The default factory with <paramref name="count"/> images named img-0000... (plus the ones named in <paramref name="extra"/>).</summary>
-    public static Factory Generated(int count, IEnumerable<string>? extra = null, string[]? regions = null)
-    {
-        var names = Enumerable.Range(0, count).Select(i => $"img-{i:0000}").Concat(extra ?? []);
-        var images = new JsonArray();
-        foreach (var name in names)
-        {
-            images.Add(new JsonObject
-            {
-                ["name"] = name,
-                ["parent"] = new JsonObject { ["ssmParameter"] = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
-                ["components"] = new JsonArray(
-                    new JsonObject { ["managed"] = "update-linux" },
-                    new JsonObject { ["file"] = "components/linux-hardening.yml", ["parameters"] = new JsonObject { ["SshPort"] = "22" } }),
-                ["schedule"] = new JsonObject { ["cron"] = "cron(0 4 ? * sun *)", ["startCondition"] = "EXPRESSION_MATCH_ONLY" },
-            });
-        }
-
-        var declaration = new JsonObject
-        {
-            ["name"] = "scale",
-            ["account"] = "123456789012",
-            ["region"] = "us-east-1",
-            ["distribution"] = new JsonObject
-            {
-                ["regions"] = new JsonArray((regions ?? ["us-east-1", "eu-west-1", "ap-southeast-2", "ca-central-1"]).Select(r => (JsonNode)JsonValue.Create(r)!).ToArray()),
-                ["launchPermissions"] = new JsonObject { ["accounts"] = new JsonArray("111122223333", "444455556666") },
-            },
-            ["lifecycle"] = new JsonObject
-            {
-                ["deprecate"] = new JsonObject { ["afterDays"] = 90 },
-                ["delete"] = new JsonObject { ["afterDays"] = 365 },
-                ["keepAtLeast"] = 2,
-            },
-            ["images"] = images,
-        };
-        return FactoryLoader.Parse(declaration.ToJsonString(), Repository.Path("factory"), "generated");
-    }
+    /// <summary>The default factory's components in a factory of <paramref name="count"/> images (plus <paramref name="extra"/>).</summary>
+    public static Factory Generated(int count, IEnumerable<string>? extra = null) =>
+        AmiInfra.Testing.GeneratedFactory.Create(Repository.Path("factory"), count, extra);
 }

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using AmiInfra.App.Stacks;
+using AmiInfra.Testing;
+
+// Synthesis benchmark: each measurement runs in a fresh process (as `cdk synth` does), so every
+// figure includes starting the jsii runtime. "floor" is an empty CDK app in the same harness.
+//
+//   dotnet run -c Release --project test/AmiInfra.Benchmarks -- [--sizes 1,10,100,500] [--repeat 1]
+if (args is ["--one", var one])
+{
+    Console.WriteLine(JsonSerializer.Serialize(Measure.One(one)));
+    return 0;
+}
+
+var sizes = Option(args, "--sizes", "1,10,100,500").Split(',').Select(int.Parse).ToList();
+var repeat = int.Parse(Option(args, "--repeat", "1"), CultureInfo.InvariantCulture);
+var results = new List<Result>();
+foreach (var what in new[] { "floor" }.Concat(sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
+{
+    // The fastest of the repeats: the least disturbed by the rest of the machine.
+    var runs = Enumerable.Range(0, repeat).Select(_ => Measure.InChild(what)).ToList();
+    results.Add(runs.MinBy(r => r.Seconds)!);
+}
+
+Console.WriteLine($"{"images",8} {"regions",8} {"seconds",8} {"stacks",7} {"resources",10} {"KiB",9} {"peak MiB",9} {"ms/resource (marginal)",23}");
+Result? previous = null;
+foreach (var r in results)
+{
+    var marginal = previous is { Images: > 0 } p && r.Resources > p.Resources
+        ? ((r.Seconds - p.Seconds) * 1000 / (r.Resources - p.Resources)).ToString("0.00", CultureInfo.InvariantCulture)
+        : "";
+    Console.WriteLine($"{(r.Images < 0 ? "floor" : r.Images.ToString(CultureInfo.InvariantCulture)),8} {r.Regions,8} {r.Seconds,8:0.00} {r.Stacks,7} {r.Resources,10} {r.Bytes / 1024,9} {r.PeakMiB,9} {marginal,23}");
+    previous = r;
+}
+
+return 0;
+
+static string Option(string[] args, string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+internal sealed record Result(int Images, int Regions, double Seconds, int Stacks, int Resources, long Bytes, long PeakMiB);
+
+internal static class Measure
+{
+    public static Result InChild(string what)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (!Environment.ProcessPath!.EndsWith("AmiInfra.Benchmarks", StringComparison.Ordinal))
+        {
+            start.ArgumentList.Add(typeof(Measure).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("--one");
+        start.ArgumentList.Add(what);
+        using var child = Process.Start(start)!;
+        var output = child.StandardOutput.ReadToEnd();
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the measurement of {what} failed (exit {child.ExitCode})");
+        }
+
+        return JsonSerializer.Deserialize<Result>(output.Trim().Split('\n')[^1])!;
+    }
+
+    public static Result One(string what)
+    {
+        var started = Process.GetCurrentProcess().StartTime;
+        var outDir = Directory.CreateTempSubdirectory("amiinfra-bench-").FullName;
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = outDir });
+        var images = -1;
+        var regions = 0;
+        if (what != "floor")
+        {
+            images = int.Parse(what, CultureInfo.InvariantCulture);
+            var factory = GeneratedFactory.Create(FactoryFolder(), images);
+            regions = factory.DistributionRegions.Count;
+            FactoryComposition.Compose(app, factory);
+        }
+
+        app.Synth();
+        var seconds = (DateTime.Now - started).TotalSeconds;
+        var templates = Directory.GetFiles(outDir, "*.template.json");
+        var resources = templates.Sum(t => JsonDocument.Parse(File.ReadAllText(t)).RootElement.TryGetProperty("Resources", out var r) ? r.EnumerateObject().Count() : 0);
+        var result = new Result(images, regions, seconds, templates.Length, resources, templates.Sum(t => new FileInfo(t).Length), PeakMiB());
+        Directory.Delete(outDir, recursive: true);
+        return result;
+    }
+
+    private static string FactoryFolder()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AmiInfra.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("run from inside the repository"), "factory");
+    }
+
+    /// <summary>Peak resident memory of this process and its children (the jsii Node.js runtime), from /proc.</summary>
+    private static long PeakMiB()
+    {
+        long kib = HighWaterMark(Environment.ProcessId);
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && ParentOf(pid) == Environment.ProcessId)
+            {
+                kib += HighWaterMark(pid);
+            }
+        }
+
+        return kib / 1024;
+    }
+
+    private static long HighWaterMark(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+}
