@@ -24,7 +24,7 @@ public static class FactoryApp
             var app = new Amazon.CDK.App(props);
             var path = app.Node.TryGetContext(DeclarationContextKey) as string ?? "factory";
             var factory = FactoryLoader.Load(path);
-            FactoryComposition.Compose(app, factory);
+            FactoryComposition.Compose(app, factory, path);
             app.Synth();
             return 0;
         }

@@ -63,7 +63,7 @@ public static class FactoryLoader
 
     private static Factory ReadFactory(JsonElement root, string baseDirectory)
     {
-        var f = JsonFields.Open(root, "", "name", "description", "account", "region", "organization", "allowPublicImages", "build", "distribution", "lifecycle", "tags", "images");
+        var f = JsonFields.Open(root, "", "name", "description", "account", "region", "organization", "allowPublicImages", "build", "delivery", "distribution", "lifecycle", "tags", "images");
         var name = Matching(f, "name", Rules.Name(), FactoryNameAccepted);
         if (name.Length > 20)
         {
@@ -110,6 +110,7 @@ public static class FactoryLoader
             Organization = organization,
             AllowPublicImages = allowPublic,
             Build = build,
+            Delivery = DeliveryReader.Read(f),
             Tags = tags,
             Images = result,
             BaseDirectory = baseDirectory,
@@ -383,10 +384,10 @@ public static class FactoryLoader
             throw new DeclarationException(s.At("startCondition"), JsonFields.Quote(condition), string.Join(" or ", StartConditions));
         }
 
-        var timezone = s.OptionalString("timezone", "an IANA time zone such as Etc/UTC or Europe/Paris") ?? "Etc/UTC";
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(timezone, out _) || !timezone.Contains('/', StringComparison.Ordinal) && timezone != "UTC")
+        var timezone = s.OptionalString("timezone", "UTC") ?? "Etc/UTC";
+        if (timezone is not ("UTC" or "Etc/UTC"))
         {
-            throw new DeclarationException(s.At("timezone"), JsonFields.Quote(timezone), "an IANA time zone such as Etc/UTC or Europe/Paris");
+            throw new DeclarationException(s.At("timezone"), JsonFields.Quote(timezone), "UTC or Etc/UTC: CloudFormation's image pipeline schedule takes no time zone, so write the cron expression in UTC");
         }
 
         return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null);
@@ -687,9 +688,9 @@ public static class FactoryLoader
 
     private static void RequireFile(string path, string relative, string baseDirectory, string what)
     {
-        if (System.IO.Path.IsPathRooted(relative) || relative.Contains("..", StringComparison.Ordinal))
+        if (System.IO.Path.IsPathRooted(relative))
         {
-            throw new DeclarationException(path, JsonFields.Quote(relative), $"a path to {what} inside the declaration's folder");
+            throw new DeclarationException(path, JsonFields.Quote(relative), $"a path to {what}, relative to the declaration");
         }
 
         if (!File.Exists(System.IO.Path.Combine(baseDirectory, relative)))

@@ -24,6 +24,9 @@ public sealed record Factory
     /// <summary>Build infrastructure shared by every image.</summary>
     public required BuildSettings Build { get; init; }
 
+    /// <summary>The deployment pipeline, when the factory deploys through one. Default: none (deploy with cdk deploy).</summary>
+    public DeliverySettings? Delivery { get; init; }
+
     /// <summary>Tags put on every stack and taggable resource.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
 
@@ -42,6 +45,13 @@ public sealed record Factory
 /// <param name="Id">The organization id (o-...).</param>
 /// <param name="TargetOrganizationalUnits">OU or root ids (ou-... or r-...) where the distribution role is deployed.</param>
 public sealed record OrganizationSettings(string Id, IReadOnlyList<string> TargetOrganizationalUnits);
+
+/// <summary>A self-mutating deployment pipeline for the factory.</summary>
+/// <param name="ConnectionArn">The CodeConnections (CodeStar connections) ARN to the repository host.</param>
+/// <param name="Repository">The repository, owner/name.</param>
+/// <param name="Branch">The branch deployed. Default: main.</param>
+/// <param name="ProtectedStages">Stages (regions, factory, targets) that wait for a manual approval. Default: factory and targets.</param>
+public sealed record DeliverySettings(string ConnectionArn, string Repository, string Branch, IReadOnlyList<string> ProtectedStages);
 
 /// <summary>Build infrastructure shared by every image of the factory.</summary>
 public sealed record BuildSettings

@@ -15,7 +15,7 @@ public sealed class Synthesized
         Factory = factory;
         Stacks = stacks;
         OutDir = outDir;
-        Templates = Directory.GetFiles(outDir, "*.template.json")
+        Templates = Directory.GetFiles(outDir, "*.template.json", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetFileName(f)[..^".template.json".Length], f => JsonNode.Parse(File.ReadAllText(f))!.AsObject(), StringComparer.Ordinal);
         Manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")))!.AsObject();
     }
@@ -26,12 +26,12 @@ public sealed class Synthesized
 
     public string OutDir { get; }
 
-    /// <summary>Templates by stack name.</summary>
+    /// <summary>Templates by file name: the stack name for top-level stacks, the artifact id for stacks in pipeline stages.</summary>
     public IReadOnlyDictionary<string, JsonObject> Templates { get; }
 
     public JsonObject Manifest { get; }
 
-    public static Synthesized From(Factory factory)
+    public static Synthesized From(Factory factory, string declarationPath = "factory")
     {
         var outDir = Directory.CreateTempSubdirectory("amiinfra-synth-").FullName;
         var app = new Amazon.CDK.App(new Amazon.CDK.AppProps
@@ -41,7 +41,7 @@ public sealed class Synthesized
             // As the CDK CLI sets it: each resource names its construct path, which the tests compare.
             Context = new Dictionary<string, object> { ["aws:cdk:enable-path-metadata"] = true },
         });
-        var stacks = FactoryComposition.Compose(app, factory);
+        var stacks = FactoryComposition.Compose(app, factory, declarationPath);
         app.Synth();
         return new Synthesized(factory, stacks, outDir);
     }

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using AmiInfra.Declaration;
+using Constructs;
 
 namespace AmiInfra.App.Stacks;
 
@@ -16,34 +17,73 @@ public static class FactoryComposition
     /// <param name="Factory">The core stack: what the images share, in the home region.</param>
     /// <param name="Images">The image stacks, by shard.</param>
     /// <param name="Targets">The distribution-targets stack, or null without target accounts.</param>
-    public sealed record Stacks(IReadOnlyList<RegionalStack> Regional, FactoryStack Factory, IReadOnlyList<ImageStack> Images, TargetsStack? Targets)
+    /// <param name="Delivery">The deployment pipeline stack, or null when the factory is deployed with cdk deploy.</param>
+    public sealed record Stacks(IReadOnlyList<RegionalStack> Regional, FactoryStack Factory, IReadOnlyList<ImageStack> Images, TargetsStack? Targets, DeliveryStack? Delivery)
     {
         /// <summary>Every stack.</summary>
-        public IEnumerable<Stack> All => Regional.Cast<Stack>().Append(Factory).Concat(Images).Concat(Targets is null ? [] : [Targets]);
+        public IEnumerable<Stack> All =>
+            Regional.Cast<Stack>().Append(Factory).Concat(Images).Concat(Targets is null ? [] : [Targets]).Concat(Delivery is null ? [] : [Delivery]);
     }
 
-    /// <summary>Adds the factory's stacks to <paramref name="app"/>.</summary>
-    public static Stacks Compose(Amazon.CDK.App app, Factory factory)
+    /// <summary>
+    /// Adds the factory's stacks to <paramref name="app"/>: as top-level stacks that
+    /// <c>cdk deploy --all</c> deploys in dependency order, or, when the factory declares delivery,
+    /// as stages of the deployment pipeline, which is then the only top-level stack.
+    /// </summary>
+    public static Stacks Compose(Amazon.CDK.App app, Factory factory, string declarationPath = "factory")
     {
-        var regional = factory.DistributionRegions.Select(region => new RegionalStack(app, factory, region)).ToList();
-        var stack = new FactoryStack(app, factory);
-        foreach (var region in regional)
+        Tag(app, factory);
+        var needsTargets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0);
+        if (factory.Delivery is null)
         {
-            stack.AddDependency(region, "AMIs are re-encrypted with the regional keys, referred to by alias");
+            return Build(factory, _ => app, app, needsTargets ? app : null, dependOnRegions: true, delivery: null);
+        }
+
+        var delivery = new DeliveryStack(app, factory, declarationPath);
+        var regionStages = factory.DistributionRegions.ToDictionary(r => r, r => Stage(app, factory, $"Region-{r}", r), StringComparer.Ordinal);
+        var factoryStage = Stage(app, factory, "Factory", factory.Region);
+        var targetsStage = needsTargets ? Stage(app, factory, "Targets", factory.Region) : null;
+        var stacks = Build(factory, r => regionStages[r], factoryStage, targetsStage, dependOnRegions: false, delivery);
+        delivery.AddStages(regionStages.Values.ToList(), factoryStage, targetsStage);
+        return stacks;
+    }
+
+    private static Stacks Build(Factory factory, Func<string, Construct> regionScope, Construct factoryScope, Construct? targetsScope, bool dependOnRegions, DeliveryStack? delivery)
+    {
+        var regional = factory.DistributionRegions.Select(region => new RegionalStack(regionScope(region), factory, region)).ToList();
+        var core = new FactoryStack(factoryScope, factory);
+        if (dependOnRegions)
+        {
+            // In a pipeline the stages run in this order instead.
+            foreach (var region in regional)
+            {
+                core.AddDependency(region, "AMIs are re-encrypted with the regional keys, referred to by alias");
+            }
         }
 
         var images = factory.Images
             .GroupBy(i => ImageStack.ShardOf(i.Name))
             .OrderBy(g => g.Key)
-            .Select(g => new ImageStack(app, factory, g.Key, g.ToList(), stack))
+            .Select(g => new ImageStack(factoryScope, factory, g.Key, g.ToList(), core))
             .ToList();
-        var targets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0) ? new TargetsStack(app, factory) : null;
+        var targets = targetsScope is null ? null : new TargetsStack(targetsScope, factory);
+        return new Stacks(regional, core, images, targets, delivery);
+    }
+
+    private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region)
+    {
+        var stage = new Stage(app, id, new StageProps { Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region } });
+        Tag(stage, factory);
+        return stage;
+    }
+
+    private static void Tag(Construct scope, Factory factory)
+    {
         foreach (var (key, value) in factory.Tags)
         {
-            Tags.Of(app).Add(key, value);
+            Tags.Of(scope).Add(key, value);
         }
 
-        Tags.Of(app).Add(AmiTagKeys.Factory, factory.Name);
-        return new Stacks(regional, stack, images, targets);
+        Tags.Of(scope).Add(AmiTagKeys.Factory, factory.Name);
     }
 }

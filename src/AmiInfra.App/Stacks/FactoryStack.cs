@@ -19,6 +19,7 @@ public sealed class FactoryStack : Stack
     public FactoryStack(Construct scope, Factory factory)
         : base(scope, $"{factory.Name}-factory", new StackProps
         {
+            StackName = $"{factory.Name}-factory",
             Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
             Description = $"AmiInfra factory {factory.Name}: shared build infrastructure. {factory.Description}".Trim(),
             TerminationProtection = true,

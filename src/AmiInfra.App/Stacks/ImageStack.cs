@@ -22,6 +22,7 @@ public sealed class ImageStack : Stack
     public ImageStack(Construct scope, Factory factory, int shard, IReadOnlyList<Image> images, FactoryStack core)
         : base(scope, NameOf(factory, shard), new StackProps
         {
+            StackName = NameOf(factory, shard),
             Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
             Description = $"AmiInfra factory {factory.Name}: image pipelines ({string.Join(", ", images.Select(i => i.Name))})",
             TerminationProtection = true,

@@ -17,6 +17,7 @@ public sealed class RegionalStack : Stack
     public RegionalStack(Construct scope, Factory factory, string region)
         : base(scope, NameOf(factory, region), new StackProps
         {
+            StackName = NameOf(factory, region),
             Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region },
             Description = $"AmiInfra factory {factory.Name}: the AMI key and Recycle Bin rules of {region}.",
             TerminationProtection = true,

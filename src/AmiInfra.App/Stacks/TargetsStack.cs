@@ -15,6 +15,7 @@ public sealed class TargetsStack : Stack
     public TargetsStack(Construct scope, Factory factory)
         : base(scope, $"{factory.Name}-targets", new StackProps
         {
+            StackName = $"{factory.Name}-targets",
             Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
             Description = $"AmiInfra factory {factory.Name}: the Image Builder distribution role in every target account.",
             TerminationProtection = true,

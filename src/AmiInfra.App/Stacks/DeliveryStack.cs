@@ -1,0 +1,108 @@
+using Amazon.CDK;
+using Amazon.CDK.Pipelines;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// The factory's self-mutating deployment pipeline (CDK Pipelines on CodePipeline): source from a
+/// CodeConnections connection; a synth step that installs the .NET SDK and the pinned CDK CLI,
+/// runs the tests, synthesizes and lints every template with cfn-lint; then the regional stacks as
+/// one wave, the factory, and the distribution targets, each protected stage behind a manual
+/// approval.
+/// </summary>
+public sealed class DeliveryStack : Stack
+{
+    /// <summary>Creates the pipeline for <paramref name="factory"/>, which synthesizes <paramref name="declarationPath"/>.</summary>
+    public DeliveryStack(Construct scope, Factory factory, string declarationPath)
+        : base(scope, NameOf(factory), new StackProps
+        {
+            StackName = NameOf(factory),
+            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
+            Description = $"AmiInfra factory {factory.Name}: the deployment pipeline.",
+            TerminationProtection = true,
+        })
+    {
+        var delivery = factory.Delivery ?? throw new ArgumentException("the factory declares no delivery", nameof(factory));
+        Delivery = delivery;
+        Pipeline = new CodePipeline(this, "Pipeline", new CodePipelineProps
+        {
+            PipelineName = NameOf(factory),
+            SelfMutation = true,
+            CrossAccountKeys = true,
+            EnableKeyRotation = true,
+            Synth = new ShellStep("Synth", new ShellStepProps
+            {
+                Input = CodePipelineSource.Connection(delivery.Repository, delivery.Branch, new ConnectionSourceOptions
+                {
+                    ConnectionArn = delivery.ConnectionArn,
+                }),
+                InstallCommands = InstallCommands,
+                Commands = SynthCommands(declarationPath, factory.DistributionRegions),
+            }),
+        });
+    }
+
+    /// <summary>
+    /// Builds the pipeline once its stages are added, and drops the explicit dependency of the
+    /// pipeline on its role, which the role's ARN reference already orders (cfn-lint W3005).
+    /// </summary>
+    private void Finish()
+    {
+        Pipeline.BuildPipeline();
+        var pipeline = (CfnResource)Pipeline.Pipeline.Node.DefaultChild!;
+        var policy = (CfnResource)Pipeline.Pipeline.Role.Node.FindChild("DefaultPolicy").Node.DefaultChild!;
+        pipeline.AddOverride("DependsOn", new[] { GetLogicalId(policy) });
+    }
+
+    /// <summary>What the synth step installs: the .NET SDK that global.json pins, the pinned CDK CLI, cfn-lint.</summary>
+    public static readonly string[] InstallCommands =
+    [
+        "curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh",
+        "bash /tmp/dotnet-install.sh --jsonfile global.json --install-dir \"$HOME/.dotnet\"",
+        "npm ci",
+        "pip3 install --quiet cfn-lint",
+    ];
+
+    /// <summary>The declared delivery.</summary>
+    public DeliverySettings Delivery { get; }
+
+    /// <summary>The pipeline.</summary>
+    public CodePipeline Pipeline { get; }
+
+    /// <summary>The stack's name.</summary>
+    public static string NameOf(Factory factory) => $"{factory.Name}-delivery";
+
+    /// <summary>What the synth step runs: tests, synth, and cfn-lint of every template in the assembly.</summary>
+    public static string[] SynthCommands(string declarationPath, IEnumerable<string> regions) =>
+    [
+        "export PATH=\"$HOME/.dotnet:$PATH\" DOTNET_CLI_TELEMETRY_OPTOUT=1",
+        "dotnet test",
+        $"npx cdk synth -c declaration={declarationPath}",
+        $"find cdk.out -name '*.template.json' -print0 | xargs -0 cfn-lint --regions {string.Join(" ", regions)} --",
+    ];
+
+    /// <summary>Adds the deployment stages in order: regions (one wave), factory, targets.</summary>
+    public void AddStages(IReadOnlyList<Stage> regions, Stage factory, Stage? targets)
+    {
+        var wave = Pipeline.AddWave("Regions", new WaveOptions { Pre = Approval("regions") });
+        foreach (var region in regions)
+        {
+            wave.AddStage(region);
+        }
+
+        Pipeline.AddStage(factory, new AddStageOpts { Pre = Approval("factory") });
+        if (targets is not null)
+        {
+            Pipeline.AddStage(targets, new AddStageOpts { Pre = Approval("targets") });
+        }
+
+        Finish();
+    }
+
+    private Step[]? Approval(string stage) =>
+        Delivery.ProtectedStages.Contains(stage)
+            ? [new ManualApprovalStep($"Approve-{stage}", new ManualApprovalStepProps { Comment = $"Deploy the {stage} stage of the factory?" })]
+            : null;
+}
