@@ -77,7 +77,7 @@ public sealed class Component : Construct, IComponent
         }
 
         var description = props.Description ?? props.Document.Description ?? $"{props.Name} component";
-        Version = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), description, props.KmsKeyArn ?? "")}";
+        Version = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), Stable(this, description), Stable(this, props.KmsKeyArn ?? ""))}";
         Name = props.Name;
 
         var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::Component", new Dictionary<string, object?>
@@ -146,6 +146,16 @@ public sealed class Component : Construct, IComponent
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", content)));
         return (long)(BitConverter.ToUInt64(hash, 0) % (ulong)(MaxVersionNode + 1));
     }
+
+    /// <summary>
+    /// <paramref name="text"/> as a version may depend on it. A token's text counts the tokens
+    /// created before it, so any edit earlier in the app would change it: text holding tokens is
+    /// replaced by its resolved form (what it refers to, e.g. a key's logical id).
+    /// </summary>
+    internal static string Stable(Construct scope, string text) =>
+        text.Contains("${Token[", StringComparison.Ordinal) && Token.IsUnresolved(text)
+            ? System.Text.Json.JsonSerializer.Serialize(Stack.Of(scope).Resolve(text))
+            : text;
 
     private sealed record ManagedComponent(string ComponentArn, string Fingerprint) : IComponent;
 }

@@ -41,7 +41,10 @@ public sealed record ImagePipelineProps
     /// </summary>
     public StartCondition? StartCondition { get; init; }
 
-    /// <summary>IANA time zone of the cron expression. Default: UTC.</summary>
+    /// <summary>
+    /// Time zone of the cron expression: UTC ("UTC" or "Etc/UTC") only, since CloudFormation's
+    /// pipeline schedule has no time zone. Default: UTC.
+    /// </summary>
     public string? Timezone { get; init; }
 
     /// <summary>Whether the pipeline runs. Default: true.</summary>
@@ -76,6 +79,11 @@ public sealed class ImagePipeline : Construct
             throw new ConstructValidationException($"{Node.Path}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
         }
 
+        if (props.Timezone is not (null or "UTC" or "Etc/UTC"))
+        {
+            throw new ConstructValidationException($"{Node.Path}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
+        }
+
         if (props.TestTimeoutMinutes is < 60 or > 1440)
         {
             throw new ConstructValidationException($"{Node.Path}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
@@ -104,7 +112,6 @@ public sealed class ImagePipeline : Construct
                     Build.StartCondition.ExpressionMatchOnly => "EXPRESSION_MATCH_ONLY",
                     _ => "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
                 },
-                ["Timezone"] = props.Timezone is null or "Etc/UTC" or "UTC" ? null : props.Timezone,
             }),
             ["ImageTestsConfiguration"] = new Dictionary<string, object>
             {

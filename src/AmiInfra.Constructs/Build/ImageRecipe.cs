@@ -97,7 +97,7 @@ public sealed class ImageRecipe : Construct
                 .Concat(props.Components.Select(c => c.Component.Fingerprint + "?" + string.Join("&", (c.Parameters ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))))
                 .Concat(props.BlockDevices.Select(b => $"{b.DeviceName}|{b.SizeGiB}|{b.VolumeType}|{b.Iops}|{b.ThroughputMiBps}|{b.KmsKeyIdentity}")));
         Name = props.Name;
-        Version = $"{props.MajorMinor}.{Component.VersionNode(fingerprint)}";
+        Version = $"{props.MajorMinor}.{Component.VersionNode(Component.Stable(this, fingerprint))}";
 
         var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::ImageRecipe", new Dictionary<string, object?>
         {

@@ -1,0 +1,302 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.KMS;
+using AmiInfra.Constructs.Build;
+
+namespace AmiInfra.Constructs.Tests.Build;
+
+/// <summary>
+/// Props the Build constructs refuse. They check their props right after joining the construct
+/// tree, so a rejected construct keeps its id: each case gets a scope of its own, under one stack
+/// that is never synthesized.
+/// </summary>
+public sealed class BuildValidationFixture
+{
+    private int _cases;
+
+    public BuildValidationFixture()
+    {
+        Stack = TestEnv.NewStack("Validation");
+        Key = Amazon.CDK.AWS.KMS.Key.FromKeyArn(Stack, "Key", KeyArn);
+        Update = Component.FromManaged("update-linux");
+    }
+
+    public const string KeyArn = "arn:aws:kms:us-east-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+
+    public Stack Stack { get; }
+
+    public IKey Key { get; }
+
+    public IComponent Update { get; }
+
+    /// <summary>A fresh scope named Case{n}.</summary>
+    public global::Constructs.Construct NewScope() => new(Stack, $"Case{Interlocked.Increment(ref _cases)}");
+}
+
+[Collection(CdkCollection.Name)]
+public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClassFixture<BuildValidationFixture>
+{
+    private static BlockDevice Root(int size = 30, string type = "gp3", string keyArn = BuildValidationFixture.KeyArn) => new()
+    {
+        DeviceName = "/dev/xvda",
+        SizeGiB = size,
+        VolumeType = type,
+        KmsKeyArn = keyArn,
+        KmsKeyIdentity = "alias/golden-build",
+    };
+
+    private ImageRecipeProps Recipe => new()
+    {
+        Name = "golden-al2023",
+        ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+        Components = [new RecipeComponent(fixture.Update)],
+        BlockDevices = [Root()],
+    };
+
+    private BuildInfrastructureProps Infrastructure => new() { NamePrefix = "golden", Key = fixture.Key };
+
+    private static ImagePipelineProps Pipeline => new()
+    {
+        Name = "golden-al2023",
+        ImageRecipeArn = "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden-al2023/1.0.1",
+        InfrastructureConfigurationArn = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/golden-build",
+        Cron = "cron(0 4 ? * sun *)",
+        StartCondition = StartCondition.ExpressionMatchOnly,
+    };
+
+    private (ConstructValidationException Error, string Path) Rejected(Func<global::Constructs.Construct, object> create)
+    {
+        var scope = fixture.NewScope();
+        var e = Assert.Throws<ConstructValidationException>(() => create(scope));
+        return (e, scope.Node.Path);
+    }
+
+    [Theory]
+    [InlineData("gp3", 0, "1 to 16384 GiB for gp3 (EBS limits)")]
+    [InlineData("gp3", 16385, "1 to 16384 GiB for gp3 (EBS limits)")]
+    [InlineData("io1", 3, "4 to 16384 GiB for io1 (EBS limits)")]
+    [InlineData("io2", 65537, "4 to 65536 GiB for io2 (EBS limits)")]
+    [InlineData("standard", 1025, "1 to 1024 GiB for standard (EBS limits)")]
+    public void Recipe_rejects_a_volume_size_outside_ebs_limits(string type, int size, string accepted)
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(), Root(size, type) with { DeviceName = "/dev/xvdb" }] }));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices[1].SizeGiB", e.Where);
+        Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
+        Assert.Equal(accepted, e.Accepted);
+    }
+
+    [Fact]
+    public void Recipe_rejects_an_unknown_volume_type()
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(type: "sc1")] }));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices[0].VolumeType", e.Where);
+        Assert.Equal("\"sc1\"", e.Value);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:kms:us-east-1:123456789012:alias/aws/ebs")]
+    [InlineData("")]
+    public void Recipe_rejects_the_aws_managed_ebs_key_or_none(string keyArn)
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(keyArn: keyArn)] }));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices[0].KmsKeyArn", e.Where);
+        Assert.Equal(keyArn.Length == 0 ? null : $"\"{keyArn}\"", e.Value);
+        Assert.StartsWith("a customer-managed KMS key", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recipe_rejects_zero_components()
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { Components = [] }));
+
+        Assert.Equal($"{path}/Recipe.Components", e.Where);
+        Assert.Equal("0 components", e.Value);
+        Assert.Equal("1 to 20 components", e.Accepted);
+    }
+
+    [Fact]
+    public void Recipe_rejects_more_than_twenty_components()
+    {
+        var (e, _) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { Components = Enumerable.Repeat(new RecipeComponent(fixture.Update), 21).ToList() }));
+
+        Assert.Equal("21 components", e.Value);
+    }
+
+    [Fact]
+    public void Recipe_rejects_no_block_device()
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [] }));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices", e.Where);
+    }
+
+    [Fact]
+    public void Recipe_rejects_user_data_over_the_limit()
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { UserData = new string('#', 12289) }));
+
+        Assert.Equal($"{path}/Recipe.UserData", e.Where);
+        Assert.Equal("12289 characters", e.Value);
+    }
+
+    [Theory]
+    [InlineData("golden al2023")]
+    [InlineData("-golden")]
+    [InlineData("")]
+    public void Recipe_rejects_a_name_image_builder_refuses(string name)
+    {
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { Name = name }));
+
+        Assert.Equal($"{path}/Recipe.Name", e.Where);
+        Assert.Equal($"\"{name}\"", e.Value);
+    }
+
+    [Theory]
+    [InlineData("Golden")]
+    [InlineData("g")]
+    [InlineData("golden_factory")]
+    [InlineData("golden-")]
+    [InlineData("a-factory-name-of-21c")]
+    public void Infrastructure_rejects_a_bad_name_prefix(string prefix)
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { NamePrefix = prefix }));
+
+        Assert.Equal($"{path}/Build.NamePrefix", e.Where);
+        Assert.Equal($"\"{prefix}\"", e.Value);
+        Assert.StartsWith("2 to 20 lower-case letters, digits and hyphens", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Infrastructure_rejects_security_groups_without_a_subnet()
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { SecurityGroupIds = ["sg-0123456789abcdef0"] }));
+
+        Assert.Equal($"{path}/Build.SubnetId", e.Where);
+        Assert.Null(e.Value);
+        Assert.Equal("a subnet whenever security groups are given", e.Accepted);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    public void Infrastructure_rejects_an_instance_type_count_image_builder_refuses(int count)
+    {
+        var types = Enumerable.Range(0, count).Select(i => $"m{i + 5}i.large").ToList();
+
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = types }));
+
+        Assert.Equal($"{path}/Build.InstanceTypes", e.Where);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3651)]
+    public void Infrastructure_rejects_a_log_retention_out_of_range(int days)
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { LogRetentionDays = days }));
+
+        Assert.Equal($"{path}/Build.LogRetentionDays", e.Where);
+    }
+
+    [Theory]
+    [InlineData("0 4 ? * sun *", "it is not of the form cron(...)")]
+    [InlineData("cron(0 4 ? * sun)", "it has 5 fields, not 6")]
+    [InlineData("cron(0 4 * * sun *)", "exactly one of day-of-month and day-of-week must be '?'")]
+    [InlineData("cron(0 24 ? * sun *)", "'24' is not a value or range from 0 to 23 in hours")]
+    [InlineData("cron(0 4 ? * sun 1969)", "'1969' is not a value or range from 1970 to 2199 in year")]
+    public void Pipeline_rejects_an_invalid_cron(string cron, string problem)
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { Cron = cron }));
+
+        Assert.Equal($"{path}/Pipeline.Cron", e.Where);
+        Assert.Equal($"\"{cron}\" ({problem})", e.Value);
+    }
+
+    [Theory]
+    [InlineData(59)]
+    [InlineData(1441)]
+    public void Pipeline_rejects_a_test_timeout_out_of_range(int minutes)
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { TestTimeoutMinutes = minutes }));
+
+        Assert.Equal($"{path}/Pipeline.TestTimeoutMinutes", e.Where);
+        Assert.Equal(minutes.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
+        Assert.Equal("60 to 1440 minutes", e.Accepted);
+    }
+
+    [Theory]
+    [InlineData("Europe/Paris")]
+    [InlineData("America/New_York")]
+    public void Pipeline_rejects_a_time_zone_cloudformation_cannot_express(string timezone)
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { Timezone = timezone }));
+
+        Assert.Equal($"{path}/Pipeline.Timezone", e.Where);
+        Assert.Equal($"\"{timezone}\"", e.Value);
+        Assert.StartsWith("UTC", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("golden_al2023!")]
+    [InlineData("")]
+    public void Component_rejects_a_name_image_builder_refuses(string name)
+    {
+        var (e, path) = Rejected(s => new Component(s, "Component", new ComponentProps
+        {
+            Name = name,
+            Document = Documents.Parse(Documents.Baseline),
+            Platform = ComponentPlatform.Linux,
+        }));
+
+        Assert.Equal($"{path}/Component.Name", e.Where);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("1.0.0")]
+    [InlineData("v1.0")]
+    public void Component_rejects_a_major_minor_that_is_not_two_version_nodes(string majorMinor)
+    {
+        var (e, path) = Rejected(s => new Component(s, "Component", new ComponentProps
+        {
+            Name = "golden-baseline",
+            Document = Documents.Parse(Documents.Baseline),
+            Platform = ComponentPlatform.Linux,
+            MajorMinor = majorMinor,
+        }));
+
+        Assert.Equal($"{path}/Component.MajorMinor", e.Where);
+        Assert.Equal($"\"{majorMinor}\"", e.Value);
+    }
+
+    [Theory]
+    [InlineData("Update-Linux", "x.x.x")]
+    [InlineData("update-linux", "latest")]
+    [InlineData("update-linux", "1.0")]
+    public void Managed_component_rejects_a_bad_name_or_version(string name, string version)
+    {
+        Assert.Throws<ConstructValidationException>(() => Component.FromManaged(name, version));
+    }
+
+    [Theory]
+    [InlineData("ssm", "aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64")]
+    [InlineData("ami", "ami-12345")]
+    [InlineData("imagebuilder", "amazon-linux-2023-x86")]
+    [InlineData("marketplace", "prod-1")]
+    public void Parent_image_rejects_a_malformed_reference(string kind, string value)
+    {
+        Func<ParentImage> create = kind switch
+        {
+            "ssm" => () => ParentImage.FromSsmParameter(value),
+            "ami" => () => ParentImage.FromAmiId(value),
+            "imagebuilder" => () => ParentImage.FromImageBuilderImage(value),
+            _ => () => ParentImage.FromMarketplace(value),
+        };
+
+        var e = Assert.Throws<ConstructValidationException>(() => create());
+
+        Assert.Equal($"\"{value}\"", e.Value);
+    }
+}
