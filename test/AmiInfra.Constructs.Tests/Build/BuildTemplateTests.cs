@@ -460,6 +460,20 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
         }));
     }
 
+    /// <summary>How pipelines refer to an infrastructure configuration: by an ARN built from its name, usable from any stack.</summary>
+    private static Dictionary<string, object> InfrastructureArn(string name) => new()
+    {
+        ["Fn::Join"] = new object[]
+        {
+            "",
+            new object[]
+            {
+                "arn:", Map(("Ref", "AWS::Partition")), ":imagebuilder:", Map(("Ref", "AWS::Region")), ":",
+                Map(("Ref", "AWS::AccountId")), ":infrastructure-configuration/" + name,
+            },
+        },
+    };
+
     // --- ImagePipeline ---
 
     [Fact]
@@ -470,7 +484,7 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
             ["Name"] = "golden-al2023",
             ["Description"] = "Weekly hardened Amazon Linux 2023",
             ["ImageRecipeArn"] = Ref(Single("AWS::ImageBuilder::ImageRecipe", "golden-al2023")),
-            ["InfrastructureConfigurationArn"] = Ref(Single("AWS::ImageBuilder::InfrastructureConfiguration", "golden-build")),
+            ["InfrastructureConfigurationArn"] = InfrastructureArn("golden-build"),
             ["DistributionConfigurationArn"] = BuildTemplateFixture.DistributionArn,
             ["Status"] = "ENABLED",
             ["Schedule"] = Map(("ScheduleExpression", "cron(0 4 ? * sun *)"), ("PipelineExecutionStartCondition", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE")),
@@ -504,12 +518,13 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
         var graviton = Assert.Single(_template.FindResources("AWS::ImageBuilder::InfrastructureConfiguration", new Dictionary<string, object>
         {
             ["Properties"] = Match.ObjectLike(Map(("InstanceTypes", new object[] { "m7g.large" }))),
-        }).Keys);
+        }).Values);
+        var name = (string)((IDictionary<string, object>)((IDictionary<string, object>)graviton)["Properties"])["Name"];
 
         _template.HasResourceProperties("AWS::ImageBuilder::ImagePipeline", Match.ObjectLike(new Dictionary<string, object>
         {
             ["Name"] = "golden-al2023-arm",
-            ["InfrastructureConfigurationArn"] = Ref(graviton),
+            ["InfrastructureConfigurationArn"] = InfrastructureArn(name),
         }));
     }
 
