@@ -8,7 +8,8 @@ namespace AmiInfra.Declaration.Tests;
 /// </summary>
 public sealed class LifecycleValidationTests
 {
-    // Only managed components: the base directory needs no files.
+    // Only managed components: the base directory needs no files. Every declaration is read by the
+    // loader and checked against the schema (they must agree).
     private static readonly string BaseDirectory = Path.GetTempPath();
 
     private static string Declaration(string lifecycle, string imageLifecycle = "") => $$"""
@@ -34,10 +35,10 @@ public sealed class LifecycleValidationTests
         """;
 
     private static Retirement Load(string lifecycle, int image = 0) =>
-        FactoryLoader.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Retirement!;
+        SchemaAgreement.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Retirement!;
 
     private static DeclarationException Rejected(string lifecycle, string imageLifecycle = "") =>
-        Assert.Throws<DeclarationException>(() => FactoryLoader.Parse(Declaration(lifecycle, imageLifecycle), BaseDirectory));
+        Assert.Throws<DeclarationException>(() => SchemaAgreement.Parse(Declaration(lifecycle, imageLifecycle), BaseDirectory));
 
     [Fact]
     public void Reads_every_field_of_a_full_lifecycle_block()
@@ -90,7 +91,7 @@ public sealed class LifecycleValidationTests
     [Fact]
     public void An_image_lifecycle_replaces_the_factory_one_for_that_image_only()
     {
-        var factory = FactoryLoader.Parse(
+        var factory = SchemaAgreement.Parse(
             Declaration("""{ "delete": { "afterDays": 365 } }""", """{ "delete": { "keepNewest": 5 } }"""),
             BaseDirectory);
 
@@ -263,7 +264,7 @@ public sealed class LifecycleValidationTests
         var start = doc.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
 
-        var factory = FactoryLoader.Parse(json, BaseDirectory);
+        var factory = SchemaAgreement.Parse(json, BaseDirectory);
 
         var al2023 = factory.Images[0].Retirement!;
         Assert.Equal(new RetirementStep(30, null), al2023.Deprecate);
