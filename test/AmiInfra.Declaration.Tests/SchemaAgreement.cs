@@ -172,8 +172,14 @@ internal static partial class SchemaAgreement
         }
 
         var segments = new List<string>();
-        foreach (var part in SplitPath(path))
+        foreach (var (part, isKey) in SplitPath(path))
         {
+            if (isKey)
+            {
+                segments.Add(part);
+                continue;
+            }
+
             var match = Regex.Match(part, @"^(.*?)((?:\[\d+\])*)$");
             if (match.Groups[1].Value.Length > 0)
             {
@@ -187,15 +193,15 @@ internal static partial class SchemaAgreement
     }
 
     // Tag keys may hold dots: a dot splits the path only up to the last map (tags, amiTags, parameters).
-    private static IEnumerable<string> SplitPath(string path)
+    private static IEnumerable<(string Part, bool IsKey)> SplitPath(string path)
     {
         var parts = path.Split('.');
         for (var i = 0; i < parts.Length; i++)
         {
-            yield return parts[i];
+            yield return (parts[i], false);
             if (parts[i] is "tags" or "amiTags" or "parameters" && i + 1 < parts.Length)
             {
-                yield return string.Join('.', parts[(i + 1)..]);
+                yield return (string.Join('.', parts[(i + 1)..]), true);
                 yield break;
             }
         }
