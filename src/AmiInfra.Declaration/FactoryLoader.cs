@@ -91,6 +91,11 @@ public static class FactoryLoader
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new DeclarationException(source, JsonFields.Render(document.RootElement), "a JSON object describing the factory");
+            }
+
             return ReadFactory(document.RootElement, baseDirectory);
         }
     }

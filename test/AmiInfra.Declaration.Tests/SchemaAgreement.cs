@@ -150,6 +150,7 @@ internal static partial class SchemaAgreement
     /// </summary>
     public static void AgreesOnRejection(SchemaVerdict verdict, DeclarationException e)
     {
+        Assert.False(string.IsNullOrEmpty(e.Path), $"The message names no field: {e.Message}");
         if (verdict.Valid)
         {
             var faults = LoaderOnly.Where(f => f.Matches(e)).ToList();
