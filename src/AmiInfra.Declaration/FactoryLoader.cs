@@ -119,6 +119,11 @@ public static class FactoryLoader
         var context = new FactoryContext(name, account, region, organization, allowPublic);
         var distributionDefaults = f.OptionalObject("distribution", DistributionFields);
         var lifecycleDefaults = f.Element("lifecycle");
+        if (lifecycleDefaults is { } factoryLifecycle)
+        {
+            // Checked whole even when every image has its own: a bad block is never left lying in wait.
+            RetirementReader.Read(factoryLifecycle, "lifecycle");
+        }
 
         var images = f.Array("images");
         if (images.Count == 0)

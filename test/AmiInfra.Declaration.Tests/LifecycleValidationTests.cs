@@ -249,6 +249,32 @@ public sealed class LifecycleValidationTests
     }
 
     [Fact]
+    public void Rejects_a_factory_lifecycle_without_any_step_even_when_every_image_has_its_own()
+    {
+        const string json = """
+            {
+              "name": "golden",
+              "account": "123456789012",
+              "region": "us-east-1",
+              "lifecycle": { "keepAtLeast": 2 },
+              "images": [
+                {
+                  "name": "al2023",
+                  "parent": { "ssmParameter": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
+                  "components": [ { "managed": "update-linux" } ],
+                  "lifecycle": { "delete": { "afterDays": 365 } }
+                }
+              ]
+            }
+            """;
+
+        var e = Assert.Throws<DeclarationException>(() => SchemaAgreement.Parse(json, BaseDirectory));
+
+        Assert.Equal("lifecycle", e.Path);
+        Assert.Equal("no retirement step", e.Value);
+    }
+
+    [Fact]
     public void Names_the_image_when_its_own_lifecycle_is_wrong()
     {
         var e = Rejected("", """{ "deprecate": { "afterDays": 0 } }""");

@@ -202,10 +202,6 @@ public sealed class SchemaAgreementTests
             Declaration("\"$schema\": 2020,")
         },
         {
-            "a fault in the factory's lifecycle when every image has its own: the loader reads the factory's block only for images without one",
-            Declaration("\"lifecycle\": { \"keepAtLeast\": 2 },", "\"lifecycle\": { \"delete\": { \"afterDays\": 365 } },")
-        },
-        {
             "a fault in a field of the factory's distribution that every image replaces: the loader reads a factory field only for images without their own",
             Declaration("\"distribution\": { \"regions\": [\"eu-middle-1\"] },", "\"distribution\": { \"regions\": [\"us-east-1\"] },")
         },
