@@ -290,7 +290,7 @@ public sealed class LifecycleValidationTests
         var start = doc.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
 
-        var factory = SchemaAgreement.Parse(json, BaseDirectory);
+        var factory = FactoryLoader.Parse(json, BaseDirectory);
 
         var al2023 = factory.Images[0].Retirement!;
         Assert.Equal(new RetirementStep(30, null), al2023.Deprecate);

@@ -44,37 +44,65 @@ public sealed class SchemaAgreementTests
     }
 
     [Fact]
-    public void Default_declaration_refers_to_the_schema_and_validates_against_it()
+    public void Default_declaration_refers_to_the_schema()
     {
         var text = File.ReadAllText(Path.Combine(Root, "factory", "factory.json"));
-        Assert.Equal("./factory.schema.json", (string?)JsonNode.Parse(text)!["$schema"]);
 
-        SchemaAgreement.Parse(text, Path.Combine(Root, "factory"));
+        Assert.Equal("./factory.schema.json", (string?)JsonNode.Parse(text)!["$schema"]);
     }
 
-    public static TheoryData<string> DocumentedDeclarations()
+    /// <summary>
+    /// The declarations of the repository: the default factory, every examples/**/*.json, and every
+    /// whole declaration (a JSON block with images) that README.md or docs/*.md shows.
+    /// </summary>
+    public static TheoryData<string> RepositoryDeclarations()
     {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal))
+        var data = new TheoryData<string> { "factory/factory.json" };
+        var examples = Path.Combine(Root, "examples");
+        if (Directory.Exists(examples))
         {
-            var blocks = Regex.Matches(File.ReadAllText(file), "```json\n(.*?)```", RegexOptions.Singleline);
+            foreach (var file in Directory.GetFiles(examples, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.GetRelativePath(Root, file).Replace('\\', '/'));
+            }
+        }
+
+        var pages = new[] { Path.Combine(Root, "README.md") }.Where(File.Exists)
+            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal) : []);
+        foreach (var page in pages)
+        {
+            var blocks = JsonBlocks(page);
             for (var i = 0; i < blocks.Count; i++)
             {
-                data.Add($"{Path.GetFileName(file)}#{i}");
+                data.Add($"{Path.GetRelativePath(Root, page).Replace('\\', '/')}#{i}");
             }
         }
 
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(DocumentedDeclarations))]
-    public void Declarations_in_the_documentation_validate_against_both(string example)
-    {
-        var (file, index) = (example[..example.IndexOf('#', StringComparison.Ordinal)], int.Parse(example[(example.IndexOf('#', StringComparison.Ordinal) + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        var json = Regex.Matches(File.ReadAllText(Path.Combine(Root, "docs", file)), "```json\n(.*?)```", RegexOptions.Singleline)[index].Groups[1].Value;
+    /// <summary>The whole declarations a Markdown page shows.</summary>
+    private static List<string> JsonBlocks(string page) =>
+        Regex.Matches(File.ReadAllText(page), "```json\n(.*?)```", RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Where(json => json.Contains("\"images\"", StringComparison.Ordinal))
+            .ToList();
 
-        SchemaAgreement.Parse(json, Path.GetTempPath());
+    /// <summary>Files load from their folder; Markdown examples from factory/, where the component documents they name are.</summary>
+    [Theory]
+    [MemberData(nameof(RepositoryDeclarations))]
+    public void Declarations_in_the_repository_validate_against_both(string declaration)
+    {
+        var hash = declaration.IndexOf('#', StringComparison.Ordinal);
+        if (hash < 0)
+        {
+            var file = Path.Combine(Root, declaration);
+            SchemaAgreement.Parse(File.ReadAllText(file), Path.GetDirectoryName(file)!);
+            return;
+        }
+
+        var json = JsonBlocks(Path.Combine(Root, declaration[..hash]))[int.Parse(declaration[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture)];
+        SchemaAgreement.Parse(json, Path.Combine(Root, "factory"));
     }
 
     public static TheoryData<string> BadDeclarationFiles()
