@@ -8,9 +8,12 @@ internal static partial class DeliveryReader
     /// <summary>The deployment stages, in the order the pipeline runs them.</summary>
     public static readonly IReadOnlyList<string> Stages = ["regions", "factory", "targets"];
 
+    /// <summary>The fields of <c>delivery</c>.</summary>
+    public static readonly string[] Fields = ["connectionArn", "repository", "branch", "protectedStages"];
+
     public static DeliverySettings? Read(JsonFields factory)
     {
-        var d = factory.OptionalObject("delivery", "connectionArn", "repository", "branch", "protectedStages");
+        var d = factory.OptionalObject("delivery", Fields);
         if (d is null)
         {
             return null;

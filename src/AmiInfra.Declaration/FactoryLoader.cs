@@ -17,6 +17,40 @@ public static class FactoryLoader
     private const string AccountAccepted = "a 12-digit AWS account id";
     private const string RegionAccepted = "an AWS region code such as us-east-1 or eu-west-1";
 
+    // The fields each object of the declaration accepts, in the order error messages list them.
+    // factory/factory.schema.json declares the same fields (a test compares them).
+
+    /// <summary>The fields of the declaration's top-level object (besides <c>$schema</c>).</summary>
+    internal static readonly string[] FactoryFields =
+        ["name", "description", "account", "region", "organization", "allowPublicImages", "build", "delivery", "distribution", "lifecycle", "tags", "images"];
+
+    /// <summary>The fields of <c>organization</c>.</summary>
+    internal static readonly string[] OrganizationFields = ["id", "targetOrganizationalUnits"];
+
+    /// <summary>The fields of <c>build</c>.</summary>
+    internal static readonly string[] BuildFields = ["instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+
+    /// <summary>The fields of an image's <c>parent</c> (exactly one is given).</summary>
+    internal static readonly string[] ParentFields = ["ssmParameter", "amiId", "imageBuilder", "marketplace"];
+
+    /// <summary>The fields of an image's <c>components[]</c>.</summary>
+    internal static readonly string[] ComponentFields = ["managed", "version", "file", "parameters"];
+
+    /// <summary>The fields of an image's <c>rootVolume</c>.</summary>
+    internal static readonly string[] RootVolumeFields = ["deviceName", "sizeGiB", "type", "iops", "throughputMiBps"];
+
+    /// <summary>The fields of an image's <c>schedule</c>.</summary>
+    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone"];
+
+    /// <summary>The fields of an image's <c>tests</c>.</summary>
+    internal static readonly string[] TestsFields = ["enabled", "timeoutMinutes"];
+
+    /// <summary>The fields of a distribution's <c>launchPermissions</c>.</summary>
+    internal static readonly string[] LaunchPermissionsFields = ["accounts", "organizations", "organizationalUnits", "public"];
+
+    /// <summary>The fields of a distribution's <c>launchTemplates[]</c>.</summary>
+    internal static readonly string[] LaunchTemplateFields = ["region", "id", "accountId", "setDefaultVersion"];
+
     /// <summary>Loads a declaration from a file, or from <c>factory.json</c> in a folder.</summary>
     public static Factory Load(string path)
     {
@@ -57,13 +91,18 @@ public static class FactoryLoader
 
         using (document)
         {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new DeclarationException(source, JsonFields.Render(document.RootElement), "a JSON object describing the factory");
+            }
+
             return ReadFactory(document.RootElement, baseDirectory);
         }
     }
 
     private static Factory ReadFactory(JsonElement root, string baseDirectory)
     {
-        var f = JsonFields.Open(root, "", "name", "description", "account", "region", "organization", "allowPublicImages", "build", "delivery", "distribution", "lifecycle", "tags", "images");
+        var f = JsonFields.Open(root, "", FactoryFields);
         var name = Matching(f, "name", Rules.Name(), FactoryNameAccepted);
         if (name.Length > 20)
         {
@@ -80,6 +119,11 @@ public static class FactoryLoader
         var context = new FactoryContext(name, account, region, organization, allowPublic);
         var distributionDefaults = f.OptionalObject("distribution", DistributionFields);
         var lifecycleDefaults = f.Element("lifecycle");
+        if (lifecycleDefaults is { } factoryLifecycle)
+        {
+            // Checked whole even when every image has its own: a bad block is never left lying in wait.
+            RetirementReader.Read(factoryLifecycle, "lifecycle");
+        }
 
         var images = f.Array("images");
         if (images.Count == 0)
@@ -121,7 +165,7 @@ public static class FactoryLoader
 
     private static OrganizationSettings? ReadOrganization(JsonFields f)
     {
-        var o = f.OptionalObject("organization", "id", "targetOrganizationalUnits");
+        var o = f.OptionalObject("organization", OrganizationFields);
         if (o is null)
         {
             return null;
@@ -142,7 +186,7 @@ public static class FactoryLoader
 
     private static BuildSettings ReadBuild(JsonFields f)
     {
-        var b = f.OptionalObject("build", "instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays");
+        var b = f.OptionalObject("build", BuildFields);
         if (b is null)
         {
             return new BuildSettings();
@@ -182,7 +226,8 @@ public static class FactoryLoader
         return types;
     }
 
-    private static readonly string[] ImageFields =
+    /// <summary>The fields of an image (<c>images[]</c>).</summary>
+    internal static readonly string[] ImageFields =
     [
         "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
         "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "distribution",
@@ -248,8 +293,8 @@ public static class FactoryLoader
 
     private static ParentImage ReadParent(JsonFields f)
     {
-        var p = f.Object("parent", "ssmParameter", "amiId", "imageBuilder", "marketplace");
-        var given = new[] { "ssmParameter", "amiId", "imageBuilder", "marketplace" }.Where(p.Has).ToList();
+        var p = f.Object("parent", ParentFields);
+        var given = ParentFields.Where(p.Has).ToList();
         if (given.Count != 1)
         {
             throw new DeclarationException(
@@ -278,7 +323,7 @@ public static class FactoryLoader
         var result = new List<ComponentReference>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
-            var c = JsonFields.Open(items[i], $"{f.At("components")}[{i}]", "managed", "version", "file", "parameters");
+            var c = JsonFields.Open(items[i], $"{f.At("components")}[{i}]", ComponentFields);
             if (c.Has("managed") == c.Has("file"))
             {
                 throw new DeclarationException(c.Path, c.Has("managed") ? "both managed and file" : "neither managed nor file", "exactly one of managed (an AWS-managed component name) or file (a component document)");
@@ -311,7 +356,7 @@ public static class FactoryLoader
 
     private static RootVolume ReadRootVolume(JsonFields f, Platform platform)
     {
-        var r = f.OptionalObject("rootVolume", "deviceName", "sizeGiB", "type", "iops", "throughputMiBps");
+        var r = f.OptionalObject("rootVolume", RootVolumeFields);
         var defaultDevice = platform == Platform.Windows ? "/dev/sda1" : "/dev/xvda";
         if (r is null)
         {
@@ -366,7 +411,7 @@ public static class FactoryLoader
 
     private static Schedule? ReadSchedule(JsonFields f)
     {
-        var s = f.OptionalObject("schedule", "cron", "startCondition", "timezone");
+        var s = f.OptionalObject("schedule", ScheduleFields);
         if (s is null)
         {
             return null;
@@ -395,13 +440,14 @@ public static class FactoryLoader
 
     private static ImageTests ReadTests(JsonFields f)
     {
-        var t = f.OptionalObject("tests", "enabled", "timeoutMinutes");
+        var t = f.OptionalObject("tests", TestsFields);
         return t is null
             ? new ImageTests(true, 90)
             : new ImageTests(t.OptionalBool("enabled") ?? true, t.OptionalInt("timeoutMinutes", 60, 1440, "minutes") ?? 90);
     }
 
-    private static readonly string[] DistributionFields =
+    /// <summary>The fields of a distribution block (the factory's or an image's).</summary>
+    internal static readonly string[] DistributionFields =
         ["regions", "launchPermissions", "targetAccounts", "amiName", "amiTags", "ssmParameter", "encryption", "launchTemplates"];
 
     private static Distribution ReadDistribution(JsonFields image, string imagePath, FactoryContext factory, JsonFields? defaults, string imageName)
@@ -415,7 +461,7 @@ public static class FactoryLoader
         var regions = regionsFrom is null ? [factory.Region] : Regions(regionsFrom, "regions");
 
         var permissionsFrom = Source("launchPermissions");
-        var permissions = permissionsFrom?.OptionalObject("launchPermissions", "accounts", "organizations", "organizationalUnits", "public");
+        var permissions = permissionsFrom?.OptionalObject("launchPermissions", LaunchPermissionsFields);
         var accounts = permissions is null ? [] : Accounts(permissions, "accounts", factory.Account, allowOwn: false);
         var organizations = permissions is null ? [] : Distinct(permissions, "organizations", MatchingList(permissions, "organizations", Rules.OrganizationArn(), "an organization ARN such as arn:aws:organizations::123456789012:organization/o-a1b2c3d4e5") ?? []);
         var units = permissions is null ? [] : Distinct(permissions, "organizationalUnits", MatchingList(permissions, "organizationalUnits", Rules.OrganizationalUnitArn(), "an OU ARN such as arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34") ?? []);
@@ -557,7 +603,7 @@ public static class FactoryLoader
         var result = new List<LaunchTemplateUpdate>();
         for (var i = 0; i < items.Count; i++)
         {
-            var t = JsonFields.Open(items[i], $"{f.At("launchTemplates")}[{i}]", "region", "id", "accountId", "setDefaultVersion");
+            var t = JsonFields.Open(items[i], $"{f.At("launchTemplates")}[{i}]", LaunchTemplateFields);
             var region = Region(t.RequiredString("region", RegionAccepted), t.At("region"));
             if (!regions.Contains(region))
             {

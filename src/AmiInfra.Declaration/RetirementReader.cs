@@ -16,12 +16,26 @@ internal static partial class RetirementReader
 
     private static readonly string[] Steps = ["deprecate", "disable", "delete"];
 
+    // The fields each object of a lifecycle block accepts (factory/factory.schema.json declares the same).
+
+    /// <summary>The fields of a lifecycle block (the factory's or an image's).</summary>
+    internal static readonly string[] LifecycleFields = ["deprecate", "disable", "delete", "keepAtLeast", "deleteSnapshots", "exclude", "recycleBin"];
+
+    /// <summary>The fields of a retirement step (<c>deprecate</c>, <c>disable</c>, <c>delete</c>).</summary>
+    internal static readonly string[] StepFields = ["afterDays", "keepNewest"];
+
+    /// <summary>The fields of <c>exclude</c>.</summary>
+    internal static readonly string[] ExclusionFields = ["launchedWithinDays", "tags", "public", "regions", "sharedWithAccounts"];
+
+    /// <summary>The fields of <c>recycleBin</c>.</summary>
+    internal static readonly string[] RecycleBinFields = ["amiRetentionDays", "snapshotRetentionDays"];
+
     private const string ExclusionTagKeyAccepted =
         "a tag key of 1 to 128 characters: letters a-z and A-Z, digits and _ . : / = + - (what Image Builder lifecycle exclusions accept), not starting with aws:";
 
     public static Retirement Read(JsonElement element, string path)
     {
-        var f = JsonFields.Open(element, path, "deprecate", "disable", "delete", "keepAtLeast", "deleteSnapshots", "exclude", "recycleBin");
+        var f = JsonFields.Open(element, path, LifecycleFields);
         var steps = Steps.Select(s => ReadStep(f, s)).ToArray();
         if (steps.All(s => s is null))
         {
@@ -33,7 +47,7 @@ internal static partial class RetirementReader
         CheckKeepAtLeast(f, steps, keepAtLeast);
 
         var exclusions = ReadExclusions(f);
-        var bin = f.OptionalObject("recycleBin", "amiRetentionDays", "snapshotRetentionDays");
+        var bin = f.OptionalObject("recycleBin", RecycleBinFields);
         var amiDays = bin?.OptionalInt("amiRetentionDays", 0, 365, "days (0 turns the Recycle Bin rule off)") ?? 14;
         var snapshotDays = bin?.OptionalInt("snapshotRetentionDays", 0, 365, "days") ?? amiDays;
         if (snapshotDays < amiDays)
@@ -59,7 +73,7 @@ internal static partial class RetirementReader
 
     private static RetirementStep? ReadStep(JsonFields f, string name)
     {
-        var s = f.OptionalObject(name, "afterDays", "keepNewest");
+        var s = f.OptionalObject(name, StepFields);
         if (s is null)
         {
             return null;
@@ -154,7 +168,7 @@ internal static partial class RetirementReader
 
     private static RetirementExclusions ReadExclusions(JsonFields f)
     {
-        var e = f.OptionalObject("exclude", "launchedWithinDays", "tags", "public", "regions", "sharedWithAccounts");
+        var e = f.OptionalObject("exclude", ExclusionFields);
         if (e is null)
         {
             return new RetirementExclusions();

@@ -27,7 +27,8 @@ public sealed class DistributionValidationTests
         }
         """;
 
-    private static Factory Parse(string json) => FactoryLoader.Parse(json, AppContext.BaseDirectory);
+    // Every declaration is read by the loader and checked against the schema (they must agree).
+    private static Factory Parse(string json) => SchemaAgreement.Parse(json, AppContext.BaseDirectory);
 
     private static DeclarationException Reject(string json) => Assert.Throws<DeclarationException>(() => Parse(json));
 

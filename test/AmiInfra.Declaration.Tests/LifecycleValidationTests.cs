@@ -8,7 +8,8 @@ namespace AmiInfra.Declaration.Tests;
 /// </summary>
 public sealed class LifecycleValidationTests
 {
-    // Only managed components: the base directory needs no files.
+    // Only managed components: the base directory needs no files. Every declaration is read by the
+    // loader and checked against the schema (they must agree).
     private static readonly string BaseDirectory = Path.GetTempPath();
 
     private static string Declaration(string lifecycle, string imageLifecycle = "") => $$"""
@@ -34,10 +35,10 @@ public sealed class LifecycleValidationTests
         """;
 
     private static Retirement Load(string lifecycle, int image = 0) =>
-        FactoryLoader.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Retirement!;
+        SchemaAgreement.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Retirement!;
 
     private static DeclarationException Rejected(string lifecycle, string imageLifecycle = "") =>
-        Assert.Throws<DeclarationException>(() => FactoryLoader.Parse(Declaration(lifecycle, imageLifecycle), BaseDirectory));
+        Assert.Throws<DeclarationException>(() => SchemaAgreement.Parse(Declaration(lifecycle, imageLifecycle), BaseDirectory));
 
     [Fact]
     public void Reads_every_field_of_a_full_lifecycle_block()
@@ -90,7 +91,7 @@ public sealed class LifecycleValidationTests
     [Fact]
     public void An_image_lifecycle_replaces_the_factory_one_for_that_image_only()
     {
-        var factory = FactoryLoader.Parse(
+        var factory = SchemaAgreement.Parse(
             Declaration("""{ "delete": { "afterDays": 365 } }""", """{ "delete": { "keepNewest": 5 } }"""),
             BaseDirectory);
 
@@ -242,6 +243,32 @@ public sealed class LifecycleValidationTests
     public void Rejects_a_lifecycle_without_any_step()
     {
         var e = Rejected("""{ "keepAtLeast": 2 }""");
+
+        Assert.Equal("lifecycle", e.Path);
+        Assert.Equal("no retirement step", e.Value);
+    }
+
+    [Fact]
+    public void Rejects_a_factory_lifecycle_without_any_step_even_when_every_image_has_its_own()
+    {
+        const string json = """
+            {
+              "name": "golden",
+              "account": "123456789012",
+              "region": "us-east-1",
+              "lifecycle": { "keepAtLeast": 2 },
+              "images": [
+                {
+                  "name": "al2023",
+                  "parent": { "ssmParameter": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
+                  "components": [ { "managed": "update-linux" } ],
+                  "lifecycle": { "delete": { "afterDays": 365 } }
+                }
+              ]
+            }
+            """;
+
+        var e = Assert.Throws<DeclarationException>(() => SchemaAgreement.Parse(json, BaseDirectory));
 
         Assert.Equal("lifecycle", e.Path);
         Assert.Equal("no retirement step", e.Value);

@@ -1,0 +1,350 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Json.Schema;
+
+namespace AmiInfra.Declaration.Tests;
+
+/// <summary>
+/// factory/factory.schema.json and the loader agree: they declare the same fields, and every
+/// declaration in the repository is accepted by both or rejected by both, except for the faults
+/// only the loader can find (<see cref="SchemaAgreement.LoaderOnly"/>) and the few shapes only the
+/// schema rejects (<see cref="SchemaOnly"/>), both listed here with their reasons.
+/// (The validation tests of this project read their declarations through <see cref="SchemaAgreement.Parse"/> too.)
+/// </summary>
+public sealed class SchemaAgreementTests
+{
+    private static readonly string Root = DefaultFactoryTests.RepositoryRoot;
+    private static readonly string BadDeclarations = Path.Combine(Root, "test", "AmiInfra.App.Tests", "BadDeclarations");
+
+    /// <summary>A one-image declaration with a managed component only; fields are inserted as given (each ending with a comma).</summary>
+    private static string Declaration(string factoryFields = "", string imageFields = "", string moreImages = "") => $$"""
+        {
+          "name": "golden",
+          "account": "123456789012",
+          "region": "us-east-1",
+          {{factoryFields}}
+          "images": [
+            {
+              {{imageFields}}
+              "name": "al2023",
+              "parent": { "ssmParameter": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
+              "components": [{ "managed": "update-linux" }]
+            }{{moreImages}}
+          ]
+        }
+        """;
+
+    [Fact]
+    public void Schema_is_a_valid_draft_2020_12_schema()
+    {
+        var results = MetaSchemas.Draft202012.Evaluate(SchemaModel.Root, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(results.IsValid, string.Join("; ", results.Details.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", (string?)SchemaModel.Root["$schema"]);
+    }
+
+    [Fact]
+    public void Default_declaration_refers_to_the_schema()
+    {
+        var text = File.ReadAllText(Path.Combine(Root, "factory", "factory.json"));
+
+        Assert.Equal("./factory.schema.json", (string?)JsonNode.Parse(text)!["$schema"]);
+    }
+
+    /// <summary>
+    /// The declarations of the repository: the default factory, every examples/**/*.json, and every
+    /// whole declaration (a JSON block with images) that README.md or docs/*.md shows.
+    /// </summary>
+    public static TheoryData<string> RepositoryDeclarations()
+    {
+        var data = new TheoryData<string> { "factory/factory.json" };
+        var examples = Path.Combine(Root, "examples");
+        if (Directory.Exists(examples))
+        {
+            foreach (var file in Directory.GetFiles(examples, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                data.Add(Path.GetRelativePath(Root, file).Replace('\\', '/'));
+            }
+        }
+
+        var pages = new[] { Path.Combine(Root, "README.md") }.Where(File.Exists)
+            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal) : []);
+        foreach (var page in pages)
+        {
+            var blocks = JsonBlocks(page);
+            for (var i = 0; i < blocks.Count; i++)
+            {
+                data.Add($"{Path.GetRelativePath(Root, page).Replace('\\', '/')}#{i}");
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>The whole declarations a Markdown page shows.</summary>
+    private static List<string> JsonBlocks(string page) =>
+        Regex.Matches(File.ReadAllText(page), "```json\n(.*?)```", RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Where(json => json.Contains("\"images\"", StringComparison.Ordinal))
+            .ToList();
+
+    /// <summary>Files load from their folder; Markdown examples from factory/, where the component documents they name are.</summary>
+    [Theory]
+    [MemberData(nameof(RepositoryDeclarations))]
+    public void Declarations_in_the_repository_validate_against_both(string declaration)
+    {
+        var hash = declaration.IndexOf('#', StringComparison.Ordinal);
+        if (hash < 0)
+        {
+            var file = Path.Combine(Root, declaration);
+            SchemaAgreement.Parse(File.ReadAllText(file), Path.GetDirectoryName(file)!);
+            return;
+        }
+
+        var json = JsonBlocks(Path.Combine(Root, declaration[..hash]))[int.Parse(declaration[(hash + 1)..], System.Globalization.CultureInfo.InvariantCulture)];
+        SchemaAgreement.Parse(json, Path.Combine(Root, "factory"));
+    }
+
+    public static TheoryData<string> BadDeclarationFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(BadDeclarations, "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// Each bad declaration is rejected by the loader with the message its <c>// expect:</c> line
+    /// gives, and by the schema at the same field, or the fault is a loader-only one. The faults in
+    /// component documents are found later, when the app reads the documents: both the loader and
+    /// the schema accept those declarations.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(BadDeclarationFiles))]
+    public void Bad_declarations_are_rejected_by_both_unless_only_the_loader_can_tell(string name)
+    {
+        var path = Path.Combine(BadDeclarations, name);
+        var text = File.ReadAllText(path);
+        var expected = text.Split('\n')[0]["// expect: ".Length..].Replace("{file}", path, StringComparison.Ordinal);
+        var verdict = SchemaAgreement.Evaluate(text);
+
+        DeclarationException e;
+        try
+        {
+            FactoryLoader.Load(path);
+            Assert.Matches(@"^images\[\d+\]\.components\[\d+\]\.file: got ""[^""]+"" \(line ", expected);
+            Assert.True(verdict.Valid, $"The loader accepts {name} but the schema rejects it: {verdict}");
+            return;
+        }
+        catch (DeclarationException thrown)
+        {
+            e = thrown;
+        }
+
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+        SchemaAgreement.AgreesOnRejection(verdict, e);
+    }
+
+    /// <summary>One example of each loader-only fault (files to create beside it: path and size in bytes).</summary>
+    private static readonly (string Fault, string Json, (string Path, int Bytes)[] Files)[] LoaderOnlyExamples =
+    [
+        ("an image name used twice", Declaration(moreImages: """
+            , { "name": "al2023", "parent": { "amiId": "ami-0123456789abcdef0" }, "components": [{ "managed": "update-linux" }] }
+            """), []),
+        ("an OU outside the declared organizations", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5" },""",
+            """ "distribution": { "launchPermissions": { "organizationalUnits": ["arn:aws:organizations::999988887777:ou/o-zzzzzzzzzz/ou-ab12-cdefgh34"] } },"""), []),
+        ("more than 1000 launch-permission principals in all", Declaration(imageFields: $$"""
+            "distribution": { "launchPermissions": {
+              "accounts": [{{string.Join(", ", Enumerable.Range(0, 1000).Select(i => $"\"{100000000000L + i}\""))}}],
+              "organizations": ["arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5"] } },
+            """), []),
+        ("the factory's own account among the accounts shared with or targeted", Declaration(imageFields: """ "distribution": { "launchPermissions": { "accounts": ["123456789012"] } },"""), []),
+        ("targetAccounts without organization.targetOrganizationalUnits", Declaration(imageFields: """ "distribution": { "targetAccounts": ["444455556666"] },"""), []),
+        ("a public launch permission without allowPublicImages", Declaration(imageFields: """ "distribution": { "encryption": "aws/ebs", "launchPermissions": { "public": true } },"""), []),
+        ("a public launch permission with encryption regional-key", Declaration(
+            """ "allowPublicImages": true, "distribution": { "encryption": "regional-key" },""",
+            """ "distribution": { "launchPermissions": { "public": true } },"""), []),
+        ("encryption aws/ebs with sharing or target accounts", Declaration(
+            """ "distribution": { "encryption": "aws/ebs" },""",
+            """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] } },"""), []),
+        ("a launch template outside the distribution regions", Declaration(imageFields: """ "distribution": { "launchTemplates": [{ "region": "eu-west-1", "id": "lt-0123456789abcdef0" }] },"""), []),
+        ("retirement steps out of order", Declaration(imageFields: """ "lifecycle": { "deprecate": { "afterDays": 90 }, "disable": { "afterDays": 60 } },"""), []),
+        ("a count rule keeping fewer AMIs than keepAtLeast", Declaration(imageFields: """ "lifecycle": { "delete": { "keepNewest": 2 }, "keepAtLeast": 3 },"""), []),
+        ("a snapshot retention shorter than the AMI retention", Declaration(imageFields: """ "lifecycle": { "delete": { "afterDays": 365 }, "recycleBin": { "amiRetentionDays": 14, "snapshotRetentionDays": 7 } },"""), []),
+        ("a cron expression with bad field values", Declaration(imageFields: """ "schedule": { "cron": "cron(0 4 * * sun *)" },"""), []),
+        ("a component document or user data script that does not exist", Declaration(imageFields: """ "userDataFile": "scripts/user-data.sh","""), []),
+        ("a user data script over 12,288 bytes", Declaration(imageFields: """ "userDataFile": "scripts/user-data.sh","""), [("scripts/user-data.sh", 12289)]),
+        ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
+    ];
+
+    public static TheoryData<string> LoaderOnlyFaults()
+    {
+        var data = new TheoryData<string>();
+        foreach (var fault in SchemaAgreement.LoaderOnly)
+        {
+            data.Add(fault.Name);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LoaderOnlyFaults))]
+    public void Loader_only_faults_pass_the_schema_and_fail_the_loader(string fault)
+    {
+        var example = Assert.Single(LoaderOnlyExamples, x => x.Fault == fault);
+        var folder = Directory.CreateTempSubdirectory("amiinfra-schema-").FullName;
+        foreach (var (file, bytes) in example.Files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, file))!);
+            File.WriteAllText(Path.Combine(folder, file), new string('#', bytes));
+        }
+
+        var verdict = SchemaAgreement.Evaluate(example.Json);
+        var e = Assert.Throws<DeclarationException>(() => FactoryLoader.Parse(example.Json, folder));
+
+        Assert.True(verdict.Valid, $"The schema rejects the example of '{fault}', so it is not loader-only: {verdict}");
+        Assert.Equal([fault], SchemaAgreement.LoaderOnly.Where(f => f.Matches(e)).Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Every_loader_only_fault_has_one_example()
+    {
+        Assert.Equal(SchemaAgreement.LoaderOnly.Select(f => f.Name), LoaderOnlyExamples.Select(x => x.Fault));
+    }
+
+    /// <summary>Shapes the schema rejects and the loader lets through, each with the reason.</summary>
+    public static TheoryData<string, string> SchemaOnly() => new()
+    {
+        {
+            "null written for an optional field: the loader reads it as an absent field, the schema asks for the field's type",
+            Declaration("\"description\": null,")
+        },
+        {
+            "a $schema that is not text: the loader ignores $schema, the schema wants a reference to it",
+            Declaration("\"$schema\": 2020,")
+        },
+        {
+            "a fault in a field of the factory's distribution that every image replaces: the loader reads a factory field only for images without their own",
+            Declaration("\"distribution\": { \"regions\": [\"eu-middle-1\"] },", "\"distribution\": { \"regions\": [\"us-east-1\"] },")
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(SchemaOnly))]
+    public void Schema_only_faults_fail_the_schema_and_pass_the_loader(string reason, string json)
+    {
+        Assert.False(SchemaAgreement.Evaluate(json).Valid, reason);
+        FactoryLoader.Parse(json, Path.GetTempPath());
+    }
+
+    /// <summary>The loader's field lists, by the path of the object they belong to.</summary>
+    private static Dictionary<string, string[]> LoaderFields()
+    {
+        var fields = new Dictionary<string, string[]>(StringComparer.Ordinal)
+        {
+            [""] = FactoryLoader.FactoryFields,
+            ["organization"] = FactoryLoader.OrganizationFields,
+            ["build"] = FactoryLoader.BuildFields,
+            ["delivery"] = DeliveryReader.Fields,
+            ["images[]"] = FactoryLoader.ImageFields,
+            ["images[].parent"] = FactoryLoader.ParentFields,
+            ["images[].components[]"] = FactoryLoader.ComponentFields,
+            ["images[].rootVolume"] = FactoryLoader.RootVolumeFields,
+            ["images[].schedule"] = FactoryLoader.ScheduleFields,
+            ["images[].tests"] = FactoryLoader.TestsFields,
+        };
+        foreach (var at in new[] { "", "images[]." })
+        {
+            fields[$"{at}distribution"] = FactoryLoader.DistributionFields;
+            fields[$"{at}distribution.launchPermissions"] = FactoryLoader.LaunchPermissionsFields;
+            fields[$"{at}distribution.launchTemplates[]"] = FactoryLoader.LaunchTemplateFields;
+            fields[$"{at}lifecycle"] = RetirementReader.LifecycleFields;
+            fields[$"{at}lifecycle.exclude"] = RetirementReader.ExclusionFields;
+            fields[$"{at}lifecycle.recycleBin"] = RetirementReader.RecycleBinFields;
+            foreach (var step in new[] { "deprecate", "disable", "delete" })
+            {
+                fields[$"{at}lifecycle.{step}"] = RetirementReader.StepFields;
+            }
+        }
+
+        return fields;
+    }
+
+    [Fact]
+    public void Schema_and_loader_declare_the_same_objects_with_the_same_fields()
+    {
+        var loader = LoaderFields();
+        var schema = SchemaModel.Objects.ToDictionary(o => o.Path, o => o.Fields.Select(f => f.Name).Where(n => n != "$schema").ToArray(), StringComparer.Ordinal);
+
+        Assert.Equal(loader.Keys.Order(StringComparer.Ordinal), schema.Keys.Order(StringComparer.Ordinal));
+        Assert.All(loader, pair => Assert.Equal(pair.Value.Order(StringComparer.Ordinal), schema[pair.Key].Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void Every_object_rejects_unknown_fields_like_the_loader()
+    {
+        Assert.All(SchemaModel.Objects, o => Assert.Equal(false, (bool?)o.Schema["additionalProperties"]));
+    }
+
+    [Fact]
+    public void Schema_regions_are_the_loaders()
+    {
+        var regions = SchemaModel.Root["$defs"]!["region"]!["enum"]!.AsArray().Select(r => (string)r!);
+
+        Assert.Equal(Rules.Regions.Order(StringComparer.Ordinal), regions.Order(StringComparer.Ordinal));
+    }
+
+    public static TheoryData<string, string> SharedPatterns() => new()
+    {
+        { "/properties/name/pattern", Rules.Name().ToString() },
+        { "/$defs/accountId/pattern", Rules.AccountId().ToString() },
+        { "/properties/organization/properties/id/pattern", Rules.OrganizationId().ToString() },
+        { "/properties/organization/properties/targetOrganizationalUnits/items/pattern", Rules.OrganizationalUnitOrRootId().ToString() },
+        { "/properties/build/properties/subnetId/pattern", Rules.SubnetId().ToString() },
+        { "/properties/build/properties/securityGroupIds/items/pattern", Rules.SecurityGroupId().ToString() },
+        { "/$defs/instanceTypes/items/pattern", Rules.InstanceType().ToString() },
+        { "/$defs/image/properties/name/pattern", Rules.Name().ToString() },
+        { "/$defs/image/properties/parent/properties/ssmParameter/pattern", Rules.SsmParameterName().ToString() },
+        { "/$defs/image/properties/parent/properties/amiId/pattern", Rules.AmiId().ToString() },
+        { "/$defs/image/properties/parent/properties/imageBuilder/pattern", Rules.ImageBuilderImage().ToString() },
+        { "/$defs/image/properties/parent/properties/marketplace/pattern", Rules.MarketplaceProductId().ToString() },
+        { "/$defs/image/properties/components/items/properties/managed/pattern", Rules.ManagedComponentName().ToString() },
+        { "/$defs/image/properties/components/items/properties/version/pattern", Rules.ComponentVersion().ToString() },
+        { "/$defs/distribution/properties/launchPermissions/properties/organizations/items/pattern", Rules.OrganizationArn().ToString() },
+        { "/$defs/distribution/properties/launchPermissions/properties/organizationalUnits/items/pattern", Rules.OrganizationalUnitArn().ToString() },
+        { "/$defs/tags/additionalProperties/pattern", Rules.TagValue().ToString() },
+    };
+
+    /// <summary>Where the schema can use the loader's regular expression as it is, it does.</summary>
+    [Theory]
+    [MemberData(nameof(SharedPatterns))]
+    public void Schema_patterns_are_the_loaders_where_they_can_be(string pointer, string pattern)
+    {
+        JsonNode? node = SchemaModel.Root;
+        foreach (var segment in pointer.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            node = node?[segment];
+        }
+
+        Assert.Equal(pattern, (string?)node);
+    }
+
+    [Fact]
+    public void Every_field_has_a_description_that_states_its_default()
+    {
+        Assert.All(SchemaModel.Objects.SelectMany(o => o.Fields), field =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(field.Description), $"{field.Path} has no description");
+            if ((field.Own["default"] ?? field.Resolved["default"]) is { } value)
+            {
+                var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : value.ToJsonString();
+                Assert.Contains($"Default: {text}", field.Description, StringComparison.Ordinal);
+            }
+        });
+    }
+}
