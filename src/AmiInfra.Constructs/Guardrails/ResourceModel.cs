@@ -43,15 +43,35 @@ internal sealed class CheckedStack(string account, string region)
 /// </summary>
 internal sealed class ResourceModel
 {
-    /// <summary>The resource types some rule reads.</summary>
-    public static readonly IReadOnlySet<string> Types = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>
+    /// The resource types some rule reads, by the typed L1 class that renders them. Raw
+    /// <see cref="CfnResource"/>s name their type in a property.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<Type, string> TypedResources = new Dictionary<Type, string>
     {
-        "AWS::ImageBuilder::DistributionConfiguration", "AWS::ImageBuilder::InfrastructureConfiguration",
-        "AWS::ImageBuilder::ImageRecipe", "AWS::ImageBuilder::ImagePipeline", "AWS::ImageBuilder::LifecyclePolicy",
-        "AWS::KMS::Key", "AWS::KMS::Alias", "AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy",
-        "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy",
-        "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy", "AWS::Rbin::Rule",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnDistributionConfiguration)] = "AWS::ImageBuilder::DistributionConfiguration",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnInfrastructureConfiguration)] = "AWS::ImageBuilder::InfrastructureConfiguration",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnImageRecipe)] = "AWS::ImageBuilder::ImageRecipe",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnImagePipeline)] = "AWS::ImageBuilder::ImagePipeline",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnLifecyclePolicy)] = "AWS::ImageBuilder::LifecyclePolicy",
+        [typeof(Amazon.CDK.AWS.KMS.CfnKey)] = "AWS::KMS::Key",
+        [typeof(Amazon.CDK.AWS.KMS.CfnAlias)] = "AWS::KMS::Alias",
+        [typeof(Amazon.CDK.AWS.S3.CfnBucket)] = "AWS::S3::Bucket",
+        [typeof(Amazon.CDK.AWS.S3.CfnBucketPolicy)] = "AWS::S3::BucketPolicy",
+        [typeof(Amazon.CDK.AWS.SNS.CfnTopic)] = "AWS::SNS::Topic",
+        [typeof(Amazon.CDK.AWS.SNS.CfnTopicPolicy)] = "AWS::SNS::TopicPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnRole)] = "AWS::IAM::Role",
+        [typeof(Amazon.CDK.AWS.IAM.CfnUser)] = "AWS::IAM::User",
+        [typeof(Amazon.CDK.AWS.IAM.CfnGroup)] = "AWS::IAM::Group",
+        [typeof(Amazon.CDK.AWS.IAM.CfnPolicy)] = "AWS::IAM::Policy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnManagedPolicy)] = "AWS::IAM::ManagedPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnRolePolicy)] = "AWS::IAM::RolePolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnUserPolicy)] = "AWS::IAM::UserPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnGroupPolicy)] = "AWS::IAM::GroupPolicy",
     };
+
+    /// <summary>The resource types some rule reads (AWS::Rbin::Rule has no typed L1 in this CDK version).</summary>
+    public static readonly IReadOnlySet<string> Types = TypedResources.Values.Append("AWS::Rbin::Rule").ToHashSet(StringComparer.Ordinal);
 
     // CfnResource exposes its properties to subclasses only (the typed L1s override it); this reads them
     // as jsii hands them over, before rendering: the same values the template is rendered from.
@@ -124,14 +144,35 @@ internal sealed class ResourceModel
         return new ResourceModel(result);
     }
 
+    /// <summary>
+    /// The CloudFormation type of a resource some rule reads; null for the others. The class of a typed
+    /// L1 tells its type without a jsii call; only raw resources (and classes derived outside the CDK)
+    /// are asked.
+    /// </summary>
+    private static string? TypeOf(CfnResource resource)
+    {
+        var type = resource.GetType();
+        if (TypedResources.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        if (type != typeof(CfnResource) && type.Assembly == typeof(CfnResource).Assembly)
+        {
+            return null;
+        }
+
+        var named = resource.CfnResourceType;
+        return Types.Contains(named) ? named : null;
+    }
+
     private static CheckedStack ReadStack(Stack stack, List<CfnResource> resources)
     {
         var checkedStack = new CheckedStack(stack.Account, stack.Region);
         var properties = new List<object>();
         foreach (var resource in resources)
         {
-            var type = resource.CfnResourceType;
-            if (!Types.Contains(type))
+            if (TypeOf(resource) is not { } type)
             {
                 continue;
             }
