@@ -135,9 +135,9 @@ internal sealed class ResourceModel
         var result = new List<CheckedStack>(stacks.Count);
         foreach (var stack in stacks)
         {
-            if (grouped.TryGetValue(stack, out var resources))
+            if (grouped.TryGetValue(stack, out var resources) && ReadStack(stack, resources) is { } read)
             {
-                result.Add(ReadStack(stack, resources));
+                result.Add(read);
             }
         }
 
@@ -166,28 +166,37 @@ internal sealed class ResourceModel
         return Types.Contains(named) ? named : null;
     }
 
-    private static CheckedStack ReadStack(Stack stack, List<CfnResource> resources)
+    /// <summary>The resources of one stack that some rule reads; null when there is none.</summary>
+    private static CheckedStack? ReadStack(Stack stack, List<CfnResource> resources)
     {
-        var checkedStack = new CheckedStack(stack.Account, stack.Region);
-        var properties = new List<object>();
+        var known = new List<(CfnResource Resource, string Type)>();
         foreach (var resource in resources)
         {
-            if (TypeOf(resource) is not { } type)
+            if (TypeOf(resource) is { } type)
             {
-                continue;
+                known.Add((resource, type));
             }
-
-            checkedStack.Resources.Add(new CheckedResource(resource, type, stack.GetLogicalId(resource), checkedStack));
-            properties.Add(CfnProperties.GetValue(resource) ?? new Dictionary<string, object>());
         }
 
-        if (properties.Count > 0)
+        if (known.Count == 0)
         {
-            var resolved = CfnValues.List(stack.Resolve(properties.ToArray()));
-            for (var i = 0; i < checkedStack.Resources.Count; i++)
-            {
-                checkedStack.Resources[i].Properties = i < resolved.Count ? resolved[i] : null;
-            }
+            return null;
+        }
+
+        var checkedStack = new CheckedStack(stack.Account, stack.Region);
+        var properties = new object[known.Count];
+        for (var i = 0; i < known.Count; i++)
+        {
+            var (resource, type) = known[i];
+            checkedStack.Resources.Add(new CheckedResource(resource, type, stack.GetLogicalId(resource), checkedStack));
+            properties[i] = CfnProperties.GetValue(resource) ?? new Dictionary<string, object>();
+        }
+
+        // One call resolves the properties of every resource of the stack.
+        var resolved = CfnValues.List(stack.Resolve(properties));
+        for (var i = 0; i < checkedStack.Resources.Count; i++)
+        {
+            checkedStack.Resources[i].Properties = i < resolved.Count ? resolved[i] : null;
         }
 
         return checkedStack;

@@ -21,7 +21,7 @@ public sealed record Message(string Level, string Path, string Text);
 /// Two apps, each synthesized once. The main app (guardrails with default options) holds a compliant
 /// factory built from the real constructs (home stack, second-region stack, target-account stack), one
 /// stack per rule with exactly that rule's fault, and a stack for acknowledgements. The opted-in app
-/// declares public images and a key pair.
+/// declares public images and a key pair. A third app has the guardrails on one of its stacks only.
 /// </summary>
 public sealed class GuardrailsFixture
 {
@@ -53,6 +53,14 @@ public sealed class GuardrailsFixture
         PublicDistribution(opted);
         Infrastructure(opted, "Infrastructure", keyPair: "builder");
         Read(optedIn);
+
+        // Applied to one stack rather than the app: that stack is checked, its sibling is not.
+        var stackScoped = new App();
+        var guarded = NewStack(stackScoped, "StackScoped");
+        new Key(guarded, "Key", new KeyProps { EnableKeyRotation = false });
+        new Key(NewStack(stackScoped, "Sibling"), "Key", new KeyProps { EnableKeyRotation = false });
+        GuardrailPack.Apply(guarded);
+        Read(stackScoped);
         AlreadyGuarded = main;
     }
 

@@ -135,6 +135,14 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public void Guardrails_applied_to_a_stack_check_that_stack_only()
+    {
+        var finding = Assert.Single(fixture.Findings("StackScoped"));
+        Assert.StartsWith($"{GuardrailRuleIds.KeyRotationOff} ", finding.Text, StringComparison.Ordinal);
+        Assert.Empty(fixture.Findings("Sibling"));
+    }
+
+    [Fact]
     public void Guardrails_are_applied_once_per_scope()
     {
         Assert.Throws<ConstructValidationException>(() => GuardrailPack.Apply(fixture.AlreadyGuarded));
