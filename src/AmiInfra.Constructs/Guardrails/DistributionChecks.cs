@@ -135,7 +135,7 @@ internal static partial class DistributionChecks
                 {
                     if (Text(alias["AliasName"]) is { } name && stack.ByLogicalId(ReferencedLogicalId(alias["TargetKeyId"])) is { Type: "AWS::KMS::Key" } key)
                     {
-                        _byAlias[(stack.Account, stack.Region, name)] = new FoundKey($"{name} in {stack.Region}", key["KeyPolicy"]);
+                        _byAlias[(stack.Account, stack.Region, name)] = new FoundKey(name, key["KeyPolicy"]);
                     }
                 }
             }
