@@ -1,0 +1,204 @@
+using System.Reflection;
+using Amazon.CDK;
+using Constructs;
+
+namespace AmiInfra.Constructs.Guardrails;
+
+/// <summary>A CloudFormation resource the rules look at, with its properties resolved.</summary>
+internal sealed class CheckedResource(CfnResource construct, string type, string logicalId, CheckedStack stack)
+{
+    public CfnResource Construct { get; } = construct;
+
+    public string Type { get; } = type;
+
+    public string LogicalId { get; } = logicalId;
+
+    public CheckedStack Stack { get; } = stack;
+
+    /// <summary>The resolved properties (a map; keys in camelCase for typed L1s, PascalCase for raw resources).</summary>
+    public object? Properties { get; set; }
+
+    public object? this[string key] => CfnValues.Get(Properties, key);
+}
+
+/// <summary>A stack and the resources in it that the rules look at.</summary>
+internal sealed class CheckedStack(string account, string region)
+{
+    public string Account { get; } = account;
+
+    public string Region { get; } = region;
+
+    public List<CheckedResource> Resources { get; } = [];
+
+    public IEnumerable<CheckedResource> OfType(string type) => Resources.Where(r => r.Type == type);
+
+    public CheckedResource? ByLogicalId(string? logicalId) =>
+        logicalId is null ? null : Resources.FirstOrDefault(r => r.LogicalId == logicalId);
+}
+
+/// <summary>
+/// Every stack under a scope with the resources of the types the rules know, read in few jsii calls:
+/// one tree walk per stack, the type of each resource, and for the known types the logical id and the
+/// properties, resolved in one call per stack.
+/// </summary>
+internal sealed class ResourceModel
+{
+    /// <summary>
+    /// The resource types some rule reads, by the typed L1 class that renders them. Raw
+    /// <see cref="CfnResource"/>s name their type in a property.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<Type, string> TypedResources = new Dictionary<Type, string>
+    {
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnDistributionConfiguration)] = "AWS::ImageBuilder::DistributionConfiguration",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnInfrastructureConfiguration)] = "AWS::ImageBuilder::InfrastructureConfiguration",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnImageRecipe)] = "AWS::ImageBuilder::ImageRecipe",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnImagePipeline)] = "AWS::ImageBuilder::ImagePipeline",
+        [typeof(Amazon.CDK.AWS.ImageBuilder.CfnLifecyclePolicy)] = "AWS::ImageBuilder::LifecyclePolicy",
+        [typeof(Amazon.CDK.AWS.KMS.CfnKey)] = "AWS::KMS::Key",
+        [typeof(Amazon.CDK.AWS.KMS.CfnAlias)] = "AWS::KMS::Alias",
+        [typeof(Amazon.CDK.AWS.S3.CfnBucket)] = "AWS::S3::Bucket",
+        [typeof(Amazon.CDK.AWS.S3.CfnBucketPolicy)] = "AWS::S3::BucketPolicy",
+        [typeof(Amazon.CDK.AWS.SNS.CfnTopic)] = "AWS::SNS::Topic",
+        [typeof(Amazon.CDK.AWS.SNS.CfnTopicPolicy)] = "AWS::SNS::TopicPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnRole)] = "AWS::IAM::Role",
+        [typeof(Amazon.CDK.AWS.IAM.CfnUser)] = "AWS::IAM::User",
+        [typeof(Amazon.CDK.AWS.IAM.CfnGroup)] = "AWS::IAM::Group",
+        [typeof(Amazon.CDK.AWS.IAM.CfnPolicy)] = "AWS::IAM::Policy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnManagedPolicy)] = "AWS::IAM::ManagedPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnRolePolicy)] = "AWS::IAM::RolePolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnUserPolicy)] = "AWS::IAM::UserPolicy",
+        [typeof(Amazon.CDK.AWS.IAM.CfnGroupPolicy)] = "AWS::IAM::GroupPolicy",
+    };
+
+    /// <summary>The resource types some rule reads (AWS::Rbin::Rule has no typed L1 in this CDK version).</summary>
+    public static readonly IReadOnlySet<string> Types = TypedResources.Values.Append("AWS::Rbin::Rule").ToHashSet(StringComparer.Ordinal);
+
+    // CfnResource exposes its properties to subclasses only (the typed L1s override it); this reads them
+    // as jsii hands them over, before rendering: the same values the template is rendered from.
+    private static readonly PropertyInfo CfnProperties =
+        typeof(CfnResource).GetProperty("CfnProperties", BindingFlags.Instance | BindingFlags.NonPublic)
+        ?? throw new InvalidOperationException("Amazon.CDK.CfnResource.CfnProperties is missing from this version of Amazon.CDK.Lib; the guardrails cannot read resource properties.");
+
+    private ResourceModel(List<CheckedStack> stacks) => Stacks = stacks;
+
+    /// <summary>The stacks, in tree order.</summary>
+    public IReadOnlyList<CheckedStack> Stacks { get; }
+
+    /// <summary>Every resource of <paramref name="type"/> in every stack.</summary>
+    public IEnumerable<CheckedResource> OfType(string type) => Stacks.SelectMany(s => s.OfType(type));
+
+    /// <summary>Reads the stacks under <paramref name="scope"/> (or the stack holding it).</summary>
+    public static ResourceModel Read(IConstruct scope)
+    {
+        var all = scope.Node.FindAll();
+
+        // A resource belongs to the innermost stack holding it: tree order lists a stack before the
+        // stacks nested in it, so the nested stack's walk overwrites its parent's claim.
+        var owner = new Dictionary<IConstruct, Stack>(ReferenceEqualityComparer.Instance);
+        var stacks = new List<Stack>();
+        foreach (var node in all)
+        {
+            if (node is Stack stack)
+            {
+                stacks.Add(stack);
+                foreach (var child in ReferenceEquals(node, scope) ? all : stack.Node.FindAll())
+                {
+                    owner[child] = stack;
+                }
+            }
+        }
+
+        if (scope is not Stage && !owner.ContainsKey(scope))
+        {
+            var outer = Stack.Of(scope);
+            stacks.Insert(0, outer);
+            foreach (var node in all)
+            {
+                owner.TryAdd(node, outer);
+            }
+        }
+
+        var grouped = new Dictionary<Stack, List<CfnResource>>(ReferenceEqualityComparer.Instance);
+        foreach (var node in all)
+        {
+            if (node is CfnResource resource && owner.TryGetValue(node, out var stack))
+            {
+                if (!grouped.TryGetValue(stack, out var list))
+                {
+                    grouped[stack] = list = [];
+                }
+
+                list.Add(resource);
+            }
+        }
+
+        var result = new List<CheckedStack>(stacks.Count);
+        foreach (var stack in stacks)
+        {
+            if (grouped.TryGetValue(stack, out var resources) && ReadStack(stack, resources) is { } read)
+            {
+                result.Add(read);
+            }
+        }
+
+        return new ResourceModel(result);
+    }
+
+    /// <summary>
+    /// The CloudFormation type of a resource some rule reads; null for the others. The class of a typed
+    /// L1 tells its type without a jsii call; only raw resources (and classes derived outside the CDK)
+    /// are asked.
+    /// </summary>
+    private static string? TypeOf(CfnResource resource)
+    {
+        var type = resource.GetType();
+        if (TypedResources.TryGetValue(type, out var known))
+        {
+            return known;
+        }
+
+        if (type != typeof(CfnResource) && type.Assembly == typeof(CfnResource).Assembly)
+        {
+            return null;
+        }
+
+        var named = resource.CfnResourceType;
+        return Types.Contains(named) ? named : null;
+    }
+
+    /// <summary>The resources of one stack that some rule reads; null when there is none.</summary>
+    private static CheckedStack? ReadStack(Stack stack, List<CfnResource> resources)
+    {
+        var known = new List<(CfnResource Resource, string Type)>();
+        foreach (var resource in resources)
+        {
+            if (TypeOf(resource) is { } type)
+            {
+                known.Add((resource, type));
+            }
+        }
+
+        if (known.Count == 0)
+        {
+            return null;
+        }
+
+        var checkedStack = new CheckedStack(stack.Account, stack.Region);
+        var properties = new object[known.Count];
+        for (var i = 0; i < known.Count; i++)
+        {
+            var (resource, type) = known[i];
+            checkedStack.Resources.Add(new CheckedResource(resource, type, stack.GetLogicalId(resource), checkedStack));
+            properties[i] = CfnProperties.GetValue(resource) ?? new Dictionary<string, object>();
+        }
+
+        // One call resolves the properties of every resource of the stack.
+        var resolved = CfnValues.List(stack.Resolve(properties));
+        for (var i = 0; i < checkedStack.Resources.Count; i++)
+        {
+            checkedStack.Resources[i].Properties = i < resolved.Count ? resolved[i] : null;
+        }
+
+        return checkedStack;
+    }
+}
