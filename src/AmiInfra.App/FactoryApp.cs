@@ -25,8 +25,13 @@ public static class FactoryApp
             var path = app.Node.TryGetContext(DeclarationContextKey) as string ?? "factory";
             var factory = FactoryLoader.Load(path);
             FactoryComposition.Compose(app, factory, path);
-            app.Synth();
-            return 0;
+            var findings = Errors(app.Synth()).ToList();
+            foreach (var error in findings)
+            {
+                errors.WriteLine($"amiinfra: {error}");
+            }
+
+            return findings.Count == 0 ? 0 : 1;
         }
         catch (Exception e) when (UserError(e) is { } message)
         {
@@ -34,6 +39,14 @@ public static class FactoryApp
             return 1;
         }
     }
+
+    /// <summary>Error annotations (guardrail findings) of every stack, nested stages included.</summary>
+    public static IEnumerable<string> Errors(Amazon.CDK.CXAPI.CloudAssembly assembly) =>
+        assembly.Stacks
+            .SelectMany(s => s.Messages)
+            .Where(m => m.Level == Amazon.CDK.CXAPI.SynthesisMessageLevel.ERROR)
+            .Select(m => $"{m.Id}: {m.Entry.Data}")
+            .Concat(assembly.NestedAssemblies.SelectMany(n => Errors(n.NestedAssembly)));
 
     /// <summary>The message of an error in the declaration or its documents; null for a defect.</summary>
     internal static string? UserError(Exception e) => e switch

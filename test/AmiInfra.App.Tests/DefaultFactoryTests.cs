@@ -122,6 +122,33 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
         Assert.Equal("golden-linux-hardening", (string?)component.Resource["Properties"]!["Name"]);
     }
 
+    [Fact]
+    public void Default_factory_passes_every_guardrail_without_acknowledgement()
+    {
+        var findings = Synth.Manifest["artifacts"]!.AsObject()
+            .SelectMany(a => a.Value!["metadata"]?.AsObject() ?? [])
+            .SelectMany(m => m.Value!.AsArray())
+            .Select(e => $"{e!["type"]}: {e["data"]}")
+            .Where(e => e.Contains("AMI-0", StringComparison.Ordinal) || e.StartsWith("amiinfra:guardrails", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void Guardrails_guard_the_composed_factory_and_fail_the_run()
+    {
+        var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = Directory.CreateTempSubdirectory("amiinfra-guard-").FullName });
+        var stacks = AmiInfra.App.Stacks.FactoryComposition.Compose(app, Declarations.Default());
+        ((Amazon.CDK.AWS.KMS.CfnKey)stacks.Factory.BuildKey.Node.DefaultChild!).EnableKeyRotation = false;
+
+        var errors = FactoryApp.Errors(app.Synth()).ToList();
+
+        var error = Assert.Single(errors);
+        Assert.Contains("AMI-009", error, StringComparison.Ordinal);
+        Assert.Contains("Fix:", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(StackNames))]
     public void Stack_matches_its_snapshot(string stack)

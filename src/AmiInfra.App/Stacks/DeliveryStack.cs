@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.Pipelines;
+using AmiInfra.Constructs.Guardrails;
 using AmiInfra.Declaration;
 using Constructs;
 
@@ -54,7 +55,20 @@ public sealed class DeliveryStack : Stack
         var pipeline = (CfnResource)Pipeline.Pipeline.Node.DefaultChild!;
         var policy = (CfnResource)Pipeline.Pipeline.Role.Node.FindChild("DefaultPolicy").Node.DefaultChild!;
         pipeline.AddOverride("DependsOn", new[] { GetLogicalId(policy) });
+
+        // CDK Pipelines' own policies: acknowledged one by one, with the reason.
+        Guardrails.Acknowledge(
+            policy,
+            GuardrailRuleIds.WildcardResource,
+            "CDK Pipelines lets the pipeline role use the artifact keys of the cross-region support stacks, whose key ARNs are not known at synth");
+        Guardrails.Acknowledge(
+            Find("Pipeline/UpdatePipeline/SelfMutation/Role/DefaultPolicy"),
+            GuardrailRuleIds.WildcardResource,
+            "the self-mutation step runs cdk deploy, which lists the bootstrap buckets of every stage's environment by name it only learns at run time");
     }
+
+    private IConstruct Find(string path) =>
+        path.Split('/').Aggregate((IConstruct)this, (node, id) => node.Node.FindChild(id));
 
     /// <summary>What the synth step installs: the .NET SDK that global.json pins, the pinned CDK CLI, cfn-lint.</summary>
     public static readonly string[] InstallCommands =

@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using AmiInfra.Constructs.Guardrails;
 using AmiInfra.Declaration;
 using Constructs;
 
@@ -33,6 +34,11 @@ public static class FactoryComposition
     public static Stacks Compose(Amazon.CDK.App app, Factory factory, string declarationPath = "factory")
     {
         Tag(app, factory);
+        Guardrails.Apply(app, new GuardrailOptions
+        {
+            AllowPublicImages = factory.AllowPublicImages,
+            DeclaredKeyPairs = factory.Build.KeyPair is { } keyPair ? [keyPair] : [],
+        });
         var needsTargets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0);
         if (factory.Delivery is null)
         {
