@@ -63,5 +63,5 @@ public sealed class FoundImagesReport : IReport
     }
 
     private static string PlatformOf(Image image) =>
-        image.PlatformDetails ?? (image.Platform?.Value == "windows" ? "Windows" : "Linux/UNIX");
+        image.PlatformDetails ?? (string.Equals(image.Platform?.Value, "windows", StringComparison.OrdinalIgnoreCase) ? "Windows" : "Linux/UNIX");
 }
