@@ -12,7 +12,7 @@ public static class AmiInfraCli
     {
         var root = Build(environment);
         var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not ExamplesHelpAction)
         {
             foreach (var error in parseResult.Errors)
             {
