@@ -7,7 +7,12 @@ namespace AmiInfra.Ops.Tests.Infrastructure;
 /// <summary>
 /// One moto_server for the whole test run, on a free loopback port. Test classes isolate their
 /// state by working in accounts of their own (see <see cref="MotoAccount"/>). When moto_server is
-/// not installed, every test that needs it fails with the install command.
+/// not installed, every test that needs it fails with the install command. moto loads the small
+/// AMI catalog moto-amis.json (Amazon Linux 2023 and Windows AMIs owned by Amazon) into every
+/// account and region instead of its ~1,200 built-in AMIs, whose snapshots would otherwise come
+/// back from every DescribeSnapshots and make each call take a second. (The catalog has no
+/// creation dates: moto parses them in place in a list shared by all regions, and fails on the
+/// second region that loads it.)
 /// </summary>
 public sealed class MotoServer
 {
@@ -38,6 +43,7 @@ public sealed class MotoServer
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment["MOTO_AMIS_PATH"] = Path.Combine(AppContext.BaseDirectory, "moto-amis.json");
         var process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
