@@ -36,13 +36,13 @@ public sealed class AwsSession : IDisposable
         credentials = new Lazy<AWSCredentials>(ResolveCredentials);
     }
 
-    /// <summary>The region of the selected profile, if it names one.</summary>
+    /// <summary>The region of the selected profile (or of the default profile), if it names one.</summary>
     public string? ProfileRegion
     {
         get
         {
-            var name = ProfileName;
-            return name is not null && new CredentialProfileStoreChain().TryGetProfile(name, out var profile)
+            var name = ProfileName ?? "default";
+            return new CredentialProfileStoreChain().TryGetProfile(name, out var profile)
                 ? profile.Region?.SystemName
                 : null;
         }

@@ -45,6 +45,9 @@ public static class Deregistrar
         }
 
         var deleted = new HashSet<string>(StringComparer.Ordinal);
+        var requestedUsers = plans
+            .SelectMany(p => p.SnapshotsToDelete.Select(s => (Snapshot: s, p.ImageId)))
+            .ToLookup(x => x.Snapshot, x => x.ImageId, StringComparer.Ordinal);
         foreach (var plan in plans)
         {
             foreach (var (snapshot, users) in plan.SnapshotsKept)
@@ -54,9 +57,10 @@ public static class Deregistrar
 
             foreach (var snapshot in plan.SnapshotsToDelete)
             {
-                if (!gone.Contains(plan.ImageId))
+                var notGone = requestedUsers[snapshot].Where(image => !gone.Contains(image)).Distinct(StringComparer.Ordinal).ToList();
+                if (notGone.Count > 0)
                 {
-                    rows.Add(new ActionRow("snapshot", snapshot, plan.ImageId, "kept: its AMI was not deregistered"));
+                    rows.Add(new ActionRow("snapshot", snapshot, plan.ImageId, notGone.Contains(plan.ImageId) ? "kept: its AMI was not deregistered" : $"kept: used by {string.Join(", ", notGone)}, which was not deregistered"));
                     continue;
                 }
 

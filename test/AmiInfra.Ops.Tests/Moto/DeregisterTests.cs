@@ -136,4 +136,23 @@ public sealed class DeregisterTests(DeregisterFixture fixture) : IClassFixture<D
         Assert.True(await Seed.ImageExistsAsync(ec2, ami));
         Assert.Contains(snapshots[0], await Seed.OwnedSnapshotsAsync(ec2, fixture.Account.AccountId));
     }
+
+    [Fact]
+    public async Task Deregister_keeps_a_shared_snapshot_when_one_of_its_amis_could_not_be_deregistered()
+    {
+        using var ec2 = fixture.Account.Ec2(Region);
+        var (first, snapshots) = await Seed.ImageFromInstanceAsync(ec2, "dr", "app", "dr-pair-1");
+        var second = await Seed.TaggedImageAsync(ec2, "dr", "app", "dr-pair-2");
+        var interceptor = new AwsInterceptor()
+            .SetImageSnapshot(second, snapshots[0])
+            .Fail(c => c.Action == "DeregisterImage" && c.Parameters["ImageId"] == first, "OperationNotPermitted", "The image has deregistration protection enabled.");
+
+        var result = await CliRun.RunAsync(fixture.Account.Environment(Region), ["deregister", first, second, "--yes"], interceptor);
+
+        Assert.True(result.ExitCode == ExitCodes.PartialFailure, result.ToString());
+        Assert.False(await Seed.ImageExistsAsync(ec2, second));
+        Assert.Contains(snapshots[0], await Seed.OwnedSnapshotsAsync(ec2, fixture.Account.AccountId));
+        Assert.Contains($"kept: used by {first}, which was not deregistered", result.Out);
+        Assert.Equal(0, interceptor.CountForwarded("DeleteSnapshot"));
+    }
 }
