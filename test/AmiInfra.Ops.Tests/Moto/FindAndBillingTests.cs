@@ -57,6 +57,18 @@ public sealed class FindAndBillingTests(FindFixture fixture) : IClassFixture<Fin
     }
 
     [Fact]
+    public async Task Find_reads_every_page()
+    {
+        var interceptor = new AwsInterceptor().PageDescribeImages(2);
+
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["find", "--owner", "amazon", "--output", "json"], interceptor);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal(6, result.Json.GetProperty("total").GetInt32());
+        Assert.Equal(3, interceptor.CountForwarded("DescribeImages"));
+    }
+
+    [Fact]
     public async Task Find_without_any_criterion_is_a_usage_error()
     {
         var result = await CliRun.RunAsync(fixture.Account.Environment(), ["find"]);
