@@ -65,9 +65,8 @@ public static class AuditRules
         {
             var declared = principal switch
             {
-                _ when principal.Contains(":organization/", StringComparison.Ordinal) && !principal.Contains("/ou-", StringComparison.Ordinal) =>
-                    distribution.LaunchOrganizations.Contains(principal, StringComparer.Ordinal),
-                _ when principal.Contains("/ou-", StringComparison.Ordinal) => distribution.LaunchOrganizationalUnits.Contains(principal, StringComparer.Ordinal),
+                _ when principal.Contains(":organization/", StringComparison.Ordinal) => distribution.LaunchOrganizations.Contains(principal, StringComparer.Ordinal),
+                _ when principal.Contains(":ou/", StringComparison.Ordinal) => distribution.LaunchOrganizationalUnits.Contains(principal, StringComparer.Ordinal),
                 _ => accounts.Contains(principal),
             };
             if (!declared)
