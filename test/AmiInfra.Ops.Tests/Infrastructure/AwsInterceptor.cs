@@ -7,8 +7,8 @@ using Amazon.Runtime;
 
 namespace AmiInfra.Ops.Tests.Infrastructure;
 
-/// <summary>One AWS call seen by the interceptor: its action and its query parameters.</summary>
-public sealed record AwsCall(string Action, IReadOnlyDictionary<string, string> Parameters);
+/// <summary>One AWS call seen by the interceptor: its action, its region (from the signature) and its query parameters.</summary>
+public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<string, string> Parameters);
 
 /// <summary>
 /// A fault-injecting HTTP stack for the CLI's AWS clients (set as the client config's
@@ -28,6 +28,7 @@ public sealed class AwsInterceptor : HttpClientFactory
     private readonly ConcurrentQueue<AwsCall> forwarded = new();
     private readonly ConcurrentQueue<AwsCall> injected = new();
     private readonly List<Func<AwsCall, HttpResponseMessage?>> faults = [];
+    private readonly List<Func<AwsCall, Task>> holds = [];
     private readonly Dictionary<string, Dictionary<string, string>> imageFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> imageSnapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> snapshotFields = new(StringComparer.Ordinal);
@@ -74,6 +75,28 @@ public sealed class AwsInterceptor : HttpClientFactory
         });
         return this;
     }
+
+    /// <summary>
+    /// Holds each call of <paramref name="action"/> until <paramref name="participants"/> of them are
+    /// waiting at once (or <paramref name="timeout"/> passes): calls made one after the other never
+    /// meet, so <see cref="MetConcurrently"/> tells whether they were in flight together.
+    /// </summary>
+    public AwsInterceptor HoldUntilConcurrent(string action, int participants, TimeSpan timeout)
+    {
+        var barrier = new Barrier(participants);
+        holds.Add(async call =>
+        {
+            if (call.Action == action && barrier.ParticipantsRemaining > 0)
+            {
+                var met = await Task.Run(() => barrier.SignalAndWait(timeout));
+                MetConcurrently = met || MetConcurrently;
+            }
+        });
+        return this;
+    }
+
+    /// <summary>Whether the calls held by <see cref="HoldUntilConcurrent"/> met.</summary>
+    public bool MetConcurrently { get; private set; }
 
     /// <summary>Splits DescribeImages results into pages of at most <paramref name="size"/> AMIs.</summary>
     public AwsInterceptor PageDescribeImages(int size)
@@ -213,6 +236,11 @@ public sealed class AwsInterceptor : HttpClientFactory
             }
 
             var call = Parse(request, Encoding.UTF8.GetString(bytes));
+            foreach (var hold in owner.holds)
+            {
+                await hold(call);
+            }
+
             foreach (var fault in owner.faults)
             {
                 if (fault(call) is { } response)
@@ -237,17 +265,20 @@ public sealed class AwsInterceptor : HttpClientFactory
 
         private static AwsCall Parse(HttpRequestMessage request, string body)
         {
+            var authorization = request.Headers.TryGetValues("Authorization", out var values) ? string.Join(' ', values) : "";
+            var scope = authorization.Split("Credential=", 2).ElementAtOrDefault(1)?.Split('/');
+            var region = scope is { Length: > 2 } ? scope[2] : "";
             if (request.Headers.TryGetValues("X-Amz-Target", out var targets))
             {
                 var target = targets.First();
-                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], new Dictionary<string, string>());
+                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], region, new Dictionary<string, string>());
             }
 
             var parameters = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(pair => pair.Split('=', 2))
                 .GroupBy(kv => Uri.UnescapeDataString(kv[0].Replace('+', ' ')), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => Uri.UnescapeDataString((g.First().ElementAtOrDefault(1) ?? "").Replace('+', ' ')), StringComparer.Ordinal);
-            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", parameters);
+            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", region, parameters);
         }
     }
 }

@@ -56,7 +56,18 @@ public sealed class ImagesTests(ImagesFixture fixture) : IClassFixture<ImagesFix
         var images = result.Json.GetProperty("images").EnumerateArray().ToList();
         Assert.Equal(new[] { fixture.EncryptedImage, fixture.PublicImage, fixture.SharedImage }.Order(), images.Select(i => i.GetProperty("imageId").GetString()).Order());
         Assert.DoesNotContain(images, i => i.GetProperty("name").GetString() == "not-ours");
-        Assert.Equal(3, interceptor.Forwarded.Count(c => c.Action == "DescribeImages"));
+        Assert.Equal(["ap-southeast-2", "eu-west-1", "us-east-1"], interceptor.Forwarded.Where(c => c.Action == "DescribeImages").Select(c => c.Region).Order());
+    }
+
+    [Fact]
+    public async Task Images_queries_the_regions_concurrently()
+    {
+        var interceptor = Interceptor().HoldUntilConcurrent("DescribeImages", participants: 3, timeout: TimeSpan.FromSeconds(10));
+
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["images", "--declaration", fixture.Declaration, "--output", "json"], interceptor);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.True(interceptor.MetConcurrently, "the three regions' DescribeImages calls were never in flight together");
     }
 
     [Fact]
