@@ -29,6 +29,7 @@ public sealed class AwsInterceptor : HttpClientFactory
     private readonly ConcurrentQueue<AwsCall> injected = new();
     private readonly List<Func<AwsCall, HttpResponseMessage?>> faults = [];
     private readonly List<Func<AwsCall, Task>> holds = [];
+    private readonly List<Func<AwsCall, bool>> losses = [];
     private readonly Dictionary<string, Dictionary<string, string>> imageFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> imageSnapshots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> snapshotFields = new(StringComparer.Ordinal);
@@ -97,6 +98,17 @@ public sealed class AwsInterceptor : HttpClientFactory
 
     /// <summary>Whether the calls held by <see cref="HoldUntilConcurrent"/> met.</summary>
     public bool MetConcurrently { get; private set; }
+
+    /// <summary>
+    /// Lets the first call that matches reach moto (so its mutation happens), then answers it with a
+    /// 500 InternalError as if the response were lost: the SDK retries a call that has already taken effect.
+    /// </summary>
+    public AwsInterceptor LoseFirstResponse(Func<AwsCall, bool> when)
+    {
+        var lost = 0;
+        losses.Add(call => when(call) && Interlocked.Exchange(ref lost, 1) == 0);
+        return this;
+    }
 
     /// <summary>Splits DescribeImages results into pages of at most <paramref name="size"/> AMIs.</summary>
     public AwsInterceptor PageDescribeImages(int size)
@@ -252,6 +264,11 @@ public sealed class AwsInterceptor : HttpClientFactory
 
             var result = await base.SendAsync(request, cancellationToken);
             owner.forwarded.Enqueue(call);
+            if (owner.losses.Any(lose => lose(call)))
+            {
+                result.Dispose();
+                return Error("InternalError", "An internal error has occurred.", HttpStatusCode.InternalServerError);
+            }
             if (!result.IsSuccessStatusCode || call.Action is not ("DescribeImages" or "DescribeSnapshots"))
             {
                 return result;

@@ -120,6 +120,22 @@ public sealed class DeregisterTests(DeregisterFixture fixture) : IClassFixture<D
         Assert.DoesNotContain(left, s => seeded.Any(x => x.Snapshot == s));
     }
 
+    [Fact]
+    public async Task Deregister_retried_after_a_lost_response_counts_the_ami_as_deregistered()
+    {
+        using var ec2 = fixture.Account.Ec2(Region);
+        var (ami, snapshots) = await Seed.ImageFromInstanceAsync(ec2, "dr", "app", "dr-lost");
+        var interceptor = new AwsInterceptor().LoseFirstResponse(c => c.Action == "DeregisterImage");
+
+        var result = await CliRun.RunAsync(fixture.Account.Environment(Region), ["deregister", ami, "--yes", "--output", "json"], interceptor);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal(2, interceptor.CountForwarded("DeregisterImage"));
+        var actions = result.Json.GetProperty("actions").EnumerateArray().Select(a => (a.GetProperty("id").GetString(), a.GetProperty("result").GetString())).ToList();
+        Assert.Equal([(ami, "already deregistered"), (snapshots[0], "deleted")], actions);
+        Assert.False(await Seed.ImageExistsAsync(ec2, ami));
+    }
+
     /// <summary>moto has no deregistration protection: the interceptor answers DeregisterImage as EC2 does for a protected AMI.</summary>
     [Fact]
     public async Task Deregister_reports_an_ami_it_may_not_deregister_and_keeps_its_snapshots()
