@@ -1,8 +1,10 @@
 namespace AmiInfra.Ops.Tests.Infrastructure;
 
-/// <summary>Writes small factory declarations for tests into a temporary folder.</summary>
+/// <summary>Writes small factory declarations for tests into a temporary folder, removed when the test run ends.</summary>
 public static class Declarations
 {
+    private static readonly string Root = CreateRoot();
+
     /// <summary>Writes a declaration and returns the path of its file.</summary>
     /// <param name="name">The factory name.</param>
     /// <param name="account">The factory account.</param>
@@ -11,7 +13,7 @@ public static class Declarations
     /// <param name="images">Image names.</param>
     public static string Write(string name, string account, string distribution, string? lifecycle, params string[] images)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "amiinfra-ops-tests", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var imageJson = string.Join(",\n", images.Select(image => $$"""
             {
@@ -36,5 +38,12 @@ public static class Declarations
         var file = Path.Combine(folder, "factory.json");
         File.WriteAllText(file, json);
         return file;
+    }
+
+    private static string CreateRoot()
+    {
+        var root = Directory.CreateTempSubdirectory("amiinfra-ops-tests-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
+        return root;
     }
 }

@@ -21,6 +21,7 @@ public sealed class ErrorTests(ErrorFixture fixture) : IClassFixture<ErrorFixtur
         await File.WriteAllTextAsync(file, """{ "name": "Bad Name", "account": "123456789012", "region": "us-east-1", "build": {}, "images": [] }""");
 
         var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", file]);
+        File.Delete(file);
 
         Assert.Equal(ExitCodes.InvalidDeclaration, result.ExitCode);
         Assert.Equal("amiinfra: invalid declaration: name: got \"Bad Name\"; expected 2 to 20 characters: lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen", result.Error.Trim());
@@ -115,6 +116,7 @@ public sealed class ErrorTests(ErrorFixture fixture) : IClassFixture<ErrorFixtur
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        Directory.Delete(home, recursive: true);
 
         Assert.Equal(ExitCodes.Credentials, process.ExitCode);
         Assert.Equal($"amiinfra: {AwsSession.NoCredentialsMessage}", error.Trim());
