@@ -1,0 +1,34 @@
+namespace AmiInfra.Ops.Audit;
+
+/// <summary>The kinds of violation <c>audit</c> reports.</summary>
+public enum ViolationKind
+{
+    /// <summary>Public, but the declaration does not opt in (allowPublicImages and distribution.public).</summary>
+    PublicWithoutOptIn,
+
+    /// <summary>Shared with an account, organization or OU the declaration does not name.</summary>
+    SharedWithUndeclared,
+
+    /// <summary>A snapshot is not encrypted.</summary>
+    Unencrypted,
+
+    /// <summary>Encrypted with the AWS-managed key (aws/ebs), which cannot be shared, while the declaration asks for the regional key.</summary>
+    AwsManagedKey,
+
+    /// <summary>A declared image has no available AMI in a declared region.</summary>
+    MissingFromRegion,
+
+    /// <summary>Past a declared retirement step (deprecate, disable or delete) that has not happened.</summary>
+    PastRetirement,
+
+    /// <summary>Tagged with the factory, but its image is not in the declaration.</summary>
+    UndeclaredImage,
+}
+
+/// <summary>One violation.</summary>
+/// <param name="Kind">What is wrong.</param>
+/// <param name="Region">Where.</param>
+/// <param name="ImageId">The AMI, or null when an AMI is missing.</param>
+/// <param name="Image">The declared image name, when known.</param>
+/// <param name="Detail">What exactly, for a person.</param>
+public sealed record Violation(ViolationKind Kind, string Region, string? ImageId, string? Image, string Detail);

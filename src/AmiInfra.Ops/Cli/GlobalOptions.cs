@@ -1,0 +1,75 @@
+using System.CommandLine;
+
+namespace AmiInfra.Ops.Cli;
+
+/// <summary>The output formats of every report.</summary>
+public enum OutputFormat
+{
+    /// <summary>Aligned columns for people.</summary>
+    Table,
+
+    /// <summary>One JSON document for programs.</summary>
+    Json,
+}
+
+/// <summary>The options every command accepts.</summary>
+public sealed class GlobalOptions
+{
+    /// <summary>--profile: the AWS profile (shared config and credentials files).</summary>
+    public Option<string?> Profile { get; } = new("--profile")
+    {
+        Description = "AWS profile from ~/.aws/config or ~/.aws/credentials. Default: AWS_PROFILE, else the standard credential chain.",
+        Recursive = true,
+    };
+
+    /// <summary>--region: one region.</summary>
+    public Option<string?> Region { get; } = new("--region")
+    {
+        Description = "AWS region. Default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, else the declaration's home region.",
+        Recursive = true,
+    };
+
+    /// <summary>--regions: several regions.</summary>
+    public Option<string[]> Regions { get; } = new("--regions")
+    {
+        Description = "Regions to query, comma-separated or repeated. Default: every region the declaration distributes to.",
+        Recursive = true,
+        AllowMultipleArgumentsPerToken = true,
+        CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
+    };
+
+    /// <summary>--endpoint-url: a custom endpoint for every service.</summary>
+    public Option<string?> EndpointUrl { get; } = new("--endpoint-url")
+    {
+        Description = "Send every AWS call to this endpoint (e.g. a local emulator). Default: AWS_ENDPOINT_URL, else AWS's own endpoints.",
+        Recursive = true,
+    };
+
+    /// <summary>--output: table or json.</summary>
+    public Option<OutputFormat> Output { get; } = new("--output", "-o")
+    {
+        Description = "Report format: table or json.",
+        HelpName = "table|json",
+        Recursive = true,
+        DefaultValueFactory = _ => OutputFormat.Table,
+    };
+
+    /// <summary>--declaration: the factory declaration.</summary>
+    public Option<string> Declaration { get; } = new("--declaration")
+    {
+        Description = "Factory declaration: a folder holding factory.json, or a .json file.",
+        Recursive = true,
+        DefaultValueFactory = _ => "factory",
+    };
+
+    /// <summary>Adds the options to the root command.</summary>
+    public void AddTo(Command root)
+    {
+        root.Options.Add(Profile);
+        root.Options.Add(Region);
+        root.Options.Add(Regions);
+        root.Options.Add(EndpointUrl);
+        root.Options.Add(Output);
+        root.Options.Add(Declaration);
+    }
+}

@@ -1,0 +1,78 @@
+using AmiInfra.Ops.Output;
+
+namespace AmiInfra.Ops.Inventory;
+
+/// <summary>The report of <c>images</c>.</summary>
+public sealed class ImagesReport : IReport
+{
+    private readonly IReadOnlyList<AmiRecord> amis;
+    private readonly DateTimeOffset now;
+
+    /// <summary>Creates the report.</summary>
+    public ImagesReport(IReadOnlyList<AmiRecord> amis, DateTimeOffset now)
+    {
+        this.amis = amis;
+        this.now = now;
+    }
+
+    /// <inheritdoc />
+    public object JsonDocument => new
+    {
+        count = amis.Count,
+        images = amis.Select(a => new
+        {
+            region = a.Region,
+            imageId = a.ImageId,
+            image = a.ImageName,
+            name = a.Name,
+            created = a.Created,
+            ageDays = a.AgeDays(now),
+            state = a.State,
+            encryption = a.Encryption,
+            kmsKeyId = a.KmsKeyId,
+            @public = a.Public,
+            sharedWith = a.SharedWith,
+            deprecationTime = a.DeprecationTime,
+            lastLaunched = a.LastLaunched,
+            snapshotIds = a.SnapshotIds,
+        }),
+    };
+
+    /// <inheritdoc />
+    public void WriteTable(TextWriter output)
+    {
+        var table = new Table("REGION", "IMAGE", "AMI", "NAME", "CREATED", "AGE", "STATE", "ENCRYPTION", "SHARING", "DEPRECATION");
+        foreach (var a in amis)
+        {
+            table.Add(a.Region, a.ImageName, a.ImageId, a.Name, Formats.Time(a.Created), Formats.Days(a.AgeDays(now)), a.State, Encryption(a), Sharing(a), Formats.Time(a.DeprecationTime));
+        }
+
+        table.Write(output, "No AMIs of this factory in these regions.");
+        if (table.Count > 0)
+        {
+            output.WriteLine($"{Formats.Number(amis.Count)} AMI(s) in {Formats.Number(amis.Select(a => a.Region).Distinct().Count())} region(s).");
+        }
+    }
+
+    /// <summary>The encryption cell: unencrypted, aws-managed or the customer key id.</summary>
+    public static string Encryption(AmiRecord ami) => ami.Encryption switch
+    {
+        EncryptionKind.Unencrypted => "unencrypted",
+        EncryptionKind.AwsManagedKey => "aws-managed",
+        EncryptionKind.CustomerManagedKey => "key/" + AmiRecordMapper.KeyId(ami.KmsKeyId ?? "?"),
+        _ => "unknown",
+    };
+
+    /// <summary>The sharing cell: public, the principals, or private.</summary>
+    public static string Sharing(AmiRecord ami)
+    {
+        var parts = new List<string>();
+        if (ami.Public)
+        {
+            parts.Add("public");
+        }
+
+        parts.AddRange(ami.SharedWith);
+        return parts.Count == 0 ? "private" : string.Join(",", parts);
+    }
+}

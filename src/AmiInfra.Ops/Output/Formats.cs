@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AmiInfra.Ops.Output;
+
+/// <summary>How values are rendered in tables and JSON.</summary>
+public static class Formats
+{
+    /// <summary>JSON settings: camelCase, indented, enums as strings, nulls left out.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>A UTC time as yyyy-MM-dd HH:mm, or null.</summary>
+    public static string? Time(DateTimeOffset? value) =>
+        value?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>An age in whole days, e.g. "42d".</summary>
+    public static string Days(int days) => days.ToString(CultureInfo.InvariantCulture) + "d";
+
+    /// <summary>A number in the invariant culture.</summary>
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A dollar amount with two decimals.</summary>
+    public static string Dollars(decimal value) => "$" + value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>Parses an EC2 time string (ISO 8601), or null when absent or unreadable.</summary>
+    public static DateTimeOffset? ParseTime(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+            ? parsed
+            : null;
+}
