@@ -1,6 +1,6 @@
 namespace AmiInfra.Ops.Cli;
 
-/// <summary>The exit codes of <c>amiinfra</c>; documented in docs/amiinfra.md.</summary>
+/// <summary>The exit codes of <c>amiinfra</c>; documented in the README (The amiinfra command-line tool).</summary>
 public static class ExitCodes
 {
     /// <summary>The command did what was asked (for <c>audit</c>: no violation).</summary>
