@@ -25,7 +25,7 @@ public static class FactoryApp
             var path = app.Node.TryGetContext(DeclarationContextKey) as string ?? "factory";
             var factory = FactoryLoader.Load(path);
             FactoryComposition.Compose(app, factory, path);
-            var findings = Errors(app.Synth()).ToList();
+            var findings = Errors(Synthesize(app)).ToList();
             foreach (var error in findings)
             {
                 errors.WriteLine($"amiinfra: {error}");
@@ -38,6 +38,13 @@ public static class FactoryApp
             errors.WriteLine($"amiinfra: {message}");
             return 1;
         }
+    }
+
+    /// <summary>Runs the guardrails, then synthesizes: what every caller of a composed factory does.</summary>
+    public static Amazon.CDK.CXAPI.CloudAssembly Synthesize(Amazon.CDK.App app)
+    {
+        Constructs.Guardrails.Guardrails.CheckNow(app);
+        return app.Synth();
     }
 
     /// <summary>Error annotations (guardrail findings) of every stack, nested stages included.</summary>

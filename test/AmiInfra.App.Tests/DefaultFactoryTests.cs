@@ -142,7 +142,7 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
         var stacks = AmiInfra.App.Stacks.FactoryComposition.Compose(app, Declarations.Default());
         ((Amazon.CDK.AWS.KMS.CfnKey)stacks.Factory.BuildKey.Node.DefaultChild!).EnableKeyRotation = false;
 
-        var errors = FactoryApp.Errors(app.Synth()).ToList();
+        var errors = FactoryApp.Errors(FactoryApp.Synthesize(app)).ToList();
 
         var error = Assert.Single(errors);
         Assert.Contains("AMI-009", error, StringComparison.Ordinal);

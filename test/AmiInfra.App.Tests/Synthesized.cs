@@ -42,7 +42,7 @@ public sealed class Synthesized
             Context = new Dictionary<string, object> { ["aws:cdk:enable-path-metadata"] = true },
         });
         var stacks = FactoryComposition.Compose(app, factory, declarationPath);
-        app.Synth();
+        FactoryApp.Synthesize(app);
         return new Synthesized(factory, stacks, outDir);
     }
 

@@ -83,7 +83,7 @@ internal static class Measure
             FactoryComposition.Compose(app, factory);
         }
 
-        app.Synth();
+        AmiInfra.App.FactoryApp.Synthesize(app);
         var seconds = (DateTime.Now - started).TotalSeconds;
         var templates = Directory.GetFiles(outDir, "*.template.json");
         var resources = templates.Sum(t => JsonDocument.Parse(File.ReadAllText(t)).RootElement.TryGetProperty("Resources", out var r) ? r.EnumerateObject().Count() : 0);

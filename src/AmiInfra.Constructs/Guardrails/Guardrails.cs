@@ -134,6 +134,25 @@ public static class Guardrails
     }
 
     /// <summary>
+    /// Runs the guardrails applied to <paramref name="scope"/> now, before synthesis; the aspect then
+    /// has nothing left to do. Call it just before <c>Synth()</c> for large apps: an aspect runs inside
+    /// a callback from the jsii runtime, whose call stack grows with every call made from it, and
+    /// reading thousands of resources from there exhausts it.
+    /// </summary>
+    /// <returns>False when no guardrails were applied to the scope.</returns>
+    public static bool CheckNow(IConstruct scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (Aspects.Of(scope).All.OfType<GuardrailsAspect>().FirstOrDefault() is not { } aspect)
+        {
+            return false;
+        }
+
+        aspect.Visit(scope);
+        return true;
+    }
+
+    /// <summary>
     /// Acknowledges the findings of one rule on one resource: they are reported as info annotations
     /// carrying <paramref name="reason"/> instead of errors or warnings. The same fault on any other
     /// resource is still reported.

@@ -166,6 +166,9 @@ internal sealed class ResourceModel
         return Types.Contains(named) ? named : null;
     }
 
+    /// <summary>How many resources' properties one jsii call resolves.</summary>
+    private const int ResolveChunk = 25;
+
     /// <summary>The resources of one stack that some rule reads; null when there is none.</summary>
     private static CheckedStack? ReadStack(Stack stack, List<CfnResource> resources)
     {
@@ -192,11 +195,16 @@ internal sealed class ResourceModel
             properties[i] = CfnProperties.GetValue(resource) ?? new Dictionary<string, object>();
         }
 
-        // One call resolves the properties of every resource of the stack.
-        var resolved = CfnValues.List(stack.Resolve(properties));
-        for (var i = 0; i < checkedStack.Resources.Count; i++)
+        // Few calls resolve the properties of every resource of the stack: a chunk at a time, since
+        // the jsii runtime fails on very large requests (a stack of several hundred resources).
+        for (var start = 0; start < properties.Length; start += ResolveChunk)
         {
-            checkedStack.Resources[i].Properties = i < resolved.Count ? resolved[i] : null;
+            var chunk = properties[start..Math.Min(properties.Length, start + ResolveChunk)];
+            var resolved = CfnValues.List(stack.Resolve(chunk));
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                checkedStack.Resources[start + i].Properties = i < resolved.Count ? resolved[i] : null;
+            }
         }
 
         return checkedStack;
