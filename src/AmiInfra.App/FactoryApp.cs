@@ -25,7 +25,7 @@ public static class FactoryApp
             var path = app.Node.TryGetContext(DeclarationContextKey) as string ?? "factory";
             var factory = FactoryLoader.Load(path);
             FactoryComposition.Compose(app, factory, path);
-            var findings = Errors(Synthesize(app)).ToList();
+            var findings = Errors(Synthesize(app, factory)).ToList();
             foreach (var error in findings)
             {
                 errors.WriteLine($"amiinfra: {error}");
@@ -41,9 +41,9 @@ public static class FactoryApp
     }
 
     /// <summary>Runs the guardrails, then synthesizes: what every caller of a composed factory does.</summary>
-    public static Amazon.CDK.CXAPI.CloudAssembly Synthesize(Amazon.CDK.App app)
+    public static Amazon.CDK.CXAPI.CloudAssembly Synthesize(Amazon.CDK.App app, Factory factory)
     {
-        Constructs.Guardrails.Guardrails.CheckNow(app);
+        FactoryComposition.Check(app, factory);
         return app.Synth();
     }
 

@@ -9,9 +9,25 @@ namespace AmiInfra.Constructs;
 /// </summary>
 public static class Cfn
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CfnResource, Rendered> RenderedResources = [];
+
     /// <summary>Creates a resource of <paramref name="type"/>; null-valued properties are left out.</summary>
-    public static CfnResource Resource(Construct scope, string id, string type, IReadOnlyDictionary<string, object?> properties) =>
-        new(scope, id, new CfnResourceProps { Type = type, Properties = Clean(properties) });
+    public static CfnResource Resource(Construct scope, string id, string type, IReadOnlyDictionary<string, object?> properties)
+    {
+        var clean = Clean(properties);
+        var resource = new CfnResource(scope, id, new CfnResourceProps { Type = type, Properties = clean });
+        RenderedResources.AddOrUpdate(resource, new Rendered(type, clean));
+        return resource;
+    }
+
+    /// <summary>
+    /// The type and properties a resource was created with here, without asking jsii; null for
+    /// resources created otherwise. Property overrides added later are not included.
+    /// </summary>
+    internal static Rendered? RenderedBy(CfnResource resource) => RenderedResources.TryGetValue(resource, out var rendered) ? rendered : null;
+
+    /// <summary>What <see cref="Resource"/> handed over.</summary>
+    internal sealed record Rendered(string Type, Dictionary<string, object> Properties);
 
     /// <summary>A map without its null values (CloudFormation rejects nulls).</summary>
     public static Dictionary<string, object> Clean(IReadOnlyDictionary<string, object?> properties)

@@ -28,6 +28,18 @@ internal static partial class Naming
         }
     }
 
+    /// <summary>As above, naming the construct's prop; the construct path (a jsii call) is only asked for on failure.</summary>
+    public static void CheckImageBuilderName(string name, global::Constructs.Construct construct, string prop)
+    {
+        if (!ImageBuilderName().IsMatch(name))
+        {
+            CheckImageBuilderName(name, $"{construct.Node.Path}.{prop}");
+        }
+    }
+
+    /// <summary>Whether a string holds a CDK token, told from its text alone (no jsii call).</summary>
+    public static bool IsToken(string? text) => text is not null && text.Contains("${Token[", StringComparison.Ordinal);
+
     public static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
 
     [GeneratedRegex("^[A-Za-z0-9][-_A-Za-z0-9]{0,125}$")]

@@ -139,10 +139,11 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
     public void Guardrails_guard_the_composed_factory_and_fail_the_run()
     {
         var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = Directory.CreateTempSubdirectory("amiinfra-guard-").FullName });
-        var stacks = AmiInfra.App.Stacks.FactoryComposition.Compose(app, Declarations.Default());
+        var factory = Declarations.Default();
+        var stacks = AmiInfra.App.Stacks.FactoryComposition.Compose(app, factory);
         ((Amazon.CDK.AWS.KMS.CfnKey)stacks.Factory.BuildKey.Node.DefaultChild!).EnableKeyRotation = false;
 
-        var errors = FactoryApp.Errors(FactoryApp.Synthesize(app)).ToList();
+        var errors = FactoryApp.Errors(FactoryApp.Synthesize(app, factory)).ToList();
 
         var error = Assert.Single(errors);
         Assert.Contains("AMI-009", error, StringComparison.Ordinal);

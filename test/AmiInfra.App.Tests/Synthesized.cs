@@ -42,7 +42,7 @@ public sealed class Synthesized
             Context = new Dictionary<string, object> { ["aws:cdk:enable-path-metadata"] = true },
         });
         var stacks = FactoryComposition.Compose(app, factory, declarationPath);
-        FactoryApp.Synthesize(app);
+        FactoryApp.Synthesize(app, factory);
         return new Synthesized(factory, stacks, outDir);
     }
 

@@ -24,14 +24,14 @@ foreach (var what in new[] { "floor" }.Concat(sizes.Select(s => s.ToString(Cultu
     results.Add(runs.MinBy(r => r.Seconds)!);
 }
 
-Console.WriteLine($"{"images",8} {"regions",8} {"seconds",8} {"stacks",7} {"resources",10} {"KiB",9} {"peak MiB",9} {"ms/resource (marginal)",23}");
+Console.WriteLine($"{"images",8} {"regions",8} {"seconds",8} {"compose",8} {"guard",8} {"synth",8} {"stacks",7} {"resources",10} {"KiB",9} {"peak MiB",9} {"ms/resource (marginal)",23}");
 Result? previous = null;
 foreach (var r in results)
 {
     var marginal = previous is { Images: > 0 } p && r.Resources > p.Resources
         ? ((r.Seconds - p.Seconds) * 1000 / (r.Resources - p.Resources)).ToString("0.00", CultureInfo.InvariantCulture)
         : "";
-    Console.WriteLine($"{(r.Images < 0 ? "floor" : r.Images.ToString(CultureInfo.InvariantCulture)),8} {r.Regions,8} {r.Seconds,8:0.00} {r.Stacks,7} {r.Resources,10} {r.Bytes / 1024,9} {r.PeakMiB,9} {marginal,23}");
+    Console.WriteLine($"{(r.Images < 0 ? "floor" : r.Images.ToString(CultureInfo.InvariantCulture)),8} {r.Regions,8} {r.Seconds,8:0.00} {r.ComposeSeconds,8:0.00} {r.GuardSeconds,8:0.00} {r.SynthSeconds,8:0.00} {r.Stacks,7} {r.Resources,10} {r.Bytes / 1024,9} {r.PeakMiB,9} {marginal,23}");
     previous = r;
 }
 
@@ -43,7 +43,7 @@ static string Option(string[] args, string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
-internal sealed record Result(int Images, int Regions, double Seconds, int Stacks, int Resources, long Bytes, long PeakMiB);
+internal sealed record Result(int Images, int Regions, double Seconds, int Stacks, int Resources, long Bytes, long PeakMiB, double ComposeSeconds, double GuardSeconds, double SynthSeconds);
 
 internal static class Measure
 {
@@ -73,21 +73,28 @@ internal static class Measure
         var started = Process.GetCurrentProcess().StartTime;
         var outDir = Directory.CreateTempSubdirectory("amiinfra-bench-").FullName;
         var app = new Amazon.CDK.App(new Amazon.CDK.AppProps { Outdir = outDir });
+        var phase = Stopwatch.StartNew();
+        double compose = 0, guard = 0;
         var images = -1;
         var regions = 0;
+        AmiInfra.Declaration.Factory? factory = null;
         if (what != "floor")
         {
             images = int.Parse(what, CultureInfo.InvariantCulture);
-            var factory = GeneratedFactory.Create(FactoryFolder(), images);
+            factory = GeneratedFactory.Create(FactoryFolder(), images);
             regions = factory.DistributionRegions.Count;
             FactoryComposition.Compose(app, factory);
+            compose = phase.Elapsed.TotalSeconds;
+            FactoryComposition.Check(app, factory);
+            guard = phase.Elapsed.TotalSeconds - compose;
         }
 
-        AmiInfra.App.FactoryApp.Synthesize(app);
+        app.Synth();
+        var synth = phase.Elapsed.TotalSeconds - compose - guard;
         var seconds = (DateTime.Now - started).TotalSeconds;
         var templates = Directory.GetFiles(outDir, "*.template.json");
         var resources = templates.Sum(t => JsonDocument.Parse(File.ReadAllText(t)).RootElement.TryGetProperty("Resources", out var r) ? r.EnumerateObject().Count() : 0);
-        var result = new Result(images, regions, seconds, templates.Length, resources, templates.Sum(t => new FileInfo(t).Length), PeakMiB());
+        var result = new Result(images, regions, seconds, templates.Length, resources, templates.Sum(t => new FileInfo(t).Length), PeakMiB(), compose, guard, synth);
         Directory.Delete(outDir, recursive: true);
         return result;
     }

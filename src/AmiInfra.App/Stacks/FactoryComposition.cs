@@ -34,11 +34,6 @@ public static class FactoryComposition
     public static Stacks Compose(Amazon.CDK.App app, Factory factory, string declarationPath = "factory")
     {
         Tag(app, factory);
-        Guardrails.Apply(app, new GuardrailOptions
-        {
-            AllowPublicImages = factory.AllowPublicImages,
-            DeclaredKeyPairs = factory.Build.KeyPair is { } keyPair ? [keyPair] : [],
-        });
         var needsTargets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0);
         if (factory.Delivery is null)
         {
@@ -53,6 +48,17 @@ public static class FactoryComposition
         delivery.AddStages(regionStages.Values.ToList(), factoryStage, targetsStage);
         return stacks;
     }
+
+    /// <summary>
+    /// Runs the guardrails over the composed factory (before synthesis, outside any jsii callback),
+    /// adding their findings as annotations: errors fail the synth.
+    /// </summary>
+    public static void Check(Amazon.CDK.App app, Factory factory) =>
+        Guardrails.Check(app, new GuardrailOptions
+        {
+            AllowPublicImages = factory.AllowPublicImages,
+            DeclaredKeyPairs = factory.Build.KeyPair is { } keyPair ? [keyPair] : [],
+        });
 
     private static Stacks Build(Factory factory, Func<string, Construct> regionScope, Construct factoryScope, Construct? targetsScope, bool dependOnRegions, DeliveryStack? delivery)
     {

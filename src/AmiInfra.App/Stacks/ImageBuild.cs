@@ -57,13 +57,13 @@ public sealed class ImageBuild : Construct
             Tags = tags,
         });
 
-        var stack = Stack.Of(this);
         var distribution = image.Distribution;
         Distribution = new ImageDistribution(this, "Distribution", new ImageDistributionProps
         {
             Name = name,
             Description = $"Where the AMIs of {name} go and who may launch them",
             AllowPublic = factory.AllowPublicImages,
+            Tags = tags,
             Origin = new AmiOrigin(factory.Name, image.Name, Recipe.Version),
             Regions = distribution.Regions.Select(region => new RegionDistribution
             {
@@ -118,6 +118,7 @@ public sealed class ImageBuild : Construct
                 Disable = Rule(retirement.Disable),
                 Delete = Rule(retirement.Delete),
                 KeepAtLeast = retirement.KeepAtLeast,
+                Tags = tags,
                 DeleteSnapshots = retirement.DeleteSnapshots,
                 Exclusions = new LifecycleExclusions
                 {

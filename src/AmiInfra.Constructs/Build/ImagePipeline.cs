@@ -73,8 +73,8 @@ public sealed class ImagePipeline : Construct
     public ImagePipeline(Construct scope, string id, ImagePipelineProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, $"{Node.Path}.Name");
-        if (props.Cron is not null && !Token.IsUnresolved(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
+        Naming.CheckImageBuilderName(props.Name, this, "Name");
+        if (props.Cron is not null && !Naming.IsToken(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
         {
             throw new ConstructValidationException($"{Node.Path}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
         }

@@ -87,7 +87,7 @@ public sealed class ImageRecipe : Construct
     public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, $"{Node.Path}.Name");
+        Naming.CheckImageBuilderName(props.Name, this, "Name");
         Validate(props);
 
         var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
@@ -176,20 +176,19 @@ public sealed class ImageRecipe : Construct
         for (var i = 0; i < props.BlockDevices.Count; i++)
         {
             var b = props.BlockDevices[i];
-            var where = $"{Node.Path}.BlockDevices[{i}]";
             if (!Sizes.TryGetValue(b.VolumeType, out var size))
             {
-                throw new ConstructValidationException($"{where}.VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
+                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
             }
 
             if (b.SizeGiB < size.Min || b.SizeGiB > size.Max)
             {
-                throw new ConstructValidationException($"{where}.SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
+                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
             }
 
-            if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Token.IsUnresolved(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
+            if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Naming.IsToken(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
             {
-                throw new ConstructValidationException($"{where}.KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
+                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
             }
         }
 

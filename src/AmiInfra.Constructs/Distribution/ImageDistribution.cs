@@ -105,6 +105,9 @@ public sealed record ImageDistributionProps
 
     /// <summary>Explicit opt-in to public AMIs; without it a public region is rejected. Default: false.</summary>
     public bool AllowPublic { get; init; }
+
+    /// <summary>Tags of the distribution configuration itself (AMI tags are per region). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -115,30 +118,19 @@ public sealed record ImageDistributionProps
 /// </summary>
 public sealed class ImageDistribution : Construct, IImageDistribution
 {
-    private readonly CfnDistributionConfiguration _resource;
-
     /// <summary>Creates the distribution configuration.</summary>
     public ImageDistribution(Construct scope, string id, ImageDistributionProps props)
         : base(scope, Validated(scope, id, props))
     {
-        var distributions = props.Regions.Select(r => Render(r, props.Origin)).ToArray();
-        _resource = new CfnDistributionConfiguration(this, "Resource", new CfnDistributionConfigurationProps
+        // Rendered in C# and handed over in one call, SsmParameterConfigurations included (the CDK
+        // L1 of this version predates it; CloudFormation takes it).
+        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::DistributionConfiguration", new Dictionary<string, object?>
         {
-            Name = props.Name,
-            Description = props.Description,
-            Distributions = distributions,
+            ["Name"] = props.Name,
+            ["Description"] = props.Description,
+            ["Distributions"] = props.Regions.Select(r => (object)Render(r, props.Origin)).ToArray(),
+            ["Tags"] = Cfn.TagMap(props.Tags),
         });
-
-        for (var i = 0; i < props.Regions.Count; i++)
-        {
-            if (props.Regions[i].SsmParameterName is { } parameter)
-            {
-                // The CDK L1 predates SsmParameterConfigurations; CloudFormation takes it.
-                _resource.AddPropertyOverride(
-                    $"Distributions.{i}.SsmParameterConfigurations",
-                    new object[] { new Dictionary<string, object> { ["ParameterName"] = parameter, ["DataType"] = "aws:ec2:image" } });
-            }
-        }
 
         if (props.Regions.Any(r => r.Public))
         {
@@ -147,7 +139,7 @@ public sealed class ImageDistribution : Construct, IImageDistribution
                 "EC2 makes an AMI public only when its snapshots are unencrypted and block public access for AMIs is off in the region.");
         }
 
-        DistributionConfigurationArn = _resource.AttrArn;
+        DistributionConfigurationArn = resource.GetAtt("Arn").ToString()!;
         Name = props.Name;
     }
 
@@ -165,7 +157,7 @@ public sealed class ImageDistribution : Construct, IImageDistribution
         public string DistributionConfigurationArn { get; } = arn;
     }
 
-    private static CfnDistributionConfiguration.DistributionProperty Render(RegionDistribution r, AmiOrigin? origin)
+    private static Dictionary<string, object> Render(RegionDistribution r, AmiOrigin? origin)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         if (origin is not null)
@@ -180,8 +172,6 @@ public sealed class ImageDistribution : Construct, IImageDistribution
             tags[key] = value;
         }
 
-        // The L1 types AmiDistributionConfiguration as plain JSON: it is rendered as written, so it is written in
-        // CloudFormation's own casing.
         var ami = new Dictionary<string, object> { ["Name"] = r.AmiName };
         if (r.AmiDescription is not null)
         {
@@ -229,19 +219,23 @@ public sealed class ImageDistribution : Construct, IImageDistribution
             ami["LaunchPermissionConfiguration"] = permission;
         }
 
-        return new CfnDistributionConfiguration.DistributionProperty
+        var distribution = new Dictionary<string, object> { ["Region"] = r.Region, ["AmiDistributionConfiguration"] = ami };
+        if (r.LaunchTemplates.Count > 0)
         {
-            Region = r.Region,
-            AmiDistributionConfiguration = ami,
-            LaunchTemplateConfigurations = r.LaunchTemplates.Count == 0
-                ? null
-                : r.LaunchTemplates.Select(t => (object)new CfnDistributionConfiguration.LaunchTemplateConfigurationProperty
-                {
-                    LaunchTemplateId = t.LaunchTemplateId,
-                    AccountId = t.AccountId,
-                    SetDefaultVersion = t.SetDefaultVersion,
-                }).ToArray(),
-        };
+            distribution["LaunchTemplateConfigurations"] = r.LaunchTemplates.Select(t => (object)Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["LaunchTemplateId"] = t.LaunchTemplateId,
+                ["AccountId"] = t.AccountId,
+                ["SetDefaultVersion"] = t.SetDefaultVersion,
+            })).ToArray();
+        }
+
+        if (r.SsmParameterName is { } parameter)
+        {
+            distribution["SsmParameterConfigurations"] = new object[] { new Dictionary<string, object> { ["ParameterName"] = parameter, ["DataType"] = "aws:ec2:image" } };
+        }
+
+        return distribution;
     }
 
     private static string Validated(Construct scope, string id, ImageDistributionProps props)

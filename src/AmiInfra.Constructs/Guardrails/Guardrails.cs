@@ -134,22 +134,16 @@ public static class Guardrails
     }
 
     /// <summary>
-    /// Runs the guardrails applied to <paramref name="scope"/> now, before synthesis; the aspect then
-    /// has nothing left to do. Call it just before <c>Synth()</c> for large apps: an aspect runs inside
-    /// a callback from the jsii runtime, whose call stack grows with every call made from it, and
-    /// reading thousands of resources from there exhausts it.
+    /// Runs every rule over <paramref name="scope"/> now, as the aspect would at synth, adding the
+    /// same annotations. For large apps call this just before <c>Synth()</c> instead of
+    /// <see cref="Apply"/>: an aspect is called back from the jsii runtime for every construct, and
+    /// the runtime's call stack grows with every call made during a callback, so reading thousands
+    /// of resources from inside one exhausts it (and the callbacks alone cost milliseconds each).
     /// </summary>
-    /// <returns>False when no guardrails were applied to the scope.</returns>
-    public static bool CheckNow(IConstruct scope)
+    public static void Check(IConstruct scope, GuardrailOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        if (Aspects.Of(scope).All.OfType<GuardrailsAspect>().FirstOrDefault() is not { } aspect)
-        {
-            return false;
-        }
-
-        aspect.Visit(scope);
-        return true;
+        new GuardrailsAspect(scope, options ?? new GuardrailOptions()).Visit(scope);
     }
 
     /// <summary>

@@ -5,13 +5,16 @@ using Constructs;
 namespace AmiInfra.Constructs.Guardrails;
 
 /// <summary>A CloudFormation resource the rules look at, with its properties resolved.</summary>
-internal sealed class CheckedResource(CfnResource construct, string type, string logicalId, CheckedStack stack)
+internal sealed class CheckedResource(CfnResource construct, string type, Stack owner, CheckedStack stack)
 {
+    private string? _logicalId;
+
     public CfnResource Construct { get; } = construct;
 
     public string Type { get; } = type;
 
-    public string LogicalId { get; } = logicalId;
+    /// <summary>The logical id: asked of jsii when a rule first needs it, not for every resource.</summary>
+    public string LogicalId => _logicalId ??= owner.GetLogicalId(Construct);
 
     public CheckedStack Stack { get; } = stack;
 
@@ -162,9 +165,42 @@ internal sealed class ResourceModel
             return null;
         }
 
-        var named = resource.CfnResourceType;
+        var named = Cfn.RenderedBy(resource)?.Type ?? resource.CfnResourceType;
         return Types.Contains(named) ? named : null;
     }
+
+    private static void CollectTokens(object? value, HashSet<string> tokens)
+    {
+        switch (value)
+        {
+            case string text when Naming.IsToken(text):
+                tokens.Add(text);
+                break;
+            case System.Collections.IDictionary map:
+                foreach (var item in map.Values)
+                {
+                    CollectTokens(item, tokens);
+                }
+
+                break;
+            case System.Collections.IEnumerable items and not string:
+                foreach (var item in items)
+                {
+                    CollectTokens(item, tokens);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A copy of C#-rendered properties in the shapes jsii resolution gives, tokens replaced by what they resolve to.</summary>
+    private static object? Substitute(object? value, Dictionary<string, object?> byToken) => value switch
+    {
+        string text => byToken.TryGetValue(text, out var resolved) ? resolved : text,
+        System.Collections.IDictionary map => map.Keys.Cast<object>().ToDictionary(k => (string)k, k => Substitute(map[k], byToken)!),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(i => Substitute(i, byToken)).ToArray(),
+        _ => value,
+    };
 
     /// <summary>How many resources' properties one jsii call resolves.</summary>
     private const int ResolveChunk = 25;
@@ -187,23 +223,52 @@ internal sealed class ResourceModel
         }
 
         var checkedStack = new CheckedStack(stack.Account, stack.Region);
-        var properties = new object[known.Count];
+        var properties = new object?[known.Count];
+        var unresolved = new List<int>();
+        var fromJsii = new HashSet<int>();
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < known.Count; i++)
         {
             var (resource, type) = known[i];
-            checkedStack.Resources.Add(new CheckedResource(resource, type, stack.GetLogicalId(resource), checkedStack));
-            properties[i] = CfnProperties.GetValue(resource) ?? new Dictionary<string, object>();
+            checkedStack.Resources.Add(new CheckedResource(resource, type, stack, checkedStack));
+            if (Cfn.RenderedBy(resource) is { } rendered)
+            {
+                // Rendered in C#: only the tokens inside need jsii, all of the stack's in one call.
+                properties[i] = rendered.Properties;
+                CollectTokens(rendered.Properties, tokens);
+            }
+            else
+            {
+                properties[i] = CfnProperties.GetValue(resource) ?? new Dictionary<string, object>();
+                unresolved.Add(i);
+                fromJsii.Add(i);
+            }
         }
 
-        // Few calls resolve the properties of every resource of the stack: a chunk at a time, since
-        // the jsii runtime fails on very large requests (a stack of several hundred resources).
-        for (var start = 0; start < properties.Length; start += ResolveChunk)
+        var tokenList = tokens.ToArray();
+        var resolvedTokens = tokenList.Length == 0 ? [] : CfnValues.List(stack.Resolve(tokenList));
+        var byToken = new Dictionary<string, object?>(StringComparer.Ordinal);
+        for (var i = 0; i < tokenList.Length && i < resolvedTokens.Count; i++)
         {
-            var chunk = properties[start..Math.Min(properties.Length, start + ResolveChunk)];
-            var resolved = CfnValues.List(stack.Resolve(chunk));
-            for (var i = 0; i < chunk.Length; i++)
+            byToken[tokenList[i]] = resolvedTokens[i];
+        }
+
+        for (var i = 0; i < known.Count; i++)
+        {
+            if (!fromJsii.Contains(i))
             {
-                checkedStack.Resources[start + i].Properties = i < resolved.Count ? resolved[i] : null;
+                checkedStack.Resources[i].Properties = Substitute(properties[i], byToken);
+            }
+        }
+
+        // The others: a chunk at a time, since the jsii runtime fails on very large requests.
+        for (var start = 0; start < unresolved.Count; start += ResolveChunk)
+        {
+            var chunk = unresolved.Skip(start).Take(ResolveChunk).ToArray();
+            var resolved = CfnValues.List(stack.Resolve(chunk.Select(i => properties[i]).ToArray()));
+            for (var j = 0; j < chunk.Length; j++)
+            {
+                checkedStack.Resources[chunk[j]].Properties = j < resolved.Count ? resolved[j] : null;
             }
         }
 

@@ -98,6 +98,9 @@ public sealed record AmiLifecyclePolicyProps
     /// <summary>What the policy never acts on. Default: nothing excluded.</summary>
     public LifecycleExclusions Exclusions { get; init; } = new();
 
+    /// <summary>Tags of the policy. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The policy description (at most 1024 characters). Default: a summary of the rules.</summary>
     public string? Description { get; init; }
 
@@ -138,42 +141,40 @@ public sealed partial class AmiLifecyclePolicy : Construct
     {
         var steps = Steps(props);
         var exclusions = RenderExclusions(props.Exclusions);
-        var details = new List<CfnLifecyclePolicy.IPolicyDetailProperty>(3);
-        foreach (var (name, rule) in steps)
+        var details = steps.Select(step => (object)Cfn.Clean(new Dictionary<string, object?>
         {
-            details.Add(new CfnLifecyclePolicy.PolicyDetailProperty
+            ["Action"] = new Dictionary<string, object>
             {
-                Action = new CfnLifecyclePolicy.ActionProperty
+                ["Type"] = step.Name.ToUpperInvariant(),
+                ["IncludeResources"] = Cfn.Clean(new Dictionary<string, object?>
                 {
-                    Type = name.ToUpperInvariant(),
-                    IncludeResources = new CfnLifecyclePolicy.IncludeResourcesProperty
-                    {
-                        Amis = true,
-                        Snapshots = name == "Delete" ? props.DeleteSnapshots : null,
-                    },
-                },
-                Filter = rule.AfterDays is { } days
-                    ? new CfnLifecyclePolicy.FilterProperty { Type = "AGE", Value = days, Unit = "DAYS", RetainAtLeast = props.KeepAtLeast }
-                    : new CfnLifecyclePolicy.FilterProperty { Type = "COUNT", Value = rule.KeepNewest!.Value },
-                ExclusionRules = exclusions,
-            });
-        }
-
-        Resource = new CfnLifecyclePolicy(this, "Resource", new CfnLifecyclePolicyProps
-        {
-            Name = props.PolicyName,
-            Description = props.Description ?? Summary(props, steps),
-            ExecutionRole = props.ExecutionRole.RoleArn,
-            ResourceType = "AMI_IMAGE",
-            Status = props.Enabled ? "ENABLED" : "DISABLED",
-            PolicyDetails = details.ToArray(),
-            ResourceSelection = new CfnLifecyclePolicy.ResourceSelectionProperty
-            {
-                Recipes = props.Recipes.Count == 0
-                    ? null
-                    : props.Recipes.Select(r => (CfnLifecyclePolicy.IRecipeSelectionProperty)new CfnLifecyclePolicy.RecipeSelectionProperty { Name = r.Name, SemanticVersion = r.Version }).ToArray(),
-                TagMap = props.ImageTags.Count == 0 ? null : new SortedDictionary<string, string>(props.ImageTags.ToDictionary(), StringComparer.Ordinal),
+                    ["Amis"] = true,
+                    ["Snapshots"] = step.Name == "Delete" ? props.DeleteSnapshots : null,
+                }),
             },
+            ["Filter"] = step.Rule.AfterDays is { } days
+                ? new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = days, ["Unit"] = "DAYS", ["RetainAtLeast"] = props.KeepAtLeast }
+                : new Dictionary<string, object> { ["Type"] = "COUNT", ["Value"] = step.Rule.KeepNewest!.Value },
+            ["ExclusionRules"] = exclusions,
+        })).ToArray();
+
+        // Rendered in C# and handed over in one call.
+        Resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
+        {
+            ["Name"] = props.PolicyName,
+            ["Description"] = props.Description ?? Summary(props, steps),
+            ["ExecutionRole"] = props.ExecutionRole.RoleArn,
+            ["ResourceType"] = "AMI_IMAGE",
+            ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
+            ["PolicyDetails"] = details,
+            ["ResourceSelection"] = Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["Recipes"] = props.Recipes.Count == 0
+                    ? null
+                    : props.Recipes.Select(r => (object)new Dictionary<string, object> { ["Name"] = r.Name, ["SemanticVersion"] = r.Version }).ToArray(),
+                ["TagMap"] = props.ImageTags.Count == 0 ? null : Cfn.TagMap(props.ImageTags),
+            }),
+            ["Tags"] = Cfn.TagMap(props.Tags),
         });
         PolicyName = props.PolicyName;
         if (props.Delete is not null && !props.DeleteSnapshots)
@@ -183,14 +184,14 @@ public sealed partial class AmiLifecyclePolicy : Construct
         }
     }
 
-    /// <summary>The L1 resource.</summary>
-    public CfnLifecyclePolicy Resource { get; }
+    /// <summary>The CloudFormation resource (AWS::ImageBuilder::LifecyclePolicy).</summary>
+    public CfnResource Resource { get; }
 
     /// <summary>The policy name.</summary>
     public string PolicyName { get; }
 
     /// <summary>The policy ARN.</summary>
-    public string PolicyArn => Resource.AttrArn;
+    public string PolicyArn => Resource.GetAtt("Arn").ToString()!;
 
     private static List<(string Name, LifecycleRule Rule)> Steps(AmiLifecyclePolicyProps props)
     {
@@ -207,23 +208,23 @@ public sealed partial class AmiLifecyclePolicy : Construct
         return steps;
     }
 
-    private static CfnLifecyclePolicy.ExclusionRulesProperty? RenderExclusions(LifecycleExclusions e)
+    private static Dictionary<string, object>? RenderExclusions(LifecycleExclusions e)
     {
         if (e.IsEmpty)
         {
             return null;
         }
 
-        return new CfnLifecyclePolicy.ExclusionRulesProperty
+        return new Dictionary<string, object>
         {
-            Amis = new CfnLifecyclePolicy.AmiExclusionRulesProperty
+            ["Amis"] = Cfn.Clean(new Dictionary<string, object?>
             {
-                IsPublic = e.Public ? true : null,
-                LastLaunched = e.LaunchedWithinDays is { } days ? new CfnLifecyclePolicy.LastLaunchedProperty { Value = days, Unit = "DAYS" } : null,
-                Regions = e.Regions.Count == 0 ? null : e.Regions.ToArray(),
-                SharedAccounts = e.SharedWithAccounts.Count == 0 ? null : e.SharedWithAccounts.ToArray(),
-                TagMap = e.Tags.Count == 0 ? null : new SortedDictionary<string, string>(e.Tags.ToDictionary(), StringComparer.Ordinal),
-            },
+                ["IsPublic"] = e.Public ? true : null,
+                ["LastLaunched"] = e.LaunchedWithinDays is { } days ? new Dictionary<string, object> { ["Value"] = days, ["Unit"] = "DAYS" } : null,
+                ["Regions"] = e.Regions.Count == 0 ? null : e.Regions.ToArray(),
+                ["SharedAccounts"] = e.SharedWithAccounts.Count == 0 ? null : e.SharedWithAccounts.ToArray(),
+                ["TagMap"] = e.Tags.Count == 0 ? null : Cfn.TagMap(e.Tags),
+            }),
         };
     }
 
