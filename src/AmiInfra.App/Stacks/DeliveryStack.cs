@@ -17,13 +17,7 @@ public sealed class DeliveryStack : Stack
 {
     /// <summary>Creates the pipeline for <paramref name="factory"/>, which synthesizes <paramref name="declarationPath"/>.</summary>
     public DeliveryStack(Construct scope, Factory factory, string declarationPath)
-        : base(scope, NameOf(factory), new StackProps
-        {
-            StackName = NameOf(factory),
-            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
-            Description = $"AmiInfra factory {factory.Name}: the deployment pipeline.",
-            TerminationProtection = true,
-        })
+        : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), "the deployment pipeline."))
     {
         var delivery = factory.Delivery ?? throw new ArgumentException("the factory declares no delivery", nameof(factory));
         Delivery = delivery;

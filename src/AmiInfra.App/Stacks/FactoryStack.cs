@@ -17,13 +17,7 @@ public sealed class FactoryStack : Stack
 {
     /// <summary>Creates the stack for <paramref name="factory"/>.</summary>
     public FactoryStack(Construct scope, Factory factory)
-        : base(scope, $"{factory.Name}-factory", new StackProps
-        {
-            StackName = $"{factory.Name}-factory",
-            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
-            Description = $"AmiInfra factory {factory.Name}: shared build infrastructure. {factory.Description}".Trim(),
-            TerminationProtection = true,
-        })
+        : base(scope, $"{factory.Name}-factory", FactoryStackProps.For(factory, $"{factory.Name}-factory", $"shared build infrastructure. {factory.Description}".Trim()))
     {
         Factory = factory;
         BuildKey = CreateBuildKey(factory);

@@ -20,13 +20,7 @@ public sealed class ImageStack : Stack
 
     /// <summary>Creates the stack holding <paramref name="images"/>.</summary>
     public ImageStack(Construct scope, Factory factory, int shard, IReadOnlyList<Image> images, FactoryStack core)
-        : base(scope, NameOf(factory, shard), new StackProps
-        {
-            StackName = NameOf(factory, shard),
-            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
-            Description = $"AmiInfra factory {factory.Name}: image pipelines ({string.Join(", ", images.Select(i => i.Name))})",
-            TerminationProtection = true,
-        })
+        : base(scope, NameOf(factory, shard), FactoryStackProps.For(factory, NameOf(factory, shard), $"image pipelines ({string.Join(", ", images.Select(i => i.Name))})"))
     {
         Shard = shard;
         var lifecycleRole = images.Any(i => i.Retirement is not null)

@@ -15,13 +15,7 @@ public sealed class RegionalStack : Stack
 {
     /// <summary>Creates the stack of <paramref name="region"/>.</summary>
     public RegionalStack(Construct scope, Factory factory, string region)
-        : base(scope, NameOf(factory, region), new StackProps
-        {
-            StackName = NameOf(factory, region),
-            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region },
-            Description = $"AmiInfra factory {factory.Name}: the AMI key and Recycle Bin rules of {region}.",
-            TerminationProtection = true,
-        })
+        : base(scope, NameOf(factory, region), FactoryStackProps.For(factory, NameOf(factory, region), $"the AMI key and Recycle Bin rules of {region}.", region))
     {
         var images = factory.Images.Where(i => i.Distribution.Regions.Contains(region)).ToList();
         var keyed = images.Where(i => i.Distribution.Encryption == AmiEncryption.RegionalKey).ToList();

@@ -13,13 +13,7 @@ public sealed class TargetsStack : Stack
 {
     /// <summary>Creates the stack; the factory must declare its organization's target OUs.</summary>
     public TargetsStack(Construct scope, Factory factory)
-        : base(scope, $"{factory.Name}-targets", new StackProps
-        {
-            StackName = $"{factory.Name}-targets",
-            Env = new Amazon.CDK.Environment { Account = factory.Account, Region = factory.Region },
-            Description = $"AmiInfra factory {factory.Name}: the Image Builder distribution role in every target account.",
-            TerminationProtection = true,
-        })
+        : base(scope, $"{factory.Name}-targets", FactoryStackProps.For(factory, $"{factory.Name}-targets", "the Image Builder distribution role in every target account."))
     {
         Targets = new DistributionTargets(this, "DistributionTargets", new DistributionTargetsProps
         {
