@@ -18,9 +18,6 @@ public static partial class Rules
         "us-gov-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
     };
 
-    /// <summary>Most launch-permission principals (accounts, organizations, OUs together) in one region.</summary>
-    public const int MaxLaunchPermissionPrincipals = 1536;
-
     /// <summary>Most target accounts one distribution copies into.</summary>
     public const int MaxTargetAccounts = 1536;
 
@@ -35,32 +32,27 @@ public static partial class Rules
     public static partial Regex Name();
 
     /// <summary>A 12-digit account id.</summary>
-    [GeneratedRegex("^[0-9]{12}$")]
-    public static partial Regex AccountId();
+    public static Regex AccountId() => AwsShapes.AccountId();
 
     /// <summary>An organization id.</summary>
     [GeneratedRegex("^o-[a-z0-9]{10,32}$")]
     public static partial Regex OrganizationId();
 
     /// <summary>An organization ARN; group 1 is the organization id.</summary>
-    [GeneratedRegex("^arn:aws(?:-cn|-us-gov)?:organizations::[0-9]{12}:organization/(o-[a-z0-9]{10,32})$")]
-    public static partial Regex OrganizationArn();
+    public static Regex OrganizationArn() => AwsShapes.OrganizationArn();
 
     /// <summary>An OU ARN; group 1 is the organization id, group 2 the OU id.</summary>
-    [GeneratedRegex("^arn:aws(?:-cn|-us-gov)?:organizations::[0-9]{12}:ou/(o-[a-z0-9]{10,32})/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")]
-    public static partial Regex OrganizationalUnitArn();
+    public static Regex OrganizationalUnitArn() => AwsShapes.OrganizationalUnitArn();
 
     /// <summary>An OU id or a root id.</summary>
-    [GeneratedRegex("^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")]
-    public static partial Regex OrganizationalUnitOrRootId();
+    public static Regex OrganizationalUnitOrRootId() => AwsShapes.OrganizationalUnitOrRootId();
 
     /// <summary>An EC2 instance type such as m7i.large, c7gn.16xlarge or u-6tb1.metal.</summary>
     [GeneratedRegex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(?:nano|micro|small|medium|large|[0-9]*xlarge|metal(?:-[0-9]+xl)?)$")]
     public static partial Regex InstanceType();
 
     /// <summary>An AMI id.</summary>
-    [GeneratedRegex("^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")]
-    public static partial Regex AmiId();
+    public static Regex AmiId() => AwsShapes.AmiId();
 
     /// <summary>A subnet id.</summary>
     [GeneratedRegex("^subnet-(?:[0-9a-f]{8}|[0-9a-f]{17})$")]
@@ -75,24 +67,19 @@ public static partial class Rules
     public static partial Regex LaunchTemplateId();
 
     /// <summary>An SSM parameter name (a path).</summary>
-    [GeneratedRegex("^/[a-zA-Z0-9_.\\-/]{1,1010}$")]
-    public static partial Regex SsmParameterName();
+    public static Regex SsmParameterName() => AwsShapes.SsmParameterName();
 
     /// <summary>An Image Builder managed image: name/version, e.g. amazon-linux-2023-x86/x.x.x.</summary>
-    [GeneratedRegex("^[a-z0-9][a-z0-9-_]{0,125}/(?:x|[0-9]+)\\.(?:x|[0-9]+)\\.(?:x|[0-9]+)$")]
-    public static partial Regex ImageBuilderImage();
+    public static Regex ImageBuilderImage() => AwsShapes.ImageBuilderImage();
 
     /// <summary>An AWS Marketplace product id.</summary>
-    [GeneratedRegex("^prod-[a-z0-9]{8,32}$")]
-    public static partial Regex MarketplaceProductId();
+    public static Regex MarketplaceProductId() => AwsShapes.MarketplaceProductId();
 
     /// <summary>An AWS-managed component name such as update-linux.</summary>
-    [GeneratedRegex("^[a-z0-9][a-z0-9-_]{0,125}$")]
-    public static partial Regex ManagedComponentName();
+    public static Regex ManagedComponentName() => AwsShapes.ManagedComponentName();
 
     /// <summary>A semantic version with x wildcards, as Image Builder takes them.</summary>
-    [GeneratedRegex("^(?:x|[0-9]+)\\.(?:x|[0-9]+)\\.(?:x|[0-9]+)$")]
-    public static partial Regex ComponentVersion();
+    public static Regex ComponentVersion() => AwsShapes.ComponentVersion();
 
     /// <summary>A tag key (EC2 rules: not starting with aws:).</summary>
     [GeneratedRegex("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$")]

@@ -112,12 +112,12 @@ public sealed class Component : Construct, IComponent
     /// </summary>
     public static IComponent FromManaged(string name, string version = "x.x.x")
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9-_]{0,125}$"))
+        if (!AwsShapes.ManagedComponentName().IsMatch(name))
         {
             throw new ConstructValidationException("Component.FromManaged", $"\"{name}\"", "an AWS-managed component name such as update-linux");
         }
 
-        if (!System.Text.RegularExpressions.Regex.IsMatch(version, "^(?:x|[0-9]+)\\.(?:x|[0-9]+)\\.(?:x|[0-9]+)$"))
+        if (!AwsShapes.ComponentVersion().IsMatch(version))
         {
             throw new ConstructValidationException($"Component.FromManaged({name})", $"\"{version}\"", "a version such as 1.0.0 or x.x.x");
         }

@@ -45,15 +45,11 @@ public sealed partial record ParentImage
     private static ConstructValidationException Bad(string method, string value, string accepted) =>
         new($"ParentImage.{method}", $"\"{value}\"", accepted);
 
-    [GeneratedRegex("^/[a-zA-Z0-9_.\\-/]{1,1010}$")]
-    private static partial Regex SsmName();
+    private static Regex SsmName() => AwsShapes.SsmParameterName();
 
-    [GeneratedRegex("^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$")]
-    private static partial Regex AmiId();
+    private static Regex AmiId() => AwsShapes.AmiId();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-_]{0,125}/(?:x|[0-9]+)\\.(?:x|[0-9]+)\\.(?:x|[0-9]+)$")]
-    private static partial Regex ManagedImage();
+    private static Regex ManagedImage() => AwsShapes.ImageBuilderImage();
 
-    [GeneratedRegex("^prod-[a-z0-9]{8,32}$")]
-    private static partial Regex ProductId();
+    private static Regex ProductId() => AwsShapes.MarketplaceProductId();
 }

@@ -31,17 +31,13 @@ internal static partial class DistributionShapes
     public const string OrganizationalUnitArnAccepted = "an OU ARN such as arn:aws:organizations::123456789012:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34";
     public const string RegionAccepted = "an AWS region code such as us-east-1 or eu-west-1";
 
-    [GeneratedRegex("^[0-9]{12}$")]
-    public static partial Regex AccountId();
+    public static Regex AccountId() => AwsShapes.AccountId();
 
-    [GeneratedRegex("^arn:aws(?:-cn|-us-gov)?:organizations::[0-9]{12}:organization/(o-[a-z0-9]{10,32})$")]
-    public static partial Regex OrganizationArn();
+    public static Regex OrganizationArn() => AwsShapes.OrganizationArn();
 
-    [GeneratedRegex("^arn:aws(?:-cn|-us-gov)?:organizations::[0-9]{12}:ou/(o-[a-z0-9]{10,32})/(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")]
-    public static partial Regex OrganizationalUnitArn();
+    public static Regex OrganizationalUnitArn() => AwsShapes.OrganizationalUnitArn();
 
-    [GeneratedRegex("^(?:ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")]
-    public static partial Regex OrganizationalUnitOrRootId();
+    public static Regex OrganizationalUnitOrRootId() => AwsShapes.OrganizationalUnitOrRootId();
 
     /// <summary>A region code: us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1.</summary>
     [GeneratedRegex("^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-[1-9]$")]
@@ -52,8 +48,7 @@ internal static partial class DistributionShapes
     public static partial Regex LaunchTemplateId();
 
     /// <summary>An SSM parameter name as Image Builder takes it.</summary>
-    [GeneratedRegex("^/[a-zA-Z0-9_.\\-/]{1,1010}$")]
-    public static partial Regex SsmParameterName();
+    public static Regex SsmParameterName() => AwsShapes.SsmParameterName();
 
     /// <summary>An AMI name template as Image Builder takes it.</summary>
     [GeneratedRegex("^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}.]+[-_A-Za-z0-9}]$")]
@@ -79,7 +74,7 @@ internal static partial class DistributionShapes
     /// Whether a string holds an unresolved CDK token. CDK encodes string tokens as <c>${Token[...]}</c>;
     /// checking the text here spares a jsii round trip per value (<c>Token.IsUnresolved</c> does the same test).
     /// </summary>
-    public static bool IsToken(string? value) => value is not null && value.Contains("${Token[", StringComparison.Ordinal);
+    public static bool IsToken(string? value) => Naming.IsToken(value);
 
     /// <summary>Quotes a value for an error message, shortened when long.</summary>
     public static string Quote(string value) =>

@@ -39,8 +39,7 @@ internal static partial class LifecycleChecks
     public static partial Regex Region();
 
     /// <summary>A 12-digit account id.</summary>
-    [GeneratedRegex("^[0-9]{12}$")]
-    public static partial Regex Account();
+    public static Regex Account() => AwsShapes.AccountId();
 
     /// <summary>
     /// A tag key Image Builder lifecycle policies accept (resource selection and exclusions): the
