@@ -4,19 +4,39 @@ using Constructs;
 namespace AmiInfra.Constructs;
 
 /// <summary>
+/// A CloudFormation resource rendered in C#: its type and properties (PascalCase, without null
+/// values), ready to be handed to the CDK in one call, as a <see cref="CfnResource"/>
+/// (<see cref="Cfn.Resource(Construct, string, CfnDefinition)"/>) or with others in a <see cref="CfnFragment"/>.
+/// </summary>
+/// <param name="Type">The resource type, e.g. AWS::ImageBuilder::ImageRecipe.</param>
+/// <param name="Properties">The properties, as the template has them.</param>
+public sealed record CfnDefinition(string Type, IReadOnlyDictionary<string, object> Properties)
+{
+    /// <summary>What a reader of the synth output should know about the resource (reported as warnings). Default: none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>A definition from properties that may hold nulls (left out).</summary>
+    public static CfnDefinition Of(string type, IReadOnlyDictionary<string, object?> properties) => new(type, Cfn.Clean(properties));
+}
+
+/// <summary>
 /// Raw CloudFormation resources with properties rendered in C#: one jsii call hands a whole
 /// resource over, where typed L1 props cost a call per nested object.
 /// </summary>
 public static class Cfn
 {
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CfnResource, Rendered> RenderedResources = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CfnResource, CfnDefinition> RenderedResources = [];
 
     /// <summary>Creates a resource of <paramref name="type"/>; null-valued properties are left out.</summary>
-    public static CfnResource Resource(Construct scope, string id, string type, IReadOnlyDictionary<string, object?> properties)
+    public static CfnResource Resource(Construct scope, string id, string type, IReadOnlyDictionary<string, object?> properties) =>
+        Resource(scope, id, CfnDefinition.Of(type, properties));
+
+    /// <summary>Creates the resource <paramref name="definition"/> describes, in one jsii call.</summary>
+    public static CfnResource Resource(Construct scope, string id, CfnDefinition definition)
     {
-        var clean = Clean(properties);
-        var resource = new CfnResource(scope, id, new CfnResourceProps { Type = type, Properties = clean });
-        RenderedResources.AddOrUpdate(resource, new Rendered(type, clean));
+        var properties = definition.Properties as IDictionary<string, object> ?? new Dictionary<string, object>(definition.Properties, StringComparer.Ordinal);
+        var resource = new CfnResource(scope, id, new CfnResourceProps { Type = definition.Type, Properties = properties });
+        RenderedResources.AddOrUpdate(resource, definition);
         return resource;
     }
 
@@ -24,10 +44,7 @@ public static class Cfn
     /// The type and properties a resource was created with here, without asking jsii; null for
     /// resources created otherwise. Property overrides added later are not included.
     /// </summary>
-    internal static Rendered? RenderedBy(CfnResource resource) => RenderedResources.TryGetValue(resource, out var rendered) ? rendered : null;
-
-    /// <summary>What <see cref="Resource"/> handed over.</summary>
-    internal sealed record Rendered(string Type, Dictionary<string, object> Properties);
+    internal static CfnDefinition? RenderedBy(CfnResource resource) => RenderedResources.TryGetValue(resource, out var rendered) ? rendered : null;
 
     /// <summary>A map without its null values (CloudFormation rejects nulls).</summary>
     public static Dictionary<string, object> Clean(IReadOnlyDictionary<string, object?> properties)

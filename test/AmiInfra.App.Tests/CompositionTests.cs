@@ -20,9 +20,10 @@ public sealed class CompositionTests
         var before = Resources(baseline);
         Assert.True(before.Count > 24 * 3, $"only {before.Count} resources with a construct path");
         AssertUnchanged(before, Resources(added), except: "zz-added");
-        AssertUnchanged(before.Where(r => !r.Key.Contains("/img-0007/", StringComparison.Ordinal)).ToDictionary(), Resources(removed), except: null);
-        Assert.Contains(Resources(added).Keys, k => k.Contains("/zz-added/", StringComparison.Ordinal));
-        Assert.DoesNotContain(Resources(removed).Keys, k => k.Contains("/img-0007/", StringComparison.Ordinal));
+        AssertUnchanged(before.Where(r => r.Value.Image != "img-0007").ToDictionary(), Resources(removed), except: null);
+        Assert.Equal(4, Resources(added).Values.Count(r => r.Image == "zz-added"));
+        Assert.Equal(4, before.Values.Count(r => r.Image == "img-0007"));
+        Assert.DoesNotContain(Resources(removed).Values, r => r.Image == "img-0007");
     }
 
     [Fact]
@@ -42,18 +43,50 @@ public sealed class CompositionTests
         Assert.Equal(ImageStacks(synth), synth.Stacks.Images.Select(s => s.StackName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void An_image_tag_overrides_the_factory_tag_of_the_same_key_on_every_image_resource()
+    {
+        var generated = Declarations.Generated(2);
+        var factory = generated with
+        {
+            Tags = new Dictionary<string, string> { ["team"] = "platform" },
+            Images = [generated.Images[0] with { Tags = new Dictionary<string, string> { ["team"] = "web" } }, generated.Images[1]],
+        };
+
+        var synth = Synthesized.From(factory);
+
+        var imageResources = synth.Resources().Where(r => ImageOf(r.Resource) is not null).ToList();
+        Assert.Equal(8, imageResources.Count);
+        foreach (var (_, logicalId, resource) in imageResources)
+        {
+            var expected = ImageOf(resource) == "img-0000" ? "web" : "platform";
+            Assert.True(expected == (string?)resource["Properties"]!["Tags"]!["team"], $"{logicalId}: team is {resource["Properties"]!["Tags"]!["team"]}, expected {expected}");
+        }
+    }
+
     private static IEnumerable<string> ImageStacks(Synthesized synth) =>
         synth.Templates.Keys.Where(k => k.StartsWith("scale-images-", StringComparison.Ordinal)).Order(StringComparer.Ordinal);
 
-    /// <summary>Resources by construct path: stack, logical id and full definition.</summary>
-    private static Dictionary<string, (string Stack, string LogicalId, string Definition)> Resources(Synthesized synth) =>
+    /// <summary>
+    /// Resources by construct path: stack, logical id, full definition, and the image whose
+    /// resource it is (its amiinfra:image tag; null for the resources images share).
+    /// </summary>
+    private static Dictionary<string, (string Stack, string LogicalId, string Definition, string? Image)> Resources(Synthesized synth) =>
         synth.Resources()
             .Where(r => (string?)r.Resource["Type"] != "AWS::CDK::Metadata" && r.Resource["Metadata"]?["aws:cdk:path"] is not null)
-            .ToDictionary(r => (string)r.Resource["Metadata"]!["aws:cdk:path"]!, r => (r.Stack, r.LogicalId, r.Resource.ToJsonString()), StringComparer.Ordinal);
+            .ToDictionary(
+                r => (string)r.Resource["Metadata"]!["aws:cdk:path"]!,
+                r => (r.Stack, r.LogicalId, r.Resource.ToJsonString(), ImageOf(r.Resource)),
+                StringComparer.Ordinal);
+
+    private static string? ImageOf(System.Text.Json.Nodes.JsonObject resource) =>
+        ((string?)resource["Type"])?.StartsWith("AWS::ImageBuilder::", StringComparison.Ordinal) == true
+            ? (string?)resource["Properties"]?["Tags"]?[AmiInfra.Declaration.AmiTagKeys.Image]
+            : null;
 
     private static void AssertUnchanged(
-        IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition)> before,
-        IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition)> after,
+        IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition, string? Image)> before,
+        IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition, string? Image)> after,
         string? except)
     {
         foreach (var (path, was) in before)
@@ -63,7 +96,7 @@ public sealed class CompositionTests
             Assert.Equal(was.Definition, now.Definition);
         }
 
-        var extra = after.Keys.Except(before.Keys).Where(k => except is null || !k.Contains($"/{except}/", StringComparison.Ordinal)).ToList();
+        var extra = after.Where(r => !before.ContainsKey(r.Key) && (except is null || r.Value.Image != except)).Select(r => r.Key).ToList();
         Assert.Empty(extra);
     }
 }

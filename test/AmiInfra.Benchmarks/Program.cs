@@ -16,22 +16,28 @@ if (args is ["--one", var one])
 
 var sizes = Option(args, "--sizes", "1,10,100,500").Split(',').Select(int.Parse).ToList();
 var repeat = int.Parse(Option(args, "--repeat", "1"), CultureInfo.InvariantCulture);
-var results = new List<Result>();
-foreach (var what in new[] { "floor" }.Concat(sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))))
+// Each round measures every size once, so that a slow spell of the machine spoils one round of
+// every size rather than every run of one size; each size then reports its fastest run.
+var sizesToRun = new[] { "floor" }.Concat(sizes.Select(s => s.ToString(CultureInfo.InvariantCulture))).ToList();
+var runs = sizesToRun.ToDictionary(s => s, _ => new List<Result>());
+for (var round = 0; round < repeat; round++)
 {
-    // The fastest of the repeats: the least disturbed by the rest of the machine.
-    var runs = Enumerable.Range(0, repeat).Select(_ => Measure.InChild(what)).ToList();
-    results.Add(runs.MinBy(r => r.Seconds)!);
+    foreach (var what in sizesToRun)
+    {
+        runs[what].Add(Measure.InChild(what));
+    }
 }
 
-Console.WriteLine($"{"images",8} {"regions",8} {"seconds",8} {"compose",8} {"guard",8} {"synth",8} {"stacks",7} {"resources",10} {"KiB",9} {"peak MiB",9} {"ms/resource (marginal)",23}");
+var results = sizesToRun.Select(what => runs[what].MinBy(r => r.Seconds)!).ToList();
+
+Console.WriteLine($"{"images",8} {"regions",8} {"seconds",8} {"compose",8} {"guard",8} {"synth",8} {"cpu s",8} {"stacks",7} {"resources",10} {"KiB",9} {"peak MiB",9} {"marginal ms/resource",21} {"(cpu)",7}");
 Result? previous = null;
 foreach (var r in results)
 {
-    var marginal = previous is { Images: > 0 } p && r.Resources > p.Resources
-        ? ((r.Seconds - p.Seconds) * 1000 / (r.Resources - p.Resources)).ToString("0.00", CultureInfo.InvariantCulture)
+    string Marginal(Func<Result, double> seconds) => previous is { Images: > 0 } p && r.Resources > p.Resources
+        ? ((seconds(r) - seconds(p)) * 1000 / (r.Resources - p.Resources)).ToString("0.00", CultureInfo.InvariantCulture)
         : "";
-    Console.WriteLine($"{(r.Images < 0 ? "floor" : r.Images.ToString(CultureInfo.InvariantCulture)),8} {r.Regions,8} {r.Seconds,8:0.00} {r.ComposeSeconds,8:0.00} {r.GuardSeconds,8:0.00} {r.SynthSeconds,8:0.00} {r.Stacks,7} {r.Resources,10} {r.Bytes / 1024,9} {r.PeakMiB,9} {marginal,23}");
+    Console.WriteLine($"{(r.Images < 0 ? "floor" : r.Images.ToString(CultureInfo.InvariantCulture)),8} {r.Regions,8} {r.Seconds,8:0.00} {r.ComposeSeconds,8:0.00} {r.GuardSeconds,8:0.00} {r.SynthSeconds,8:0.00} {r.CpuSeconds,8:0.00} {r.Stacks,7} {r.Resources,10} {r.Bytes / 1024,9} {r.PeakMiB,9} {Marginal(x => x.Seconds),21} {Marginal(x => x.CpuSeconds),7}");
     previous = r;
 }
 
@@ -43,7 +49,7 @@ static string Option(string[] args, string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
-internal sealed record Result(int Images, int Regions, double Seconds, int Stacks, int Resources, long Bytes, long PeakMiB, double ComposeSeconds, double GuardSeconds, double SynthSeconds);
+internal sealed record Result(int Images, int Regions, double Seconds, int Stacks, int Resources, long Bytes, long PeakMiB, double ComposeSeconds, double GuardSeconds, double SynthSeconds, double CpuSeconds);
 
 internal static class Measure
 {
@@ -94,7 +100,7 @@ internal static class Measure
         var seconds = (DateTime.Now - started).TotalSeconds;
         var templates = Directory.GetFiles(outDir, "*.template.json");
         var resources = templates.Sum(t => JsonDocument.Parse(File.ReadAllText(t)).RootElement.TryGetProperty("Resources", out var r) ? r.EnumerateObject().Count() : 0);
-        var result = new Result(images, regions, seconds, templates.Length, resources, templates.Sum(t => new FileInfo(t).Length), PeakMiB(), compose, guard, synth);
+        var result = new Result(images, regions, seconds, templates.Length, resources, templates.Sum(t => new FileInfo(t).Length), PeakMiB(), compose, guard, synth, CpuSeconds());
         Directory.Delete(outDir, recursive: true);
         return result;
     }
@@ -110,19 +116,44 @@ internal static class Measure
         return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("run from inside the repository"), "factory");
     }
 
-    /// <summary>Peak resident memory of this process and its children (the jsii Node.js runtime), from /proc.</summary>
-    private static long PeakMiB()
+    /// <summary>Peak resident memory of this process and its descendants (the jsii runtime: a Node.js wrapper and its kernel process), from /proc.</summary>
+    private static long PeakMiB() => ProcessTree().Sum(HighWaterMark) / 1024;
+
+    /// <summary>CPU seconds (user and system) used so far by this process and its descendants: unlike wall time, not inflated by other load on the machine.</summary>
+    private static double CpuSeconds() => ProcessTree().Sum(CpuTicks) / 100.0;
+
+    private static List<int> ProcessTree()
     {
-        long kib = HighWaterMark(Environment.ProcessId);
+        var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && ParentOf(pid) == Environment.ProcessId)
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
             {
-                kib += HighWaterMark(pid);
+                parents[pid] = ParentOf(pid);
             }
         }
 
-        return kib / 1024;
+        var tree = new List<int> { Environment.ProcessId };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(parents.Where(p => p.Value == tree[i]).Select(p => p.Key));
+        }
+
+        return tree;
+    }
+
+    private static long CpuTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     private static long HighWaterMark(int pid)

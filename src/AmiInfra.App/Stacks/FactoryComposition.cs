@@ -89,13 +89,26 @@ public static class FactoryComposition
         return stage;
     }
 
+    /// <summary>
+    /// The image resources, which carry their tags as rendered (the factory's, overridden by the
+    /// image's): the factory-wide tags must not override an image's own value.
+    /// </summary>
+    private static readonly string[] TaggedWhenRendered =
+    [
+        "AWS::ImageBuilder::ImageRecipe",
+        "AWS::ImageBuilder::DistributionConfiguration",
+        "AWS::ImageBuilder::ImagePipeline",
+        "AWS::ImageBuilder::LifecyclePolicy",
+    ];
+
     private static void Tag(Construct scope, Factory factory)
     {
+        var props = new TagProps { ExcludeResourceTypes = TaggedWhenRendered };
         foreach (var (key, value) in factory.Tags)
         {
-            Tags.Of(scope).Add(key, value);
+            Tags.Of(scope).Add(key, value, props);
         }
 
-        Tags.Of(scope).Add(AmiTagKeys.Factory, factory.Name);
+        Tags.Of(scope).Add(AmiTagKeys.Factory, factory.Name, props);
     }
 }

@@ -75,6 +75,10 @@ public sealed class FactoryStack : Stack
     /// <summary>The name of the lifecycle role.</summary>
     public static string LifecycleRoleName(Factory factory) => $"{factory.Name}-ami-lifecycle";
 
+    /// <summary>The ARN of the lifecycle execution role, built from its name: image stacks need no export to use it.</summary>
+    public static string LifecycleRoleArn(Factory factory) =>
+        $"arn:{Rules.PartitionOf(factory.Region)}:iam::{factory.Account}:role/{LifecycleRoleName(factory)}";
+
     /// <summary>The build key's alias ARN: how image stacks refer to the key without an export.</summary>
     public static string BuildKeyAliasArn(Factory factory) =>
         $"arn:{Rules.PartitionOf(factory.Region)}:kms:{factory.Region}:{factory.Account}:{BuildKeyAlias(factory)}";

@@ -1,22 +1,25 @@
-using Amazon.CDK.AWS.IAM;
-using Amazon.CDK;
+using AmiInfra.Constructs;
 using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
 using BuildParent = AmiInfra.Constructs.Build.ParentImage;
 using AmiInfra.Declaration;
-using Constructs;
 
 namespace AmiInfra.App.Stacks;
 
-/// <summary>One image of the factory: its recipe, distribution, pipeline and lifecycle policy, under a construct named after the image.</summary>
-public sealed class ImageBuild : Construct
+/// <summary>
+/// One image of the factory as CloudFormation: its recipe, distribution, pipeline and lifecycle
+/// policy, rendered in C# for its image stack's <see cref="CfnFragment"/> (no construct per image or
+/// resource), with the logical ids they would have as constructs under a construct named after the
+/// image.
+/// </summary>
+public sealed class ImageBuild
 {
     /// <summary>Maps <paramref name="image"/> onto a recipe and a pipeline.</summary>
-    public ImageBuild(Construct scope, Image image, Factory factory, FactoryStack core, IRole? lifecycleRole)
-        : base(scope, image.Name)
+    public ImageBuild(ImageStack stack, Image image, Factory factory, FactoryStack core)
     {
         Image = image;
+        var where = $"{ImageStack.NameOf(factory, stack.Shard)}/{image.Name}";
         var index = IndexOf(factory, image);
         var path = $"images[{index}]";
         var name = $"{factory.Name}-{image.Name}";
@@ -24,7 +27,9 @@ public sealed class ImageBuild : Construct
         tags[AmiTagKeys.Factory] = factory.Name;
         tags[AmiTagKeys.Image] = image.Name;
 
-        Recipe = new ImageRecipe(this, "Recipe", new ImageRecipeProps
+        var recipeId = CfnFragment.LogicalIdFor(image.Name, "Recipe", "Resource");
+        var distributionId = CfnFragment.LogicalIdFor(image.Name, "Distribution", "Resource");
+        var recipe = ImageRecipe.Render(new ImageRecipeProps
         {
             Name = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
@@ -55,16 +60,18 @@ public sealed class ImageBuild : Construct
             RemoveSsmAgent = image.RemoveSsmAgent,
             UserData = image.UserDataFile is null ? null : File.ReadAllText(Path.Combine(factory.BaseDirectory, image.UserDataFile)),
             Tags = tags,
-        });
+        }, $"{where}/Recipe", stack);
+        RecipeVersion = recipe.Version;
+        var resources = new List<CfnFragmentResource> { new(recipeId, recipe.Resource) };
 
         var distribution = image.Distribution;
-        Distribution = new ImageDistribution(this, "Distribution", new ImageDistributionProps
+        resources.Add(new(distributionId, ImageDistribution.Render(new ImageDistributionProps
         {
             Name = name,
             Description = $"Where the AMIs of {name} go and who may launch them",
             AllowPublic = factory.AllowPublicImages,
             Tags = tags,
-            Origin = new AmiOrigin(factory.Name, image.Name, Recipe.Version),
+            Origin = new AmiOrigin(factory.Name, image.Name, recipe.Version),
             Regions = distribution.Regions.Select(region => new RegionDistribution
             {
                 Region = region,
@@ -85,14 +92,14 @@ public sealed class ImageBuild : Construct
                     .Select(t => new LaunchTemplateTarget { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion })
                     .ToList(),
             }).ToList(),
-        });
+        }, $"{where}/Distribution", factory.Account)));
 
-        Pipeline = new ImagePipeline(this, "Pipeline", new ImagePipelineProps
+        resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), ImagePipeline.Render(new ImagePipelineProps
         {
             Name = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
-            ImageRecipeArn = Recipe.ImageRecipeArn,
-            DistributionConfigurationArn = Distribution.DistributionConfigurationArn,
+            ImageRecipeArn = CfnFragment.Ref(recipeId),
+            DistributionConfigurationArn = CfnFragment.GetAtt(distributionId, "Arn"),
             InfrastructureConfigurationArn = core.Build.InfrastructureFor(image.InstanceTypes ?? factory.Build.InstanceTypes),
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
@@ -105,15 +112,15 @@ public sealed class ImageBuild : Construct
             ScanningEnabled = image.Scanning,
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
-        });
+        }, $"{where}/Pipeline")));
 
-        if (image.Retirement is { } retirement && lifecycleRole is not null)
+        if (image.Retirement is { } retirement)
         {
-            Lifecycle = new AmiLifecyclePolicy(this, "Lifecycle", new AmiLifecyclePolicyProps
+            resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Lifecycle", "Resource"), AmiLifecyclePolicy.Render(new AmiLifecyclePolicyProps
             {
                 PolicyName = name,
-                ExecutionRole = lifecycleRole,
-                Recipes = [new RecipeSelection(Recipe.Name)],
+                ExecutionRoleArn = FactoryStack.LifecycleRoleArn(factory),
+                Recipes = [new RecipeSelection(name)],
                 Deprecate = Rule(retirement.Deprecate),
                 Disable = Rule(retirement.Disable),
                 Delete = Rule(retirement.Delete),
@@ -128,24 +135,20 @@ public sealed class ImageBuild : Construct
                     Regions = retirement.Exclusions.Regions,
                     SharedWithAccounts = retirement.Exclusions.SharedWithAccounts,
                 },
-            });
+            }, $"{where}/Lifecycle")));
         }
+
+        Resources = resources;
     }
-
-    /// <summary>The image's distribution.</summary>
-    public ImageDistribution Distribution { get; }
-
-    /// <summary>The image's lifecycle policy, or null when its AMIs are kept.</summary>
-    public AmiLifecyclePolicy? Lifecycle { get; }
 
     /// <summary>The declared image.</summary>
     public Image Image { get; }
 
-    /// <summary>The image's recipe.</summary>
-    public ImageRecipe Recipe { get; }
+    /// <summary>The version of the image's recipe.</summary>
+    public string RecipeVersion { get; }
 
-    /// <summary>The image's pipeline.</summary>
-    public ImagePipeline Pipeline { get; }
+    /// <summary>The recipe, distribution, pipeline and (when the image retires its AMIs) lifecycle policy.</summary>
+    public IReadOnlyList<CfnFragmentResource> Resources { get; }
 
     private static LifecycleRule? Rule(RetirementStep? step) => step switch
     {

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
+using AmiInfra.Constructs;
 using AmiInfra.Declaration;
 using Constructs;
 
@@ -23,10 +23,11 @@ public sealed class ImageStack : Stack
         : base(scope, NameOf(factory, shard), FactoryStackProps.For(factory, NameOf(factory, shard), $"image pipelines ({string.Join(", ", images.Select(i => i.Name))})"))
     {
         Shard = shard;
-        var lifecycleRole = images.Any(i => i.Retirement is not null)
-            ? Role.FromRoleName(this, "LifecycleRole", FactoryStack.LifecycleRoleName(factory))
-            : null;
-        Images = images.Select(image => new ImageBuild(this, image, factory, core, lifecycleRole)).ToList();
+        Images = images.Select(image => new ImageBuild(this, image, factory, core)).ToList();
+
+        // Every resource of every image in one jsii call: the cost of a stack no longer grows with
+        // a construct per resource.
+        Resources = new CfnFragment(this, "Images", Images.SelectMany(i => i.Resources).ToList());
         AddDependency(core, "recipes, pipelines and lifecycle policies use the shared build infrastructure, components and role by name");
     }
 
@@ -35,6 +36,9 @@ public sealed class ImageStack : Stack
 
     /// <summary>The images of this stack, in declaration order.</summary>
     public IReadOnlyList<ImageBuild> Images { get; }
+
+    /// <summary>The resources of the images.</summary>
+    public CfnFragment Resources { get; }
 
     /// <summary>The shard an image belongs to: a hash of its name, stable whatever else the factory holds.</summary>
     public static int ShardOf(string imageName) => SHA256.HashData(Encoding.UTF8.GetBytes(imageName))[0] % ShardCount;

@@ -152,7 +152,7 @@ public sealed class Component : Construct, IComponent
     /// created before it, so any edit earlier in the app would change it: text holding tokens is
     /// replaced by its resolved form (what it refers to, e.g. a key's logical id).
     /// </summary>
-    internal static string Stable(Construct scope, string text) =>
+    internal static string Stable(IConstruct scope, string text) =>
         text.Contains("${Token[", StringComparison.Ordinal) && Token.IsUnresolved(text)
             ? System.Text.Json.JsonSerializer.Serialize(Stack.Of(scope).Resolve(text))
             : text;

@@ -73,22 +73,7 @@ public sealed class ImagePipeline : Construct
     public ImagePipeline(Construct scope, string id, ImagePipelineProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, this, "Name");
-        if (props.Cron is not null && !Naming.IsToken(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
-        {
-            throw new ConstructValidationException($"{Node.Path}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
-        }
-
-        if (props.Timezone is not (null or "UTC" or "Etc/UTC"))
-        {
-            throw new ConstructValidationException($"{Node.Path}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
-        }
-
-        if (props.TestTimeoutMinutes is < 60 or > 1440)
-        {
-            throw new ConstructValidationException($"{Node.Path}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
-        }
-
+        var resource = Cfn.Resource(this, "Resource", Render(props, Node.Path));
         if (props.Cron is not null && props.StartCondition is null)
         {
             Annotations.Of(this).AddWarningV2(
@@ -96,7 +81,36 @@ public sealed class ImagePipeline : Construct
                 $"{props.Name}: no start condition chosen, so Image Builder's default applies and scheduled runs are skipped when no component or parent image changed. Set StartCondition (the declaration's schedule.startCondition) to choose.");
         }
 
-        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
+        ImagePipelineArn = resource.Ref;
+    }
+
+    /// <summary>
+    /// The pipeline as CloudFormation, without creating a construct (for a <see cref="CfnFragment"/>):
+    /// the props are checked and the properties rendered as the construct does. The construct's
+    /// warning about a missing start condition is left to the guardrails (AMI-019).
+    /// </summary>
+    /// <param name="props">The pipeline.</param>
+    /// <param name="where">Where the pipeline is, for error messages (e.g. its construct path).</param>
+    public static CfnDefinition Render(ImagePipelineProps props, string where)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        Naming.CheckImageBuilderName(props.Name, $"{where}.Name");
+        if (props.Cron is not null && !Naming.IsToken(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
+        {
+            throw new ConstructValidationException($"{where}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
+        }
+
+        if (props.Timezone is not (null or "UTC" or "Etc/UTC"))
+        {
+            throw new ConstructValidationException($"{where}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
+        }
+
+        if (props.TestTimeoutMinutes is < 60 or > 1440)
+        {
+            throw new ConstructValidationException($"{where}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
+        }
+
+        return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {
             ["Name"] = props.Name,
             ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
@@ -122,7 +136,6 @@ public sealed class ImagePipeline : Construct
             ["EnhancedImageMetadataEnabled"] = props.EnhancedMetadata,
             ["Tags"] = Cfn.TagMap(props.Tags),
         });
-        ImagePipelineArn = resource.Ref;
     }
 
     /// <summary>The pipeline's ARN.</summary>

@@ -70,6 +70,11 @@ public sealed record ImageRecipeProps
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
+/// <summary>A recipe rendered without a construct (<see cref="ImageRecipe.Render"/>).</summary>
+/// <param name="Version">The recipe's version: the patch node follows the content.</param>
+/// <param name="Resource">The AWS::ImageBuilder::ImageRecipe resource.</param>
+public sealed record RenderedRecipe(string Version, CfnDefinition Resource);
+
 /// <summary>
 /// An Image Builder image recipe. Recipes are immutable per version: the version's patch node is
 /// derived from everything that makes the recipe (parent, components and their versions, volumes,
@@ -87,8 +92,24 @@ public sealed class ImageRecipe : Construct
     public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, this, "Name");
-        Validate(props);
+        var rendered = Render(props, Node.Path, this);
+        Name = props.Name;
+        Version = rendered.Version;
+        ImageRecipeArn = Cfn.Resource(this, "Resource", rendered.Resource).Ref;
+    }
+
+    /// <summary>
+    /// The recipe as CloudFormation, without creating a construct (for a <see cref="CfnFragment"/>):
+    /// the props are checked, the version derived and the properties rendered as the construct does.
+    /// </summary>
+    /// <param name="props">The recipe.</param>
+    /// <param name="where">Where the recipe is, for error messages (e.g. its construct path).</param>
+    /// <param name="scope">A construct of the recipe's stack; asked only to resolve tokens in what the version follows.</param>
+    public static RenderedRecipe Render(ImageRecipeProps props, string where, IConstruct scope)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        Naming.CheckImageBuilderName(props.Name, $"{where}.Name");
+        Validate(props, where);
 
         var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
         var fingerprint = string.Join(
@@ -96,13 +117,12 @@ public sealed class ImageRecipe : Construct
             new[] { props.ParentImage.Fingerprint, props.WorkingDirectory ?? "", props.RemoveSsmAgent.ToString(), userData ?? "", props.Description ?? "" }
                 .Concat(props.Components.Select(c => c.Component.Fingerprint + "?" + string.Join("&", (c.Parameters ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))))
                 .Concat(props.BlockDevices.Select(b => $"{b.DeviceName}|{b.SizeGiB}|{b.VolumeType}|{b.Iops}|{b.ThroughputMiBps}|{b.KmsKeyIdentity}")));
-        Name = props.Name;
-        Version = $"{props.MajorMinor}.{Component.VersionNode(Component.Stable(this, fingerprint))}";
+        var version = $"{props.MajorMinor}.{Component.VersionNode(Component.Stable(scope, fingerprint))}";
 
-        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::ImageRecipe", new Dictionary<string, object?>
+        return new RenderedRecipe(version, CfnDefinition.Of("AWS::ImageBuilder::ImageRecipe", new Dictionary<string, object?>
         {
             ["Name"] = props.Name,
-            ["Version"] = Version,
+            ["Version"] = version,
             ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
             ["ParentImage"] = props.ParentImage.Rendered,
             ["WorkingDirectory"] = props.WorkingDirectory,
@@ -125,8 +145,7 @@ public sealed class ImageRecipe : Construct
                 ["UserDataOverride"] = userData,
             }),
             ["Tags"] = Cfn.TagMap(props.Tags),
-        });
-        ImageRecipeArn = resource.Ref;
+        }));
     }
 
     /// <summary>The recipe's name.</summary>
@@ -161,16 +180,16 @@ public sealed class ImageRecipe : Construct
         return ebs;
     }
 
-    private void Validate(ImageRecipeProps props)
+    private static void Validate(ImageRecipeProps props, string where)
     {
         if (props.Components.Count is < 1 or > 20)
         {
-            throw new ConstructValidationException($"{Node.Path}.Components", $"{props.Components.Count} components", "1 to 20 components");
+            throw new ConstructValidationException($"{where}.Components", $"{props.Components.Count} components", "1 to 20 components");
         }
 
         if (props.BlockDevices.Count == 0)
         {
-            throw new ConstructValidationException($"{Node.Path}.BlockDevices", "no block device", "at least the root volume, encrypted with a customer-managed key");
+            throw new ConstructValidationException($"{where}.BlockDevices", "no block device", "at least the root volume, encrypted with a customer-managed key");
         }
 
         for (var i = 0; i < props.BlockDevices.Count; i++)
@@ -178,23 +197,23 @@ public sealed class ImageRecipe : Construct
             var b = props.BlockDevices[i];
             if (!Sizes.TryGetValue(b.VolumeType, out var size))
             {
-                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
+                throw new ConstructValidationException($"{where}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
             }
 
             if (b.SizeGiB < size.Min || b.SizeGiB > size.Max)
             {
-                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
+                throw new ConstructValidationException($"{where}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
             }
 
             if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Naming.IsToken(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
             {
-                throw new ConstructValidationException($"{Node.Path}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
+                throw new ConstructValidationException($"{where}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
             }
         }
 
         if (props.UserData is { Length: > 12288 })
         {
-            throw new ConstructValidationException($"{Node.Path}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
+            throw new ConstructValidationException($"{where}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
         }
     }
 }

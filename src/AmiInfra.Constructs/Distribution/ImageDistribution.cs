@@ -120,18 +120,14 @@ public sealed class ImageDistribution : Construct, IImageDistribution
 {
     /// <summary>Creates the distribution configuration.</summary>
     public ImageDistribution(Construct scope, string id, ImageDistributionProps props)
-        : base(scope, Validated(scope, id, props))
+        : this(scope, id, props, Render(props, $"ImageDistribution {id}", Stack.Of(scope).Account))
     {
-        // Rendered in C# and handed over in one call, SsmParameterConfigurations included (the CDK
-        // L1 of this version predates it; CloudFormation takes it).
-        var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::DistributionConfiguration", new Dictionary<string, object?>
-        {
-            ["Name"] = props.Name,
-            ["Description"] = props.Description,
-            ["Distributions"] = props.Regions.Select(r => (object)Render(r, props.Origin)).ToArray(),
-            ["Tags"] = Cfn.TagMap(props.Tags),
-        });
+    }
 
+    private ImageDistribution(Construct scope, string id, ImageDistributionProps props, CfnDefinition definition)
+        : base(scope, id)
+    {
+        var resource = Cfn.Resource(this, "Resource", definition);
         if (props.Regions.Any(r => r.Public))
         {
             Annotations.Of(this).AddWarning(
@@ -141,6 +137,28 @@ public sealed class ImageDistribution : Construct, IImageDistribution
 
         DistributionConfigurationArn = resource.GetAtt("Arn").ToString()!;
         Name = props.Name;
+    }
+
+    /// <summary>
+    /// The distribution configuration as CloudFormation, without creating a construct (for a
+    /// <see cref="CfnFragment"/>): the props are checked and the properties rendered as the
+    /// construct does, SsmParameterConfigurations included (the CDK L1 of this version predates
+    /// it; CloudFormation takes it). The construct's warning about public AMIs is left to the
+    /// guardrails (AMI-002).
+    /// </summary>
+    /// <param name="props">The distribution.</param>
+    /// <param name="where">Where the distribution is, for error messages.</param>
+    /// <param name="ownAccount">The account of the stack, which is neither a target nor a launch account; null or a token when not known.</param>
+    public static CfnDefinition Render(ImageDistributionProps props, string where, string? ownAccount)
+    {
+        Validate(props, where, ownAccount);
+        return CfnDefinition.Of("AWS::ImageBuilder::DistributionConfiguration", new Dictionary<string, object?>
+        {
+            ["Name"] = props.Name,
+            ["Description"] = props.Description,
+            ["Distributions"] = props.Regions.Select(r => (object)Render(r, props.Origin)).ToArray(),
+            ["Tags"] = Cfn.TagMap(props.Tags),
+        });
     }
 
     /// <inheritdoc />
@@ -238,9 +256,9 @@ public sealed class ImageDistribution : Construct, IImageDistribution
         return distribution;
     }
 
-    private static string Validated(Construct scope, string id, ImageDistributionProps props)
+    private static void Validate(ImageDistributionProps props, string where, string? ownAccount)
     {
-        var where = $"ImageDistribution {id}";
+        ArgumentNullException.ThrowIfNull(props);
         if (!DistributionShapes.IsToken(props.Name) && !DistributionShapes.ResourceName().IsMatch(props.Name))
         {
             throw new ConstructValidationException($"{where}.Name", DistributionShapes.Quote(props.Name), "3 to 128 letters, digits, spaces, - and _, not starting or ending with a space");
@@ -270,14 +288,10 @@ public sealed class ImageDistribution : Construct, IImageDistribution
             CheckRegion(region, at, props);
         }
 
-        // Last, as it is the one check that asks jsii (for the stack's account).
-        var ownAccount = Stack.Of(scope).Account;
-        if (!DistributionShapes.IsToken(ownAccount))
+        if (ownAccount is not null && !DistributionShapes.IsToken(ownAccount))
         {
-            RejectOwnAccount(id, props, ownAccount);
+            RejectOwnAccount(where, props, ownAccount);
         }
-
-        return id;
     }
 
     private static void CheckRegion(RegionDistribution r, string at, ImageDistributionProps props)
@@ -465,12 +479,12 @@ public sealed class ImageDistribution : Construct, IImageDistribution
         }
     }
 
-    private static void RejectOwnAccount(string id, ImageDistributionProps props, string ownAccount)
+    private static void RejectOwnAccount(string where, ImageDistributionProps props, string ownAccount)
     {
         for (var i = 0; i < props.Regions.Count; i++)
         {
             var r = props.Regions[i];
-            var at = $"ImageDistribution {id}.Regions[{i}]";
+            var at = $"{where}.Regions[{i}]";
             var target = IndexOf(r.TargetAccounts, ownAccount);
             if (target >= 0)
             {

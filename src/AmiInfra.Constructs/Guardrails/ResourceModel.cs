@@ -5,16 +5,18 @@ using Constructs;
 namespace AmiInfra.Constructs.Guardrails;
 
 /// <summary>A CloudFormation resource the rules look at, with its properties resolved.</summary>
-internal sealed class CheckedResource(CfnResource construct, string type, Stack owner, CheckedStack stack)
+internal sealed class CheckedResource(Func<CfnResource> construct, string type, Func<string> logicalId, CheckedStack stack)
 {
+    private CfnResource? _construct;
     private string? _logicalId;
 
-    public CfnResource Construct { get; } = construct;
+    /// <summary>The construct: a resource of a fragment is asked of jsii only when a finding needs it.</summary>
+    public CfnResource Construct => _construct ??= construct();
 
     public string Type { get; } = type;
 
     /// <summary>The logical id: asked of jsii when a rule first needs it, not for every resource.</summary>
-    public string LogicalId => _logicalId ??= owner.GetLogicalId(Construct);
+    public string LogicalId => _logicalId ??= logicalId();
 
     public CheckedStack Stack { get; } = stack;
 
@@ -42,7 +44,8 @@ internal sealed class CheckedStack(string account, string region)
 /// <summary>
 /// Every stack under a scope with the resources of the types the rules know, read in few jsii calls:
 /// one tree walk per stack, the type of each resource, and for the known types the logical id and the
-/// properties, resolved in one call per stack.
+/// properties, resolved in one call per stack. The resources of a <see cref="CfnFragment"/> are read
+/// from the fragment, as rendered in C#.
 /// </summary>
 internal sealed class ResourceModel
 {
@@ -93,31 +96,48 @@ internal sealed class ResourceModel
     /// <summary>Reads the stacks under <paramref name="scope"/> (or the stack holding it).</summary>
     public static ResourceModel Read(IConstruct scope)
     {
-        var all = scope.Node.FindAll();
-
-        // A resource belongs to the innermost stack holding it: tree order lists a stack before the
-        // stacks nested in it, so the nested stack's walk overwrites its parent's claim.
+        // One walk of the tree, recording each construct's innermost stack. It does not descend
+        // into fragments: their resources are read from the fragment, as rendered in C#, without
+        // the thousands of constructs the jsii runtime made of them.
+        var all = new List<IConstruct>();
         var owner = new Dictionary<IConstruct, Stack>(ReferenceEqualityComparer.Instance);
         var stacks = new List<Stack>();
-        foreach (var node in all)
+        var fragments = new Dictionary<Stack, List<CfnFragment>>(ReferenceEqualityComparer.Instance);
+        var outer = scope is Stage or Stack ? null : Stack.Of(scope);
+        if (outer is not null)
         {
-            if (node is Stack stack)
-            {
-                stacks.Add(stack);
-                foreach (var child in ReferenceEquals(node, scope) ? all : stack.Node.FindAll())
-                {
-                    owner[child] = stack;
-                }
-            }
+            stacks.Add(outer);
         }
 
-        if (scope is not Stage && !owner.ContainsKey(scope))
+        Walk(scope, outer);
+
+        void Walk(IConstruct node, Stack? stack)
         {
-            var outer = Stack.Of(scope);
-            stacks.Insert(0, outer);
-            foreach (var node in all)
+            if (node is Stack nested)
             {
-                owner.TryAdd(node, outer);
+                stack = nested;
+                stacks.Add(nested);
+            }
+
+            all.Add(node);
+            if (stack is not null)
+            {
+                owner[node] = stack;
+            }
+
+            if (node is CfnFragment fragment)
+            {
+                if (stack is not null)
+                {
+                    Add(fragments, stack, fragment);
+                }
+
+                return;
+            }
+
+            foreach (var child in node.Node.Children)
+            {
+                Walk(child, stack);
             }
         }
 
@@ -126,25 +146,30 @@ internal sealed class ResourceModel
         {
             if (node is CfnResource resource && owner.TryGetValue(node, out var stack))
             {
-                if (!grouped.TryGetValue(stack, out var list))
-                {
-                    grouped[stack] = list = [];
-                }
-
-                list.Add(resource);
+                Add(grouped, stack, resource);
             }
         }
 
         var result = new List<CheckedStack>(stacks.Count);
         foreach (var stack in stacks)
         {
-            if (grouped.TryGetValue(stack, out var resources) && ReadStack(stack, resources) is { } read)
+            if (ReadStack(stack, grouped.GetValueOrDefault(stack) ?? [], fragments.GetValueOrDefault(stack) ?? []) is { } read)
             {
                 result.Add(read);
             }
         }
 
         return new ResourceModel(result);
+    }
+
+    private static void Add<T>(Dictionary<Stack, List<T>> map, Stack stack, T item)
+    {
+        if (!map.TryGetValue(stack, out var list))
+        {
+            map[stack] = list = [];
+        }
+
+        list.Add(item);
     }
 
     /// <summary>
@@ -206,7 +231,7 @@ internal sealed class ResourceModel
     private const int ResolveChunk = 25;
 
     /// <summary>The resources of one stack that some rule reads; null when there is none.</summary>
-    private static CheckedStack? ReadStack(Stack stack, List<CfnResource> resources)
+    private static CheckedStack? ReadStack(Stack stack, List<CfnResource> resources, List<CfnFragment> fragments)
     {
         var known = new List<(CfnResource Resource, string Type)>();
         foreach (var resource in resources)
@@ -217,20 +242,23 @@ internal sealed class ResourceModel
             }
         }
 
-        if (known.Count == 0)
+        var fragmentResources = fragments
+            .SelectMany(f => f.Resources.Where(r => Types.Contains(r.Definition.Type)).Select(r => (Fragment: f, r.LogicalId, r.Definition.Type)))
+            .ToList();
+        if (known.Count == 0 && fragmentResources.Count == 0)
         {
             return null;
         }
 
         var checkedStack = new CheckedStack(stack.Account, stack.Region);
-        var properties = new object?[known.Count];
+        var properties = new object?[known.Count + fragmentResources.Count];
         var unresolved = new List<int>();
         var fromJsii = new HashSet<int>();
         var tokens = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < known.Count; i++)
         {
             var (resource, type) = known[i];
-            checkedStack.Resources.Add(new CheckedResource(resource, type, stack, checkedStack));
+            checkedStack.Resources.Add(new CheckedResource(() => resource, type, () => stack.GetLogicalId(resource), checkedStack));
             if (Cfn.RenderedBy(resource) is { } rendered)
             {
                 // Rendered in C#: only the tokens inside need jsii, all of the stack's in one call.
@@ -245,6 +273,14 @@ internal sealed class ResourceModel
             }
         }
 
+        for (var j = 0; j < fragmentResources.Count; j++)
+        {
+            var (fragment, logicalId, type) = fragmentResources[j];
+            checkedStack.Resources.Add(new CheckedResource(() => fragment.Resource(logicalId), type, () => logicalId, checkedStack));
+            properties[known.Count + j] = fragment.ResolvedProperties(logicalId);
+            CollectTokens(properties[known.Count + j], tokens);
+        }
+
         var tokenList = tokens.ToArray();
         var resolvedTokens = tokenList.Length == 0 ? [] : CfnValues.List(stack.Resolve(tokenList));
         var byToken = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -253,7 +289,7 @@ internal sealed class ResourceModel
             byToken[tokenList[i]] = resolvedTokens[i];
         }
 
-        for (var i = 0; i < known.Count; i++)
+        for (var i = 0; i < properties.Length; i++)
         {
             if (!fromJsii.Contains(i))
             {

@@ -60,8 +60,8 @@ public sealed record AmiLifecyclePolicyProps
     /// <summary>The policy name (3 to 128 letters, digits, hyphens, underscores and inner spaces), unique in the account and region.</summary>
     public required string PolicyName { get; init; }
 
-    /// <summary>The role Image Builder assumes to run the policy, usually a <see cref="LifecycleExecutionRole"/>.</summary>
-    public required IRole ExecutionRole { get; init; }
+    /// <summary>The ARN of the role Image Builder assumes to run the policy, usually a <see cref="LifecycleExecutionRole"/>'s.</summary>
+    public required string ExecutionRoleArn { get; init; }
 
     /// <summary>
     /// Select the images built from these recipes (at most 50), including the AMIs they were
@@ -137,8 +137,30 @@ public sealed partial class AmiLifecyclePolicy : Construct
 
     /// <summary>Creates the policy.</summary>
     public AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props)
-        : base(scope, Checked(id, props))
+        : this(scope, id, props, Render(props, id))
     {
+    }
+
+    private AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props, CfnDefinition definition)
+        : base(scope, id)
+    {
+        Resource = Cfn.Resource(this, "Resource", definition);
+        PolicyName = props.PolicyName;
+        foreach (var warning in definition.Warnings)
+        {
+            Annotations.Of(this).AddWarning(warning);
+        }
+    }
+
+    /// <summary>
+    /// The policy as CloudFormation, without creating a construct (for a <see cref="CfnFragment"/>):
+    /// the props are checked and the properties rendered as the construct does.
+    /// </summary>
+    /// <param name="props">The policy.</param>
+    /// <param name="where">Where the policy is, for error messages.</param>
+    public static CfnDefinition Render(AmiLifecyclePolicyProps props, string where)
+    {
+        Check(where, props);
         var steps = Steps(props);
         var exclusions = RenderExclusions(props.Exclusions);
         var details = steps.Select(step => (object)Cfn.Clean(new Dictionary<string, object?>
@@ -158,12 +180,11 @@ public sealed partial class AmiLifecyclePolicy : Construct
             ["ExclusionRules"] = exclusions,
         })).ToArray();
 
-        // Rendered in C# and handed over in one call.
-        Resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
+        return CfnDefinition.Of("AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
         {
             ["Name"] = props.PolicyName,
             ["Description"] = props.Description ?? Summary(props, steps),
-            ["ExecutionRole"] = props.ExecutionRole.RoleArn,
+            ["ExecutionRole"] = props.ExecutionRoleArn,
             ["ResourceType"] = "AMI_IMAGE",
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["PolicyDetails"] = details,
@@ -175,13 +196,12 @@ public sealed partial class AmiLifecyclePolicy : Construct
                 ["TagMap"] = props.ImageTags.Count == 0 ? null : Cfn.TagMap(props.ImageTags),
             }),
             ["Tags"] = Cfn.TagMap(props.Tags),
-        });
-        PolicyName = props.PolicyName;
-        if (props.Delete is not null && !props.DeleteSnapshots)
+        }) with
         {
-            Annotations.Of(this).AddWarning(
-                $"{props.PolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them");
-        }
+            Warnings = props.Delete is not null && !props.DeleteSnapshots
+                ? [$"{props.PolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them"]
+                : [],
+        };
     }
 
     /// <summary>The CloudFormation resource (AWS::ImageBuilder::LifecyclePolicy).</summary>
@@ -239,7 +259,7 @@ public sealed partial class AmiLifecyclePolicy : Construct
         return text.ToString();
     }
 
-    private static string Checked(string id, AmiLifecyclePolicyProps props)
+    private static void Check(string id, AmiLifecyclePolicyProps props)
     {
         ArgumentNullException.ThrowIfNull(props);
         Match($"{id}.PolicyName", props.PolicyName, PolicyNameShape(), "3 to 128 characters: letters, digits, hyphens and underscores, with spaces only inside");
@@ -251,7 +271,6 @@ public sealed partial class AmiLifecyclePolicy : Construct
         CheckSelection(id, props);
         CheckSteps(id, props);
         CheckExclusions($"{id}.Exclusions", props.Exclusions);
-        return id;
     }
 
     private static void CheckSelection(string id, AmiLifecyclePolicyProps props)

@@ -53,10 +53,10 @@ public sealed partial class LifecycleExecutionRole : Construct
         RoleArn = Role.RoleArn;
     }
 
-    /// <summary>The role, to pass as <see cref="AmiLifecyclePolicyProps.ExecutionRole"/>.</summary>
+    /// <summary>The role.</summary>
     public IRole Role { get; }
 
-    /// <summary>The role ARN.</summary>
+    /// <summary>The role ARN, to pass as <see cref="AmiLifecyclePolicyProps.ExecutionRoleArn"/>.</summary>
     public string RoleArn { get; }
 
     private static string Checked(string id, LifecycleExecutionRoleProps props)

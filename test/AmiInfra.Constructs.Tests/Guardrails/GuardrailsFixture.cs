@@ -45,6 +45,7 @@ public sealed class GuardrailsFixture
         Faults(main);
         RealConstructFault(main);
         Acknowledgements(main);
+        FragmentResources(main);
         Read(main);
 
         var optedIn = new App();
@@ -132,7 +133,7 @@ public sealed class GuardrailsFixture
         new AmiLifecyclePolicy(home, "Lifecycle", new AmiLifecyclePolicyProps
         {
             PolicyName = "golden-al2023",
-            ExecutionRole = role.Role,
+            ExecutionRoleArn = role.RoleArn,
             Recipes = [new RecipeSelection("golden-al2023")],
             Deprecate = CdkLifecycleRule.Age(90),
             Delete = CdkLifecycleRule.Age(365),
@@ -234,7 +235,7 @@ public sealed class GuardrailsFixture
         new AmiLifecyclePolicy(retiring, "Lifecycle", new AmiLifecyclePolicyProps
         {
             PolicyName = "retiring",
-            ExecutionRole = new LifecycleExecutionRole(retiring, "LifecycleRole").Role,
+            ExecutionRoleArn = new LifecycleExecutionRole(retiring, "LifecycleRole").RoleArn,
             Recipes = [new RecipeSelection("retiring")],
             Delete = CdkLifecycleRule.Count(5),
         });
@@ -270,6 +271,30 @@ public sealed class GuardrailsFixture
         GuardrailPack.Acknowledge(acknowledged, GuardrailRuleIds.KeyRotationOff, AcknowledgementReason);
         AcknowledgedKeyPath = "/" + acknowledged.Node.DefaultChild!.Node.Path;
         UnacknowledgedKeyPath = "/" + other.Node.DefaultChild!.Node.Path;
+    }
+
+    /// <summary>Two public distributions in a fragment (rendered in C#, included in one call); one is acknowledged.</summary>
+    private static void FragmentResources(App app)
+    {
+        var stack = NewStack(app, "Fragment");
+        CfnFragmentResource Public(string id) => new(id, CfnDefinition.Of("AWS::ImageBuilder::DistributionConfiguration", new Dictionary<string, object?>
+        {
+            ["Name"] = id.ToLowerInvariant(),
+            ["Distributions"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["Region"] = TestEnv.Region,
+                    ["AmiDistributionConfiguration"] = new Dictionary<string, object>
+                    {
+                        ["Name"] = "image-{{ imagebuilder:buildDate }}",
+                        ["LaunchPermissionConfiguration"] = new Dictionary<string, object> { ["UserGroups"] = new[] { "all" } },
+                    },
+                },
+            },
+        }));
+        var fragment = new CfnFragment(stack, "Images", [Public("PublicOne"), Public("PublicTwo")]);
+        GuardrailPack.Acknowledge(fragment.Resource("PublicTwo"), GuardrailRuleIds.PublicWithoutOptIn, AcknowledgementReason);
     }
 
     private static void PublicDistribution(Stack stack) =>

@@ -85,6 +85,19 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public void Resources_of_a_fragment_are_checked_and_acknowledged_one_by_one()
+    {
+        var findings = fixture.Findings("Fragment");
+        var error = Assert.Single(findings, m => m.Level == "ERROR");
+        Assert.Equal("/Fragment/Images/Template/PublicOne", error.Path);
+        Assert.StartsWith(GuardrailRuleIds.PublicWithoutOptIn, error.Text, StringComparison.Ordinal);
+        var info = Assert.Single(findings, m => m.Level == "INFO");
+        Assert.Equal("/Fragment/Images/Template/PublicTwo", info.Path);
+        Assert.Contains(GuardrailsFixture.AcknowledgementReason, info.Text, StringComparison.Ordinal);
+        Assert.Equal(2, findings.Count);
+    }
+
+    [Fact]
     public void Unscopable_actions_on_every_resource_pass()
     {
         // The AMI-016 stack also allows ec2:DescribeImages on "*", which supports no resource scoping.

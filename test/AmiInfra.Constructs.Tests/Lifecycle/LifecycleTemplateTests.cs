@@ -18,7 +18,7 @@ public sealed class LifecycleTemplateFixture
         new AmiLifecyclePolicy(home, "Al2023Lifecycle", new AmiLifecyclePolicyProps
         {
             PolicyName = "golden-al2023",
-            ExecutionRole = role.Role,
+            ExecutionRoleArn = role.RoleArn,
             Recipes = [new RecipeSelection("golden-al2023")],
             Deprecate = LifecycleRule.Age(90),
             Disable = LifecycleRule.Age(180),
@@ -36,7 +36,7 @@ public sealed class LifecycleTemplateFixture
         new AmiLifecyclePolicy(home, "UbuntuLifecycle", new AmiLifecyclePolicyProps
         {
             PolicyName = "golden-ubuntu2404",
-            ExecutionRole = role.Role,
+            ExecutionRoleArn = role.RoleArn,
             ImageTags = new Dictionary<string, string> { ["amiinfra:image"] = "ubuntu2404" },
             Delete = LifecycleRule.Count(5),
             DeleteSnapshots = false,

@@ -24,7 +24,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     private AmiLifecyclePolicyProps Valid => new()
     {
         PolicyName = "golden-al2023",
-        ExecutionRole = fixture.Role,
+        ExecutionRoleArn = fixture.Role.RoleArn,
         Recipes = [new RecipeSelection("golden-al2023")],
         Delete = LifecycleRule.Age(365),
     };

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AmiInfra.Ops.Cli;
 using AmiInfra.Ops.Tests.Infrastructure;
 
@@ -14,15 +13,11 @@ public sealed class PaginationFixture : IAsyncLifetime
 
     public HashSet<string> Bulk { get; private set; } = [];
 
-    public TimeSpan SeedTime { get; private set; }
-
     public async Task InitializeAsync()
     {
         Declaration = Declarations.Write("many", Account.AccountId, """{ "regions": ["us-east-1"] }""", null, "bulk");
         using var east = Account.Ec2("us-east-1");
-        var watch = Stopwatch.StartNew();
         Bulk = [.. await Seed.TaggedImagesAsync(east, "many", "bulk", Count)];
-        SeedTime = watch.Elapsed;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -46,11 +41,5 @@ public sealed class PaginationTests(PaginationFixture fixture) : IClassFixture<P
         var pages = interceptor.Forwarded.Where(c => c.Action == "DescribeImages").ToList();
         Assert.Equal(2, pages.Count);
         Assert.Equal("1000", pages[1].Parameters["NextToken"]);
-    }
-
-    [Fact]
-    public void Seeding_more_than_1000_amis_stays_fast()
-    {
-        Assert.True(fixture.SeedTime < TimeSpan.FromSeconds(30), $"seeding took {fixture.SeedTime}");
     }
 }

@@ -1,0 +1,260 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Lifecycle;
+using Constructs;
+
+namespace AmiInfra.Constructs.Tests;
+
+/// <summary>
+/// One app, synthesized once: an image's recipe, distribution, pipeline and lifecycle policy built
+/// as constructs in one stack, and rendered into a fragment in another; and a stack of constructs at
+/// awkward paths whose logical ids the CDK allocates.
+/// </summary>
+public sealed class CfnFragmentFixture
+{
+    public const string PipelineCron = "cron(0 4 ? * sun *)";
+
+    /// <summary>Construct paths below their stack, for the logical-id comparison.</summary>
+    public static readonly string[][] Paths =
+    [
+        ["al2023", "Recipe", "Resource"],
+        ["img-0007", "Distribution", "Resource"],
+        ["My-Bucket"],
+        ["Resource"],
+        ["Parent", "Parent", "Resource"],
+        ["MyQueue", "Queue", "Resource"],
+        ["Outer", "Default", "Inner"],
+        ["x.y_z", "Lifecycle"],
+        [new string('n', 250), "Recipe", "Resource"],
+    ];
+
+    public CfnFragmentFixture()
+    {
+        var outDir = Directory.CreateTempSubdirectory("amiinfra-fragment-").FullName;
+        var app = new App(new AppProps
+        {
+            Outdir = outDir,
+            Context = new Dictionary<string, object> { ["aws:cdk:enable-path-metadata"] = true },
+        });
+
+        var constructs = NewStack(app, "Constructs");
+        var image = new Construct(constructs, "al2023");
+        var recipe = new ImageRecipe(image, "Recipe", RecipeProps());
+        var distribution = new ImageDistribution(image, "Distribution", DistributionProps());
+        new ImagePipeline(image, "Pipeline", PipelineProps(recipe.ImageRecipeArn, distribution.DistributionConfigurationArn));
+        new AmiLifecyclePolicy(image, "Lifecycle", LifecycleProps());
+
+        var fragments = NewStack(app, "Fragments");
+        var rendered = ImageRecipe.Render(RecipeProps(), "Fragments/al2023/Recipe", fragments);
+        RecipeVersion = rendered.Version;
+        Fragment = new CfnFragment(fragments, "Images",
+        [
+            new(RecipeId, rendered.Resource),
+            new(DistributionId, ImageDistribution.Render(DistributionProps(), "Fragments/al2023/Distribution", TestEnv.Account)),
+            new(CfnFragment.LogicalIdFor("al2023", "Pipeline", "Resource"), ImagePipeline.Render(PipelineProps(CfnFragment.Ref(RecipeId), CfnFragment.GetAtt(DistributionId, "Arn")), "Fragments/al2023/Pipeline")),
+            new(CfnFragment.LogicalIdFor("al2023", "Lifecycle", "Resource"), AmiLifecyclePolicy.Render(LifecycleProps(), "Fragments/al2023/Lifecycle")),
+        ]);
+        RecipeVersionOfConstruct = recipe.Version;
+        IncludedRecipeLogicalId = (string)fragments.Resolve(Fragment.Resource(RecipeId).LogicalId);
+
+        var ids = NewStack(app, "Ids");
+        foreach (var path in Paths)
+        {
+            Construct scope = ids;
+            foreach (var id in path[..^1])
+            {
+                scope = new Construct(scope, id);
+            }
+
+            var leaf = new CfnResource(scope, path[^1], new CfnResourceProps { Type = "AWS::SNS::Topic" });
+            AllocatedIds.Add(ids.GetLogicalId(leaf));
+        }
+
+        var assembly = app.Synth();
+        Templates = assembly.Stacks.ToDictionary(s => s.StackName, s => JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, s.TemplateFile)))!["Resources"]!.AsObject());
+        Warnings = assembly.GetStackByName("Fragments").Messages.Where(m => m.Level == Amazon.CDK.CXAPI.SynthesisMessageLevel.WARNING).Select(m => (m.Id, m.Entry.Data as string ?? "")).ToList();
+    }
+
+    public static string RecipeId { get; } = CfnFragment.LogicalIdFor("al2023", "Recipe", "Resource");
+
+    public static string DistributionId { get; } = CfnFragment.LogicalIdFor("al2023", "Distribution", "Resource");
+
+    public CfnFragment Fragment { get; }
+
+    public string RecipeVersion { get; }
+
+    public string RecipeVersionOfConstruct { get; }
+
+    public string IncludedRecipeLogicalId { get; }
+
+    /// <summary>The logical ids the CDK allocated for <see cref="Paths"/>, in order.</summary>
+    public List<string> AllocatedIds { get; } = [];
+
+    /// <summary>The resources of each stack's template.</summary>
+    public Dictionary<string, JsonObject> Templates { get; }
+
+    public List<(string Path, string Text)> Warnings { get; }
+
+    private static Stack NewStack(App app, string id) =>
+        new(app, id, new StackProps { Env = new Amazon.CDK.Environment { Account = TestEnv.Account, Region = TestEnv.Region } });
+
+    private static ImageRecipeProps RecipeProps() => new()
+    {
+        Name = "golden-al2023",
+        ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+        Components = [new RecipeComponent(Component.FromManaged("update-linux")), new RecipeComponent(Component.FromNameAndVersion("golden-hardening", "1.0.7"), new Dictionary<string, string> { ["SshPort"] = "22" })],
+        BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKeyArn = "arn:aws:kms:us-east-1:123456789012:alias/golden/build", KmsKeyIdentity = "alias/golden/build" }],
+        Tags = new Dictionary<string, string> { ["team"] = "platform" },
+    };
+
+    private static ImageDistributionProps DistributionProps() => new()
+    {
+        Name = "golden-al2023",
+        Origin = new AmiOrigin("golden", "al2023", "1.0.1"),
+        Regions =
+        [
+            new RegionDistribution
+            {
+                Region = "us-east-1",
+                KmsKeyArn = RegionalKey.AliasArnFor("aws", "us-east-1", TestEnv.Account, "amiinfra/golden/ami"),
+                AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
+                LaunchAccounts = ["111122223333"],
+                SsmParameterName = "/golden/al2023/latest",
+            },
+            new RegionDistribution
+            {
+                Region = "eu-west-1",
+                KmsKeyArn = RegionalKey.AliasArnFor("aws", "eu-west-1", TestEnv.Account, "amiinfra/golden/ami"),
+                AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
+                LaunchAccounts = ["111122223333"],
+            },
+        ],
+    };
+
+    private static ImagePipelineProps PipelineProps(string recipeArn, string distributionArn) => new()
+    {
+        Name = "golden-al2023",
+        ImageRecipeArn = recipeArn,
+        DistributionConfigurationArn = distributionArn,
+        InfrastructureConfigurationArn = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/golden-default",
+        Cron = PipelineCron,
+        StartCondition = StartCondition.ExpressionMatchOnly,
+    };
+
+    private static AmiLifecyclePolicyProps LifecycleProps() => new()
+    {
+        PolicyName = "golden-al2023",
+        ExecutionRoleArn = "arn:aws:iam::123456789012:role/golden-ami-lifecycle",
+        Recipes = [new RecipeSelection("golden-al2023")],
+        Deprecate = AmiInfra.Constructs.Lifecycle.LifecycleRule.Age(90),
+        Delete = AmiInfra.Constructs.Lifecycle.LifecycleRule.Age(365),
+        KeepAtLeast = 2,
+        DeleteSnapshots = false,
+    };
+}
+
+[Collection(CdkCollection.Name)]
+public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture<CfnFragmentFixture>
+{
+    [Fact]
+    public void Fragment_renders_every_resource_as_its_construct_does_with_the_same_logical_id()
+    {
+        var constructs = fixture.Templates["Constructs"];
+        var fragments = fixture.Templates["Fragments"];
+        var ids = fragments.Where(r => (string?)r.Value!["Type"] != "AWS::CDK::Metadata").Select(r => r.Key).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(4, ids.Count);
+        Assert.Equal(constructs.Where(r => (string?)r.Value!["Type"] != "AWS::CDK::Metadata").Select(r => r.Key).Order(StringComparer.Ordinal), ids);
+        foreach (var id in ids)
+        {
+            Assert.Equal(Canonical(constructs[id]!["Properties"]), Canonical(fragments[id]!["Properties"]));
+            Assert.Equal((string?)constructs[id]!["Type"], (string?)fragments[id]!["Type"]);
+        }
+
+        Assert.Equal(fixture.RecipeVersionOfConstruct, fixture.RecipeVersion);
+    }
+
+    [Fact]
+    public void References_become_intrinsic_functions_and_tokens_resolve()
+    {
+        var pipeline = fixture.Templates["Fragments"][CfnFragment.LogicalIdFor("al2023", "Pipeline", "Resource")]!["Properties"]!;
+        Assert.Equal(CfnFragmentFixture.RecipeId, (string?)pipeline["ImageRecipeArn"]!["Ref"]);
+        Assert.Equal($"[\"{CfnFragmentFixture.DistributionId}\",\"Arn\"]", pipeline["DistributionConfigurationArn"]!["Fn::GetAtt"]!.ToJsonString());
+
+        // Component.FromManaged builds its ARN from the partition and region tokens.
+        var arn = fixture.Templates["Fragments"][CfnFragmentFixture.RecipeId]!["Properties"]!["Components"]![0]!["ComponentArn"]!.ToJsonString();
+        Assert.Contains("{\"Ref\":\"AWS::Partition\"}", arn, StringComparison.Ordinal);
+        Assert.DoesNotContain("${Token[", arn, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_resource_names_its_construct_path_and_is_found_by_logical_id()
+    {
+        var recipe = fixture.Templates["Fragments"][CfnFragmentFixture.RecipeId]!;
+        Assert.Equal($"Fragments/Images/Template/{CfnFragmentFixture.RecipeId}", (string?)recipe["Metadata"]!["aws:cdk:path"]);
+        Assert.Equal(CfnFragmentFixture.RecipeId, fixture.IncludedRecipeLogicalId);
+    }
+
+    [Fact]
+    public void Warnings_of_the_rendered_resources_are_reported_on_the_fragment()
+    {
+        var warning = Assert.Single(fixture.Warnings, w => w.Path == "/Fragments/Images");
+        Assert.StartsWith("golden-al2023: DeleteSnapshots is false", warning.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Logical_ids_are_those_the_cdk_allocates_for_the_same_paths()
+    {
+        Assert.Equal(fixture.AllocatedIds, CfnFragmentFixture.Paths.Select(p => CfnFragment.LogicalIdFor(p)));
+    }
+
+    public static TheoryData<string, string, string> Faults => new()
+    {
+        // case, what the message names, what it accepts
+        { "empty", "an empty list", "at least one resource" },
+        { "bad-id", "\"has-dash\"", "letters and digits" },
+        { "duplicate", "\"Topic\" twice", "one resource per logical id" },
+        { "unknown-reference", "\"Missing\"", "same fragment" },
+        { "embedded-reference", "prefix-{{fragment:Ref:Topic}}", "whole property value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Faults))]
+    public void Bad_fragment_is_rejected_with_what_is_accepted(string fault, string value, string accepted)
+    {
+        var topic = new CfnFragmentResource("Topic", new CfnDefinition("AWS::SNS::Topic", new Dictionary<string, object>()));
+        CfnFragmentResource Referring(string reference) =>
+            new("Subscription", new CfnDefinition("AWS::SNS::Subscription", new Dictionary<string, object> { ["TopicArn"] = reference, ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" }));
+        List<CfnFragmentResource> resources = fault switch
+        {
+            "empty" => [],
+            "bad-id" => [topic with { LogicalId = "has-dash" }],
+            "duplicate" => [topic, topic],
+            "unknown-reference" => [topic, Referring(CfnFragment.Ref("Missing"))],
+            _ => [topic, Referring("prefix-" + CfnFragment.Ref("Topic"))],
+        };
+
+        var e = Assert.Throws<ConstructValidationException>(() => new CfnFragment(TestEnv.NewStack(), "Fragment", resources));
+        Assert.StartsWith("CfnFragment Fragment", e.Where, StringComparison.Ordinal);
+        Assert.Contains(value, e.Value, StringComparison.Ordinal);
+        Assert.Contains(accepted, e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Asking_for_a_resource_the_fragment_does_not_hold_is_rejected()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => fixture.Fragment.Resource("Nothing"));
+        Assert.Equal("\"Nothing\"", e.Value);
+    }
+
+    /// <summary>JSON text with the keys of every object in order: equal for equal content whatever the key order.</summary>
+    private static string Canonical(JsonNode? node) => node switch
+    {
+        JsonObject o => "{" + string.Join(",", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":{Canonical(p.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canonical)) + "]",
+        null => "null",
+        _ => node.ToJsonString(),
+    };
+}
