@@ -43,8 +43,8 @@ internal sealed class CheckedStack(string account, string region)
 
 /// <summary>
 /// Every stack under a scope with the resources of the types the rules know, read in few jsii calls:
-/// one tree walk per stack, the type of each resource, and for the known types the logical id and the
-/// properties, resolved in one call per stack. The resources of a <see cref="CfnFragment"/> are read
+/// one walk of the tree (two calls per construct, none inside a fragment), the type of each raw
+/// resource, and for the known types the properties, their tokens resolved in one call per stack. The resources of a <see cref="CfnFragment"/> are read
 /// from the fragment, as rendered in C#.
 /// </summary>
 internal sealed class ResourceModel
