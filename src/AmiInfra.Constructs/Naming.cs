@@ -28,12 +28,12 @@ internal static partial class Naming
         }
     }
 
-    /// <summary>As above, naming the construct's prop; the construct path (a jsii call) is only asked for on failure.</summary>
-    public static void CheckImageBuilderName(string name, global::Constructs.Construct construct, string prop)
+    /// <summary>As above; <paramref name="where"/> (e.g. a construct path, a jsii call) is only asked for on failure.</summary>
+    public static void CheckImageBuilderName(string name, Func<string> where)
     {
         if (!ImageBuilderName().IsMatch(name))
         {
-            CheckImageBuilderName(name, $"{construct.Node.Path}.{prop}");
+            CheckImageBuilderName(name, where());
         }
     }
 

@@ -70,7 +70,7 @@ public sealed class Component : Construct, IComponent
     public Component(Construct scope, string id, ComponentProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, this, "Name");
+        Naming.CheckImageBuilderName(props.Name, () => $"{Node.Path}.Name");
         if (!System.Text.RegularExpressions.Regex.IsMatch(props.MajorMinor, "^[0-9]{1,9}\\.[0-9]{1,9}$"))
         {
             throw new ConstructValidationException($"{Node.Path}.MajorMinor", $"\"{props.MajorMinor}\"", "major and minor version nodes such as 1.0");

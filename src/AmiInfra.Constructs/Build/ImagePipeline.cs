@@ -73,7 +73,7 @@ public sealed class ImagePipeline : Construct
     public ImagePipeline(Construct scope, string id, ImagePipelineProps props)
         : base(scope, id)
     {
-        var resource = Cfn.Resource(this, "Resource", Render(props, Node.Path));
+        var resource = Cfn.Resource(this, "Resource", RenderAt(props, () => Node.Path));
         if (props.Cron is not null && props.StartCondition is null)
         {
             Annotations.Of(this).AddWarningV2(
@@ -91,23 +91,26 @@ public sealed class ImagePipeline : Construct
     /// </summary>
     /// <param name="props">The pipeline.</param>
     /// <param name="where">Where the pipeline is, for error messages (e.g. its construct path).</param>
-    public static CfnDefinition Render(ImagePipelineProps props, string where)
+    public static CfnDefinition Render(ImagePipelineProps props, string where) => RenderAt(props, () => where);
+
+    /// <summary>As above; <paramref name="where"/> is asked for only when a prop is rejected (a construct path costs a jsii call).</summary>
+    private static CfnDefinition RenderAt(ImagePipelineProps props, Func<string> where)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Naming.CheckImageBuilderName(props.Name, $"{where}.Name");
+        Naming.CheckImageBuilderName(props.Name, () => $"{where()}.Name");
         if (props.Cron is not null && !Naming.IsToken(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
         {
-            throw new ConstructValidationException($"{where}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
+            throw new ConstructValidationException($"{where()}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
         }
 
         if (props.Timezone is not (null or "UTC" or "Etc/UTC"))
         {
-            throw new ConstructValidationException($"{where}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
+            throw new ConstructValidationException($"{where()}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
         }
 
         if (props.TestTimeoutMinutes is < 60 or > 1440)
         {
-            throw new ConstructValidationException($"{where}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
+            throw new ConstructValidationException($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
         }
 
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>

@@ -92,7 +92,7 @@ public sealed class ImageRecipe : Construct
     public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
         : base(scope, id)
     {
-        var rendered = Render(props, Node.Path, this);
+        var rendered = RenderAt(props, () => Node.Path, this);
         Name = props.Name;
         Version = rendered.Version;
         ImageRecipeArn = Cfn.Resource(this, "Resource", rendered.Resource).Ref;
@@ -105,10 +105,13 @@ public sealed class ImageRecipe : Construct
     /// <param name="props">The recipe.</param>
     /// <param name="where">Where the recipe is, for error messages (e.g. its construct path).</param>
     /// <param name="scope">A construct of the recipe's stack; asked only to resolve tokens in what the version follows.</param>
-    public static RenderedRecipe Render(ImageRecipeProps props, string where, IConstruct scope)
+    public static RenderedRecipe Render(ImageRecipeProps props, string where, IConstruct scope) => RenderAt(props, () => where, scope);
+
+    /// <summary>As above; <paramref name="where"/> is asked for only when a prop is rejected (a construct path costs a jsii call).</summary>
+    private static RenderedRecipe RenderAt(ImageRecipeProps props, Func<string> where, IConstruct scope)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Naming.CheckImageBuilderName(props.Name, $"{where}.Name");
+        Naming.CheckImageBuilderName(props.Name, () => $"{where()}.Name");
         Validate(props, where);
 
         var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
@@ -180,16 +183,16 @@ public sealed class ImageRecipe : Construct
         return ebs;
     }
 
-    private static void Validate(ImageRecipeProps props, string where)
+    private static void Validate(ImageRecipeProps props, Func<string> where)
     {
         if (props.Components.Count is < 1 or > 20)
         {
-            throw new ConstructValidationException($"{where}.Components", $"{props.Components.Count} components", "1 to 20 components");
+            throw new ConstructValidationException($"{where()}.Components", $"{props.Components.Count} components", "1 to 20 components");
         }
 
         if (props.BlockDevices.Count == 0)
         {
-            throw new ConstructValidationException($"{where}.BlockDevices", "no block device", "at least the root volume, encrypted with a customer-managed key");
+            throw new ConstructValidationException($"{where()}.BlockDevices", "no block device", "at least the root volume, encrypted with a customer-managed key");
         }
 
         for (var i = 0; i < props.BlockDevices.Count; i++)
@@ -197,23 +200,23 @@ public sealed class ImageRecipe : Construct
             var b = props.BlockDevices[i];
             if (!Sizes.TryGetValue(b.VolumeType, out var size))
             {
-                throw new ConstructValidationException($"{where}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
+                throw new ConstructValidationException($"{where()}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
             }
 
             if (b.SizeGiB < size.Min || b.SizeGiB > size.Max)
             {
-                throw new ConstructValidationException($"{where}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
+                throw new ConstructValidationException($"{where()}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
             }
 
             if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Naming.IsToken(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
             {
-                throw new ConstructValidationException($"{where}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
+                throw new ConstructValidationException($"{where()}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
             }
         }
 
         if (props.UserData is { Length: > 12288 })
         {
-            throw new ConstructValidationException($"{where}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
+            throw new ConstructValidationException($"{where()}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
         }
     }
 }
