@@ -1,3 +1,5 @@
+using AmiInfra.Rules;
+
 namespace AmiInfra.Declaration;
 
 /// <summary>
@@ -13,6 +15,22 @@ public sealed class DeclarationException : Exception
         Path = path;
         Value = value;
         Accepted = accepted;
+    }
+
+    /// <summary>
+    /// The exception for a <paramref name="problem"/> a rule found in the value at <paramref name="path"/>:
+    /// the problem's list index and part are added to the path (<c>regions[2]</c>, <c>rootVolume.iops</c>).
+    /// </summary>
+    public DeclarationException(string path, Problem problem)
+        : this(At(path, problem), problem.Value, problem.AcceptedAt(path))
+    {
+    }
+
+    /// <summary>The path of the value a problem is about: the checked value's path, its index and part.</summary>
+    public static string At(string path, Problem problem)
+    {
+        var at = problem.Index is { } index ? $"{path}[{index}]" : path;
+        return problem.Part is { } part ? (at.Length == 0 ? part : $"{at}.{part}") : at;
     }
 
     /// <summary>The field, as a path from the top of the declaration (or a file name).</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Declaration;
 
@@ -11,16 +12,16 @@ internal static partial class DeliveryReader
     /// <summary>The fields of <c>delivery</c>.</summary>
     public static readonly string[] Fields = ["connectionArn", "repository", "branch", "protectedStages"];
 
-    public static DeliverySettings? Read(JsonFields factory)
+    public static DeliverySettings? Read(JsonFields f, FactoryContext factory)
     {
-        var d = factory.OptionalObject("delivery", Fields);
+        var d = f.OptionalObject("delivery", Fields);
         if (d is null)
         {
             return null;
         }
 
-        var connection = FactoryLoader.Matching(d, "connectionArn", ConnectionArn(), "a CodeConnections (CodeStar connections) ARN such as arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789");
-        var repository = FactoryLoader.Matching(d, "repository", Repository(), "a repository as owner/name, e.g. acme/golden-amis");
+        var connection = d.Checked("connectionArn", arn => Identifiers.ConnectionArn.Check(arn) ?? Identifiers.ArnInPartition(arn, factory.Partition), Identifiers.ConnectionArn.Accepted);
+        var repository = d.Checked("repository", RepositoryName);
         var branch = d.OptionalString("branch", "a branch name") ?? "main";
         if (!Branch().IsMatch(branch) || branch.Contains("..", StringComparison.Ordinal))
         {
@@ -39,8 +40,7 @@ internal static partial class DeliveryReader
         return new DeliverySettings(connection, repository, branch, protectedStages.Distinct(StringComparer.Ordinal).ToList());
     }
 
-    [GeneratedRegex("^arn:aws(?:-cn|-us-gov)?:(?:codestar-connections|codeconnections):[a-z0-9-]+:[0-9]{12}:connection/[0-9a-f-]{36}$")]
-    private static partial Regex ConnectionArn();
+    private static readonly Shape RepositoryName = new(Repository(), "a repository as owner/name, e.g. acme/golden-amis");
 
     [GeneratedRegex("^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")]
     private static partial Regex Repository();

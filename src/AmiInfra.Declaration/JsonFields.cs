@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Declaration;
 
@@ -177,6 +178,70 @@ internal sealed class JsonFields
         return result;
     }
 
+    /// <summary>A required text field that <paramref name="shape"/> accepts.</summary>
+    public string Checked(string name, Shape shape) => Checked(name, shape.Check, shape.Accepted);
+
+    /// <summary>A required text field that <paramref name="rule"/> accepts; <paramref name="accepted"/> says what when it is missing.</summary>
+    public string Checked(string name, Func<string, Problem?> rule, string accepted)
+    {
+        var value = RequiredString(name, accepted);
+        Require(At(name), rule(value));
+        return value;
+    }
+
+    /// <summary>An optional text field that <paramref name="shape"/> accepts; null when absent.</summary>
+    public string? OptionalChecked(string name, Shape shape) => Has(name) ? Checked(name, shape) : null;
+
+    /// <summary>An optional list of text values, each accepted by <paramref name="shape"/>; with <paramref name="distinct"/>, none listed twice.</summary>
+    public IReadOnlyList<string>? CheckedList(string name, Shape shape, int maxItems = int.MaxValue, bool distinct = false)
+    {
+        var list = OptionalStrings(name, shape.Accepted, maxItems);
+        if (list is not null)
+        {
+            Require(At(name), distinct ? shape.CheckAll(list) : FirstBad(list, shape));
+        }
+
+        return list;
+    }
+
+    private static Problem? FirstBad(IReadOnlyList<string> list, Shape shape)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (shape.Check(list[i]) is { } problem)
+            {
+                return problem with { Index = i };
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>An optional whole number of any size; <paramref name="accepted"/> says what when it is not one.</summary>
+    public int? OptionalWholeNumber(string name, string accepted)
+    {
+        if (Element(name) is not { } e)
+        {
+            return null;
+        }
+
+        return e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var value)
+            ? value
+            : throw new DeclarationException(At(name), Render(e), accepted);
+    }
+
+    /// <summary>An optional whole number that <paramref name="range"/> holds.</summary>
+    public int? OptionalInt(string name, (int Min, int Max) range, string? unit = null) => OptionalInt(name, range.Min, range.Max, unit);
+
+    /// <summary>Throws the declaration error for <paramref name="problem"/> at <paramref name="path"/>, if there is one.</summary>
+    public static void Require(string path, Problem? problem)
+    {
+        if (problem is not null)
+        {
+            throw new DeclarationException(path, problem);
+        }
+    }
+
     /// <summary>Renders a JSON value for an error message, short enough for one line.</summary>
     public static string Render(JsonElement element)
     {
@@ -192,6 +257,5 @@ internal sealed class JsonFields
     }
 
     /// <summary>Quotes a text value for an error message, shortened when long.</summary>
-    public static string Quote(string value) =>
-        value.Length > 80 ? $"\"{value[..77]}...\" ({value.Length} characters)" : $"\"{value}\"";
+    public static string Quote(string value) => Text.Quote(value);
 }

@@ -36,6 +36,12 @@ public sealed record Factory
     /// <summary>The folder the declaration was read from; component files are relative to it.</summary>
     public required string BaseDirectory { get; init; }
 
+    /// <summary>
+    /// What is legal but likely not meant (an unknown managed component, a phase Image Builder never
+    /// runs), each starting with the declaration field it is about. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Every region any image is distributed to, home region first, then in declaration order.</summary>
     public IReadOnlyList<string> DistributionRegions =>
         Images.SelectMany(i => i.Distribution.Regions).Prepend(Region).Distinct(StringComparer.Ordinal).ToList();
@@ -159,16 +165,39 @@ public enum ParentImageKind
 /// <summary>The image a build starts from.</summary>
 public sealed record ParentImage(ParentImageKind Kind, string Value);
 
-/// <summary>A component of an image recipe.</summary>
-/// <param name="Managed">The name of an AWS-managed component (e.g. update-linux), or null.</param>
-/// <param name="File">Path of a component document (relative to the declaration), or null.</param>
-/// <param name="Version">Version of a managed component. Default: x.x.x (newest).</param>
-/// <param name="Parameters">Parameters passed to the component.</param>
-public sealed record ComponentReference(
-    string? Managed,
-    string? File,
-    string Version,
-    IReadOnlyDictionary<string, string> Parameters);
+/// <summary>A component of an image recipe: an AWS-managed one, or a document of the factory's.</summary>
+public sealed record ComponentReference
+{
+    /// <summary>The name of an AWS-managed component (e.g. update-linux), or null.</summary>
+    public string? Managed { get; init; }
+
+    /// <summary>Path of a component document, relative to the declaration and with / separators, or null.</summary>
+    public string? File { get; init; }
+
+    /// <summary>
+    /// The component's name in the factory, for a document: its physical name is the factory name, this
+    /// name and, for Windows images, <c>-windows</c>. The declaration's <c>name</c>, else the file's
+    /// name without extension, else (when two documents would share that) its path. Null for a managed component.
+    /// </summary>
+    public string? Name { get; init; }
+
+    /// <summary>Version of a managed component. Default: x.x.x (newest).</summary>
+    public string Version { get; init; } = "x.x.x";
+
+    /// <summary>Parameters passed to the component.</summary>
+    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The component document, read and checked for the image's platform; null for a managed component.</summary>
+    public AmiInfra.Rules.Awstoe.ToeDocument? Document { get; init; }
+
+    /// <summary>
+    /// A component's physical name: factory, component name and, for Windows, <c>-windows</c> (one
+    /// document can make a Linux and a Windows component). At most 93 characters (20, 64 and the
+    /// suffix), within Image Builder's 128.
+    /// </summary>
+    public static string PhysicalName(string factoryName, string componentName, Platform platform) =>
+        $"{factoryName}-{componentName}{(platform == Platform.Windows ? "-windows" : "")}";
+}
 
 /// <summary>The root EBS volume of an image.</summary>
 public sealed record RootVolume
@@ -311,17 +340,4 @@ public sealed record Retirement
 
     /// <summary>Days the Recycle Bin keeps deleted snapshots (at least RecycleBinDays). Default: RecycleBinDays.</summary>
     public int SnapshotRecycleBinDays { get; init; } = 14;
-}
-
-/// <summary>Tag keys that the distribution puts on every AMI; the ops tool finds AMIs by them.</summary>
-public static class AmiTagKeys
-{
-    /// <summary>The factory name.</summary>
-    public const string Factory = "amiinfra:factory";
-
-    /// <summary>The image name.</summary>
-    public const string Image = "amiinfra:image";
-
-    /// <summary>The recipe version that built the AMI.</summary>
-    public const string RecipeVersion = "amiinfra:recipe-version";
 }

@@ -81,7 +81,7 @@ public sealed class CompositionTests
 
     private static string? ImageOf(System.Text.Json.Nodes.JsonObject resource) =>
         ((string?)resource["Type"])?.StartsWith("AWS::ImageBuilder::", StringComparison.Ordinal) == true
-            ? (string?)resource["Properties"]?["Tags"]?[AmiInfra.Declaration.AmiTagKeys.Image]
+            ? (string?)resource["Properties"]?["Tags"]?[AmiInfra.Rules.AmiTagKeys.Image]
             : null;
 
     private static void AssertUnchanged(

@@ -129,7 +129,7 @@ public sealed class DistributionValidationTests
         var e = Reject(Declaration("{}", factoryDistribution: """{ "regions": ["us-east-1", "eu-west-1", "us-east-1"] }"""));
         Assert.Equal("distribution.regions[2]", e.Path);
         Assert.Equal("\"us-east-1\"", e.Value);
-        Assert.Equal("a region not already listed (distribution.regions[0])", e.Accepted);
+        Assert.Equal("a value not already listed (distribution.regions[0])", e.Accepted);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public sealed class DistributionValidationTests
         var e = Reject(Declaration("""{ "amiName": "golden (al2023) {{ imagebuilder:buildDate }}" }"""));
         Assert.Equal("images[0].distribution.amiName", e.Path);
         Assert.Equal("\"golden (al2023) {{ imagebuilder:buildDate }}\"", e.Value);
-        Assert.Contains("Image Builder's rule", e.Accepted, StringComparison.Ordinal);
+        Assert.Contains("the characters both Image Builder and EC2 take in AMI names", e.Accepted, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -219,8 +219,8 @@ public sealed class LifecycleValidationTests
 
     [Theory]
     [InlineData("aws:cloudformation:stack-name")]
-    [InlineData("keep me")]
-    [InlineData("owner@team")]
+    [InlineData("Aufbewahrung-Büro")]
+    [InlineData("keep|me")]
     public void Rejects_an_exclusion_tag_key_that_image_builder_does_not_accept(string key)
     {
         var e = Rejected($$"""{ "delete": { "afterDays": 365 }, "exclude": { "tags": { "{{key}}": "true" } } }""");
@@ -228,6 +228,17 @@ public sealed class LifecycleValidationTests
         Assert.Equal($"lifecycle.exclude.tags.{key}", e.Path);
         Assert.Equal($"the tag key \"{key}\"", e.Value);
         Assert.StartsWith("a tag key of 1 to 128 characters", e.Accepted, StringComparison.Ordinal);
+    }
+
+    /// <summary>Image Builder's current TagMap pattern, ^(?!aws:)[a-zA-Z0-9\s_.:/=+\-@]*$, takes spaces and @.</summary>
+    [Theory]
+    [InlineData("keep me")]
+    [InlineData("owner@team")]
+    public void Accepts_an_exclusion_tag_key_that_image_builder_accepts(string key)
+    {
+        var factory = SchemaAgreement.Parse(Declaration($$"""{ "delete": { "afterDays": 365 }, "exclude": { "tags": { "{{key}}": "true" } } }"""), Path.GetTempPath());
+
+        Assert.Equal("true", factory.Images[0].Retirement!.Exclusions.Tags[key]);
     }
 
     [Fact]

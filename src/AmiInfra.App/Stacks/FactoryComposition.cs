@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using AmiInfra.Constructs.Guardrails;
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.App.Stacks;

@@ -4,6 +4,7 @@ using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Lifecycle;
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.App.Stacks;
@@ -47,7 +48,7 @@ public sealed class FactoryStack : Stack
             var image = factory.Images[i];
             for (var c = 0; c < image.Components.Count; c++)
             {
-                Components.For(image.Components[c], image, $"images[{i}].components[{c}]");
+                Components.For(image.Components[c], image);
             }
 
             if (image.InstanceTypes is { } types)
@@ -77,11 +78,11 @@ public sealed class FactoryStack : Stack
 
     /// <summary>The ARN of the lifecycle execution role, built from its name: image stacks need no export to use it.</summary>
     public static string LifecycleRoleArn(Factory factory) =>
-        $"arn:{Rules.PartitionOf(factory.Region)}:iam::{factory.Account}:role/{LifecycleRoleName(factory)}";
+        $"arn:{Partitions.NameOf(factory.Region)}:iam::{factory.Account}:role/{LifecycleRoleName(factory)}";
 
     /// <summary>The build key's alias ARN: how image stacks refer to the key without an export.</summary>
     public static string BuildKeyAliasArn(Factory factory) =>
-        $"arn:{Rules.PartitionOf(factory.Region)}:kms:{factory.Region}:{factory.Account}:{BuildKeyAlias(factory)}";
+        $"arn:{Partitions.NameOf(factory.Region)}:kms:{factory.Region}:{factory.Account}:{BuildKeyAlias(factory)}";
 
     /// <summary>The build key's alias.</summary>
     public static string BuildKeyAlias(Factory factory) => $"alias/{factory.Name}/build";
@@ -126,7 +127,7 @@ public sealed class FactoryStack : Stack
                 },
                 ["ArnLike"] = new Dictionary<string, object>
                 {
-                    ["aws:PrincipalArn"] = $"arn:{Rules.PartitionOf(factory.Region)}:iam::{factory.Account}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+                    ["aws:PrincipalArn"] = $"arn:{Partitions.NameOf(factory.Region)}:iam::{factory.Account}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
                 },
             },
         }));

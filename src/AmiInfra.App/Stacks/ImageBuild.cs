@@ -4,6 +4,7 @@ using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
 using BuildParent = AmiInfra.Constructs.Build.ParentImage;
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 
 namespace AmiInfra.App.Stacks;
 
@@ -41,7 +42,7 @@ public sealed class ImageBuild
                 _ => BuildParent.FromMarketplace(image.Parent.Value),
             },
             Components = image.Components
-                .Select((c, i) => new RecipeComponent(core.Components.For(c, image, $"{path}.components[{i}]"), c.Parameters))
+                .Select((c, i) => new RecipeComponent(core.Components.For(c, image), c.Parameters))
                 .ToList(),
             BlockDevices =
             [
@@ -76,7 +77,7 @@ public sealed class ImageBuild
             {
                 Region = region,
                 KmsKeyArn = distribution.Encryption == AmiEncryption.RegionalKey
-                    ? RegionalKey.AliasArnFor(Rules.PartitionOf(region), region, factory.Account, RegionalStack.KeyAliasName(factory))
+                    ? RegionalKey.AliasArnFor(Partitions.NameOf(region), region, factory.Account, RegionalStack.KeyAliasName(factory))
                     : null,
                 AmiName = distribution.AmiName,
                 AmiDescription = string.IsNullOrEmpty(image.Description) ? null : image.Description,

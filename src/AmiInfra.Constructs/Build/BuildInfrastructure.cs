@@ -197,19 +197,18 @@ public sealed class BuildInfrastructure : Construct
 
     private void Validate(BuildInfrastructureProps props)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(props.NamePrefix, "^[a-z][a-z0-9-]{0,18}[a-z0-9]$"))
+        Checks.Shape($"{Node.Path}.NamePrefix", props.NamePrefix, AmiInfra.Rules.PhysicalNames.Factory);
+        if (props.InstanceTypes.Count == 0)
         {
-            throw new ConstructValidationException($"{Node.Path}.NamePrefix", $"\"{props.NamePrefix}\"", "2 to 20 lower-case letters, digits and hyphens (it prefixes bucket, role and topic names)");
+            throw new ConstructValidationException($"{Node.Path}.InstanceTypes", "no instance types", "at least one instance type");
         }
 
-        if (props.InstanceTypes.Count is 0 or > 10)
+        Checks.Each($"{Node.Path}.InstanceTypes", props.InstanceTypes, AmiInfra.Rules.Identifiers.InstanceType);
+        Checks.Each($"{Node.Path}.SecurityGroupIds", props.SecurityGroupIds, AmiInfra.Rules.Identifiers.SecurityGroupId);
+        Checks.Require($"{Node.Path}.SecurityGroupIds", AmiInfra.Rules.Lists.AtMost(props.SecurityGroupIds.Count, AmiInfra.Rules.Builds.MaxSecurityGroups, "security groups", "EC2's limit per network interface"));
+        if (props.LogRetentionDays < 1)
         {
-            throw new ConstructValidationException($"{Node.Path}.InstanceTypes", $"{props.InstanceTypes.Count} instance types", "1 to 10 instance types");
-        }
-
-        if (props.LogRetentionDays is < 1 or > 3650)
-        {
-            throw new ConstructValidationException($"{Node.Path}.LogRetentionDays", props.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "1 to 3650 days");
+            throw new ConstructValidationException($"{Node.Path}.LogRetentionDays", props.LogRetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "at least 1 day");
         }
 
         if (props.SecurityGroupIds.Count > 0 && props.SubnetId is null)

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.CDK;
+using AmiInfra.Rules;
+using AmiInfra.Rules.Awstoe;
 using Constructs;
 
 namespace AmiInfra.Constructs.Build;
@@ -76,6 +78,8 @@ public sealed class Component : Construct, IComponent
             throw new ConstructValidationException($"{Node.Path}.MajorMinor", $"\"{props.MajorMinor}\"", "major and minor version nodes such as 1.0");
         }
 
+        // The document, checked again for the component's platform (a Windows component cannot use ExecuteBash).
+        ComponentDocument.Read(props.Document.Text, props.Document.Source, props.Platform == ComponentPlatform.Windows ? ToePlatforms.Windows : ToePlatforms.Linux);
         var description = props.Description ?? props.Document.Description ?? $"{props.Name} component";
         Version = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), Stable(this, description), Stable(this, props.KmsKeyArn ?? ""))}";
         Name = props.Name;
@@ -87,7 +91,8 @@ public sealed class Component : Construct, IComponent
             ["Platform"] = props.Platform.ToString(),
             ["Description"] = Naming.Truncate(description, 1024),
             ["ChangeDescription"] = $"Content fingerprint {props.Document.Fingerprint[..12]}",
-            ["Data"] = props.Document.Text,
+            ["Data"] = props.Document.Document.FitsInline ? props.Document.Text : null,
+            ["Uri"] = props.Document.Document.FitsInline ? null : UploadedDocument(props.Document),
             ["KmsKeyId"] = props.KmsKeyArn,
             ["Tags"] = Cfn.TagMap(props.Tags),
         });
@@ -96,6 +101,36 @@ public sealed class Component : Construct, IComponent
 
     /// <summary>The component's name.</summary>
     public string Name { get; }
+
+    /// <summary>
+    /// A document longer than Image Builder takes inline (16,000 characters of CreateComponent's
+    /// <c>data</c>) goes by S3 <c>uri</c>: it is staged as a CDK file asset, named after its content, so
+    /// the asset (and the template) change exactly when the document does. Deploying needs the asset
+    /// bucket of <c>cdk bootstrap</c>.
+    /// </summary>
+    private string UploadedDocument(ComponentDocument document)
+    {
+        // A folder of this user's alone; the file is written whole under another name, then moved.
+        var folder = Path.Combine(Path.GetTempPath(), $"amiinfra-components-{System.Environment.UserName}");
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var file = Path.Combine(folder, $"{document.Fingerprint}.yml");
+        if (!File.Exists(file))
+        {
+            var partial = $"{file}.{Guid.NewGuid():N}";
+            File.WriteAllText(partial, document.Text, new System.Text.UTF8Encoding(false));
+            File.Move(partial, file, overwrite: true);
+        }
+
+        return new Amazon.CDK.AWS.S3.Assets.Asset(this, "Document", new Amazon.CDK.AWS.S3.Assets.AssetProps { Path = file }).S3ObjectUrl;
+    }
 
     /// <summary>The version, e.g. 1.0.483920117: the patch node follows the content.</summary>
     public string Version { get; }
@@ -112,15 +147,8 @@ public sealed class Component : Construct, IComponent
     /// </summary>
     public static IComponent FromManaged(string name, string version = "x.x.x")
     {
-        if (!AwsShapes.ManagedComponentName().IsMatch(name))
-        {
-            throw new ConstructValidationException("Component.FromManaged", $"\"{name}\"", "an AWS-managed component name such as update-linux");
-        }
-
-        if (!AwsShapes.ComponentVersion().IsMatch(version))
-        {
-            throw new ConstructValidationException($"Component.FromManaged({name})", $"\"{version}\"", "a version such as 1.0.0 or x.x.x");
-        }
+        Checks.Require("Component.FromManaged", Identifiers.ManagedComponentName.Check(name));
+        Checks.Require($"Component.FromManaged({name})", Identifiers.VersionFilter.Check(version));
 
         return new ManagedComponent($"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:component/{name}/{version}", $"aws/{name}/{version}");
     }
@@ -131,7 +159,7 @@ public sealed class Component : Construct, IComponent
     /// </summary>
     public static IComponent FromNameAndVersion(string name, string version)
     {
-        Naming.CheckImageBuilderName(name, "Component.FromNameAndVersion");
+        Naming.CheckImageBuilderName(name, () => "Component.FromNameAndVersion");
         return new ManagedComponent(
             $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:{Naming.Account}:component/{name.ToLowerInvariant()}/{version}/1",
             $"{name}/{version}");

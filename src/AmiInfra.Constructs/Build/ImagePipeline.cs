@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Build;
@@ -98,9 +99,9 @@ public sealed class ImagePipeline : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Naming.CheckImageBuilderName(props.Name, () => $"{where()}.Name");
-        if (props.Cron is not null && !Naming.IsToken(props.Cron) && CronExpression.Problem(props.Cron) is { } problem)
+        if (props.Cron is not null && !Checks.IsToken(props.Cron) && CronExpression.Check(props.Cron) is { } problem)
         {
-            throw new ConstructValidationException($"{where()}.Cron", $"\"{props.Cron}\" ({problem})", "an Image Builder cron expression such as cron(0 4 ? * sun *)");
+            throw Checks.Exception($"{where()}.Cron", problem);
         }
 
         if (props.Timezone is not (null or "UTC" or "Etc/UTC"))
@@ -108,9 +109,9 @@ public sealed class ImagePipeline : Construct
             throw new ConstructValidationException($"{where()}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
         }
 
-        if (props.TestTimeoutMinutes is < 60 or > 1440)
+        if (props.TestTimeoutMinutes < Rules.Builds.TestTimeoutMinutes.Min || props.TestTimeoutMinutes > Rules.Builds.TestTimeoutMinutes.Max)
         {
-            throw new ConstructValidationException($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes.ToString(System.Globalization.CultureInfo.InvariantCulture), "60 to 1440 minutes");
+            Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Rules.Builds.TestTimeoutMinutes, "minutes");
         }
 
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>

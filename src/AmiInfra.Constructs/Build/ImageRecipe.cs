@@ -1,5 +1,6 @@
 using System.Text;
 using Amazon.CDK;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Build;
@@ -83,11 +84,6 @@ public sealed record RenderedRecipe(string Version, CfnDefinition Resource);
 /// </summary>
 public sealed class ImageRecipe : Construct
 {
-    private static readonly IReadOnlyDictionary<string, (int Min, int Max)> Sizes = new Dictionary<string, (int, int)>
-    {
-        ["gp3"] = (1, 16384), ["gp2"] = (1, 16384), ["io1"] = (4, 16384), ["io2"] = (4, 65536), ["standard"] = (1, 1024),
-    };
-
     /// <summary>Creates the recipe.</summary>
     public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
         : base(scope, id)
@@ -140,7 +136,7 @@ public sealed class ImageRecipe : Construct
             ["BlockDeviceMappings"] = props.BlockDevices.Select(b => (object)new Dictionary<string, object>
             {
                 ["DeviceName"] = b.DeviceName,
-                ["Ebs"] = Ebs(b),
+                ["Ebs"] = RenderEbs(b),
             }).ToArray(),
             ["AdditionalInstanceConfiguration"] = Cfn.Clean(new Dictionary<string, object?>
             {
@@ -160,7 +156,7 @@ public sealed class ImageRecipe : Construct
     /// <summary>The recipe's ARN.</summary>
     public string ImageRecipeArn { get; }
 
-    private static Dictionary<string, object> Ebs(BlockDevice b)
+    private static Dictionary<string, object> RenderEbs(BlockDevice b)
     {
         var ebs = new Dictionary<string, object>
         {
@@ -185,9 +181,9 @@ public sealed class ImageRecipe : Construct
 
     private static void Validate(ImageRecipeProps props, Func<string> where)
     {
-        if (props.Components.Count is < 1 or > 20)
+        if (props.Components.Count < 1 || props.Components.Count > Builds.MaxComponents)
         {
-            throw new ConstructValidationException($"{where()}.Components", $"{props.Components.Count} components", "1 to 20 components");
+            throw new ConstructValidationException($"{where()}.Components", $"{props.Components.Count} components", $"1 to {Builds.MaxComponents} components");
         }
 
         if (props.BlockDevices.Count == 0)
@@ -198,25 +194,20 @@ public sealed class ImageRecipe : Construct
         for (var i = 0; i < props.BlockDevices.Count; i++)
         {
             var b = props.BlockDevices[i];
-            if (!Sizes.TryGetValue(b.VolumeType, out var size))
+            if (Ebs.Volume(new EbsVolume(b.VolumeType, b.SizeGiB, b.Iops, b.ThroughputMiBps)) is { } problem)
             {
-                throw new ConstructValidationException($"{where()}.BlockDevices[{i}].VolumeType", $"\"{b.VolumeType}\"", "gp3, gp2, io1, io2 or standard");
+                throw Checks.Exception($"{where()}.BlockDevices[{i}]", problem, part => part == Ebs.Parts.Type ? "VolumeType" : char.ToUpperInvariant(part[0]) + part[1..]);
             }
 
-            if (b.SizeGiB < size.Min || b.SizeGiB > size.Max)
-            {
-                throw new ConstructValidationException($"{where()}.BlockDevices[{i}].SizeGiB", b.SizeGiB.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{size.Min} to {size.Max} GiB for {b.VolumeType} (EBS limits)");
-            }
-
-            if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Naming.IsToken(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
+            if (string.IsNullOrEmpty(b.KmsKeyArn) || (!Checks.IsToken(b.KmsKeyArn) && b.KmsKeyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
             {
                 throw new ConstructValidationException($"{where()}.BlockDevices[{i}].KmsKeyArn", string.IsNullOrEmpty(b.KmsKeyArn) ? null : $"\"{b.KmsKeyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");
             }
         }
 
-        if (props.UserData is { Length: > 12288 })
+        if (props.UserData is not null)
         {
-            throw new ConstructValidationException($"{where()}.UserData", $"{props.UserData.Length} characters", "at most 12,288 characters (16 KB once base64-encoded)");
+            Checks.Require($"{where()}.UserData", Builds.UserData(props.UserData));
         }
     }
 }

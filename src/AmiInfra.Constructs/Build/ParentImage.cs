@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Constructs.Build;
 
 /// <summary>The image a recipe starts from.</summary>
-public sealed partial record ParentImage
+public sealed record ParentImage
 {
     private ParentImage(string kind, string value, string rendered)
     {
@@ -26,30 +26,23 @@ public sealed partial record ParentImage
 
     /// <summary>The AMI id held by an SSM parameter, resolved by Image Builder at each build.</summary>
     public static ParentImage FromSsmParameter(string name) =>
-        SsmName().IsMatch(name) ? new("ssm", name, "ssm:" + name) : throw Bad("FromSsmParameter", name, "an SSM parameter name such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+        Valid("FromSsmParameter", name, Identifiers.ParentSsmParameter, () => new("ssm", name, "ssm:" + name));
 
     /// <summary>An AMI id.</summary>
     public static ParentImage FromAmiId(string amiId) =>
-        AmiId().IsMatch(amiId) ? new("ami", amiId, amiId) : throw Bad("FromAmiId", amiId, "an AMI id such as ami-0123456789abcdef0");
+        Valid("FromAmiId", amiId, Identifiers.AmiId, () => new("ami", amiId, amiId));
 
     /// <summary>An Image Builder managed image, e.g. amazon-linux-2023-x86/x.x.x, in the stack's partition and region.</summary>
     public static ParentImage FromImageBuilderImage(string nameAndVersion) =>
-        ManagedImage().IsMatch(nameAndVersion)
-            ? new("imagebuilder", nameAndVersion, $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:image/{nameAndVersion}")
-            : throw Bad("FromImageBuilderImage", nameAndVersion, "an Image Builder image such as amazon-linux-2023-x86/x.x.x");
+        Valid("FromImageBuilderImage", nameAndVersion, Identifiers.ImageBuilderImage, () => new("imagebuilder", nameAndVersion, $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:image/{nameAndVersion}"));
 
     /// <summary>An AWS Marketplace product id (the subscription must exist in the account).</summary>
     public static ParentImage FromMarketplace(string productId) =>
-        ProductId().IsMatch(productId) ? new("marketplace", productId, productId) : throw Bad("FromMarketplace", productId, "a Marketplace product id such as prod-abcdefgh12345");
+        Valid("FromMarketplace", productId, Identifiers.MarketplaceProductId, () => new("marketplace", productId, productId));
 
-    private static ConstructValidationException Bad(string method, string value, string accepted) =>
-        new($"ParentImage.{method}", $"\"{value}\"", accepted);
-
-    private static Regex SsmName() => AwsShapes.SsmParameterName();
-
-    private static Regex AmiId() => AwsShapes.AmiId();
-
-    private static Regex ManagedImage() => AwsShapes.ImageBuilderImage();
-
-    private static Regex ProductId() => AwsShapes.MarketplaceProductId();
+    private static ParentImage Valid(string method, string value, Shape shape, Func<ParentImage> parent)
+    {
+        Checks.Require($"ParentImage.{method}", shape.Check(value));
+        return parent();
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.CDK;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Distribution;
@@ -100,23 +101,19 @@ public sealed class DistributionTargets : Construct
     private static string Validated(string id, DistributionTargetsProps props)
     {
         var where = $"DistributionTargets {id}";
-        if (!DistributionShapes.IsToken(props.StackSetName) && !DistributionShapes.StackSetName().IsMatch(props.StackSetName))
-        {
-            throw new ConstructValidationException($"{where}.StackSetName", DistributionShapes.Quote(props.StackSetName), "a letter, then up to 127 letters, digits and hyphens");
-        }
-
-        if (!DistributionShapes.IsToken(props.FactoryAccount) && !DistributionShapes.AccountId().IsMatch(props.FactoryAccount))
-        {
-            throw new ConstructValidationException($"{where}.FactoryAccount", DistributionShapes.Quote(props.FactoryAccount), DistributionShapes.AccountAccepted);
-        }
+        Checks.Shape($"{where}.StackSetName", props.StackSetName, PhysicalNames.StackSet);
+        Checks.Shape($"{where}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
 
         if (props.OrganizationalUnitIds.Count == 0)
         {
             throw new ConstructValidationException($"{where}.OrganizationalUnitIds", "an empty list", "at least one OU id (ou-...) or root id (r-...)");
         }
 
-        DistributionShapes.Matching(props.OrganizationalUnitIds, $"{where}.OrganizationalUnitIds", DistributionShapes.OrganizationalUnitOrRootId(), "an OU id such as ou-ab12-cdefgh34 or a root id such as r-ab12");
-        DistributionShapes.CheckRegion(props.Region, $"{where}.Region");
+        Checks.List($"{where}.OrganizationalUnitIds", props.OrganizationalUnitIds, Identifiers.OrganizationalUnitOrRootId);
+        if (!Checks.IsToken(props.Region))
+        {
+            Checks.Require($"{where}.Region", Partitions.Region(props.Region));
+        }
         if (props.FailureTolerancePercentage is < 0 or > 100)
         {
             throw new ConstructValidationException($"{where}.FailureTolerancePercentage", props.FailureTolerancePercentage.ToString(System.Globalization.CultureInfo.InvariantCulture), "a percentage from 0 to 100");

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.KMS;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Distribution;
@@ -111,11 +112,12 @@ public sealed class RegionalKey : Construct
     /// <param name="aliasName">The alias name, without the <c>alias/</c> prefix.</param>
     public static string AliasArnFor(string partition, string region, string account, string aliasName)
     {
-        DistributionShapes.CheckRegion(region, "RegionalKey.AliasArnFor(region)");
-        if (!DistributionShapes.IsToken(account) && !DistributionShapes.AccountId().IsMatch(account))
+        if (!Checks.IsToken(region))
         {
-            throw new ConstructValidationException("RegionalKey.AliasArnFor(account)", DistributionShapes.Quote(account), DistributionShapes.AccountAccepted);
+            Checks.Require("RegionalKey.AliasArnFor(region)", Partitions.Region(region));
         }
+
+        Checks.Shape("RegionalKey.AliasArnFor(account)", account, Identifiers.AccountId);
 
         CheckAliasName(aliasName, "RegionalKey.AliasArnFor(aliasName)");
         return $"arn:{partition}:kms:{region}:{account}:alias/{aliasName}";
@@ -125,29 +127,23 @@ public sealed class RegionalKey : Construct
     {
         var where = $"RegionalKey {id}";
         CheckAliasName(props.AliasName, $"{where}.AliasName");
-        DistributionShapes.Accounts(props.LaunchAccounts, $"{where}.LaunchAccounts");
-        DistributionShapes.Matching(props.LaunchOrganizationArns, $"{where}.LaunchOrganizationArns", DistributionShapes.OrganizationArn(), DistributionShapes.OrganizationArnAccepted);
-        DistributionShapes.Matching(props.LaunchOrganizationalUnitArns, $"{where}.LaunchOrganizationalUnitArns", DistributionShapes.OrganizationalUnitArn(), DistributionShapes.OrganizationalUnitArnAccepted);
-        DistributionShapes.Accounts(props.TargetAccounts, $"{where}.TargetAccounts");
-        if (props.PendingWindowDays is < 7 or > 30)
-        {
-            throw new ConstructValidationException($"{where}.PendingWindowDays", props.PendingWindowDays.ToString(System.Globalization.CultureInfo.InvariantCulture), "a whole number of days from 7 to 30");
-        }
+        Checks.List($"{where}.LaunchAccounts", props.LaunchAccounts, Identifiers.AccountId);
+        Checks.List($"{where}.LaunchOrganizationArns", props.LaunchOrganizationArns, Identifiers.OrganizationArn);
+        Checks.List($"{where}.LaunchOrganizationalUnitArns", props.LaunchOrganizationalUnitArns, Identifiers.OrganizationalUnitArn);
+        Checks.List($"{where}.TargetAccounts", props.TargetAccounts, Identifiers.AccountId);
+        Checks.Range($"{where}.PendingWindowDays", props.PendingWindowDays, Kms.PendingWindowDays, "days");
 
         return id;
     }
 
     private static void CheckAliasName(string aliasName, string where)
     {
-        if (DistributionShapes.IsToken(aliasName))
+        if (!Checks.IsToken(aliasName) && aliasName.StartsWith("alias/", StringComparison.Ordinal))
         {
-            return;
+            throw new ConstructValidationException(where, Text.Quote(aliasName), PhysicalNames.KmsAlias.Accepted);
         }
 
-        if (!DistributionShapes.AliasName().IsMatch(aliasName) || aliasName.StartsWith("aws/", StringComparison.OrdinalIgnoreCase) || aliasName.StartsWith("alias/", StringComparison.Ordinal))
-        {
-            throw new ConstructValidationException(where, DistributionShapes.Quote(aliasName), "1 to 250 letters, digits, / _ and -, without the alias/ prefix and not starting with aws/ (reserved for AWS-managed keys)");
-        }
+        Checks.Shape(where, aliasName, PhysicalNames.KmsAlias);
     }
 
     /// <summary>The key policy, rendered as a plain object (one jsii call for the whole policy).</summary>
@@ -175,7 +171,7 @@ public sealed class RegionalKey : Construct
         if (props.LaunchOrganizationArns.Count > 0)
         {
             var organizationIds = props.LaunchOrganizationArns
-                .Select(a => DistributionShapes.IsToken(a) ? throw new ConstructValidationException("RegionalKey.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : DistributionShapes.OrganizationArn().Match(a).Groups[1].Value)
+                .Select(a => Checks.IsToken(a) ? throw new ConstructValidationException("RegionalKey.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : Identifiers.OrganizationOf(a))
                 .ToArray();
             var condition = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = organizationIds };
             statements.Add(Statement("LaunchByOrganizations", "*", LaunchActions, new Dictionary<string, object> { ["StringEquals"] = condition }));
@@ -192,13 +188,13 @@ public sealed class RegionalKey : Construct
             var paths = props.LaunchOrganizationalUnitArns
                 .Select(a =>
                 {
-                    if (DistributionShapes.IsToken(a))
+                    if (Checks.IsToken(a))
                     {
                         throw new ConstructValidationException("RegionalKey.LaunchOrganizationalUnitArns", "an unresolved token", "OU ARNs known at synth (the key policy needs their organization paths)");
                     }
 
-                    var match = DistributionShapes.OrganizationalUnitArn().Match(a);
-                    return $"{match.Groups[1].Value}/*/{match.Groups[2].Value}/*";
+                    var match = Identifiers.OrganizationalUnitArn.Pattern.Match(a);
+                    return $"{match.Groups["organization"].Value}/*/{match.Groups["unit"].Value}/*";
                 })
                 .ToArray();
             var condition = new Dictionary<string, object> { ["aws:PrincipalOrgPaths"] = paths };

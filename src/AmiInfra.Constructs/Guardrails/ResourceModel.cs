@@ -198,7 +198,7 @@ internal sealed class ResourceModel
     {
         switch (value)
         {
-            case string text when Naming.IsToken(text):
+            case string text when Checks.IsToken(text):
                 tokens.Add(text);
                 break;
             case System.Collections.IDictionary map:

@@ -1,6 +1,6 @@
 using Amazon.CDK.AWS.IAM;
+using AmiInfra.Rules;
 using Constructs;
-using static AmiInfra.Constructs.Lifecycle.LifecycleChecks;
 
 namespace AmiInfra.Constructs.Lifecycle;
 
@@ -49,7 +49,7 @@ public sealed class CrossAccountLifecycleRole : Construct
     private static string Checked(string id, CrossAccountLifecycleRoleProps props)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Match($"{id}.FactoryAccount", props.FactoryAccount, Account(), "a 12-digit AWS account id");
+        Checks.Shape($"{id}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
         return id;
     }
 }

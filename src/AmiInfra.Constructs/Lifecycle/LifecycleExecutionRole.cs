@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
+using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Lifecycle;
@@ -26,7 +26,7 @@ public sealed record LifecycleExecutionRoleProps
 /// tagged <c>CreatedBy: EC2 Image Builder</c>, and it trusts only <c>imagebuilder.amazonaws.com</c>
 /// acting for this stack's account (<c>aws:SourceAccount</c>), against the confused-deputy problem.
 /// </summary>
-public sealed partial class LifecycleExecutionRole : Construct
+public sealed class LifecycleExecutionRole : Construct
 {
     /// <summary>The AWS-managed policy that grants Image Builder its lifecycle actions.</summary>
     public const string ManagedPolicyName = "service-role/EC2ImageBuilderLifecycleExecutionPolicy";
@@ -61,19 +61,16 @@ public sealed partial class LifecycleExecutionRole : Construct
 
     private static string Checked(string id, LifecycleExecutionRoleProps props)
     {
-        if (props.RoleName is { } name && !LifecycleChecks.IsToken(name) && !RoleNameShape().IsMatch(name))
+        if (props.RoleName is { } name)
         {
-            throw new ConstructValidationException($"{id}.RoleName", $"\"{name}\"", "an IAM role name of 1 to 64 characters: letters, digits and + = , . @ _ -");
+            Checks.Shape($"{id}.RoleName", name, PhysicalNames.IamRole);
         }
 
-        if (props.Description is { } description && !LifecycleChecks.IsToken(description) && description.Length > 1000)
+        if (props.Description is { } description && !Checks.IsToken(description) && description.Length > 1000)
         {
             throw new ConstructValidationException($"{id}.Description", $"{description.Length} characters", "at most 1000 characters");
         }
 
         return id;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9+=,.@_-]{1,64}$")]
-    private static partial Regex RoleNameShape();
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.CDK;
+using AmiInfra.Rules;
 using Constructs;
-using static AmiInfra.Constructs.Lifecycle.LifecycleChecks;
 
 namespace AmiInfra.Constructs.Lifecycle;
 
@@ -54,7 +54,7 @@ public sealed record RecycleBinRetentionProps
 public sealed class RecycleBinRetention : Construct
 {
     /// <summary>The AMI tag that names the factory.</summary>
-    public const string FactoryTagKey = "amiinfra:factory";
+    public const string FactoryTagKey = AmiTagKeys.Factory;
 
     /// <summary>The tag Image Builder puts on the AMIs and snapshots it creates.</summary>
     public const string CreatedByTagKey = "CreatedBy";
@@ -63,7 +63,7 @@ public sealed class RecycleBinRetention : Construct
     public const string CreatedByImageBuilder = "EC2 Image Builder";
 
     /// <summary>Longest retention the Recycle Bin accepts for AMIs and snapshots, in days.</summary>
-    public const int MaxRetentionDays = 365;
+    public static int MaxRetentionDays => Lifecycles.RecycleBinDays.Max;
 
     /// <summary>Creates the two retention rules.</summary>
     public RecycleBinRetention(Construct scope, string id, RecycleBinRetentionProps props)
@@ -121,16 +121,16 @@ public sealed class RecycleBinRetention : Construct
     private static string Checked(string id, RecycleBinRetentionProps props)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Match($"{id}.FactoryName", props.FactoryName, TagValue(), TagValueAccepted);
+        Checks.Require($"{id}.FactoryName", TagRules.RecycleBin.Value.IsMatch(props.FactoryName) ? null : new Problem(Text.Quote(props.FactoryName), TagRules.RecycleBin.ValueAccepted));
         if (props.FactoryName.Length == 0)
         {
             throw new ConstructValidationException($"{id}.FactoryName", "\"\"", "the factory name (the value of the amiinfra:factory tag on its AMIs)");
         }
 
-        Range($"{id}.AmiRetentionDays", props.AmiRetentionDays, 1, MaxRetentionDays, "days");
+        Checks.Range($"{id}.AmiRetentionDays", props.AmiRetentionDays, Lifecycles.RecycleBinDays, "days");
         if (props.SnapshotRetentionDays is { } snapshotDays)
         {
-            Range($"{id}.SnapshotRetentionDays", snapshotDays, 1, MaxRetentionDays, "days");
+            Checks.Range($"{id}.SnapshotRetentionDays", snapshotDays, Lifecycles.RecycleBinDays, "days");
             if (snapshotDays < props.AmiRetentionDays)
             {
                 throw new ConstructValidationException(
@@ -140,7 +140,7 @@ public sealed class RecycleBinRetention : Construct
             }
         }
 
-        Tags($"{id}.Tags", props.Tags, TagKey(), TagKeyAccepted, 50);
+        Checks.Tags($"{id}.Tags", props.Tags, TagRules.RecycleBin);
         return id;
     }
 }

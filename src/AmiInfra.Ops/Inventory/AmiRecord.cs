@@ -1,4 +1,5 @@
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Ops.Inventory;
 

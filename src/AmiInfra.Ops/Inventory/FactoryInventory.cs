@@ -1,5 +1,6 @@
 using Amazon.EC2.Model;
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 using AmiInfra.Ops.Aws;
 using AmiInfra.Ops.Cli;
 

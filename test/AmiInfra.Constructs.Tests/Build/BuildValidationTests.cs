@@ -70,19 +70,29 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         return (e, scope.Node.Path);
     }
 
-    [Theory]
-    [InlineData("gp3", 0, "1 to 16384 GiB for gp3 (EBS limits)")]
-    [InlineData("gp3", 16385, "1 to 16384 GiB for gp3 (EBS limits)")]
-    [InlineData("io1", 3, "4 to 16384 GiB for io1 (EBS limits)")]
-    [InlineData("io2", 65537, "4 to 65536 GiB for io2 (EBS limits)")]
-    [InlineData("standard", 1025, "1 to 1024 GiB for standard (EBS limits)")]
-    public void Recipe_rejects_a_volume_size_outside_ebs_limits(string type, int size, string accepted)
+    /// <summary>Each bootable type just outside its limits (the rule's table, AmiInfra.Rules.Ebs.Types).</summary>
+    public static TheoryData<string, int> SizesOutsideTheLimits()
     {
-        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(), Root(size, type) with { DeviceName = "/dev/xvdb" }] }));
+        var data = new TheoryData<string, int>();
+        foreach (var type in AmiInfra.Rules.Ebs.Types)
+        {
+            data.Add(type.Type, type.MinGiB - 1);
+            data.Add(type.Type, type.MaxGiB + 1);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SizesOutsideTheLimits))]
+    public void Recipe_rejects_a_volume_size_outside_ebs_limits(string type, int size)
+    {
+        var iops = AmiInfra.Rules.Ebs.TypeOf(type)!.IopsRequired ? 100 : (int?)null;
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(), Root(size, type) with { DeviceName = "/dev/xvdb", Iops = iops }] }));
 
         Assert.Equal($"{path}/Recipe.BlockDevices[1].SizeGiB", e.Where);
         Assert.Equal(size.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
-        Assert.Equal(accepted, e.Accepted);
+        Assert.Equal(AmiInfra.Rules.Ebs.SizeAccepted(AmiInfra.Rules.Ebs.TypeOf(type)!), e.Accepted);
     }
 
     [Fact]
@@ -135,15 +145,16 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     [Fact]
     public void Recipe_rejects_user_data_over_the_limit()
     {
-        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { UserData = new string('#', 12289) }));
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { UserData = new string('#', AmiInfra.Rules.Builds.MaxUserDataBytes + 1) }));
 
         Assert.Equal($"{path}/Recipe.UserData", e.Where);
-        Assert.Equal("12289 characters", e.Value);
+        Assert.Equal("a script of 16,384 bytes", e.Value);
     }
 
     [Theory]
-    [InlineData("golden al2023")]
-    [InlineData("-golden")]
+    [InlineData("golden.al2023")]
+    [InlineData("ab")]
+    [InlineData(" golden")]
     [InlineData("")]
     public void Recipe_rejects_a_name_image_builder_refuses(string name)
     {
@@ -165,7 +176,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
         Assert.Equal($"{path}/Build.NamePrefix", e.Where);
         Assert.Equal($"\"{prefix}\"", e.Value);
-        Assert.StartsWith("2 to 20 lower-case letters, digits and hyphens", e.Accepted, StringComparison.Ordinal);
+        Assert.Equal(AmiInfra.Rules.PhysicalNames.Factory.Accepted, e.Accepted);
     }
 
     [Fact]
@@ -178,21 +189,48 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         Assert.Equal("a subnet whenever security groups are given", e.Accepted);
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(11)]
-    public void Infrastructure_rejects_an_instance_type_count_image_builder_refuses(int count)
+    /// <summary>AWSTOE validates a document for the platform it runs on: ExecuteBash has no place in a Windows component.</summary>
+    [Fact]
+    public void Component_rejects_an_action_module_of_another_platform()
     {
-        var types = Enumerable.Range(0, count).Select(i => $"m{i + 5}i.large").ToList();
+        var document = ComponentDocument.Parse("""
+            schemaVersion: 1.0
+            phases:
+              - name: build
+                steps:
+                  - name: Hello
+                    action: ExecuteBash
+                    inputs:
+                      commands: [echo hello]
+            """, "hello.yml");
 
-        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = types }));
+        var (e, _) = Rejected(s => new Component(s, "Hello", new ComponentProps { Name = "golden-hello", Document = document, Platform = ComponentPlatform.Windows }));
+
+        Assert.Equal("hello.yml", e.Where);
+        Assert.Equal("line 5: action ExecuteBash in step \"Hello\" of a Windows component", e.Value);
+        Assert.Equal("an action module that runs on Windows: ExecuteBash runs on Linux only", e.Accepted);
+    }
+
+    [Fact]
+    public void Infrastructure_rejects_no_instance_type()
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = [] }));
 
         Assert.Equal($"{path}/Build.InstanceTypes", e.Where);
     }
 
+    [Fact]
+    public void Infrastructure_rejects_an_instance_type_ec2_does_not_name_so()
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = ["m7i.large", "M7i.large"] }));
+
+        Assert.Equal($"{path}/Build.InstanceTypes[1]", e.Where);
+        Assert.Equal("\"M7i.large\"", e.Value);
+    }
+
     [Theory]
     [InlineData(0)]
-    [InlineData(3651)]
+    [InlineData(-1)]
     public void Infrastructure_rejects_a_log_retention_out_of_range(int days)
     {
         var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { LogRetentionDays = days }));
@@ -223,7 +261,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
         Assert.Equal($"{path}/Pipeline.TestTimeoutMinutes", e.Where);
         Assert.Equal(minutes.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
-        Assert.Equal("60 to 1440 minutes", e.Accepted);
+        Assert.Equal("a whole number from 60 to 1440 minutes", e.Accepted);
     }
 
     [Theory]

@@ -123,7 +123,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
         var e = Rejected(Valid with { Disable = new LifecycleRule() });
 
         Assert.Equal("Policy.Disable", e.Where);
-        Assert.Null(e.Value);
+        Assert.Equal("neither AfterDays nor KeepNewest", e.Value);
     }
 
     [Fact]
@@ -166,14 +166,14 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
 
     [Theory]
     [InlineData("aws:cloudformation:stack-name")]
-    [InlineData("keep me")]
-    [InlineData("owner@team")]
+    [InlineData("Aufbewahrung-Büro")]
+    [InlineData("keep|me")]
     public void Rejects_an_exclusion_tag_key_that_image_builder_does_not_accept(string key)
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { Tags = new Dictionary<string, string> { [key] = "true" } } });
 
         Assert.Equal($"Policy.Exclusions.Tags[\"{key}\"]", e.Where);
-        Assert.Equal($"\"{key}\"", e.Value);
+        Assert.Equal($"the tag key \"{key}\"", e.Value);
         Assert.StartsWith("a tag key of 1 to 128 characters", e.Accepted, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Ops.Tests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using AmiInfra.Declaration;
+using AmiInfra.Rules;
 using AmiInfra.Ops.Inventory;
 
 namespace AmiInfra.Ops.Tests.Unit;

@@ -1,13 +1,18 @@
 using System.Text.RegularExpressions;
 
-namespace AmiInfra;
+namespace AmiInfra.Rules;
 
-/// <summary>Shared by the declaration and the constructs (linked into both projects). 
+/// <summary>
 /// Image Builder schedule expressions: <c>cron(minutes hours day-of-month month day-of-week year)</c>,
 /// the EventBridge dialect, where exactly one of day-of-month and day-of-week is <c>?</c>.
+/// Source: "Use cron expressions in Image Builder" (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cron-expressions.html).
 /// </summary>
-internal static partial class CronExpression
+public static partial class CronExpression
 {
+    // Fields, values and special characters as the page lists them: minutes 0-59, hours 0-23,
+    // day-of-month 1-31 (, - * ? / L W), month 1-12 or JAN-DEC, day-of-week 1-7 or SUN-SAT
+    // (, - * ? L #, no /), year 1970-2199; one of day-of-month and day-of-week is '?'.
+
     /// <summary>What the error messages say is accepted.</summary>
     public const string Accepted =
         "an Image Builder cron expression 'cron(minutes hours day-of-month month day-of-week year)' with '?' in exactly one of day-of-month and day-of-week, e.g. 'cron(0 4 ? * sun *)'";
@@ -15,8 +20,12 @@ internal static partial class CronExpression
     private static readonly string[] Months = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
     private static readonly string[] Days = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
+    /// <summary>Null when the expression is valid; else the expression, why it is not, and what is accepted.</summary>
+    public static Problem? Check(string expression) =>
+        Reason(expression) is { } reason ? new Problem($"{Text.Quote(expression)} ({reason})", Accepted) : null;
+
     /// <summary>Returns null when the expression is valid, else why it is not.</summary>
-    public static string? Problem(string expression)
+    public static string? Reason(string expression)
     {
         var match = Outer().Match(expression);
         if (!match.Success)
@@ -65,6 +74,11 @@ internal static partial class CronExpression
                 [var r, var s] => (r, s),
                 _ => (part, "bad"),
             };
+            if (step is not null && name == "day-of-week")
+            {
+                return $"'{part}' has a step, which day-of-week does not take";
+            }
+
             if (step is not null && (!int.TryParse(step, out var stepValue) || stepValue < 1 || stepValue > max))
             {
                 return $"'{part}' has an invalid step in {name}";

@@ -1,0 +1,89 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Constructs.Distribution;
+
+/// <summary>What made the AMIs: put on every AMI as the <see cref="AmiTagKeys"/> tags.</summary>
+/// <param name="Factory">The factory name.</param>
+/// <param name="Image">The image name.</param>
+/// <param name="RecipeVersion">The version of the image recipe (may be a token).</param>
+public sealed record AmiOrigin(string Factory, string Image, string RecipeVersion);
+
+/// <summary>A launch template whose new version (and, when asked, default version) uses the newest AMI.</summary>
+public sealed record LaunchTemplateTarget
+{
+    /// <summary>The launch template id (lt- and 17 hexadecimal digits). No default.</summary>
+    public required string LaunchTemplateId { get; init; }
+
+    /// <summary>The account that owns the launch template. Default: null (the factory's own account).</summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>Make the new version the default version. Default: true.</summary>
+    public bool SetDefaultVersion { get; init; } = true;
+}
+
+/// <summary>Where and how the AMI goes in one region.</summary>
+public sealed record RegionDistribution
+{
+    /// <summary>The region code, e.g. eu-west-1. No default.</summary>
+    public required string Region { get; init; }
+
+    /// <summary>
+    /// The customer-managed key (key ARN or alias ARN, in <see cref="Region"/>) that encrypts the AMI in this region,
+    /// e.g. <see cref="RegionalKey.AliasArnFor"/>. Required whenever the AMI is shared or copied to target accounts.
+    /// Default: null (no re-encryption: the AMI keeps the encryption of the built image, and encrypted snapshots
+    /// copied to another region use the factory account's default EBS key, which no other account can use).
+    /// </summary>
+    public string? KmsKeyArn { get; init; }
+
+    /// <summary>The AMI name, with <c>{{ imagebuilder:buildDate }}</c> where the build date goes (up to 127 characters). No default.</summary>
+    public required string AmiName { get; init; }
+
+    /// <summary>The AMI description. Default: the recipe's description in the build region, none elsewhere.</summary>
+    public string? AmiDescription { get; init; }
+
+    /// <summary>Tags on the AMI, besides the <see cref="AmiTagKeys"/>. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> AmiTags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Account ids that may launch the AMI. Default: none.</summary>
+    public IReadOnlyList<string> LaunchAccounts { get; init; } = [];
+
+    /// <summary>Organization ARNs whose accounts may launch the AMI. Default: none.</summary>
+    public IReadOnlyList<string> LaunchOrganizationArns { get; init; } = [];
+
+    /// <summary>OU ARNs (at most 25) whose accounts may launch the AMI. Default: none.</summary>
+    public IReadOnlyList<string> LaunchOrganizationalUnitArns { get; init; } = [];
+
+    /// <summary>Make the AMI public (needs <see cref="ImageDistributionProps.AllowPublic"/> and no KMS key). Default: false.</summary>
+    public bool Public { get; init; }
+
+    /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="DistributionTargets"/>). Default: none.</summary>
+    public IReadOnlyList<string> TargetAccounts { get; init; } = [];
+
+    /// <summary>An SSM parameter (String, data type aws:ec2:image) in this region that holds the newest AMI id. Default: null (none).</summary>
+    public string? SsmParameterName { get; init; }
+
+    /// <summary>Launch templates that get a version with the newest AMI. Default: none.</summary>
+    public IReadOnlyList<LaunchTemplateTarget> LaunchTemplates { get; init; } = [];
+}
+
+/// <summary>Props of an <see cref="ImageDistribution"/>.</summary>
+public sealed record ImageDistributionProps
+{
+    /// <summary>The distribution configuration name (3 to 128 letters, digits, spaces, - and _). No default.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The distribution configuration description. Default: none.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>One entry per region the AMI goes to; the build region included when it should get tags and sharing. No default.</summary>
+    public required IReadOnlyList<RegionDistribution> Regions { get; init; }
+
+    /// <summary>What made the AMIs, put on each as tags. Default: null (no origin tags).</summary>
+    public AmiOrigin? Origin { get; init; }
+
+    /// <summary>Explicit opt-in to public AMIs; without it a public region is rejected. Default: false.</summary>
+    public bool AllowPublic { get; init; }
+
+    /// <summary>Tags of the distribution configuration itself (AMI tags are per region). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,198 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Constructs.Distribution;
+
+/// <summary>The checks of a distribution's props, each a rule of <c>AmiInfra.Rules</c> applied at its prop.</summary>
+public sealed partial class ImageDistribution
+{
+    private static void Validate(ImageDistributionProps props, string where, string? ownAccount)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        Checks.Shape($"{where}.Name", props.Name, PhysicalNames.ImageBuilderResource);
+        if (props.Description is { Length: 0 or > 1024 })
+        {
+            throw new ConstructValidationException($"{where}.Description", $"{props.Description.Length} characters", "1 to 1024 characters, or null");
+        }
+
+        if (props.Regions.Count == 0)
+        {
+            throw new ConstructValidationException($"{where}.Regions", "an empty list", "at least one region");
+        }
+
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < props.Regions.Count; i++)
+        {
+            var region = props.Regions[i].Region;
+            if (!Checks.IsToken(region))
+            {
+                Checks.Require($"{where}.Regions[{i}].Region", Partitions.Region(region));
+                if (!seen.TryAdd(region, i))
+                {
+                    throw new ConstructValidationException($"{where}.Regions[{i}].Region", Text.Quote(region), $"a region not already listed (Regions[{seen[region]}])");
+                }
+            }
+
+            CheckRegion(props.Regions[i], $"{where}.Regions[{i}]", props);
+        }
+
+        if (ownAccount is not null && !Checks.IsToken(ownAccount))
+        {
+            RejectOwnAccount(where, props, ownAccount);
+        }
+    }
+
+    private static void CheckRegion(RegionDistribution r, string at, ImageDistributionProps props)
+    {
+        if (!Checks.IsToken(r.AmiName))
+        {
+            Checks.Require($"{at}.AmiName", Distributions.AmiName(r.AmiName));
+        }
+
+        if (r.AmiDescription is { Length: 0 or > 1024 })
+        {
+            throw new ConstructValidationException($"{at}.AmiDescription", $"{r.AmiDescription.Length} characters", "1 to 1024 characters, or null");
+        }
+
+        CheckTags(r, at, props.Origin);
+
+        Checks.List($"{at}.LaunchAccounts", r.LaunchAccounts, Identifiers.AccountId);
+        Checks.List($"{at}.LaunchOrganizationArns", r.LaunchOrganizationArns, Identifiers.OrganizationArn);
+        Checks.List($"{at}.LaunchOrganizationalUnitArns", r.LaunchOrganizationalUnitArns, Identifiers.OrganizationalUnitArn);
+        Checks.List($"{at}.TargetAccounts", r.TargetAccounts, Identifiers.AccountId);
+        Checks.Require(at, Distributions.Principals(r.LaunchAccounts.Count, r.LaunchOrganizationArns.Count, r.LaunchOrganizationalUnitArns.Count), part => part switch
+        {
+            "organizations" => "LaunchOrganizationArns",
+            _ => "LaunchOrganizationalUnitArns",
+        });
+        Checks.Require($"{at}.TargetAccounts", Lists.AtMost(r.TargetAccounts.Count, Distributions.MaxTargetAccounts, "target accounts", "the Image Builder limit"));
+
+        CheckKey(r, at);
+
+        if (r.Public && !props.AllowPublic)
+        {
+            throw new ConstructValidationException($"{at}.Public", "true", "false, unless ImageDistributionProps.AllowPublic is true (public AMIs are an explicit opt-in)");
+        }
+
+        if (r.SsmParameterName is { } parameter)
+        {
+            Checks.Shape($"{at}.SsmParameterName", parameter, Distributions.OutputParameter);
+        }
+
+        CheckLaunchTemplates(r, at);
+    }
+
+    private static void CheckTags(RegionDistribution r, string at, AmiOrigin? origin)
+    {
+        var count = r.AmiTags.Count + (origin is null ? 0 : AmiTagKeys.OnEveryAmi.Count);
+        Checks.Require($"{at}.AmiTags", count > TagRules.Ec2.MaxTags ? new Problem($"{count} tags (origin tags included)", $"at most {TagRules.Ec2.MaxTags} tags per AMI") : null);
+        Checks.Tags($"{at}.AmiTags", r.AmiTags, TagRules.ImageBuilder);
+        Checks.Tags($"{at}.AmiTags", r.AmiTags, TagRules.Ec2);
+        if (origin is not null && r.AmiTags.Keys.FirstOrDefault(AmiTagKeys.OnEveryAmi.Contains) is { } reserved)
+        {
+            throw new ConstructValidationException($"{at}.AmiTags", $"the key {Text.Quote(reserved)}", "keys other than the origin tags, which the construct sets from Origin");
+        }
+    }
+
+    private static void CheckKey(RegionDistribution r, string at)
+    {
+        var sharedWith = new List<string>();
+        if (r.LaunchAccounts.Count > 0)
+        {
+            sharedWith.Add("LaunchAccounts");
+        }
+
+        if (r.LaunchOrganizationArns.Count > 0)
+        {
+            sharedWith.Add("LaunchOrganizationArns");
+        }
+
+        if (r.LaunchOrganizationalUnitArns.Count > 0)
+        {
+            sharedWith.Add("LaunchOrganizationalUnitArns");
+        }
+
+        if (r.TargetAccounts.Count > 0)
+        {
+            sharedWith.Add("TargetAccounts");
+        }
+
+        var key = r.KmsKeyArn;
+        if (key is not null)
+        {
+            // arn:partition:kms:region:account:key/id or alias/name; the partition (or account) may be a token.
+            var parts = key.Split(':', 6);
+            var shaped = parts.Length == 6 && parts[0] == "arn" && parts[2] == "kms"
+                && (parts[5].StartsWith("key/", StringComparison.Ordinal) || parts[5].StartsWith("alias/", StringComparison.Ordinal));
+            if (!shaped && !Checks.IsToken(key))
+            {
+                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), "a KMS key ARN or alias ARN (arn:aws:kms:region:account:key/... or .../alias/...)");
+            }
+
+            if (shaped && parts[5].StartsWith("alias/aws/", StringComparison.Ordinal))
+            {
+                if (sharedWith.Count > 0)
+                {
+                    throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), $"a customer-managed key of {r.Region}: the AMI is shared ({string.Join(", ", sharedWith)}), and no other account can use an AWS-managed key, so consumers could never launch or copy it");
+                }
+
+                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), "a customer-managed key, or null for the default encryption (an AWS-managed key is never named)");
+            }
+
+            if (shaped && !Checks.IsToken(parts[3]) && !Checks.IsToken(r.Region) && parts[3] != r.Region)
+            {
+                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), $"a key of {r.Region} (KMS keys are regional; the AMI copy in {r.Region} is encrypted there)");
+            }
+
+            if (r.Public)
+            {
+                throw new ConstructValidationException($"{at}.Public", "true with a KMS key", "a public region without KmsKeyArn: EC2 cannot make an AMI with encrypted snapshots public");
+            }
+        }
+        else if (sharedWith.Count > 0)
+        {
+            throw new ConstructValidationException($"{at}.KmsKeyArn", null, $"a customer-managed key of {r.Region} whose policy lets the consumers use it: the AMI is shared ({string.Join(", ", sharedWith)}), and without it encrypted snapshots use the AWS-managed aws/ebs key, so consumers could never launch or copy it");
+        }
+    }
+
+    private static void CheckLaunchTemplates(RegionDistribution r, string at)
+    {
+        Checks.Require($"{at}.LaunchTemplates", Lists.AtMost(r.LaunchTemplates.Count, Distributions.MaxLaunchTemplates, "launch templates", "per region"));
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < r.LaunchTemplates.Count; i++)
+        {
+            var t = r.LaunchTemplates[i];
+            var where = $"{at}.LaunchTemplates[{i}]";
+            Checks.Shape($"{where}.LaunchTemplateId", t.LaunchTemplateId, Identifiers.LaunchTemplateId);
+            if (t.AccountId is { } account)
+            {
+                Checks.Shape($"{where}.AccountId", account, Identifiers.AccountId);
+            }
+
+            var key = $"{t.AccountId}/{t.LaunchTemplateId}";
+            if (!seen.TryAdd(key, i))
+            {
+                throw new ConstructValidationException($"{where}.LaunchTemplateId", Text.Quote(t.LaunchTemplateId), $"a launch template not already listed (LaunchTemplates[{seen[key]}])");
+            }
+        }
+    }
+
+    private static void RejectOwnAccount(string where, ImageDistributionProps props, string ownAccount)
+    {
+        for (var i = 0; i < props.Regions.Count; i++)
+        {
+            var r = props.Regions[i];
+            var at = $"{where}.Regions[{i}]";
+            var target = r.TargetAccounts.ToList().IndexOf(ownAccount);
+            if (target >= 0)
+            {
+                throw new ConstructValidationException($"{at}.TargetAccounts[{target}]", Text.Quote(ownAccount), "an account other than the stack's own (the factory account already has the AMI)");
+            }
+
+            var launch = r.LaunchAccounts.ToList().IndexOf(ownAccount);
+            if (launch >= 0)
+            {
+                throw new ConstructValidationException($"{at}.LaunchAccounts[{launch}]", Text.Quote(ownAccount), "an account other than the stack's own (the owner can always launch its AMIs)");
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+namespace AmiInfra.Constructs.Lifecycle;
+
+/// <summary>
+/// When one retirement step (deprecate, disable or delete) acts on an AMI: by age or by count.
+/// Exactly one of <see cref="AfterDays"/> and <see cref="KeepNewest"/> is set.
+/// </summary>
+public sealed record LifecycleRule
+{
+    /// <summary>Act on AMIs older than this many days (1 to 1000). Default: none (a count rule).</summary>
+    public int? AfterDays { get; init; }
+
+    /// <summary>Act on all but the newest this many AMIs (1 to 1000). Default: none (an age rule).</summary>
+    public int? KeepNewest { get; init; }
+
+    /// <summary>A rule by age: act on AMIs older than <paramref name="days"/> days.</summary>
+    public static LifecycleRule Age(int days) => new() { AfterDays = days };
+
+    /// <summary>A rule by count: act on all but the newest <paramref name="keepNewest"/> AMIs.</summary>
+    public static LifecycleRule Count(int keepNewest) => new() { KeepNewest = keepNewest };
+}
+
+/// <summary>What a lifecycle policy never acts on. Every exclusion applies to every step.</summary>
+public sealed record LifecycleExclusions
+{
+    /// <summary>Keep AMIs launched within this many days (1 to 365). AMIs never launched are not kept by this rule. Default: none.</summary>
+    public int? LaunchedWithinDays { get; init; }
+
+    /// <summary>Keep AMIs carrying any of these tags (key and value; at most 50). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Keep public AMIs. Default: false.</summary>
+    public bool Public { get; init; }
+
+    /// <summary>Keep the AMIs in these regions (region codes such as eu-west-1). Default: none.</summary>
+    public IReadOnlyList<string> Regions { get; init; } = [];
+
+    /// <summary>Keep AMIs shared with any of these accounts (12-digit ids; at most 1536). Default: none.</summary>
+    public IReadOnlyList<string> SharedWithAccounts { get; init; } = [];
+
+    internal bool IsEmpty =>
+        LaunchedWithinDays is null && Tags.Count == 0 && !Public && Regions.Count == 0 && SharedWithAccounts.Count == 0;
+}
+
+/// <summary>An image recipe whose output images a lifecycle policy acts on.</summary>
+/// <param name="Name">The recipe name.</param>
+/// <param name="Version">The recipe version; x wildcards select many. Default: x.x.x (every version).</param>
+public sealed record RecipeSelection(string Name, string Version = "x.x.x");
+
+/// <summary>Props of <see cref="AmiLifecyclePolicy"/>.</summary>
+public sealed record AmiLifecyclePolicyProps
+{
+    /// <summary>The policy name (3 to 128 letters, digits, hyphens, underscores and inner spaces), unique in the account and region.</summary>
+    public required string PolicyName { get; init; }
+
+    /// <summary>The ARN of the role Image Builder assumes to run the policy, usually a <see cref="LifecycleExecutionRole"/>'s.</summary>
+    public required string ExecutionRoleArn { get; init; }
+
+    /// <summary>
+    /// Select the images built from these recipes (at most 50), including the AMIs they were
+    /// distributed as. The usual choice: recipe versions change with their content, so a name with
+    /// version x.x.x selects the image's every build. Default: none (then <see cref="ImageTags"/> is required).
+    /// </summary>
+    public IReadOnlyList<RecipeSelection> Recipes { get; init; } = [];
+
+    /// <summary>
+    /// Select the Image Builder image resources carrying any of these tags (at most 50). These are the
+    /// tags of the image resources (which a pipeline gives the images it creates), not the AMI tags of the
+    /// distribution. Default: none (then <see cref="Recipes"/> is required).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ImageTags { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>When AMIs are deprecated (hidden from searches, still launchable). Default: never.</summary>
+    public LifecycleRule? Deprecate { get; init; }
+
+    /// <summary>When AMIs are disabled (private, not launchable; after deprecation). Default: never.</summary>
+    public LifecycleRule? Disable { get; init; }
+
+    /// <summary>When AMIs are deregistered (after disabling and deprecation). Default: never.</summary>
+    public LifecycleRule? Delete { get; init; }
+
+    /// <summary>
+    /// Age rules never act on the newest this many AMIs (1 to 10, Image Builder's retain-at-least),
+    /// and count rules that disable or delete may not keep fewer. Default: 1.
+    /// </summary>
+    public int KeepAtLeast { get; init; } = 1;
+
+    /// <summary>Delete the snapshots of deregistered AMIs. Default: true (snapshots stay billed otherwise).</summary>
+    public bool DeleteSnapshots { get; init; } = true;
+
+    /// <summary>What the policy never acts on. Default: nothing excluded.</summary>
+    public LifecycleExclusions Exclusions { get; init; } = new();
+
+    /// <summary>Tags of the policy. Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The policy description (at most 1024 characters). Default: a summary of the rules.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Whether the policy runs. Default: true.</summary>
+    public bool Enabled { get; init; } = true;
+}

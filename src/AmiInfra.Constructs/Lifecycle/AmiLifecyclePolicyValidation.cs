@@ -1,0 +1,76 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Constructs.Lifecycle;
+
+/// <summary>The checks of a lifecycle policy's props, each a rule of <c>AmiInfra.Rules</c> applied at its prop.</summary>
+public sealed partial class AmiLifecyclePolicy
+{
+    private static readonly string[] StepNames = ["Deprecate", "Disable", "Delete"];
+
+    private static void Check(string id, AmiLifecyclePolicyProps props)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        Checks.Shape($"{id}.PolicyName", props.PolicyName, PhysicalNames.ImageBuilderResource);
+        if (props.Description is { } description && !Checks.IsToken(description) && description.Length is 0 or > 1024)
+        {
+            throw new ConstructValidationException($"{id}.Description", $"{description.Length} characters", "1 to 1024 characters");
+        }
+
+        CheckSelection(id, props);
+        CheckSteps(id, props);
+        CheckExclusions($"{id}.Exclusions", props.Exclusions);
+    }
+
+    private static void CheckSelection(string id, AmiLifecyclePolicyProps props)
+    {
+        if (props.Recipes.Count == 0 && props.ImageTags.Count == 0)
+        {
+            throw new ConstructValidationException($"{id}.Recipes", null, "at least one recipe or image tag selecting the images the policy retires");
+        }
+
+        Checks.Require($"{id}.Recipes", Lists.AtMost(props.Recipes.Count, Lifecycles.MaxRecipes, "recipes", "the Image Builder limit per policy"));
+        for (var i = 0; i < props.Recipes.Count; i++)
+        {
+            Checks.Shape($"{id}.Recipes[{i}].Name", props.Recipes[i].Name, PhysicalNames.ImageBuilderResource);
+            Checks.Shape($"{id}.Recipes[{i}].Version", props.Recipes[i].Version, Identifiers.VersionFilter);
+        }
+
+        Checks.Require($"{id}.ImageTags", Lists.AtMost(props.ImageTags.Count, Lifecycles.MaxTags, "tags", "the Image Builder limit"));
+        Checks.Tags($"{id}.ImageTags", props.ImageTags, TagRules.Lifecycle);
+    }
+
+    private static void CheckSteps(string id, AmiLifecyclePolicyProps props)
+    {
+        var rules = new[] { props.Deprecate, props.Disable, props.Delete };
+        if (rules.All(r => r is null))
+        {
+            throw new ConstructValidationException($"{id}.Delete", null, "at least one of Deprecate, Disable or Delete");
+        }
+
+        var steps = new List<RetirementStepRule>();
+        for (var i = 0; i < rules.Length; i++)
+        {
+            if (rules[i] is { } rule)
+            {
+                steps.Add(new RetirementStepRule(Lifecycles.StepNames[i], rule.AfterDays, rule.KeepNewest));
+            }
+        }
+
+        // The props name the parts as the declaration does, with capitals: Delete.KeepNewest.
+        Checks.Require(id, Lifecycles.Steps(steps, props.KeepAtLeast, part => char.ToUpperInvariant(part[0]) + part[1..]), part => part);
+    }
+
+    private static void CheckExclusions(string where, LifecycleExclusions e)
+    {
+        if (e.LaunchedWithinDays is { } days)
+        {
+            Checks.Range($"{where}.LaunchedWithinDays", days, Lifecycles.LastLaunchedDays, "days");
+        }
+
+        Checks.Require($"{where}.Tags", Lists.AtMost(e.Tags.Count, Lifecycles.MaxTags, "tags", "the Image Builder limit"));
+        Checks.Tags($"{where}.Tags", e.Tags, TagRules.Lifecycle);
+        Checks.Require($"{where}.Regions", Lists.Check(e.Regions, Partitions.Region, Checks.IsToken));
+        Checks.Require($"{where}.SharedWithAccounts", Lists.AtMost(e.SharedWithAccounts.Count, Lifecycles.MaxSharedAccounts, "accounts", "the Image Builder limit"));
+        Checks.List($"{where}.SharedWithAccounts", e.SharedWithAccounts, Identifiers.AccountId);
+    }
+}

@@ -1,0 +1,117 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Declaration;
+
+/// <summary>Reads the <c>organization</c> and <c>build</c> blocks.</summary>
+internal static class BuildReader
+{
+    /// <summary>The fields of <c>organization</c>.</summary>
+    internal static readonly string[] OrganizationFields = ["id", "targetOrganizationalUnits"];
+
+    /// <summary>The fields of <c>build</c>.</summary>
+    internal static readonly string[] BuildFields = ["instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+
+    public static OrganizationSettings? ReadOrganization(JsonFields f)
+    {
+        var o = f.OptionalObject("organization", OrganizationFields);
+        if (o is null)
+        {
+            return null;
+        }
+
+        var id = o.Checked("id", Identifiers.OrganizationId);
+        var units = o.CheckedList("targetOrganizationalUnits", Identifiers.OrganizationalUnitOrRootId) ?? [];
+        return new OrganizationSettings(id, units);
+    }
+
+    public static BuildSettings ReadBuild(JsonFields f, string baseDirectory)
+    {
+        var b = f.OptionalObject("build", BuildFields);
+        if (b is null)
+        {
+            return new BuildSettings();
+        }
+
+        var subnet = b.OptionalChecked("subnetId", Identifiers.SubnetId);
+        var groups = b.CheckedList("securityGroupIds", Identifiers.SecurityGroupId, Builds.MaxSecurityGroups) ?? [];
+        if (groups.Count > 0 && subnet is null)
+        {
+            throw new DeclarationException(b.At("subnetId"), null, "a subnet id whenever securityGroupIds are given (security groups belong to the subnet's VPC)");
+        }
+
+        var keyPair = b.OptionalChecked("keyPair", Builds.KeyPairName);
+
+        return new BuildSettings
+        {
+            InstanceTypes = InstanceTypes(b, "instanceTypes") ?? ["m7i.large"],
+            SubnetId = subnet,
+            SecurityGroupIds = groups,
+            KeyPair = keyPair,
+            LogRetentionDays = b.OptionalInt("logRetentionDays", 1, int.MaxValue, "days") ?? 90,
+        };
+    }
+
+    /// <summary>An optional list of instance types (at least one when given).</summary>
+    public static IReadOnlyList<string>? InstanceTypes(JsonFields f, string name)
+    {
+        var types = f.CheckedList(name, Identifiers.InstanceType);
+        if (types is { Count: 0 })
+        {
+            throw new DeclarationException(f.At(name), "an empty list", "at least one EC2 instance type such as m7i.large");
+        }
+
+        return types;
+    }
+}
+
+/// <summary>Reads a map of tags, checked against the rules of every place the tags end up.</summary>
+internal static class TagsReader
+{
+    /// <summary>Most tags a declaration may give one resource: AWS allows 50, and AmiInfra adds its own.</summary>
+    public const int MaxDeclaredTags = 40;
+
+    /// <summary>
+    /// Reads <paramref name="field"/> as tags. Declared tags go on stacks (and so on every resource
+    /// CloudFormation tags), on Image Builder resources and on AMIs: each tag must be one that every
+    /// one of <paramref name="rules"/> accepts (default: AWS's general rule and Image Builder's).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Read(JsonFields f, string field, params TagRule[] rules)
+    {
+        var tags = f.OptionalMap(field, TagRules.Aws.ValueAccepted) ?? new SortedDictionary<string, string>();
+        if (tags.Count > MaxDeclaredTags)
+        {
+            throw new DeclarationException(f.At(field), $"{tags.Count} tags", $"at most {MaxDeclaredTags} tags (AWS allows 50 per resource; AmiInfra adds its own)");
+        }
+
+        foreach (var key in tags.Keys)
+        {
+            if (key.StartsWith(AmiTagKeys.Prefix, StringComparison.Ordinal))
+            {
+                throw new DeclarationException($"{f.At(field)}.{key}", $"the tag key {JsonFields.Quote(key)}", $"a tag key not starting with {AmiTagKeys.Prefix} (AmiInfra's own tags)");
+            }
+        }
+
+        Check(f, field, tags, rules.Length == 0 ? [TagRules.Aws, TagRules.ImageBuilder] : rules);
+        return tags;
+    }
+
+    /// <summary>Reads <paramref name="field"/> as at most <paramref name="max"/> tags that every one of <paramref name="rules"/> accepts.</summary>
+    public static IReadOnlyDictionary<string, string> ReadWithin(JsonFields f, string field, int max, params TagRule[] rules)
+    {
+        var tags = f.OptionalMap(field, TagRules.Aws.ValueAccepted) ?? new SortedDictionary<string, string>();
+        JsonFields.Require(f.At(field), Lists.AtMost(tags.Count, max, "tags", "the Image Builder limit"));
+        Check(f, field, tags, rules);
+        return tags;
+    }
+
+    private static void Check(JsonFields f, string field, IReadOnlyDictionary<string, string> tags, TagRule[] rules)
+    {
+        foreach (var rule in rules)
+        {
+            if (rule.Check(tags) is { } problem)
+            {
+                throw new DeclarationException(problem.Part is null ? f.At(field) : $"{f.At(field)}.{problem.Part}", problem.Value, problem.Accepted);
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Declaration;
+
+/// <summary>
+/// Reads an image's distribution: each field the image's own when given, else the factory's
+/// <c>distribution</c>, else the default; errors name the block the field came from.
+/// </summary>
+internal static class DistributionReader
+{
+    /// <summary>The fields of a distribution block (the factory's or an image's).</summary>
+    internal static readonly string[] Fields =
+        ["regions", "launchPermissions", "targetAccounts", "amiName", "amiTags", "ssmParameter", "encryption", "launchTemplates"];
+
+    /// <summary>The fields of a distribution's <c>launchPermissions</c>.</summary>
+    internal static readonly string[] LaunchPermissionsFields = ["accounts", "organizations", "organizationalUnits", "public"];
+
+    /// <summary>The fields of a distribution's <c>launchTemplates[]</c>.</summary>
+    internal static readonly string[] LaunchTemplateFields = ["region", "id", "accountId", "setDefaultVersion"];
+
+    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName)
+    {
+        var own = image.OptionalObject("distribution", Fields);
+
+        // Each field: the image's own when given, else the factory's, else the default.
+        JsonFields? Source(string field) => own is not null && own.Has(field) ? own : defaults is not null && defaults.Has(field) ? defaults : null;
+
+        var regionsFrom = Source("regions");
+        var regions = regionsFrom is null ? [factory.Region] : Regions(regionsFrom, "regions", factory);
+
+        var permissionsFrom = Source("launchPermissions");
+        var permissions = permissionsFrom?.OptionalObject("launchPermissions", LaunchPermissionsFields);
+        var accounts = permissions is null ? [] : Accounts(permissions, "accounts", factory, "an account other than the factory's own (it can always launch its AMIs)");
+        var organizations = permissions is null ? [] : Arns(permissions, "organizations", Identifiers.OrganizationArn, factory);
+        var units = permissions is null ? [] : Arns(permissions, "organizationalUnits", Identifiers.OrganizationalUnitArn, factory);
+        var isPublic = permissions?.OptionalBool("public") ?? false;
+        if (permissions is not null)
+        {
+            CheckPermissions(permissions, factory, accounts, organizations, units, isPublic);
+        }
+
+        var targetsFrom = Source("targetAccounts");
+        var targets = targetsFrom is null ? [] : Accounts(targetsFrom, "targetAccounts", factory, "an account other than the factory's own (the factory account already has the AMI)", Rules.Distributions.MaxTargetAccounts);
+        if (targets.Count > 0 && (factory.Organization is null || factory.Organization.TargetOrganizationalUnits.Count == 0))
+        {
+            throw new DeclarationException("organization.targetOrganizationalUnits", null, "the OUs holding the target accounts, so the distribution role can be deployed to them (targetAccounts are declared)");
+        }
+
+        var encryptionFrom = Source("encryption");
+        var encryptionText = encryptionFrom?.OptionalString("encryption", "regional-key or aws/ebs") ?? "regional-key";
+        var encryption = encryptionText switch
+        {
+            "regional-key" => AmiEncryption.RegionalKey,
+            "aws/ebs" => AmiEncryption.AwsManagedKey,
+            _ => throw new DeclarationException(encryptionFrom!.At("encryption"), JsonFields.Quote(encryptionText), "regional-key (the factory's key in each region) or aws/ebs"),
+        };
+        if (encryption == AmiEncryption.AwsManagedKey && accounts.Count + organizations.Count + units.Count + targets.Count > 0)
+        {
+            throw new DeclarationException(
+                encryptionFrom!.At("encryption"),
+                "\"aws/ebs\" with sharing or target accounts",
+                "regional-key: AMIs encrypted with the AWS-managed aws/ebs key cannot be launched or copied by other accounts");
+        }
+
+        if (encryption == AmiEncryption.RegionalKey && isPublic)
+        {
+            throw new DeclarationException(
+                permissionsFrom!.At("launchPermissions.public"),
+                "true with encryption \"regional-key\"",
+                "false, or encryption \"aws/ebs\" with an unencrypted image: EC2 cannot make an AMI with encrypted snapshots public");
+        }
+
+        var amiNameFrom = Source("amiName");
+        var amiName = amiNameFrom?.Checked("amiName", Rules.Distributions.AmiName, Rules.Distributions.AmiNameTemplate.Accepted)
+            ?? $"{factory.Name}-{imageName}-{Rules.Distributions.BuildDatePlaceholder}";
+
+        var ssmFrom = Source("ssmParameter");
+        var ssm = ssmFrom?.Checked("ssmParameter", Rules.Distributions.OutputParameter) ?? $"/amiinfra/{factory.Name}/{imageName}/latest";
+        foreach (var region in regions)
+        {
+            JsonFields.Require(ssmFrom?.At("ssmParameter") ?? "distribution.ssmParameter", Rules.Distributions.OutputParameterLength(ssm, factory.Partition.Name, region, factory.Account));
+        }
+
+        var templatesFrom = Source("launchTemplates");
+        var templates = templatesFrom is null ? [] : LaunchTemplates(templatesFrom, regions, factory);
+
+        var amiTagsFrom = Source("amiTags");
+        return new Distribution
+        {
+            Regions = regions,
+            LaunchAccounts = accounts,
+            LaunchOrganizations = organizations,
+            LaunchOrganizationalUnits = units,
+            Public = isPublic,
+            TargetAccounts = targets,
+            AmiName = amiName,
+            AmiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder),
+            SsmParameterName = ssm,
+            Encryption = encryption,
+            LaunchTemplates = templates,
+        };
+    }
+
+    private static void CheckPermissions(JsonFields permissions, FactoryContext factory, IReadOnlyList<string> accounts, IReadOnlyList<string> organizations, IReadOnlyList<string> units, bool isPublic)
+    {
+        var declaredOrganizations = organizations.Select(Identifiers.OrganizationOf).ToHashSet(StringComparer.Ordinal);
+        if (factory.Organization is not null)
+        {
+            declaredOrganizations.Add(factory.Organization.Id);
+        }
+
+        for (var i = 0; i < units.Count; i++)
+        {
+            var organization = Identifiers.OrganizationOf(units[i]);
+            if (!declaredOrganizations.Contains(organization))
+            {
+                throw new DeclarationException(
+                    $"{permissions.At("organizationalUnits")}[{i}]",
+                    $"{JsonFields.Quote(units[i])} (in organization {organization})",
+                    declaredOrganizations.Count == 0
+                        ? "an OU of the declared organization (declare organization.id first)"
+                        : $"an OU of the declared organization{(declaredOrganizations.Count > 1 ? "s" : "")} {string.Join(", ", declaredOrganizations.Order(StringComparer.Ordinal))}");
+            }
+        }
+
+        if (Rules.Distributions.Principals(accounts.Count, organizations.Count, units.Count) is { } problem)
+        {
+            throw new DeclarationException(problem.Part is null ? permissions.Path : permissions.At(problem.Part), problem with { Part = null });
+        }
+
+        if (isPublic && !factory.AllowPublic)
+        {
+            throw new DeclarationException(permissions.At("public"), "true", "false, unless the factory sets \"allowPublicImages\": true to opt in to public AMIs explicitly");
+        }
+    }
+
+    private static IReadOnlyList<string> Arns(JsonFields f, string field, Shape shape, FactoryContext factory)
+    {
+        var list = f.CheckedList(field, shape, distinct: true) ?? [];
+        JsonFields.Require(f.At(field), Lists.Check(list, arn => Identifiers.InPartition(arn, factory.Partition)));
+        return list;
+    }
+
+    private static IReadOnlyList<LaunchTemplateUpdate> LaunchTemplates(JsonFields f, IReadOnlyList<string> regions, FactoryContext factory)
+    {
+        var items = f.Array("launchTemplates", Rules.Distributions.MaxLaunchTemplates);
+        var result = new List<LaunchTemplateUpdate>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var t = JsonFields.Open(items[i], $"{f.At("launchTemplates")}[{i}]", LaunchTemplateFields);
+            var region = factory.RegionAt(t.RequiredString("region", Partitions.RegionAccepted), t.At("region"));
+            if (!regions.Contains(region))
+            {
+                throw new DeclarationException(t.At("region"), JsonFields.Quote(region), $"one of the distribution regions ({string.Join(", ", regions)})");
+            }
+
+            var account = t.OptionalChecked("accountId", Identifiers.AccountId);
+            var id = t.Checked("id", Identifiers.LaunchTemplateId);
+            result.Add(new LaunchTemplateUpdate(region, id, account == factory.Account ? null : account, t.OptionalBool("setDefaultVersion") ?? true));
+        }
+
+        return result;
+    }
+
+    private static IReadOnlyList<string> Regions(JsonFields f, string field, FactoryContext factory)
+    {
+        var list = f.OptionalStrings(field, Partitions.RegionAccepted, Rules.Distributions.MaxRegions) ?? [];
+        if (list.Count == 0)
+        {
+            throw new DeclarationException(f.At(field), "an empty list", "at least one region");
+        }
+
+        JsonFields.Require(f.At(field), Lists.Check(list, region => Partitions.RegionIn(region, factory.Partition)));
+        return list;
+    }
+
+    private static IReadOnlyList<string> Accounts(JsonFields f, string field, FactoryContext factory, string ownMeaning, int maxItems = int.MaxValue)
+    {
+        var list = f.CheckedList(field, Identifiers.AccountId, maxItems, distinct: true) ?? [];
+        var own = list.ToList().IndexOf(factory.Account);
+        if (own >= 0)
+        {
+            throw new DeclarationException($"{f.At(field)}[{own}]", JsonFields.Quote(factory.Account), ownMeaning);
+        }
+
+        return list;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using AmiInfra.Rules;
+
+namespace AmiInfra.Declaration;
+
+/// <summary>Reads one image (<c>images[]</c>): its parent, volume, schedule and tests; its components, distribution and lifecycle have readers of their own.</summary>
+internal static class ImageReader
+{
+    /// <summary>The fields of an image (<c>images[]</c>).</summary>
+    internal static readonly string[] Fields =
+    [
+        "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
+        "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "distribution",
+        "lifecycle", "tags",
+    ];
+
+    /// <summary>The fields of an image's <c>parent</c> (exactly one is given).</summary>
+    internal static readonly string[] ParentFields = ["ssmParameter", "amiId", "imageBuilder", "marketplace"];
+
+    /// <summary>The fields of an image's <c>rootVolume</c>.</summary>
+    internal static readonly string[] RootVolumeFields = ["deviceName", "sizeGiB", "type", "iops", "throughputMiBps"];
+
+    /// <summary>The fields of an image's <c>schedule</c>.</summary>
+    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone"];
+
+    /// <summary>The fields of an image's <c>tests</c>.</summary>
+    internal static readonly string[] TestsFields = ["enabled", "timeoutMinutes"];
+
+    private static IReadOnlyList<string> StartConditions => Builds.StartConditions;
+
+    public static Image Read(JsonElement element, string path, FactoryContext factory, JsonFields? distributionDefaults, JsonElement? lifecycleDefaults)
+    {
+        var f = JsonFields.Open(element, path, Fields);
+        var name = f.Checked("name", PhysicalNames.Image);
+        var platformText = f.OptionalString("platform", "linux or windows") ?? "linux";
+        var platform = platformText switch
+        {
+            "linux" => Platform.Linux,
+            "windows" => Platform.Windows,
+            _ => throw new DeclarationException(f.At("platform"), JsonFields.Quote(platformText), "linux or windows"),
+        };
+
+        var userData = f.OptionalString("userDataFile", "a path to a script, relative to the declaration");
+        if (userData is not null)
+        {
+            FactoryLoader.RequireFile(f.At("userDataFile"), userData, factory.BaseDirectory, "a user data script");
+            var script = File.ReadAllText(Path.Combine(factory.BaseDirectory, userData), Encoding.UTF8);
+            JsonFields.Require(f.At("userDataFile"), Builds.UserData(script) is { } problem ? problem with { Value = $"{JsonFields.Quote(userData)} ({problem.Value})" } : null);
+        }
+
+        var workingDirectory = f.OptionalChecked("workingDirectory", Builds.WorkingDirectory);
+
+        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name);
+        var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
+        var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
+
+        return new Image
+        {
+            Name = name,
+            Description = f.OptionalString("description", "text") ?? "",
+            Platform = platform,
+            Parent = ReadParent(f),
+            Components = ComponentsReader.Read(f, factory, platform),
+            RootVolume = ReadRootVolume(f, platform),
+            WorkingDirectory = workingDirectory,
+            RemoveSsmAgent = f.OptionalBool("removeSsmAgent") ?? false,
+            UserDataFile = userData,
+            Schedule = ReadSchedule(f),
+            Enabled = f.OptionalBool("enabled") ?? true,
+            Tests = ReadTests(f),
+            Scanning = f.OptionalBool("scanning") ?? true,
+            EnhancedMetadata = f.OptionalBool("enhancedMetadata") ?? true,
+            InstanceTypes = BuildReader.InstanceTypes(f, "instanceTypes"),
+            Distribution = distribution,
+            Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
+            Tags = TagsReader.Read(f, "tags", TagRules.ImageBuilder),
+        };
+    }
+
+    private static ParentImage ReadParent(JsonFields f)
+    {
+        var p = f.Object("parent", ParentFields);
+        var given = ParentFields.Where(p.Has).ToList();
+        if (given.Count != 1)
+        {
+            throw new DeclarationException(
+                p.Path,
+                given.Count == 0 ? "no parent image" : $"{given.Count} parent images ({string.Join(", ", given)})",
+                "exactly one of ssmParameter, amiId, imageBuilder or marketplace");
+        }
+
+        return given[0] switch
+        {
+            "ssmParameter" => new ParentImage(ParentImageKind.SsmParameter, p.Checked("ssmParameter", Identifiers.ParentSsmParameter)),
+            "amiId" => new ParentImage(ParentImageKind.AmiId, p.Checked("amiId", Identifiers.AmiId)),
+            "imageBuilder" => new ParentImage(ParentImageKind.ImageBuilder, p.Checked("imageBuilder", Identifiers.ImageBuilderImage)),
+            _ => new ParentImage(ParentImageKind.Marketplace, p.Checked("marketplace", Identifiers.MarketplaceProductId)),
+        };
+    }
+
+    private static RootVolume ReadRootVolume(JsonFields f, Platform platform)
+    {
+        var r = f.OptionalObject("rootVolume", RootVolumeFields);
+        var defaultDevice = platform == Platform.Windows ? "/dev/sda1" : "/dev/xvda";
+        if (r is null)
+        {
+            return new RootVolume { DeviceName = defaultDevice, SizeGiB = platform == Platform.Windows ? 50 : 20 };
+        }
+
+        var type = r.OptionalString("type", Ebs.TypeAccepted) ?? "gp3";
+        var limits = Ebs.TypeOf(type);
+        JsonFields.Require(r.Path, limits is null ? new Problem(JsonFields.Quote(type), Ebs.TypeAccepted) { Part = Ebs.Parts.Type } : null);
+
+        // Whole numbers first; the volume rule then checks them against the type's limits and ratios.
+        var known = limits!;
+        var size = r.OptionalWholeNumber(Ebs.Parts.Size, Ebs.SizeAccepted(known))
+            ?? throw new DeclarationException(r.At(Ebs.Parts.Size), null, Ebs.SizeAccepted(known));
+        var volume = new EbsVolume(type, size, r.OptionalWholeNumber(Ebs.Parts.Iops, Ebs.IopsAccepted(known)), r.OptionalWholeNumber(Ebs.Parts.Throughput, "a whole number of MiB/s"));
+        JsonFields.Require(r.Path, Ebs.Volume(volume));
+
+        var device = r.OptionalString("deviceName", "a device name such as /dev/xvda or /dev/sda1") ?? defaultDevice;
+        if (!device.StartsWith("/dev/", StringComparison.Ordinal) && !device.StartsWith("xvd", StringComparison.Ordinal))
+        {
+            throw new DeclarationException(r.At("deviceName"), JsonFields.Quote(device), "a device name such as /dev/xvda or /dev/sda1");
+        }
+
+        return new RootVolume { DeviceName = device, SizeGiB = size, VolumeType = type, Iops = volume.Iops, ThroughputMiBps = volume.ThroughputMiBps };
+    }
+
+    private static Schedule? ReadSchedule(JsonFields f)
+    {
+        var s = f.OptionalObject("schedule", ScheduleFields);
+        if (s is null)
+        {
+            return null;
+        }
+
+        var cron = s.Checked("cron", CronExpression.Check, CronExpression.Accepted);
+        var condition = s.OptionalString("startCondition", string.Join(" or ", StartConditions));
+        if (condition is not null && !StartConditions.Contains(condition))
+        {
+            throw new DeclarationException(s.At("startCondition"), JsonFields.Quote(condition), string.Join(" or ", StartConditions));
+        }
+
+        var timezone = s.OptionalString("timezone", "UTC") ?? "Etc/UTC";
+        if (timezone is not ("UTC" or "Etc/UTC"))
+        {
+            throw new DeclarationException(s.At("timezone"), JsonFields.Quote(timezone), "UTC or Etc/UTC: CloudFormation's image pipeline schedule takes no time zone, so write the cron expression in UTC");
+        }
+
+        return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null);
+    }
+
+    private static ImageTests ReadTests(JsonFields f)
+    {
+        var t = f.OptionalObject("tests", TestsFields);
+        return t is null
+            ? new ImageTests(true, 90)
+            : new ImageTests(t.OptionalBool("enabled") ?? true, t.OptionalInt("timeoutMinutes", Builds.TestTimeoutMinutes, "minutes") ?? 90);
+    }
+}

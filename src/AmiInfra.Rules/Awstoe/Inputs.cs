@@ -1,0 +1,140 @@
+using YamlDotNet.RepresentationModel;
+using static AmiInfra.Rules.Awstoe.ToeDocuments;
+using static AmiInfra.Rules.Awstoe.YamlValues;
+
+namespace AmiInfra.Rules.Awstoe;
+
+/// <summary>
+/// A step's <c>inputs</c>, checked against its action module: the shape (a mapping, or a list of
+/// mappings), the inputs it requires, the type of each (read as AWSTOE reads YAML), the values it
+/// names, and the inputs that are not for the component's platform. Inputs the module does not
+/// document are warned of. A value holding a <c>{{ }}</c> reference is resolved at run time, so only
+/// the reference itself is checked (see <see cref="References"/>).
+/// </summary>
+internal static class Inputs
+{
+    public static void Check(YamlNode? inputs, ActionModule module, string step, ToePlatforms platform, List<string> warnings)
+    {
+        if (IsNull(inputs))
+        {
+            if (!module.InputsOptional)
+            {
+                var required = module.Inputs.Where(i => i.Required).Select(i => i.Name).Concat(module.OneOf ?? []).ToList();
+                throw DocumentProblem.At(inputs, $"step \"{step}\" ({module.Name}) with no inputs", $"inputs for the {module.Name} action{(required.Count == 0 ? "" : $" ({string.Join(", ", required)})")}");
+            }
+
+            return;
+        }
+
+        switch (module.Shape)
+        {
+            case InputShape.Expression:
+                Conditions.Expression(inputs!, step, depth: 1, "Assert inputs");
+                break;
+            case InputShape.Object:
+                Operation(inputs!, module, step, platform, warnings, "");
+                break;
+            case InputShape.List:
+                if (inputs is not YamlSequenceNode list)
+                {
+                    throw DocumentProblem.At(inputs, $"inputs of step \"{step}\" ({module.Name}) that are not a list", $"a list of operations for {module.Name}, each a mapping such as - {string.Join(": ...", module.Inputs.Where(i => i.Required).Select(i => i.Name))}: ...");
+                }
+
+                if (list.Children.Count == 0)
+                {
+                    throw DocumentProblem.At(list, $"an empty list of inputs in step \"{step}\" ({module.Name})", $"at least one operation for {module.Name}");
+                }
+
+                for (var i = 0; i < list.Children.Count; i++)
+                {
+                    Operation(list.Children[i], module, step, platform, warnings, $"[{i}]");
+                }
+
+                break;
+        }
+    }
+
+    private static void Operation(YamlNode node, ActionModule module, string step, ToePlatforms platform, List<string> warnings, string index)
+    {
+        var at = $"inputs{index} of step \"{step}\" ({module.Name})";
+        if (node is not YamlMappingNode operation)
+        {
+            throw DocumentProblem.At(node, $"{at} that are not a mapping", $"a mapping of {module.Name}'s inputs: {string.Join(", ", module.Inputs.Select(i => i.Name))}");
+        }
+
+        foreach (var (key, value, keyNode) in Entries(operation))
+        {
+            var input = module.Inputs.FirstOrDefault(i => i.Name == key);
+            if (input is null)
+            {
+                warnings.Add($"line {Line(keyNode)}: {at}: the input \"{key}\" is not one {module.Name} documents ({string.Join(", ", module.Inputs.Select(i => i.Name))})");
+                continue;
+            }
+
+            if ((input.Platforms & platform) == 0)
+            {
+                throw DocumentProblem.At(keyNode, $"the input {key} in {at} of a {ActionModules.Describe(platform)} component", $"no {key}: {module.Name} does not support it on {ActionModules.Describe(platform)}");
+            }
+
+            Value(value, input, at);
+        }
+
+        foreach (var input in module.Inputs.Where(i => i.Required))
+        {
+            if (IsNull(Child(operation, input.Name)))
+            {
+                throw DocumentProblem.At(operation, $"{at} without {input.Name}", $"{input.Name} in every {module.Name} operation (required: {string.Join(", ", module.Inputs.Where(i => i.Required).Select(i => i.Name))})");
+            }
+        }
+
+        if (module.OneOf is { } oneOf && oneOf.Count(name => !IsNull(Child(operation, name))) != 1)
+        {
+            throw DocumentProblem.At(operation, $"{at} with {(oneOf.Any(name => !IsNull(Child(operation, name))) ? "both " : "neither ")}{string.Join(oneOf.Any(name => !IsNull(Child(operation, name))) ? " and " : " nor ", oneOf)}", $"exactly one of {string.Join(" or ", oneOf)}");
+        }
+
+        if (module.Name == "WebDownload" && IsNull(Child(operation, "checksum")) != IsNull(Child(operation, "algorithm")))
+        {
+            throw DocumentProblem.At(operation, $"{at} with only one of checksum and algorithm", "both checksum and algorithm, or neither");
+        }
+    }
+
+    private static void Value(YamlNode value, ModuleInput input, string at)
+    {
+        if (IsNull(value) || HoldsReference(value))
+        {
+            return;
+        }
+
+        var problem = input.Type switch
+        {
+            InputType.Text => value is YamlScalarNode ? null : "text",
+            InputType.Boolean => Boolean(value) is null ? "true or false" : null,
+            InputType.Integer => Integer(value) is null ? "an unquoted whole number" : null,
+            InputType.TextList => value is YamlSequenceNode list && list.Children.All(c => c is YamlScalarNode) ? null : "a list of text values",
+            InputType.TextMap => value is YamlMappingNode map && map.Children.Values.All(c => c is YamlScalarNode) ? null : "a mapping of names to text values",
+            InputType.Any => value is YamlMappingNode ? "text, a number or a list" : null,
+            InputType.NameValueList => value is YamlSequenceNode items && items.Children.All(c => c is YamlMappingNode m && !IsNull(Child(m, "name")) && !IsNull(Child(m, "value"))) ? null : "a list of mappings, each with name and value",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw DocumentProblem.At(value, $"{Describe(value)} for {input.Name} in {at}", problem);
+        }
+
+        if (input.Values is { } values && ScalarText(value) is { } text && !values.Contains(text, StringComparer.OrdinalIgnoreCase))
+        {
+            throw DocumentProblem.At(value, $"{input.Name} {Text.Quote(text)} in {at}", $"one of {string.Join(", ", values)}");
+        }
+    }
+
+    /// <summary>Whether a scalar holds a {{ }} reference, whose value is only known at run time.</summary>
+    internal static bool HoldsReference(YamlNode node) => node is YamlScalarNode { Value: { } text } && text.Contains("{{", StringComparison.Ordinal);
+
+    internal static string Describe(YamlNode node) => node switch
+    {
+        YamlScalarNode { Value: { } text } => Text.Quote(text),
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        _ => "a value",
+    };
+}

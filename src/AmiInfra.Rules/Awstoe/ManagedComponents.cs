@@ -1,0 +1,103 @@
+namespace AmiInfra.Rules.Awstoe;
+
+/// <summary>An AWS-managed (Amazon-owned) Image Builder component.</summary>
+/// <param name="Name">Its name, as its ARN has it (arn:partition:imagebuilder:region:aws:component/name/version).</param>
+/// <param name="Platform">The platform it is for.</param>
+public sealed record ManagedComponent(string Name, ToePlatforms Platform);
+
+/// <summary>
+/// The AWS-managed components AmiInfra knows, from AWS's documentation: "Manage security patches"
+/// (update-linux, update-windows), "STIG hardening components" (stig-build-*, scap-checker-*), and
+/// the AWS CDK's Image Builder module (aws-imagebuilder-alpha, AwsManagedComponent). A name of the
+/// catalog is checked against the image's platform; a name the catalog does not have is accepted
+/// with a warning naming the closest known names, since AWS adds components after any catalog.
+/// </summary>
+public static class ManagedComponents
+{
+    /// <summary>The catalog.</summary>
+    public static readonly IReadOnlyList<ManagedComponent> Catalog =
+    [
+        new("update-linux", ToePlatforms.Linux),
+        new("update-windows", ToePlatforms.Windows),
+        new("aws-cli-version-2-linux", ToePlatforms.Linux),
+        new("aws-cli-version-2-windows", ToePlatforms.Windows),
+        new("amazon-cloudwatch-agent-linux", ToePlatforms.Linux),
+        new("hello-world-linux", ToePlatforms.Linux),
+        new("hello-world-windows", ToePlatforms.Windows),
+        new("python-3-linux", ToePlatforms.Linux),
+        new("python-3-windows", ToePlatforms.Windows),
+        new("reboot-linux", ToePlatforms.Linux),
+        new("reboot-windows", ToePlatforms.Windows),
+        new("reboot-test-windows", ToePlatforms.Windows),
+        new("powershell-lts-windows", ToePlatforms.Windows),
+        new("windows-activation-test", ToePlatforms.Windows),
+        new("stig-build-linux", ToePlatforms.Linux),
+        new("stig-build-linux-low", ToePlatforms.Linux),
+        new("stig-build-linux-medium", ToePlatforms.Linux),
+        new("stig-build-linux-high", ToePlatforms.Linux),
+        new("stig-build-windows", ToePlatforms.Windows),
+        new("stig-build-windows-low", ToePlatforms.Windows),
+        new("stig-build-windows-medium", ToePlatforms.Windows),
+        new("stig-build-windows-high", ToePlatforms.Windows),
+        new("scap-checker-linux", ToePlatforms.Linux),
+        new("scap-checker-windows", ToePlatforms.Windows),
+    ];
+
+    /// <summary>
+    /// A managed component for an image of <paramref name="platform"/>: a catalog component of another
+    /// platform is a problem; an unknown name is no problem but gives a warning (<paramref name="warning"/>).
+    /// </summary>
+    public static Problem? Check(string name, ToePlatforms platform, out string? warning)
+    {
+        warning = null;
+        var known = Catalog.FirstOrDefault(c => c.Name == name);
+        if (known is null)
+        {
+            var close = Closest(name, Catalog.Where(c => (c.Platform & platform) != 0).Select(c => c.Name), 3);
+            warning = $"\"{name}\" is not an AWS-managed component AmiInfra knows{(close.Count == 0 ? "" : $" (did you mean {string.Join(" or ", close)}?)")}; it is used as written and must exist in every region the factory builds in";
+            return null;
+        }
+
+        if ((known.Platform & platform) == 0)
+        {
+            var counterpart = Catalog.FirstOrDefault(c => (c.Platform & platform) != 0 && Stem(c.Name) == Stem(name));
+            return new Problem(
+                $"{Text.Quote(name)} (a {ActionModules.Describe(known.Platform)} component) on a {ActionModules.Describe(platform)} image",
+                $"an AWS-managed component for {ActionModules.Describe(platform)}{(counterpart is null ? "" : $", such as {counterpart.Name}")}");
+        }
+
+        return null;
+    }
+
+    /// <summary>The candidates closest to <paramref name="name"/> (edit distance at most <paramref name="maxDistance"/>), closest first.</summary>
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int maxDistance) =>
+        candidates
+            .Select(c => (Name: c, Distance: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
+            .Where(c => c.Distance <= maxDistance)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Take(2)
+            .Select(c => c.Name)
+            .ToList();
+
+    private static string Stem(string name) => name.Replace("-linux", "", StringComparison.Ordinal).Replace("-windows", "", StringComparison.Ordinal);
+
+    /// <summary>The Levenshtein distance.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+
+namespace AmiInfra.Rules;
+
+/// <summary>
+/// What Image Builder and EC2 accept in a distribution: AMI names, sharing, target accounts, SSM
+/// output parameters and launch templates.
+/// </summary>
+public static partial class Distributions
+{
+    /// <summary>The Image Builder placeholder replaced by the build date.</summary>
+    public const string BuildDatePlaceholder = "{{ imagebuilder:buildDate }}";
+
+    /// <summary>Most OUs in one launch permission (Image Builder LaunchPermissionConfiguration.organizationalUnitArns).</summary>
+    public const int MaxOrganizationalUnits = 25;
+
+    /// <summary>Most organizations in one launch permission (Image Builder LaunchPermissionConfiguration.organizationArns).</summary>
+    public const int MaxOrganizations = 25;
+
+    /// <summary>Most accounts, organizations and OUs an AMI can be shared with in a region: the default EC2 "AMI sharing" quota.</summary>
+    public const int MaxSharingEntities = 1000;
+
+    /// <summary>Most target accounts of one region's distribution (Image Builder AmiDistributionConfiguration.targetAccountIds).</summary>
+    public const int MaxTargetAccounts = 1536;
+
+    /// <summary>Most launch templates one region's distribution updates.</summary>
+    public const int MaxLaunchTemplates = 100;
+
+    /// <summary>Most regions one distribution configuration names.</summary>
+    public const int MaxRegions = 50;
+
+    /// <summary>The AMI name template: up to 127 characters of Image Builder's pattern, with the build date in it.</summary>
+    public static readonly Shape AmiNameTemplate = new(AmiNamePattern(), "up to 127 characters: letters, digits, spaces and - _ ., starting and ending with a letter, digit, - or _, with {{ imagebuilder:buildDate }} where the build date goes (the characters both Image Builder and EC2 take in AMI names)");
+
+    /// <summary>
+    /// An AMI name template that Image Builder and EC2 both accept, unique per build. Image Builder
+    /// (AmiDistributionConfiguration.name): 1 to 127 characters of <c>^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}\.]+[-_A-Za-z0-9}]$</c>.
+    /// EC2 (CreateImage Name, which the expanded name becomes): 3 to 128 letters, digits and ( ) [ ] space . / - ' @ _.
+    /// So outside the build-date placeholder only letters, digits, spaces and - _ . are accepted (a
+    /// colon passes Image Builder and fails EC2), and the placeholder must be there so that no two
+    /// builds ask for the same name.
+    /// </summary>
+    public static Problem? AmiName(string template)
+    {
+        if (template.Length > MaxAmiNameLength || !AmiNamePattern().IsMatch(template) || !AmiNameCharacters().IsMatch(template))
+        {
+            return new Problem(Text.Quote(template), AmiNameTemplate.Accepted);
+        }
+
+        return template.Contains(BuildDatePlaceholder, StringComparison.Ordinal)
+            ? null
+            : new Problem(Text.Quote(template), $"a name containing {BuildDatePlaceholder}, so that every build gets a unique AMI name");
+    }
+
+    /// <summary>
+    /// An SSM parameter Image Builder writes the newest AMI id to: a path of letters, digits and
+    /// _ . - / (Image Builder's SsmParameterConfiguration.parameterName), as Parameter Store takes a
+    /// name it creates (PutParameter.Name): not prefixed with aws or ssm in any case, a name with a /
+    /// fully qualified (starting with /), at most 15 levels, no empty level. Its length is checked with the region and account by <see cref="OutputParameterLength"/>.
+    /// </summary>
+    public static readonly Shape OutputParameter = new(OutputParameterPattern(), "an SSM parameter name such as /amiinfra/golden/al2023/latest: letters, digits and _ . -, with / only to start each of at most 15 levels, not starting with aws or ssm in any case (reserved by AWS)");
+
+    /// <summary>
+    /// Parameter Store's length limit: at most 1,011 characters, counting the ARN that precedes the name
+    /// (arn:aws:ssm:us-east-2:111122223333:parameter), so the longest region's ARN decides.
+    /// </summary>
+    public static Problem? OutputParameterLength(string name, string partition, string region, string account)
+    {
+        var arn = $"arn:{partition}:ssm:{region}:{account}:parameter";
+        return arn.Length + name.Length <= 1011
+            ? null
+            : new Problem($"{Text.Quote(name)} ({name.Length} characters)", $"a name of at most {1011 - arn.Length} characters in {region}: Parameter Store counts its ARN ({arn}) within 1,011");
+    }
+
+    /// <summary>The launch-permission principals of one region: counts within Image Builder's and EC2's limits.</summary>
+    public static Problem? Principals(int accounts, int organizations, int units)
+    {
+        if (organizations > MaxOrganizations)
+        {
+            return new Problem($"{organizations} organizations", $"at most {MaxOrganizations} organizations (the Image Builder limit per region)") { Part = "organizations" };
+        }
+
+        if (units > MaxOrganizationalUnits)
+        {
+            return new Problem($"{units} OUs", $"at most {MaxOrganizationalUnits} OUs (the Image Builder limit per region); share with a parent OU or the organization instead") { Part = "organizationalUnits" };
+        }
+
+        var all = accounts + organizations + units;
+        return all > MaxSharingEntities
+            ? new Problem($"{all} launch-permission principals", $"at most {MaxSharingEntities} accounts, organizations and OUs together (the EC2 AMI sharing quota per region); share with an organization or OU instead")
+            : null;
+    }
+
+    [GeneratedRegex("^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}.]+[-_A-Za-z0-9}]$")]
+    private static partial Regex AmiNamePattern();
+
+    /// <summary>Image Builder's pattern for the name template (the JSON schema has the same).</summary>
+    public static string AmiNameTemplatePattern => AmiNamePattern().ToString();
+
+    /// <summary>The characters of a name template that EC2 keeps in the AMI name: letters, digits, spaces, - _ . and the placeholder.</summary>
+    public static string AmiNameCharactersPattern => AmiNameCharacters().ToString();
+
+    /// <summary>The largest AMI name template.</summary>
+    public const int MaxAmiNameLength = 127;
+
+    [GeneratedRegex("^(?:[-_A-Za-z0-9 .]|\\{\\{ imagebuilder:buildDate \\}\\})*$")]
+    private static partial Regex AmiNameCharacters();
+
+    [GeneratedRegex("^(?!/?(?:[aA][wW][sS]|[sS][sS][mM]))(?:[a-zA-Z0-9_.\\-]+|(?:/[a-zA-Z0-9_.\\-]+){1,15})$")]
+    private static partial Regex OutputParameterPattern();
+}

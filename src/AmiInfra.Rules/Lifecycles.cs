@@ -1,0 +1,127 @@
+namespace AmiInfra.Rules;
+
+/// <summary>One retirement step as the rules see it: its name and its rule, by age or by count.</summary>
+/// <param name="Name">deprecate, disable or delete.</param>
+/// <param name="AfterDays">Act on AMIs older than this many days; or null.</param>
+/// <param name="KeepNewest">Act on all but the newest this many AMIs; or null.</param>
+public sealed record RetirementStepRule(string Name, int? AfterDays, int? KeepNewest);
+
+/// <summary>
+/// What Image Builder lifecycle policies and the Recycle Bin accept. Source: Image Builder API
+/// reference, LifecyclePolicyDetailFilter, LifecyclePolicyDetailExclusionRulesAmis and
+/// LifecyclePolicyResourceSelection (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/),
+/// and the Recycle Bin API reference, RetentionPeriod.
+/// </summary>
+public static class Lifecycles
+{
+    /// <summary>The steps, in the order they act.</summary>
+    public static readonly IReadOnlyList<string> StepNames = ["deprecate", "disable", "delete"];
+
+    /// <summary>Smallest and largest age (days) or count of a filter.</summary>
+    public static readonly (int Min, int Max) FilterValue = (1, 1000);
+
+    /// <summary>Image Builder's retainAtLeast of an age filter.</summary>
+    public static readonly (int Min, int Max) RetainAtLeast = (1, 10);
+
+    /// <summary>The lastLaunched exclusion, in days.</summary>
+    public static readonly (int Min, int Max) LastLaunchedDays = (1, 365);
+
+    /// <summary>Most tags in a resource selection or an exclusion rule.</summary>
+    public const int MaxTags = 50;
+
+    /// <summary>Most recipes one policy selects.</summary>
+    public const int MaxRecipes = 50;
+
+    /// <summary>Most accounts in the shared-accounts exclusion.</summary>
+    public const int MaxSharedAccounts = 1536;
+
+    /// <summary>Days the Recycle Bin can keep a resource (RetentionPeriod.RetentionPeriodValue).</summary>
+    public static readonly (int Min, int Max) RecycleBinDays = (1, 365);
+
+    /// <summary>A whole number within a range.</summary>
+    public static Problem? Within(int value, (int Min, int Max) range, string unit) =>
+        value < range.Min || value > range.Max
+            ? new Problem(Text.Number(value), $"a whole number from {range.Min} to {range.Max} {unit}")
+            : null;
+
+    /// <summary>
+    /// The steps of one policy: each by age or by count (not both), values in range, later steps
+    /// acting later than earlier ones of the same kind, and count rules that take AMIs out of use
+    /// keeping at least <paramref name="keepAtLeast"/>. The problem's <see cref="Problem.Part"/> is
+    /// "{step}", "{step}.afterDays", "{step}.keepNewest" or "keepAtLeast", in the caller's words:
+    /// <paramref name="name"/> maps these names (and "afterDays", "keepNewest") to the caller's. Default: as written.
+    /// </summary>
+    public static Problem? Steps(IReadOnlyList<RetirementStepRule> steps, int keepAtLeast, Func<string, string>? name = null)
+    {
+        name ??= n => n;
+        string N(string part) => string.Join('.', part.Split('.').Select(name));
+
+        if (steps.Count == 0)
+        {
+            return new Problem("no retirement step", "at least one of deprecate, disable or delete");
+        }
+
+        foreach (var step in steps)
+        {
+            if (step.AfterDays is not null && step.KeepNewest is not null)
+            {
+                return new Problem($"both {N("afterDays")} and {N("keepNewest")}", $"one rule per action: either {N("afterDays")} (by age) or {N("keepNewest")} (by count) for {N(step.Name)}") { Part = N(step.Name) };
+            }
+
+            if (step.AfterDays is null && step.KeepNewest is null)
+            {
+                return new Problem($"neither {N("afterDays")} nor {N("keepNewest")}", $"{N("afterDays")} (by age) or {N("keepNewest")} (by count) for {N(step.Name)}") { Part = N(step.Name) };
+            }
+
+            if (step.AfterDays is { } days && Within(days, FilterValue, "days") is { } ageProblem)
+            {
+                return ageProblem with { Part = N($"{step.Name}.afterDays") };
+            }
+
+            if (step is { Name: "delete", KeepNewest: 0 })
+            {
+                return new Problem("0", "at least 1: a delete rule that keeps no AMI would leave the image with none") { Part = N("delete.keepNewest") };
+            }
+
+            if (step.KeepNewest is { } keep && Within(keep, FilterValue, "AMIs") is { } countProblem)
+            {
+                return countProblem with { Part = N($"{step.Name}.keepNewest") };
+            }
+        }
+
+        if (Within(keepAtLeast, RetainAtLeast, "AMIs (Image Builder's retain-at-least)") is { } keepProblem)
+        {
+            return keepProblem with { Part = N("keepAtLeast") };
+        }
+
+        for (var later = 1; later < steps.Count; later++)
+        {
+            for (var earlier = 0; earlier < later; earlier++)
+            {
+                var a = steps[earlier];
+                var b = steps[later];
+                if ((a.AfterDays is null) != (b.AfterDays is null))
+                {
+                    continue;
+                }
+
+                var (aValue, bValue, unit) = a.AfterDays is { } aDays ? (aDays, b.AfterDays!.Value, "afterDays") : (a.KeepNewest!.Value, b.KeepNewest!.Value, "keepNewest");
+                if (bValue <= aValue)
+                {
+                    return new Problem(Text.Number(bValue), $"more than {N($"{a.Name}.{unit}")} ({aValue}): AMIs are deprecated, then disabled, then deleted, in that order") { Part = N($"{b.Name}.{unit}") };
+                }
+            }
+        }
+
+        // Deprecated AMIs stay launchable; disabled and deleted ones do not.
+        foreach (var step in steps.Where(s => s.Name != "deprecate"))
+        {
+            if (step.KeepNewest is { } keep && keep < keepAtLeast)
+            {
+                return new Problem(Text.Number(keep), $"at least {N("keepAtLeast")} ({keepAtLeast}): {N(step.Name)} would leave fewer usable AMIs than {N("keepAtLeast")} promises") { Part = N($"{step.Name}.keepNewest") };
+            }
+        }
+
+        return null;
+    }
+}
