@@ -1,5 +1,3 @@
-using AmiInfra.Declaration;
-
 namespace AmiInfra.Ops.Inventory;
 
 /// <summary>How an AMI's snapshots are encrypted.</summary>
@@ -61,7 +59,7 @@ public sealed record AmiRecord
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The image of the declaration it belongs to (its amiinfra:image tag), or null.</summary>
-    public string? ImageName => Tags.GetValueOrDefault(AmiTagKeys.Image);
+    public string? ImageName => Tags.GetValueOrDefault(FactoryTags.Image);
 
     /// <summary>Whole days since creation, at <paramref name="now"/>.</summary>
     public int AgeDays(DateTimeOffset now) => Created is null ? 0 : (int)Math.Floor((now - Created.Value).TotalDays);
