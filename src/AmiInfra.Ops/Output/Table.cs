@@ -42,6 +42,7 @@ public sealed class TableWriter(TextWriter inner, TableStyle style) : TextWriter
 public sealed partial class Table
 {
     private const string Ellipsis = "…";
+    private const int MinimumCut = 10;
     private readonly string[] headers;
     private readonly List<string[]> rows = [];
 
@@ -81,13 +82,15 @@ public sealed partial class Table
         {
             cells = cells.Select(r => r.Select(ShortenId).ToArray()).ToList();
             widths = Widths(cells);
-            while (Total(widths) > max)
+            var exhausted = new HashSet<int>();
+            while (Total(widths) > max && exhausted.Count < widths.Length)
             {
-                var widest = Array.IndexOf(widths, widths.Max());
-                var target = Math.Max(headers[widest].Length, widths[widest] - (Total(widths) - max));
-                if (target >= widths[widest] || target < 8)
+                var widest = Enumerable.Range(0, widths.Length).Where(i => !exhausted.Contains(i)).MaxBy(i => widths[i]);
+                var target = Math.Max(Math.Max(headers[widest].Length, MinimumCut), widths[widest] - (Total(widths) - max));
+                exhausted.Add(widest);
+                if (target >= widths[widest])
                 {
-                    break;
+                    continue;
                 }
 
                 foreach (var row in cells)
