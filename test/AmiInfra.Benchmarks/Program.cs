@@ -8,6 +8,15 @@ using AmiInfra.Testing;
 // figure includes starting the jsii runtime. "floor" is an empty CDK app in the same harness.
 //
 //   dotnet run -c Release --project test/AmiInfra.Benchmarks -- [--sizes 1,10,100,500] [--repeat 1]
+//
+// Ops benchmark: the main amiinfra commands against a moto_server seeded with many AMIs.
+//
+//   dotnet run -c Release --project test/AmiInfra.Benchmarks -- --ops [--amis 1200] [--repeat 3]
+if (args.Contains("--ops"))
+{
+    return await OpsBenchmark.RunAsync(int.Parse(Option(args, "--amis", "1200"), CultureInfo.InvariantCulture), int.Parse(Option(args, "--repeat", "3"), CultureInfo.InvariantCulture));
+}
+
 if (args is ["--one", var one])
 {
     Console.WriteLine(JsonSerializer.Serialize(Measure.One(one)));

@@ -8,13 +8,22 @@ public sealed class AuditReport : IReport
     private readonly IReadOnlyList<Violation> violations;
     private readonly int amiCount;
     private readonly IReadOnlyList<string> regions;
+    private readonly IReadOnlyList<string> notLookedAt;
+    private readonly IReadOnlyList<string> notChecked;
 
     /// <summary>Creates the report.</summary>
-    public AuditReport(IReadOnlyList<Violation> violations, int amiCount, IReadOnlyList<string> regions)
+    /// <param name="violations">What is wrong.</param>
+    /// <param name="amiCount">How many factory AMIs were checked.</param>
+    /// <param name="regions">The regions read.</param>
+    /// <param name="notLookedAt">Enabled regions that were not read (without --all-regions).</param>
+    /// <param name="notChecked">Checks that could not be made, and why.</param>
+    public AuditReport(IReadOnlyList<Violation> violations, int amiCount, IReadOnlyList<string> regions, IReadOnlyList<string> notLookedAt, IReadOnlyList<string> notChecked)
     {
         this.violations = violations;
         this.amiCount = amiCount;
         this.regions = regions;
+        this.notLookedAt = notLookedAt;
+        this.notChecked = notChecked;
     }
 
     /// <inheritdoc />
@@ -23,6 +32,8 @@ public sealed class AuditReport : IReport
         clean = violations.Count == 0,
         amisChecked = amiCount,
         regions,
+        regionsNotLookedAt = notLookedAt,
+        notChecked,
         violations = violations.Select(v => new { kind = v.Kind, region = v.Region, imageId = v.ImageId, image = v.Image, detail = v.Detail }),
     };
 
@@ -40,6 +51,16 @@ public sealed class AuditReport : IReport
         if (table.Count > 0)
         {
             output.WriteLine($"{Formats.Number(violations.Count)} violation(s); {summary}.");
+        }
+
+        if (notLookedAt.Count > 0)
+        {
+            output.WriteLine($"Not looked at: {Formats.Number(notLookedAt.Count)} other enabled region(s) ({string.Join(", ", notLookedAt)}); --all-regions reads them too.");
+        }
+
+        foreach (var note in notChecked)
+        {
+            output.WriteLine($"Not checked: {note}.");
         }
     }
 

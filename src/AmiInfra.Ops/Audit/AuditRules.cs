@@ -31,9 +31,9 @@ public static class AuditRules
 
         foreach (var decision in LifecyclePlanner.Plan(factory, amis, now))
         {
-            if (decision.Action != RetirementAction.Keep && !decision.AlreadyApplied)
+            if (decision.Pending && decision.Action is RetirementAction.Deprecate or RetirementAction.Disable or RetirementAction.Delete)
             {
-                var step = decision.Action.ToString().ToLowerInvariant();
+                var step = LifecyclePlanReport.Name(decision.Action);
                 violations.Add(new Violation(ViolationKind.PastRetirement, decision.Ami.Region, decision.Ami.ImageId, decision.Ami.ImageName, $"past its retirement: {step} ({decision.Reason})"));
             }
         }

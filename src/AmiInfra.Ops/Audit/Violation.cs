@@ -23,6 +23,30 @@ public enum ViolationKind
 
     /// <summary>Tagged with the factory, but its image is not in the declaration.</summary>
     UndeclaredImage,
+
+    /// <summary>A factory AMI in a region the declaration does not distribute its image to.</summary>
+    UndeclaredRegion,
+
+    /// <summary>A snapshot carrying the factory's tag that no AMI uses.</summary>
+    OrphanedSnapshot,
+
+    /// <summary>A snapshot of the factory anyone may create volumes from (create-volume permission "all").</summary>
+    SnapshotPublic,
+
+    /// <summary>A snapshot of the factory another account may create volumes from (copy the disk).</summary>
+    SnapshotShared,
+
+    /// <summary>The SSM parameter that should hold the newest AMI of an image in a region is missing or holds another AMI.</summary>
+    SsmParameterStale,
+
+    /// <summary>A launch template's default or latest version launches a deprecated or disabled factory AMI.</summary>
+    LaunchTemplateRetired,
+
+    /// <summary>The account's block public access for AMIs is off (and the declaration does not publish AMIs).</summary>
+    ImageBlockPublicAccessOff,
+
+    /// <summary>The account's block public access for snapshots is off.</summary>
+    SnapshotBlockPublicAccessOff,
 }
 
 /// <summary>One violation.</summary>

@@ -25,6 +25,22 @@ public static class AwsErrors
     public static bool IsSnapshotGone(AmazonServiceException e) =>
         e.ErrorCode is "InvalidSnapshot.NotFound";
 
+    /// <summary>
+    /// True when a call failed because the endpoint does not offer the API (an emulator, an older
+    /// partition), or the credentials may not call it: the caller falls back to older APIs and says so.
+    /// </summary>
+    public static bool IsUnavailable(AmazonServiceException e) =>
+        (int)e.StatusCode >= 500
+        || e is AmazonUnmarshallingException
+        || e.ErrorCode is "InvalidAction" or "UnsupportedOperation" or "UnknownOperationException" or "NotImplemented" or "OperationNotPermitted"
+        || (e.ErrorCode is not null && AccessDeniedCodes.Contains(e.ErrorCode));
+
+    /// <summary>Why an API counts as unavailable, in a few words.</summary>
+    public static string Unavailability(AmazonServiceException e) =>
+        e.ErrorCode is not null && AccessDeniedCodes.Contains(e.ErrorCode) ? $"not permitted ({e.ErrorCode})"
+        : (int)e.StatusCode >= 500 || e is AmazonUnmarshallingException ? $"not offered by the endpoint (HTTP {(int)e.StatusCode})"
+        : $"not offered by the endpoint ({e.ErrorCode})";
+
     /// <summary>Turns an AWS error into the one-line error the user sees, with its exit code.</summary>
     public static OpsException ToUserError(AmazonServiceException e)
     {

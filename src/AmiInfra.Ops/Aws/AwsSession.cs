@@ -21,10 +21,14 @@ public sealed class AwsSession : IDisposable
     /// <summary>How many times one call is retried after a throttle or a transient error.</summary>
     public const int MaxRetries = 8;
 
+    /// <summary>How many per-resource calls (launch permissions, snapshot permissions, ...) are in flight at once, across regions.</summary>
+    public const int PerResourceConcurrency = 16;
+
     private readonly AwsSettings settings;
     private readonly CliEnvironment environment;
     private readonly Lazy<AWSCredentials> credentials;
-    private readonly Dictionary<(Type, string), IDisposable> clients = [];
+    private readonly Dictionary<(Type, string, bool), IDisposable> clients = [];
+    private readonly SemaphoreSlim perResource = new(PerResourceConcurrency);
     private readonly Lock gate = new();
     private Task<string>? accountId;
 
@@ -50,9 +54,40 @@ public sealed class AwsSession : IDisposable
 
     private string? ProfileName => settings.Profile ?? environment.GetVariable("AWS_PROFILE");
 
+    /// <summary>APIs found unavailable in a region during this run ((api, region) to the reason), so each is tried once.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Api, string Region), string> Unavailable { get; } = new();
+
     /// <summary>The EC2 client of a region.</summary>
     public IAmazonEC2 Ec2(string region) =>
         Client(region, () => new AmazonEC2Client(credentials.Value, Configure(new AmazonEC2Config(), region)));
+
+    /// <summary>
+    /// The EC2 client of a region for the calls an endpoint may not offer (DescribeImageReferences,
+    /// block public access, Recycle Bin listings on emulators or older partitions): one retry only, so a
+    /// missing API is known in a moment and the caller falls back.
+    /// </summary>
+    public IAmazonEC2 Ec2Optional(string region) =>
+        Client(region, () => new AmazonEC2Client(credentials.Value, Configure(new AmazonEC2Config(), region, maxRetries: 1)), optional: true);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> for every item with at most <see cref="PerResourceConcurrency"/>
+    /// calls in flight across the whole run (every region shares the bound), keeping the order of the items.
+    /// </summary>
+    public async Task<TResult[]> BoundedAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> call, CancellationToken cancellationToken)
+    {
+        return await Task.WhenAll(items.Select(async item =>
+        {
+            await perResource.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await call(item).ConfigureAwait(false);
+            }
+            finally
+            {
+                perResource.Release();
+            }
+        })).ConfigureAwait(false);
+    }
 
     /// <summary>The KMS client of a region.</summary>
     public IAmazonKeyManagementService Kms(string region) =>
@@ -80,6 +115,7 @@ public sealed class AwsSession : IDisposable
         }
 
         clients.Clear();
+        perResource.Dispose();
     }
 
     private async Task<string> AskAccountAsync(string region, CancellationToken cancellationToken)
@@ -89,25 +125,25 @@ public sealed class AwsSession : IDisposable
         return identity.Account;
     }
 
-    private T Client<T>(string region, Func<T> create)
+    private T Client<T>(string region, Func<T> create, bool optional = false)
         where T : IDisposable
     {
         lock (gate)
         {
-            if (!clients.TryGetValue((typeof(T), region), out var client))
+            if (!clients.TryGetValue((typeof(T), region, optional), out var client))
             {
                 client = create();
-                clients[(typeof(T), region)] = client;
+                clients[(typeof(T), region, optional)] = client;
             }
 
             return (T)client;
         }
     }
 
-    private T Configure<T>(T config, string region)
+    private T Configure<T>(T config, string region, int maxRetries = MaxRetries)
         where T : ClientConfig
     {
-        var endpoint = settings.EndpointUrl ?? environment.GetVariable("AWS_ENDPOINT_URL");
+        var endpoint = settings.EndpointUrl;
         if (string.IsNullOrWhiteSpace(endpoint))
         {
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
@@ -119,7 +155,7 @@ public sealed class AwsSession : IDisposable
         }
 
         config.RetryMode = RequestRetryMode.Standard;
-        config.MaxErrorRetry = MaxRetries;
+        config.MaxErrorRetry = maxRetries;
         if (environment.HttpClientFactory is not null)
         {
             config.HttpClientFactory = environment.HttpClientFactory;
@@ -128,24 +164,28 @@ public sealed class AwsSession : IDisposable
         return config;
     }
 
+    /// <summary>
+    /// What the SDK does not do itself: --profile wins over the environment's keys, and the keys are read
+    /// from the run's environment (the process's, or a test's). Everything else is the SDK's own default
+    /// chain (AWS_PROFILE, SSO, web identity, container and instance roles).
+    /// </summary>
     private AWSCredentials ResolveCredentials()
     {
+        if (settings.Profile is { } profile)
+        {
+            return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)
+                ? fromProfile
+                : throw new OpsException(ExitCodes.Credentials, $"AWS profile '{profile}' was not found in ~/.aws/config or ~/.aws/credentials");
+        }
+
         var accessKey = environment.GetVariable("AWS_ACCESS_KEY_ID");
         var secretKey = environment.GetVariable("AWS_SECRET_ACCESS_KEY");
-        if (settings.Profile is null && !string.IsNullOrEmpty(accessKey) && !string.IsNullOrEmpty(secretKey))
+        if (!string.IsNullOrEmpty(accessKey) && !string.IsNullOrEmpty(secretKey))
         {
             var token = environment.GetVariable("AWS_SESSION_TOKEN");
             return string.IsNullOrEmpty(token)
                 ? new BasicAWSCredentials(accessKey, secretKey)
                 : new SessionAWSCredentials(accessKey, secretKey, token);
-        }
-
-        var profile = ProfileName;
-        if (profile is not null)
-        {
-            return new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile)
-                ? fromProfile
-                : throw new OpsException(ExitCodes.Credentials, $"AWS profile '{profile}' was not found in ~/.aws/config or ~/.aws/credentials");
         }
 
         try

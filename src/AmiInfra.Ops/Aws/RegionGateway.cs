@@ -2,42 +2,36 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
-using Amazon.Runtime;
 
 namespace AmiInfra.Ops.Aws;
 
-/// <summary>The outcome of one idempotent mutation.</summary>
-public enum MutationOutcome
-{
-    /// <summary>This call did it.</summary>
-    Done,
-
-    /// <summary>It was already done (the resource was already gone): counts as done.</summary>
-    AlreadyDone,
-
-    /// <summary>AWS refused it; the message says why.</summary>
-    Failed,
-}
-
-/// <summary>The result of one mutation.</summary>
-/// <param name="Outcome">Done, already done, or failed.</param>
-/// <param name="Error">The AWS error when it failed.</param>
-public sealed record MutationResult(MutationOutcome Outcome, string? Error = null);
+/// <summary>What DescribeImages says about one AMI id in a region.</summary>
+/// <param name="Image">The AMI, or null when it is not there.</param>
+/// <param name="KnownGone">
+/// True when EC2 says it existed and was deregistered: state "deregistered", or an empty answer, which
+/// the DescribeImages reference documents for recently deregistered AMIs ("Recently deregistered images
+/// appear in the returned results for a short interval and then return empty results",
+/// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html), whereas an id that
+/// never existed is answered with InvalidAMIID.NotFound.
+/// </param>
+public sealed record ImageLookup(Image? Image, bool KnownGone);
 
 /// <summary>
-/// The AWS calls of one region that the commands use: every listing reads every page, and every
-/// mutation is idempotent (a resource that is already gone counts as done), which is what makes the
-/// SDK's retries after a throttle, and a rerun after a partial failure, safe.
+/// The AWS calls of one region that the commands use. Listings go through the SDK's paginators (every
+/// page), and every mutation is idempotent (a resource that is already gone counts as done), which is
+/// what makes the SDK's retries after a throttle, and a rerun after a partial failure, safe.
 /// </summary>
-public sealed class RegionGateway
+public sealed partial class RegionGateway
 {
     private const int PageSize = 1000;
+    private readonly AwsSession session;
     private readonly IAmazonEC2 ec2;
     private readonly Func<IAmazonKeyManagementService> kms;
 
     /// <summary>Creates the gateway of a region.</summary>
     public RegionGateway(AwsSession session, string region)
     {
+        this.session = session;
         Region = region;
         ec2 = session.Ec2(region);
         kms = () => session.Kms(region);
@@ -45,6 +39,9 @@ public sealed class RegionGateway
 
     /// <summary>The region.</summary>
     public string Region { get; }
+
+    /// <summary>The session the gateway belongs to.</summary>
+    public AwsSession Session => session;
 
     /// <summary>Every AMI the account owns that matches the filters, disabled and deprecated ones included.</summary>
     public Task<List<Image>> OwnedImagesAsync(IEnumerable<Filter> filters, CancellationToken cancellationToken) =>
@@ -65,29 +62,29 @@ public sealed class RegionGateway
             request.Owners = owners.ToList();
         }
 
-        var images = new List<Image>();
-        do
-        {
-            var page = await ec2.DescribeImagesAsync(request, cancellationToken).ConfigureAwait(false);
-            images.AddRange(page.Images ?? []);
-            request.NextToken = page.NextToken;
-        }
-        while (!string.IsNullOrEmpty(request.NextToken));
-
-        return images;
+        return await ToListAsync(ec2.Paginators.DescribeImages(request).Images, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One AMI by id, or null when it does not exist (any more).</summary>
-    public async Task<Image?> ImageAsync(string imageId, CancellationToken cancellationToken)
+    public async Task<Image?> ImageAsync(string imageId, CancellationToken cancellationToken) =>
+        (await LookupImageAsync(imageId, cancellationToken).ConfigureAwait(false)).Image;
+
+    /// <summary>One AMI by id, and whether EC2 says it was deregistered when it is not there.</summary>
+    public async Task<ImageLookup> LookupImageAsync(string imageId, CancellationToken cancellationToken)
     {
         try
         {
             var response = await ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = [imageId], IncludeDisabled = true, IncludeDeprecated = true }, cancellationToken).ConfigureAwait(false);
-            return response.Images?.FirstOrDefault(i => i.ImageId == imageId);
+            var image = response.Images?.FirstOrDefault(i => i.ImageId == imageId);
+            return image is null || image.State == ImageState.Deregistered ? new ImageLookup(null, true) : new ImageLookup(image, false);
         }
-        catch (AmazonEC2Exception e) when (AwsErrors.IsImageGone(e))
+        catch (AmazonEC2Exception e) when (e.ErrorCode == "InvalidAMIID.Unavailable")
         {
-            return null;
+            return new ImageLookup(null, true);
+        }
+        catch (AmazonEC2Exception e) when (AwsErrors.IsImageGone(e) || e.ErrorCode == "InvalidAMIID.Malformed")
+        {
+            return new ImageLookup(null, false);
         }
     }
 
@@ -100,68 +97,129 @@ public sealed class RegionGateway
         return response.ImageAttribute?.LaunchPermissions ?? [];
     }
 
-    /// <summary>Every snapshot the account owns in the region.</summary>
-    public async Task<List<Snapshot>> OwnedSnapshotsAsync(string accountId, CancellationToken cancellationToken)
+    /// <summary>Who may create volumes from a snapshot (accounts, or the group "all"): how snapshots are shared or made public.</summary>
+    public async Task<List<CreateVolumePermission>> CreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
     {
-        var request = new DescribeSnapshotsRequest { OwnerIds = ["self"], MaxResults = PageSize };
-        var snapshots = new List<Snapshot>();
-        do
+        try
         {
-            var page = await ec2.DescribeSnapshotsAsync(request, cancellationToken).ConfigureAwait(false);
-            snapshots.AddRange((page.Snapshots ?? []).Where(s => s.OwnerId == accountId));
-            request.NextToken = page.NextToken;
+            var response = await ec2.DescribeSnapshotAttributeAsync(
+                new DescribeSnapshotAttributeRequest { SnapshotId = snapshotId, Attribute = SnapshotAttributeName.CreateVolumePermission },
+                cancellationToken).ConfigureAwait(false);
+            return response.CreateVolumePermissions ?? [];
         }
-        while (!string.IsNullOrEmpty(request.NextToken));
+        catch (AmazonEC2Exception e) when (AwsErrors.IsSnapshotGone(e))
+        {
+            return [];
+        }
+    }
 
-        return snapshots;
+    /// <summary>Every snapshot the account owns in the region that matches the filters.</summary>
+    public async Task<List<Snapshot>> OwnedSnapshotsAsync(string accountId, CancellationToken cancellationToken, IEnumerable<Filter>? filters = null)
+    {
+        var request = new DescribeSnapshotsRequest { OwnerIds = ["self"], MaxResults = PageSize, Filters = filters?.ToList() };
+        var snapshots = await ToListAsync(ec2.Paginators.DescribeSnapshots(request).Snapshots, cancellationToken).ConfigureAwait(false);
+        return snapshots.Where(s => s.OwnerId == accountId).ToList();
     }
 
     /// <summary>The ids of the AWS-managed KMS keys of the region (those behind an alias/aws/... alias).</summary>
     public async Task<HashSet<string>> AwsManagedKeyIdsAsync(CancellationToken cancellationToken)
     {
-        var request = new ListAliasesRequest { Limit = 100 };
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var client = kms();
-        do
+        await foreach (var alias in kms().Paginators.ListAliases(new ListAliasesRequest { Limit = 100 }).Aliases.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            var page = await client.ListAliasesAsync(request, cancellationToken).ConfigureAwait(false);
-            foreach (var alias in page.Aliases ?? [])
+            if (alias.AliasName?.StartsWith("alias/aws/", StringComparison.Ordinal) == true && alias.TargetKeyId is not null)
             {
-                if (alias.AliasName?.StartsWith("alias/aws/", StringComparison.Ordinal) == true && alias.TargetKeyId is not null)
-                {
-                    keys.Add(alias.TargetKeyId);
-                }
+                keys.Add(alias.TargetKeyId);
             }
-
-            request.Marker = page.Truncated == true ? page.NextMarker : null;
         }
-        while (request.Marker is not null);
 
         return keys;
     }
 
-    /// <summary>Deregisters an AMI; an AMI that is already gone counts as done.</summary>
-    public Task<MutationResult> DeregisterImageAsync(string imageId, CancellationToken cancellationToken) =>
-        MutateAsync(() => ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId }, cancellationToken), AwsErrors.IsImageGone);
-
-    /// <summary>Deletes a snapshot; a snapshot that is already gone counts as done.</summary>
-    public Task<MutationResult> DeleteSnapshotAsync(string snapshotId, CancellationToken cancellationToken) =>
-        MutateAsync(() => ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshotId }, cancellationToken), AwsErrors.IsSnapshotGone);
-
-    private static async Task<MutationResult> MutateAsync(Func<Task> call, Func<AmazonServiceException, bool> alreadyGone)
+    /// <summary>The instances (any state but terminated) launched from the given AMIs.</summary>
+    public async Task<List<Instance>> InstancesOfAsync(IReadOnlyCollection<string> imageIds, CancellationToken cancellationToken)
     {
-        try
+        var instances = new List<Instance>();
+        foreach (var chunk in imageIds.Chunk(200))
         {
-            await call().ConfigureAwait(false);
-            return new MutationResult(MutationOutcome.Done);
+            var request = new DescribeInstancesRequest
+            {
+                MaxResults = PageSize,
+                Filters =
+                [
+                    new Filter { Name = "image-id", Values = [.. chunk] },
+                    new Filter { Name = "instance-state-name", Values = ["pending", "running", "shutting-down", "stopping", "stopped"] },
+                ],
+            };
+            await foreach (var reservation in ec2.Paginators.DescribeInstances(request).Reservations.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                instances.AddRange(reservation.Instances ?? []);
+            }
         }
-        catch (AmazonServiceException e) when (alreadyGone(e))
+
+        return instances;
+    }
+
+    /// <summary>
+    /// The default and the latest version of every launch template of the account in the region: without a
+    /// template id, DescribeLaunchTemplateVersions describes "all the latest or default launch template
+    /// versions in your account" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplateVersions.html).
+    /// </summary>
+    public Task<List<LaunchTemplateVersion>> LaunchTemplateVersionsAsync(CancellationToken cancellationToken) =>
+        ToListAsync(ec2.Paginators.DescribeLaunchTemplateVersions(new DescribeLaunchTemplateVersionsRequest { Versions = ["$Latest", "$Default"], MaxResults = 200 }).LaunchTemplateVersions, cancellationToken);
+
+    /// <summary>
+    /// What references the given AMIs (instances, launch templates, SSM parameters, Image Builder recipes),
+    /// by EC2's DescribeImageReferences (at most 10 AMIs a call). Throws when the endpoint does not offer it.
+    /// </summary>
+    public async Task<List<ImageReference>> ImageReferencesAsync(IReadOnlyCollection<string> imageIds, CancellationToken cancellationToken)
+    {
+        var references = new List<ImageReference>();
+        foreach (var chunk in imageIds.Chunk(10))
         {
-            return new MutationResult(MutationOutcome.AlreadyDone);
+            var request = new DescribeImageReferencesRequest { ImageIds = [.. chunk], IncludeAllResourceTypes = true };
+            references.AddRange(await ToListAsync(session.Ec2Optional(Region).Paginators.DescribeImageReferences(request).ImageReferences, cancellationToken).ConfigureAwait(false));
         }
-        catch (AmazonServiceException e) when (e.StatusCode is System.Net.HttpStatusCode.BadRequest or System.Net.HttpStatusCode.Forbidden)
+
+        return references;
+    }
+
+    /// <summary>The AMIs in the Recycle Bin of the region (all, or those of <paramref name="imageIds"/>).</summary>
+    public Task<List<ImageRecycleBinInfo>> ImagesInRecycleBinAsync(IReadOnlyCollection<string>? imageIds, bool optional, CancellationToken cancellationToken)
+    {
+        var client = optional ? session.Ec2Optional(Region) : ec2;
+        var request = new ListImagesInRecycleBinRequest { ImageIds = imageIds?.ToList(), MaxResults = imageIds is null ? 1000 : null };
+        return ToListAsync(client.Paginators.ListImagesInRecycleBin(request).Images, cancellationToken);
+    }
+
+    /// <summary>The snapshots in the Recycle Bin of the region.</summary>
+    public Task<List<SnapshotRecycleBinInfo>> SnapshotsInRecycleBinAsync(CancellationToken cancellationToken) =>
+        ToListAsync(ec2.Paginators.ListSnapshotsInRecycleBin(new ListSnapshotsInRecycleBinRequest { MaxResults = 1000 }).Snapshots, cancellationToken);
+
+    /// <summary>The account's block public access states for AMIs and for snapshots in the region (throws when the endpoint does not offer them).</summary>
+    public async Task<(string Images, string Snapshots)> BlockPublicAccessAsync(CancellationToken cancellationToken)
+    {
+        var client = session.Ec2Optional(Region);
+        var images = await client.GetImageBlockPublicAccessStateAsync(new GetImageBlockPublicAccessStateRequest(), cancellationToken).ConfigureAwait(false);
+        var snapshots = await client.GetSnapshotBlockPublicAccessStateAsync(new GetSnapshotBlockPublicAccessStateRequest(), cancellationToken).ConfigureAwait(false);
+        return (images.ImageBlockPublicAccessState ?? "unknown", snapshots.State?.Value ?? "unknown");
+    }
+
+    /// <summary>The regions enabled for the account (DescribeRegions without AllRegions lists only those).</summary>
+    public async Task<List<string>> EnabledRegionsAsync(CancellationToken cancellationToken)
+    {
+        var response = await ec2.DescribeRegionsAsync(new DescribeRegionsRequest(), cancellationToken).ConfigureAwait(false);
+        return (response.Regions ?? []).Select(r => r.RegionName).Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            return new MutationResult(MutationOutcome.Failed, AwsErrors.Describe(e));
+            list.Add(item);
         }
+
+        return list;
     }
 }

@@ -14,12 +14,7 @@ public static class AmiInfraCli
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0 && parseResult.Action is not ExamplesHelpAction)
         {
-            foreach (var error in parseResult.Errors)
-            {
-                await environment.Error.WriteLineAsync($"amiinfra: {error.Message}").ConfigureAwait(false);
-            }
-
-            await environment.Error.WriteLineAsync("Run 'amiinfra --help' (or 'amiinfra COMMAND --help') for usage.").ConfigureAwait(false);
+            await environment.Error.WriteLineAsync($"amiinfra: {ParseErrors.OneLine(parseResult)}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -32,12 +27,14 @@ public static class AmiInfraCli
     {
         var options = new GlobalOptions();
         var runner = new CommandRunner(options, environment);
-        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, audit against the declaration, lifecycle preview, safe deregistration, orphaned snapshots, finding AMIs, billing information.");
+        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, usage, audit against the declaration, lifecycle plan and apply, safe deregistration, Recycle Bin, orphaned snapshots, finding AMIs, billing information.");
         options.AddTo(root);
         root.Subcommands.Add(ImagesCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
-        root.Subcommands.Add(LifecyclePlanCommand.Create(runner));
+        root.Subcommands.Add(UsageCommand.Create(runner));
+        root.Subcommands.Add(LifecycleCommand.Create(runner));
         root.Subcommands.Add(DeregisterCommand.Create(runner));
+        root.Subcommands.Add(RecycleBinCommand.Create(runner));
         root.Subcommands.Add(OrphanedSnapshotsCommand.Create(runner));
         root.Subcommands.Add(FindCommand.Create(runner));
         root.Subcommands.Add(BillingCommand.Create(runner));

@@ -17,6 +17,9 @@ public sealed class CliEnvironment
     /// <summary>Whether standard error is an interactive terminal (progress is shown only then).</summary>
     public bool ErrorIsTerminal { get; init; }
 
+    /// <summary>Whether standard output is an interactive terminal (colour is used only then, and never with NO_COLOR).</summary>
+    public bool OutIsTerminal { get; init; }
+
     /// <summary>Reads an environment variable (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...).</summary>
     public required Func<string, string?> GetVariable { get; init; }
 
@@ -32,6 +35,7 @@ public sealed class CliEnvironment
         Out = Console.Out,
         Error = Console.Error,
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        OutIsTerminal = !Console.IsOutputRedirected,
         GetVariable = Environment.GetEnvironmentVariable,
     };
 }

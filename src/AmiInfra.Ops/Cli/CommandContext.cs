@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Amazon;
 using AmiInfra.Declaration;
 using AmiInfra.Ops.Aws;
@@ -6,21 +7,46 @@ using AmiInfra.Ops.Output;
 
 namespace AmiInfra.Ops.Cli;
 
+/// <summary>The options of one invocation, as parsed.</summary>
+/// <param name="Format">The report format.</param>
+/// <param name="DeclarationPath">--declaration.</param>
+/// <param name="Region">--region, or null.</param>
+/// <param name="Regions">--regions (empty when not given).</param>
+/// <param name="Aws">Profile and endpoint.</param>
+/// <param name="AccountMismatchOk">--account-mismatch-ok.</param>
+/// <param name="Wide">--wide.</param>
+public sealed record InvocationOptions(OutputFormat Format, string DeclarationPath, string? Region, IReadOnlyList<string> Regions, AwsSettings Aws, bool AccountMismatchOk, bool Wide);
+
 /// <summary>Everything one command invocation needs: options, clock, AWS session, output.</summary>
 public sealed class CommandContext : IDisposable
 {
-    private readonly string? regionOption;
-    private readonly IReadOnlyList<string> regionsOption;
+    private readonly InvocationOptions options;
+    private string? account;
+    private string? declaredAccount;
+    private Factory? factory;
 
-    /// <summary>Creates the context of one invocation.</summary>
-    public CommandContext(CliEnvironment environment, OutputFormat format, string declarationPath, string? region, IReadOnlyList<string> regions, AwsSettings aws)
+    /// <summary>Creates the context of one invocation; conflicting or malformed global options are usage errors.</summary>
+    public CommandContext(CliEnvironment environment, InvocationOptions options)
     {
+        if (options.Region is not null && options.Regions.Count > 0)
+        {
+            throw new OpsException(ExitCodes.Usage, $"--region {options.Region} and --regions {string.Join(",", options.Regions)} were both given: pass one of them");
+        }
+
         Environment = environment;
-        Format = format;
-        DeclarationPath = declarationPath;
-        regionOption = region;
-        regionsOption = regions;
-        Aws = new AwsSession(aws, environment);
+        this.options = options;
+        var endpoint = options.Aws.EndpointUrl ?? NonEmpty(environment.GetVariable("AWS_ENDPOINT_URL"));
+        if (endpoint is not null)
+        {
+            var source = options.Aws.EndpointUrl is null ? "AWS_ENDPOINT_URL" : "option --endpoint-url";
+            var valid = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0;
+            if (!valid)
+            {
+                throw new OpsException(ExitCodes.Usage, $"{source}: got '{endpoint}'; expected an absolute http:// or https:// URL such as http://127.0.0.1:5000");
+            }
+        }
+
+        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint }, environment);
         Progress = new Progress(environment.Error, environment.ErrorIsTerminal);
     }
 
@@ -28,10 +54,10 @@ public sealed class CommandContext : IDisposable
     public CliEnvironment Environment { get; }
 
     /// <summary>The report format.</summary>
-    public OutputFormat Format { get; }
+    public OutputFormat Format => options.Format;
 
     /// <summary>The declaration path (--declaration).</summary>
-    public string DeclarationPath { get; }
+    public string DeclarationPath => options.DeclarationPath;
 
     /// <summary>The AWS clients of this run.</summary>
     public AwsSession Aws { get; }
@@ -42,13 +68,19 @@ public sealed class CommandContext : IDisposable
     /// <summary>Now, by the run's clock.</summary>
     public DateTimeOffset Now => Environment.Clock.GetUtcNow();
 
+    /// <summary>True when --regions or --region was given.</summary>
+    public bool RegionsGiven => options.Regions.Count > 0 || options.Region is not null;
+
     /// <summary>Loads and validates the declaration (throws <see cref="DeclarationException"/>).</summary>
-    public Factory LoadFactory() => FactoryLoader.Load(DeclarationPath);
+    public Factory LoadFactory() => factory ??= FactoryLoader.Load(DeclarationPath);
+
+    /// <summary>The declaration when there is one at --declaration, else null (for commands that work without one).</summary>
+    public Factory? FactoryIfPresent() => DeclarationExists() ? LoadFactory() : null;
 
     /// <summary>The regions a factory-wide command queries: --regions or --region, else every declared region.</summary>
-    public IReadOnlyList<string> FactoryRegions(Factory factory)
+    public IReadOnlyList<string> FactoryRegions(Factory declared)
     {
-        var regions = regionsOption.Count > 0 ? regionsOption : regionOption is not null ? [regionOption] : factory.DistributionRegions;
+        var regions = options.Regions.Count > 0 ? options.Regions : options.Region is not null ? [options.Region] : declared.DistributionRegions;
         return regions.Select(Known).Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -58,12 +90,12 @@ public sealed class CommandContext : IDisposable
     /// </summary>
     public IReadOnlyList<string> RegionsOrDeclared()
     {
-        if (regionsOption.Count > 0 || regionOption is not null)
+        if (RegionsGiven)
         {
-            return (regionsOption.Count > 0 ? regionsOption : [regionOption!]).Select(Known).Distinct(StringComparer.Ordinal).ToList();
+            return (options.Regions.Count > 0 ? options.Regions : [options.Region!]).Select(Known).Distinct(StringComparer.Ordinal).ToList();
         }
 
-        return DeclarationExists() ? FactoryRegions(LoadFactory()) : [SingleRegion()];
+        return FactoryIfPresent() is { } declared ? FactoryRegions(declared) : [SingleRegion()];
     }
 
     /// <summary>
@@ -72,20 +104,42 @@ public sealed class CommandContext : IDisposable
     /// </summary>
     public string SingleRegion()
     {
-        if (regionsOption.Count > 1)
+        if (options.Regions.Count > 0)
         {
-            throw new OpsException(ExitCodes.Usage, "this command works in one region: pass --region (not several --regions)");
+            throw new OpsException(ExitCodes.Usage, "this command works in one region: pass --region, not --regions");
         }
 
-        var region = regionOption
-            ?? regionsOption.FirstOrDefault()
+        var region = options.Region
             ?? NonEmpty(Environment.GetVariable("AWS_REGION"))
             ?? NonEmpty(Environment.GetVariable("AWS_DEFAULT_REGION"))
             ?? Aws.ProfileRegion
-            ?? (DeclarationExists() ? LoadFactory().Region : null);
+            ?? FactoryIfPresent()?.Region;
         return region is null
             ? throw new OpsException(ExitCodes.Usage, "no region: pass --region, set AWS_REGION, or run where the declaration is")
             : Known(region);
+    }
+
+    /// <summary>
+    /// The account the credentials belong to (STS GetCallerIdentity), checked against the declaration's
+    /// account when <paramref name="declared"/> is given: a mismatch is an error unless --account-mismatch-ok.
+    /// Every report then says which account it read.
+    /// </summary>
+    public async Task<string> AccountAsync(string region, Factory? declared, CancellationToken cancellationToken)
+    {
+        var actual = await Aws.AccountIdAsync(region, cancellationToken).ConfigureAwait(false);
+        account = actual;
+        if (declared is not null)
+        {
+            declaredAccount = declared.Account;
+            if (actual != declared.Account && !options.AccountMismatchOk)
+            {
+                throw new OpsException(
+                    ExitCodes.AccountMismatch,
+                    $"the credentials belong to account {actual}, but the declaration ({DeclarationPath}) is for account {declared.Account}: use credentials of {declared.Account}, or pass --account-mismatch-ok to read {actual} anyway");
+            }
+        }
+
+        return actual;
     }
 
     /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>.</summary>
@@ -94,11 +148,26 @@ public sealed class CommandContext : IDisposable
         Progress.Done();
         if (Format == OutputFormat.Json)
         {
-            Environment.Out.WriteLine(JsonSerializer.Serialize(report.JsonDocument, Formats.Json));
+            var body = JsonSerializer.SerializeToNode(report.JsonDocument, Formats.Json)!.AsObject();
+            var document = new JsonObject { ["account"] = account, ["declaredAccount"] = declaredAccount };
+            foreach (var (key, value) in body.ToList())
+            {
+                body.Remove(key);
+                document[key] = value;
+            }
+
+            Environment.Out.WriteLine(document.ToJsonString(Formats.Json));
         }
         else
         {
-            report.WriteTable(Environment.Out);
+            var style = new TableStyle(options.Wide ? null : TableStyle.DefaultWidth, Environment.OutIsTerminal && NonEmpty(Environment.GetVariable("NO_COLOR")) is null);
+            report.WriteTable(new TableWriter(Environment.Out, style));
+            if (account is not null)
+            {
+                Environment.Out.WriteLine(declaredAccount is null ? $"Account {account}."
+                    : declaredAccount == account ? $"Account {account} (the declared account)."
+                    : $"Account {account}, NOT the declared account {declaredAccount} (--account-mismatch-ok).");
+            }
         }
 
         return exitCode;
@@ -113,7 +182,7 @@ public sealed class CommandContext : IDisposable
         var known = RegionEndpoint.EnumerableAllRegions.Any(r => r.SystemName == region);
         return known
             ? region
-            : throw new OpsException(ExitCodes.Usage, $"unknown region '{region}': expected an AWS region code such as us-east-1 or eu-west-1");
+            : throw new OpsException(ExitCodes.Usage, $"unknown region '{region}': expected an AWS region code such as us-east-1 or eu-west-1{ParseErrors.Suggest(region, RegionEndpoint.EnumerableAllRegions.Select(r => r.SystemName), maxDistance: 2)}");
     }
 
     private bool DeclarationExists() =>

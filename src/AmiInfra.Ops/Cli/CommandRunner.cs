@@ -39,13 +39,14 @@ public sealed class CommandRunner
         CommandContext? context = null;
         try
         {
-            context = new CommandContext(
-                Environment,
+            context = new CommandContext(Environment, new InvocationOptions(
                 parseResult.GetValue(Options.Output),
                 parseResult.GetValue(Options.Declaration) ?? "factory",
                 parseResult.GetValue(Options.Region),
                 parseResult.GetValue(Options.Regions) ?? [],
-                new AwsSettings(parseResult.GetValue(Options.Profile), parseResult.GetValue(Options.EndpointUrl)));
+                new AwsSettings(parseResult.GetValue(Options.Profile), parseResult.GetValue(Options.EndpointUrl)),
+                parseResult.GetValue(Options.AccountMismatchOk),
+                parseResult.GetValue(Options.Wide)));
             return await body(context, parseResult, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)

@@ -24,9 +24,18 @@ public static class ExitCodes
     /// <summary>An AWS call failed for another reason (endpoint unreachable, service error).</summary>
     public const int AwsError = 6;
 
+    /// <summary>The credentials belong to another account than the declaration's (see --account-mismatch-ok).</summary>
+    public const int AccountMismatch = 7;
+
+    /// <summary>An AMI named on the command line does not exist in the region (the message names the regions where it does).</summary>
+    public const int NotFound = 8;
+
     /// <summary><c>audit</c> found at least one violation.</summary>
     public const int Violations = 10;
 
     /// <summary>A destructive command finished some actions and failed others; rerun it to finish.</summary>
     public const int PartialFailure = 11;
+
+    /// <summary>A guard refused an action (AMI in use, shared, public, or not the factory's) and no --force said why.</summary>
+    public const int Refused = 12;
 }

@@ -62,6 +62,20 @@ public sealed class GlobalOptions
         DefaultValueFactory = _ => "factory",
     };
 
+    /// <summary>--account-mismatch-ok: read an account other than the declared one.</summary>
+    public Option<bool> AccountMismatchOk { get; } = new("--account-mismatch-ok")
+    {
+        Description = "Go on when the credentials belong to another account than the declaration's 'account' (an error otherwise).",
+        Recursive = true,
+    };
+
+    /// <summary>--wide: tables as wide as their content.</summary>
+    public Option<bool> Wide { get; } = new("--wide")
+    {
+        Description = "Tables show every column in full (default: fit 120 columns, long ids shortened in the middle).",
+        Recursive = true,
+    };
+
     /// <summary>Adds the options to the root command.</summary>
     public void AddTo(Command root)
     {
@@ -71,5 +85,7 @@ public sealed class GlobalOptions
         root.Options.Add(EndpointUrl);
         root.Options.Add(Output);
         root.Options.Add(Declaration);
+        root.Options.Add(AccountMismatchOk);
+        root.Options.Add(Wide);
     }
 }

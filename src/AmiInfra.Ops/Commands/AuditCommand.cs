@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AmiInfra.Ops.Audit;
+using AmiInfra.Ops.Aws;
 using AmiInfra.Ops.Cli;
 using AmiInfra.Ops.Inventory;
 
@@ -11,18 +12,30 @@ public static class AuditCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("audit", $"Compare the factory's AMIs with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image not declared. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.");
+        var allRegions = new Option<bool>("--all-regions") { Description = "Read every region enabled for the account (DescribeRegions), not only the declared ones: a factory AMI or snapshot in an undeclared region is a violation." };
+        var command = new Command("audit", $"Compare the factory's AMIs and snapshots with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image or region not declared, orphaned or shared snapshots, a stale 'latest' SSM parameter, launch templates on deprecated or disabled AMIs, block public access off. Says which enabled regions it did not read. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.")
+        {
+            allRegions,
+        };
         return runner.Define(
             command,
-            ["amiinfra audit", "amiinfra audit --output json > audit.json || echo \"violations: exit $?\"", "amiinfra audit --regions eu-west-1"],
-            async (context, _, cancellationToken) =>
+            ["amiinfra audit", "amiinfra audit --all-regions", "amiinfra audit --output json > audit.json || echo \"violations: exit $?\"", "amiinfra audit --regions eu-west-1"],
+            async (context, parseResult, cancellationToken) =>
             {
                 var factory = context.LoadFactory();
-                var regions = context.FactoryRegions(factory);
+                var declared = context.FactoryRegions(factory);
+                var account = await context.AccountAsync(declared[0], factory, cancellationToken).ConfigureAwait(false);
+                var enabled = await new RegionGateway(context.Aws, declared[0]).EnabledRegionsAsync(cancellationToken).ConfigureAwait(false);
+                var all = parseResult.GetValue(allRegions);
+                var regions = all ? declared.Concat(enabled.Where(r => !declared.Contains(r, StringComparer.Ordinal))).ToList() : declared;
+                var notLookedAt = all ? [] : enabled.Where(r => !regions.Contains(r, StringComparer.Ordinal)).ToList();
                 var amis = await FactoryInventory.LoadAsync(context, factory, regions, cancellationToken).ConfigureAwait(false);
-                var account = await context.Aws.AccountIdAsync(regions[0], cancellationToken).ConfigureAwait(false);
-                var violations = AuditRules.Check(factory, account, amis, regions, context.Now);
-                return context.Write(new AuditReport(violations, amis.Count, regions), violations.Count == 0 ? ExitCodes.Success : ExitCodes.Violations);
+                context.Progress.Report($"checking snapshots, SSM parameters, launch templates and block public access in {regions.Count} region(s)");
+                var states = await Task.WhenAll(regions.Select(region =>
+                    RegionStateReader.ReadAsync(new RegionGateway(context.Aws, region), factory, account, amis.Where(a => a.Region == region).ToList(), cancellationToken))).ConfigureAwait(false);
+                var violations = AuditRules.Check(factory, account, amis, declared, context.Now).Concat(AccountRules.Check(factory, amis, states, context.Now)).ToList();
+                var report = new AuditReport(violations, amis.Count, regions, notLookedAt, states.SelectMany(s => s.NotChecked).ToList());
+                return context.Write(report, violations.Count == 0 ? ExitCodes.Success : ExitCodes.Violations);
             });
     }
 }

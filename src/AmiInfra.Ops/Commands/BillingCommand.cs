@@ -2,6 +2,7 @@ using System.CommandLine;
 using AmiInfra.Ops.Aws;
 using AmiInfra.Ops.Billing;
 using AmiInfra.Ops.Cli;
+using AmiInfra.Ops.Usage;
 
 namespace AmiInfra.Ops.Commands;
 
@@ -21,16 +22,13 @@ public static class BillingCommand
             ["amiinfra billing ami-0123456789abcdef0 --region us-east-1", "amiinfra billing ami-0123456789abcdef0 ami-0fedcba9876543210 --output json"],
             async (context, parseResult, cancellationToken) =>
             {
+                var ids = AmiIds.Validate(parseResult.GetValue(images));
                 var region = context.SingleRegion();
+                var factory = context.FactoryIfPresent();
+                await context.AccountAsync(region, null, cancellationToken).ConfigureAwait(false);
                 var gateway = new RegionGateway(context.Aws, region);
-                var found = new List<Amazon.EC2.Model.Image>();
-                foreach (var id in (parseResult.GetValue(images) ?? []).Distinct(StringComparer.Ordinal))
-                {
-                    found.Add(await gateway.ImageAsync(id, cancellationToken).ConfigureAwait(false)
-                        ?? throw new OpsException(ExitCodes.AwsError, $"AMI {id} does not exist in {region} (or is not shared with this account)"));
-                }
-
-                return context.Write(new BillingReport(region, found));
+                var resolved = await ImageResolver.ResolveAsync(context, gateway, ids, factory, null, allowGone: false, cancellationToken).ConfigureAwait(false);
+                return context.Write(new BillingReport(region, ids.Select(id => resolved.Existing[id]).ToList()));
             });
     }
 }

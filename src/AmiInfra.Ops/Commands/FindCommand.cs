@@ -15,13 +15,13 @@ public static class FindCommand
         var owner = new Option<string[]>("--owner") { Description = "Owner: self, amazon, aws-marketplace or an account id (repeatable).", AllowMultipleArgumentsPerToken = false };
         var name = new Option<string?>("--name") { Description = "Name pattern; * and ? are wildcards (e.g. 'al2023-ami-2023.*-x86_64')." };
         var architecture = new Option<string?>("--architecture") { Description = "i386, x86_64, arm64, x86_64_mac or arm64_mac." };
-        architecture.AcceptOnlyFromAmong("i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac");
+        ParseErrors.OneOf(architecture, "i386", "x86_64", "arm64", "x86_64_mac", "arm64_mac");
         var virtualization = new Option<string?>("--virtualization-type") { Description = "hvm or paravirtual." };
-        virtualization.AcceptOnlyFromAmong("hvm", "paravirtual");
+        ParseErrors.OneOf(virtualization, "hvm", "paravirtual");
         var rootDevice = new Option<string?>("--root-device-type") { Description = "ebs or instance-store." };
-        rootDevice.AcceptOnlyFromAmong("ebs", "instance-store");
+        ParseErrors.OneOf(rootDevice, "ebs", "instance-store");
         var platform = new Option<string?>("--platform") { Description = "linux or windows." };
-        platform.AcceptOnlyFromAmong("linux", "windows");
+        ParseErrors.OneOf(platform, "linux", "windows");
         var ssm = new Option<string?>("--ssm-parameter") { Description = "A (public) SSM parameter holding an AMI id, e.g. /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64." };
         var includeDeprecated = new Option<bool>("--include-deprecated") { Description = "Include deprecated and disabled AMIs." };
         var limit = new Option<int>("--limit") { Description = "Show at most this many AMIs, newest first.", DefaultValueFactory = _ => 20 };
@@ -39,6 +39,7 @@ public static class FindCommand
             async (context, parseResult, cancellationToken) =>
             {
                 var region = context.SingleRegion();
+                await context.AccountAsync(region, null, cancellationToken).ConfigureAwait(false);
                 var gateway = new RegionGateway(context.Aws, region);
                 var parameter = parseResult.GetValue(ssm);
                 if (parameter is not null)

@@ -10,15 +10,25 @@ public static class ImagesCommand
     /// <summary>Creates the command.</summary>
     public static Command Create(CommandRunner runner)
     {
-        var command = new Command("images", "List the factory's AMIs in every declared region (found by their amiinfra:factory tag): region, id, name, creation date, age, state, encryption key, sharing, deprecation time. Regions are read concurrently, every page.");
+        var withUsage = new Option<bool>("--usage") { Description = "Also show who uses each AMI (instances, launch templates, SSM parameters, recipes)." };
+        var command = new Command("images", "List the factory's AMIs in every declared region (found by their amiinfra:factory tag): region, id, name, creation date, age, state, encryption key, sharing, deprecation time; with --usage, who uses each. Regions are read concurrently, every page.")
+        {
+            withUsage,
+        };
         return runner.Define(
             command,
-            ["amiinfra images", "amiinfra images --regions us-east-1,eu-west-1 --output json", "amiinfra images --declaration ../other-factory/factory.json --profile prod"],
-            async (context, _, cancellationToken) =>
+            ["amiinfra images", "amiinfra images --usage", "amiinfra images --regions us-east-1,eu-west-1 --output json", "amiinfra images --declaration ../other-factory/factory.json --profile prod"],
+            async (context, parseResult, cancellationToken) =>
             {
                 var factory = context.LoadFactory();
                 var amis = await FactoryInventory.LoadAsync(context, factory, context.FactoryRegions(factory), cancellationToken).ConfigureAwait(false);
-                return context.Write(new ImagesReport(amis, context.Now));
+                if (!parseResult.GetValue(withUsage))
+                {
+                    return context.Write(new ImagesReport(amis, context.Now));
+                }
+
+                var (usage, source) = await FactoryInventory.UsageAsync(context, amis, cancellationToken).ConfigureAwait(false);
+                return context.Write(new ImagesReport(amis, context.Now, usage, source));
             });
     }
 }

@@ -38,7 +38,7 @@ public static class OrphanedSnapshotsCommand
                 }
 
                 var regions = context.RegionsOrDeclared();
-                var account = await context.Aws.AccountIdAsync(regions[0], cancellationToken).ConfigureAwait(false);
+                var account = await context.AccountAsync(regions[0], context.RegionsGiven ? null : context.FactoryIfPresent(), cancellationToken).ConfigureAwait(false);
                 context.Progress.Report($"reading snapshots in {regions.Count} region(s)");
                 var perRegion = await Task.WhenAll(regions.Select(async region =>
                 {
@@ -50,6 +50,11 @@ public static class OrphanedSnapshotsCommand
                 var orphans = perRegion.SelectMany(o => o).ToList();
                 if (!parseResult.GetValue(delete))
                 {
+                    if (parseResult.GetValue(yes))
+                    {
+                        await context.Environment.Error.WriteLineAsync("amiinfra: --yes without --delete: nothing was deleted (pass --delete --yes to delete the orphaned snapshots)").ConfigureAwait(false);
+                    }
+
                     return context.Write(new OrphanedSnapshotsReport(orphans, pricePerGb));
                 }
 

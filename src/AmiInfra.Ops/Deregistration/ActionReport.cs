@@ -2,31 +2,48 @@ using AmiInfra.Ops.Output;
 
 namespace AmiInfra.Ops.Deregistration;
 
-/// <summary>The report of a destructive command (deregister, delete orphaned snapshots).</summary>
+/// <summary>The report of a destructive command (deregister, lifecycle apply, delete orphaned snapshots, restore).</summary>
 public sealed class ActionReport : IReport
 {
     private readonly IReadOnlyList<ActionRow> rows;
     private readonly bool dryRun;
     private readonly string region;
+    private readonly string? usageSource;
+    private readonly string? doIt;
 
     /// <summary>Creates the report.</summary>
-    public ActionReport(string region, IReadOnlyList<ActionRow> rows, bool dryRun)
+    /// <param name="region">The region(s).</param>
+    /// <param name="rows">What happened.</param>
+    /// <param name="dryRun">True when nothing was changed.</param>
+    /// <param name="usageSource">Which API said who uses the AMIs, or null when usage was not looked up.</param>
+    /// <param name="doIt">What to pass to do it (default: --yes).</param>
+    public ActionReport(string region, IReadOnlyList<ActionRow> rows, bool dryRun, string? usageSource = null, string? doIt = null)
     {
         this.region = region;
         this.rows = rows;
         this.dryRun = dryRun;
+        this.usageSource = usageSource;
+        this.doIt = doIt;
     }
 
     /// <summary>True when at least one action failed.</summary>
     public bool AnyFailed => rows.Any(r => r.Failed);
+
+    /// <summary>True when a guard refused at least one action.</summary>
+    public bool AnyRefused => rows.Any(r => r.Refused);
+
+    /// <summary>The exit code: partial failure, refused, or success.</summary>
+    public int ExitCode => AnyFailed ? Cli.ExitCodes.PartialFailure : AnyRefused ? Cli.ExitCodes.Refused : Cli.ExitCodes.Success;
 
     /// <inheritdoc />
     public object JsonDocument => new
     {
         region,
         dryRun,
+        usageSource,
         failed = rows.Count(r => r.Failed),
-        actions = rows.Select(r => new { resource = r.Resource, id = r.Id, imageId = r.ImageId, result = r.Result, failed = r.Failed }),
+        refused = rows.Count(r => r.Refused),
+        actions = rows.Select(r => new { resource = r.Resource, id = r.Id, imageId = r.ImageId, result = r.Result, failed = r.Failed, refused = r.Refused }),
     };
 
     /// <inheritdoc />
@@ -39,9 +56,19 @@ public sealed class ActionReport : IReport
         }
 
         table.Write(output, "Nothing to do.");
-        if (dryRun && table.Count > 0)
+        if (usageSource is not null && table.Count > 0)
         {
-            output.WriteLine("Dry run: nothing was changed. Pass --yes to do it.");
+            output.WriteLine($"Users found with {usageSource}.");
+        }
+
+        if (AnyRefused)
+        {
+            output.WriteLine($"{Formats.Number(rows.Count(r => r.Refused))} AMI(s) refused and kept with their snapshots; pass --force REASON to act on them anyway.");
+        }
+
+        if (dryRun && rows.Any(r => !r.Refused && r.Resource is "image" or "snapshot"))
+        {
+            output.WriteLine($"Dry run: nothing was changed. Pass {doIt ?? "--yes"} to do it.");
         }
         else if (AnyFailed)
         {

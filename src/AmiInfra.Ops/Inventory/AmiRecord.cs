@@ -1,6 +1,4 @@
-using AmiInfra.Declaration;
 using AmiInfra.Rules;
-
 namespace AmiInfra.Ops.Inventory;
 
 /// <summary>How an AMI's snapshots are encrypted.</summary>

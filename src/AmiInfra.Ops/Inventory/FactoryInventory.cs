@@ -6,15 +6,27 @@ using AmiInfra.Ops.Cli;
 
 namespace AmiInfra.Ops.Inventory;
 
-/// <summary>The factory's AMIs in a set of regions, found by the tags the distribution puts on them.</summary>
+/// <summary>
+/// The factory's AMIs in a set of regions, found by the tags the distribution puts on them. Regions are
+/// read concurrently; the one launch-permission call each AMI needs runs with a bound shared by every
+/// region (<see cref="AwsSession.PerResourceConcurrency"/>), under the SDK's retry.
+/// </summary>
 public static class FactoryInventory
 {
-    private const int LaunchPermissionConcurrency = 8;
+    /// <summary>The usage of every AMI, looked up region by region (concurrently), with the API that answered in each.</summary>
+    public static async Task<(IReadOnlyDictionary<string, Usage.ImageUsage> Usage, string Source)> UsageAsync(CommandContext context, IReadOnlyList<AmiRecord> amis, CancellationToken cancellationToken)
+    {
+        var perRegion = await Task.WhenAll(amis.GroupBy(a => a.Region).Select(g =>
+            Usage.UsageFinder.FindAsync(new RegionGateway(context.Aws, g.Key), g.Select(a => a.ImageId).ToList(), cancellationToken))).ConfigureAwait(false);
+        var usage = perRegion.SelectMany(p => p.ByImage).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var sources = perRegion.Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
+        return (usage, sources.Count == 0 ? "none (no AMI)" : string.Join("; ", sources));
+    }
 
     /// <summary>Reads every region concurrently, every page of each listing.</summary>
     public static async Task<IReadOnlyList<AmiRecord>> LoadAsync(CommandContext context, Factory factory, IReadOnlyList<string> regions, CancellationToken cancellationToken)
     {
-        var account = await context.Aws.AccountIdAsync(regions[0], cancellationToken).ConfigureAwait(false);
+        var account = await context.AccountAsync(regions[0], factory, cancellationToken).ConfigureAwait(false);
         var counts = new int[regions.Count];
         var loads = regions.Select(async (region, index) =>
         {
@@ -51,21 +63,11 @@ public static class FactoryInventory
             : new HashSet<string>();
 
         var done = 0;
-        using var throttle = new SemaphoreSlim(LaunchPermissionConcurrency);
-        var records = await Task.WhenAll(images.Select(async image =>
+        return await gateway.Session.BoundedAsync(images, async image =>
         {
-            await throttle.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var permissions = await gateway.LaunchPermissionsAsync(image.ImageId, cancellationToken).ConfigureAwait(false);
-                progress(Interlocked.Increment(ref done));
-                return AmiRecordMapper.From(gateway.Region, image, permissions, snapshots, awsKeys);
-            }
-            finally
-            {
-                throttle.Release();
-            }
-        })).ConfigureAwait(false);
-        return records;
+            var permissions = await gateway.LaunchPermissionsAsync(image.ImageId, cancellationToken).ConfigureAwait(false);
+            progress(Interlocked.Increment(ref done));
+            return AmiRecordMapper.From(gateway.Region, image, permissions, snapshots, awsKeys);
+        }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -7,18 +7,23 @@ public sealed class ImagesReport : IReport
 {
     private readonly IReadOnlyList<AmiRecord> amis;
     private readonly DateTimeOffset now;
+    private readonly IReadOnlyDictionary<string, Usage.ImageUsage>? usage;
+    private readonly string? usageSource;
 
-    /// <summary>Creates the report.</summary>
-    public ImagesReport(IReadOnlyList<AmiRecord> amis, DateTimeOffset now)
+    /// <summary>Creates the report; <paramref name="usage"/> is given with --usage.</summary>
+    public ImagesReport(IReadOnlyList<AmiRecord> amis, DateTimeOffset now, IReadOnlyDictionary<string, Usage.ImageUsage>? usage = null, string? usageSource = null)
     {
         this.amis = amis;
         this.now = now;
+        this.usage = usage;
+        this.usageSource = usageSource;
     }
 
     /// <inheritdoc />
     public object JsonDocument => new
     {
         count = amis.Count,
+        usageSource,
         images = amis.Select(a => new
         {
             region = a.Region,
@@ -35,16 +40,19 @@ public sealed class ImagesReport : IReport
             deprecationTime = a.DeprecationTime,
             lastLaunched = a.LastLaunched,
             snapshotIds = a.SnapshotIds,
+            usage = usage is null ? null : Usage(a) is { } u ? new { inUse = u.InUse, instances = u.Instances, launchTemplates = u.LaunchTemplates, ssmParameters = u.SsmParameters, recipes = u.Recipes } : null,
         }),
     };
 
     /// <inheritdoc />
     public void WriteTable(TextWriter output)
     {
-        var table = new Table("REGION", "IMAGE", "AMI", "NAME", "CREATED", "AGE", "STATE", "ENCRYPTION", "SHARING", "DEPRECATION");
+        string[] headers = ["REGION", "IMAGE", "AMI", "NAME", "CREATED", "AGE", "STATE", "ENCRYPTION", "SHARING", "DEPRECATION"];
+        var table = new Table(usage is null ? headers : [.. headers, "USED BY"]);
         foreach (var a in amis)
         {
-            table.Add(a.Region, a.ImageName, a.ImageId, a.Name, Formats.Time(a.Created), Formats.Days(a.AgeDays(now)), a.State, Encryption(a), Sharing(a), Formats.Time(a.DeprecationTime));
+            string?[] cells = [a.Region, a.ImageName, a.ImageId, a.Name, Formats.Time(a.Created), Formats.Days(a.AgeDays(now)), a.State, Encryption(a), Sharing(a), Formats.Time(a.DeprecationTime)];
+            table.Add(usage is null ? cells : [.. cells, Usage(a) is { InUse: true } u ? u.Summary() : "not in use"]);
         }
 
         table.Write(output, "No AMIs of this factory in these regions.");
@@ -52,7 +60,14 @@ public sealed class ImagesReport : IReport
         {
             output.WriteLine($"{Formats.Number(amis.Count)} AMI(s) in {Formats.Number(amis.Select(a => a.Region).Distinct().Count())} region(s).");
         }
+
+        if (usage is not null && table.Count > 0)
+        {
+            output.WriteLine($"{Formats.Number(amis.Count(a => Usage(a)?.InUse == true))} in use; users found with {usageSource}.");
+        }
     }
+
+    private Usage.ImageUsage? Usage(AmiRecord ami) => usage?.GetValueOrDefault(ami.ImageId);
 
     /// <summary>The encryption cell: unencrypted, aws-managed or the customer key id.</summary>
     public static string Encryption(AmiRecord ami) => ami.Encryption switch

@@ -16,6 +16,9 @@ public enum RetirementAction
 
     /// <summary>Deregister it (and its snapshots when the rules say so).</summary>
     Delete,
+
+    /// <summary>Enable it again: it is disabled, but the rules do not disable it now (an exclusion, or rules that changed).</summary>
+    ReEnable,
 }
 
 /// <summary>The decision for one AMI.</summary>
@@ -25,4 +28,9 @@ public enum RetirementAction
 /// <param name="KeptBy">The exclusion that keeps it from <paramref name="WouldBe"/>, or null.</param>
 /// <param name="WouldBe">What the rules would do without the exclusion (equal to Action when nothing excludes it).</param>
 /// <param name="AlreadyApplied">True when the AMI is already in that state (deprecated or disabled).</param>
-public sealed record LifecycleDecision(AmiRecord Ami, RetirementAction Action, string Reason, string? KeptBy, RetirementAction WouldBe, bool AlreadyApplied);
+/// <param name="Guard">What stands against the action (in use, public, shared): apply refuses it unless --force; null when nothing does.</param>
+public sealed record LifecycleDecision(AmiRecord Ami, RetirementAction Action, string Reason, string? KeptBy, RetirementAction WouldBe, bool AlreadyApplied, string? Guard = null)
+{
+    /// <summary>True when apply has something to do for this AMI.</summary>
+    public bool Pending => Action != RetirementAction.Keep && !AlreadyApplied;
+}

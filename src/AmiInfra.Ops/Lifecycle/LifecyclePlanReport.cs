@@ -7,19 +7,22 @@ public sealed class LifecyclePlanReport : IReport
 {
     private readonly IReadOnlyList<LifecycleDecision> decisions;
     private readonly DateTimeOffset now;
+    private readonly string usageSource;
 
     /// <summary>Creates the report.</summary>
-    public LifecyclePlanReport(IReadOnlyList<LifecycleDecision> decisions, DateTimeOffset now)
+    public LifecyclePlanReport(IReadOnlyList<LifecycleDecision> decisions, DateTimeOffset now, string usageSource)
     {
         this.decisions = decisions;
         this.now = now;
+        this.usageSource = usageSource;
     }
 
     /// <inheritdoc />
     public object JsonDocument => new
     {
         evaluatedAt = now,
-        summary = Enum.GetValues<RetirementAction>().ToDictionary(a => a.ToString().ToLowerInvariant(), a => decisions.Count(d => d.Action == a)),
+        usageSource,
+        summary = Enum.GetValues<RetirementAction>().ToDictionary(a => Name(a), a => decisions.Count(d => d.Action == a)),
         decisions = decisions.Select(d => new
         {
             region = d.Ami.Region,
@@ -32,25 +35,34 @@ public sealed class LifecyclePlanReport : IReport
             keptBy = d.KeptBy,
             wouldBe = d.KeptBy is null ? (RetirementAction?)null : d.WouldBe,
             alreadyApplied = d.AlreadyApplied,
+            guard = d.Guard,
         }),
     };
 
     /// <inheritdoc />
     public void WriteTable(TextWriter output)
     {
-        var table = new Table("REGION", "IMAGE", "AMI", "CREATED", "AGE", "ACTION", "REASON", "KEPT BY");
+        var table = new Table("REGION", "IMAGE", "AMI", "CREATED", "AGE", "ACTION", "REASON", "KEPT BY", "GUARD");
         foreach (var d in decisions)
         {
-            var action = d.Action.ToString().ToLowerInvariant() + (d.AlreadyApplied ? " (done)" : "");
-            var keptBy = d.KeptBy is null ? null : $"{d.KeptBy} (would {d.WouldBe.ToString().ToLowerInvariant()})";
-            table.Add(d.Ami.Region, d.Ami.ImageName, d.Ami.ImageId, Formats.Time(d.Ami.Created), Formats.Days(d.Ami.AgeDays(now)), action, d.Reason, keptBy);
+            var action = Name(d.Action) + (d.AlreadyApplied ? " (done)" : "");
+            var keptBy = d.KeptBy is null ? null : $"{d.KeptBy} (would {Name(d.WouldBe)})";
+            table.Add(d.Ami.Region, d.Ami.ImageName, d.Ami.ImageId, Formats.Time(d.Ami.Created), Formats.Days(d.Ami.AgeDays(now)), action, d.Reason, keptBy, d.Guard);
         }
 
         table.Write(output, "No AMIs of this factory in these regions.");
         if (table.Count > 0)
         {
-            var counts = Enum.GetValues<RetirementAction>().Select(a => $"{a.ToString().ToLowerInvariant()} {Formats.Number(decisions.Count(d => d.Action == a))}");
+            var counts = Enum.GetValues<RetirementAction>().Select(a => $"{Name(a)} {Formats.Number(decisions.Count(d => d.Action == a))}");
             output.WriteLine($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
+            var guarded = decisions.Count(d => d.Guard is not null);
+            if (guarded > 0)
+            {
+                output.WriteLine($"{Formats.Number(guarded)} action(s) guarded (GUARD): 'lifecycle apply' refuses them unless --force REASON. Users found with {usageSource}.");
+            }
         }
     }
+
+    /// <summary>The name of an action as reports show it (keep, deprecate, disable, delete, re-enable).</summary>
+    public static string Name(RetirementAction action) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(action.ToString());
 }

@@ -13,6 +13,12 @@ namespace AmiInfra.Ops.Lifecycle;
 /// </summary>
 public static class LifecyclePlanner
 {
+    /// <summary>
+    /// A deprecation time up to this far ahead counts as done: apply deprecates at the next whole minute,
+    /// since EC2 refuses a deprecation time in the past (API_EnableImageDeprecation).
+    /// </summary>
+    public static readonly TimeSpan DeprecationLead = TimeSpan.FromMinutes(10);
+
     /// <summary>The decision for every AMI, in the order given.</summary>
     public static IReadOnlyList<LifecycleDecision> Plan(Factory factory, IReadOnlyList<AmiRecord> amis, DateTimeOffset now)
     {
@@ -37,21 +43,59 @@ public static class LifecyclePlanner
             var (action, reason) = Decide(image.Retirement, ami, ranks[ami], now);
             var applied = action switch
             {
-                RetirementAction.Deprecate => ami.DeprecationTime is { } at && at <= now,
+                RetirementAction.Deprecate => ami.DeprecationTime is { } at && at <= now + DeprecationLead,
                 RetirementAction.Disable => ami.State == "disabled",
                 _ => false,
             };
+            var exclusion = action == RetirementAction.Keep ? null : Exclusion(image.Retirement.Exclusions, ami, now);
+            var disabledByUs = ami.State == "disabled" && image.Retirement.Disable is not null;
+            if (disabledByUs && (exclusion is not null || action is RetirementAction.Keep or RetirementAction.Deprecate))
+            {
+                return new LifecycleDecision(ami, RetirementAction.ReEnable, $"disabled, but the rules do not disable it now ({exclusion ?? reason})", null, RetirementAction.ReEnable, false);
+            }
+
             if (action == RetirementAction.Keep)
             {
                 return new LifecycleDecision(ami, action, reason, null, action, false);
             }
 
-            var exclusion = Exclusion(image.Retirement.Exclusions, ami, now);
             return exclusion is null
                 ? new LifecycleDecision(ami, action, reason, null, action, applied)
                 : new LifecycleDecision(ami, RetirementAction.Keep, reason, exclusion, action, false);
         }).ToList();
     }
+
+    /// <summary>
+    /// Adds the guards of the decisions that disable or delete: an AMI in use (instances, launch templates,
+    /// SSM parameters, recipes), public or shared loses its users when it is disabled (which also removes
+    /// its launch permissions) or deregistered.
+    /// </summary>
+    public static IReadOnlyList<LifecycleDecision> Guard(IReadOnlyList<LifecycleDecision> decisions, IReadOnlyDictionary<string, Usage.ImageUsage> usage) =>
+        decisions.Select(d =>
+        {
+            if (!d.Pending || d.Action is not (RetirementAction.Disable or RetirementAction.Delete))
+            {
+                return d;
+            }
+
+            var reasons = new List<string>();
+            if (usage.TryGetValue(d.Ami.ImageId, out var users) && users.InUse)
+            {
+                reasons.Add($"in use by {users.Summary()}");
+            }
+
+            if (d.Ami.Public)
+            {
+                reasons.Add("public");
+            }
+
+            if (d.Ami.SharedWith.Count > 0)
+            {
+                reasons.Add($"shared with {string.Join(", ", d.Ami.SharedWith)}");
+            }
+
+            return reasons.Count == 0 ? d : d with { Guard = string.Join("; ", reasons) };
+        }).ToList();
 
     private static LifecycleDecision Keep(AmiRecord ami, string reason) =>
         new(ami, RetirementAction.Keep, reason, null, RetirementAction.Keep, false);

@@ -7,11 +7,11 @@ namespace AmiInfra.Ops.Output;
 /// <summary>How values are rendered in tables and JSON.</summary>
 public static class Formats
 {
-    /// <summary>JSON settings: camelCase, indented, enums as strings, nulls left out.</summary>
+    /// <summary>JSON settings: camelCase, indented, enums as strings; every key written on every row (null when unknown).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 

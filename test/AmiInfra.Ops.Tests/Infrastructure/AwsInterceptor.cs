@@ -23,7 +23,7 @@ public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<s
 ///   <see cref="SetImageSnapshot"/> points an AMI at another snapshot (shared, or encrypted);
 /// - moto's snapshots carry no KMS key id: <see cref="SetSnapshotField"/> sets it.
 /// </summary>
-public sealed class AwsInterceptor : HttpClientFactory
+public sealed partial class AwsInterceptor : HttpClientFactory
 {
     private readonly ConcurrentQueue<AwsCall> forwarded = new();
     private readonly ConcurrentQueue<AwsCall> injected = new();
@@ -170,8 +170,8 @@ public sealed class AwsInterceptor : HttpClientFactory
 
     private string Rewrite(AwsCall call, string body)
     {
-        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || pageSize is not null);
-        var rewriteSnapshots = call.Action == "DescribeSnapshots" && snapshotFields.Count > 0;
+        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || pageSize is not null || recycleBin);
+        var rewriteSnapshots = call.Action == "DescribeSnapshots" && (snapshotFields.Count > 0 || recycleBin);
         if (!rewriteImages && !rewriteSnapshots)
         {
             return body;
@@ -182,6 +182,7 @@ public sealed class AwsInterceptor : HttpClientFactory
         if (rewriteImages)
         {
             var set = document.Root.Element(ns + "imagesSet");
+            CaptureAndRestoreImages(call, set, ns);
             var items = set?.Elements(ns + "item").ToList() ?? [];
             foreach (var item in items)
             {
@@ -216,6 +217,7 @@ public sealed class AwsInterceptor : HttpClientFactory
         }
         else
         {
+            CaptureAndRestoreSnapshots(call, document.Root.Element(ns + "snapshotSet"), ns);
             foreach (var item in document.Root.Element(ns + "snapshotSet")?.Elements(ns + "item") ?? [])
             {
                 if (snapshotFields.TryGetValue(item.Element(ns + "snapshotId")?.Value ?? "", out var fields))
@@ -264,6 +266,7 @@ public sealed class AwsInterceptor : HttpClientFactory
 
             var result = await base.SendAsync(request, cancellationToken);
             owner.forwarded.Enqueue(call);
+            owner.AfterForward(call, result.IsSuccessStatusCode);
             if (owner.losses.Any(lose => lose(call)))
             {
                 result.Dispose();

@@ -55,6 +55,8 @@ public sealed class AuditFixture : IAsyncLifetime
         Old = await Seed.TaggedImageAsync(west, "aud", "web", "aud-web-west-old");
         Ghost = await Seed.TaggedImageAsync(west, "aud", "ghost", "aud-ghost");
         Clean = await Seed.TaggedImageAsync(east, "tidy", "ok", "tidy-ok");
+        using var ssm = Account.Ssm("us-east-1");
+        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = "/amiinfra/tidy/ok/latest", Value = Clean, Type = "String", DataType = "aws:ec2:image" });
 
         await Encrypt(east, "us-east-1a", cmk, Public, Shared, Clean, Api);
         await Encrypt(west, "eu-west-1a", awsKey, AwsManaged);
@@ -94,13 +96,15 @@ public sealed class AuditTests(AuditFixture fixture) : IClassFixture<AuditFixtur
         Assert.Contains(violations, v => v.Kind == "missing-from-region" && v.Region == "eu-west-1" && v.Detail.Contains("'api'"));
         Assert.Contains(violations, v => v.Kind == "undeclared-image" && v.Ami == fixture.Ghost);
         Assert.DoesNotContain(violations, v => v.Kind == "unencrypted");
-        Assert.Equal(6, violations.Count);
+        Assert.Contains(violations, v => v.Kind == "ssm-parameter-stale" && v.Region == "eu-west-1" && v.Detail == $"/amiinfra/aud/web/latest does not exist; it should hold the newest AMI {v.Ami}");
+        Assert.Equal(3, violations.Count(v => v.Kind == "ssm-parameter-stale"));
+        Assert.Equal(9, violations.Count);
     }
 
     [Fact]
     public async Task Audit_reports_unencrypted_amis()
     {
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.Declaration, "--regions", "us-east-1"], new AwsInterceptor());
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.Declaration, "--regions", "us-east-1", "--wide"], new AwsInterceptor());
 
         Assert.True(result.ExitCode == ExitCodes.Violations, result.ToString());
         Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("unencrypted", StringComparison.Ordinal) && l.Contains(fixture.Shared));
@@ -109,9 +113,16 @@ public sealed class AuditTests(AuditFixture fixture) : IClassFixture<AuditFixtur
     [Fact]
     public async Task Audit_of_a_compliant_factory_is_clean_and_exits_zero()
     {
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.CleanDeclaration], fixture.Interceptor);
+        var interceptor = fixture.Interceptor.Respond("GetImageBlockPublicAccessState", "<imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState>")
+            .Respond("GetSnapshotBlockPublicAccessState", "<state>block-all-sharing</state>");
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.CleanDeclaration], interceptor);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
-        Assert.Equal("Clean: 1 AMI(s) checked in us-east-1, no violation.", result.Out.Trim());
+        var lines = result.Out.Trim().Split('\n');
+        Assert.Equal("Clean: 1 AMI(s) checked in us-east-1, no violation.", lines[0]);
+        Assert.StartsWith("Not looked at: ", lines[1]);
+        Assert.Contains("eu-west-1", lines[1]);
+        Assert.Equal($"Account {fixture.Account.AccountId} (the declared account).", lines[2]);
+        Assert.Equal(3, lines.Length);
     }
 }

@@ -144,7 +144,7 @@ public sealed class DeregisterTests(DeregisterFixture fixture) : IClassFixture<D
         var (ami, snapshots) = await Seed.ImageFromInstanceAsync(ec2, "dr", "app", "dr-protected");
         var interceptor = new AwsInterceptor().Fail(c => c.Action == "DeregisterImage", "OperationNotPermitted", "The image has deregistration protection enabled.", HttpStatusCode.BadRequest);
 
-        var result = await CliRun.RunAsync(fixture.Account.Environment(Region), ["deregister", ami, "--yes"], interceptor);
+        var result = await CliRun.RunAsync(fixture.Account.Environment(Region), ["deregister", ami, "--yes", "--wide"], interceptor);
 
         Assert.True(result.ExitCode == ExitCodes.PartialFailure, result.ToString());
         Assert.Contains("failed: OperationNotPermitted: The image has deregistration protection enabled.", result.Out);

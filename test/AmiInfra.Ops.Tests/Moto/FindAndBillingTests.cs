@@ -36,7 +36,7 @@ public sealed class FindAndBillingTests(FindFixture fixture) : IClassFixture<Fin
         const string parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
         var expected = (await ssm.GetParameterAsync(new Amazon.SimpleSystemsManagement.Model.GetParameterRequest { Name = parameter })).Parameter.Value;
 
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["find", "--ssm-parameter", parameter]);
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["find", "--ssm-parameter", parameter, "--wide"]);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.StartsWith($"{parameter} in us-east-1:", result.Out);
@@ -101,8 +101,8 @@ public sealed class FindAndBillingTests(FindFixture fixture) : IClassFixture<Fin
     {
         var result = await CliRun.RunAsync(fixture.Account.Environment(), ["billing", "ami-0000000000000000f"]);
 
-        Assert.Equal(ExitCodes.AwsError, result.ExitCode);
-        Assert.Equal("amiinfra: AMI ami-0000000000000000f does not exist in us-east-1 (or is not shared with this account)", result.Error.Trim());
+        Assert.Equal(ExitCodes.NotFound, result.ExitCode);
+        Assert.Equal("amiinfra: AMI ami-0000000000000000f does not exist in us-east-1, or it is not shared with this account", result.Error.Trim());
         Assert.Equal("", result.Out);
     }
 }

@@ -88,14 +88,15 @@ public sealed class ImagesTests(ImagesFixture fixture) : IClassFixture<ImagesFix
     [Fact]
     public async Task Images_table_has_one_row_per_ami_and_a_summary()
     {
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["images", "--declaration", fixture.Declaration, "--regions", "eu-west-1"], Interceptor());
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["images", "--declaration", fixture.Declaration, "--regions", "eu-west-1", "--wide"], Interceptor());
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("REGION", lines[0]);
         Assert.Contains(lines, l => l.Contains(fixture.SharedImage) && l.Contains("111122223333") && l.Contains("2027-03-01 00:00"));
         Assert.Contains(lines, l => l.Contains(fixture.EncryptedImage) && l.Contains("key/" + fixture.KeyArn.Split('/')[^1]));
-        Assert.Equal("2 AMI(s) in 1 region(s).", lines[^1]);
+        Assert.Equal("2 AMI(s) in 1 region(s).", lines[^2]);
+        Assert.Equal($"Account {fixture.Account.AccountId} (the declared account).", lines[^1]);
         Assert.Equal("", result.Error);
     }
 

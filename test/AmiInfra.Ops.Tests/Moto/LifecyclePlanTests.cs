@@ -105,7 +105,7 @@ public sealed class LifecyclePlanTests(LifecycleFixture fixture) : IClassFixture
         var result = await CliRun.RunAsync(fixture.Account.Environment(), ["lifecycle", "plan", "--declaration", fixture.Declaration], fixture.Interceptor, LifecycleFixture.Now);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
-        Assert.Contains("Plan at 2026-06-01 00:00 UTC: keep 7, deprecate 1, disable 1, delete 1. Nothing was changed.", result.Out);
+        Assert.Contains("Plan at 2026-06-01 00:00 UTC: keep 7, deprecate 1, disable 1, delete 1, re-enable 0. Nothing was changed.", result.Out);
         Assert.DoesNotContain(fixture.Interceptor.Forwarded, c => c.Action is "DeregisterImage" or "DisableImage" or "EnableImageDeprecation");
     }
 }
