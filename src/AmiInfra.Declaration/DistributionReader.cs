@@ -18,7 +18,7 @@ internal static class DistributionReader
     /// <summary>The fields of a distribution's <c>launchTemplates[]</c>.</summary>
     internal static readonly string[] LaunchTemplateFields = ["region", "id", "accountId", "setDefaultVersion"];
 
-    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName)
+    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName, IReadOnlyDictionary<string, string> imageTags)
     {
         var own = image.OptionalObject("distribution", Fields);
 
@@ -85,6 +85,12 @@ internal static class DistributionReader
         var templates = templatesFrom is null ? [] : LaunchTemplates(templatesFrom, regions, factory);
 
         var amiTagsFrom = Source("amiTags");
+        var amiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder);
+
+        // Every AMI carries the factory's tags, the image's, its amiTags and AmiInfra's three.
+        var amiTagCount = factory.Tags.Keys.Union(imageTags.Keys).Union(amiTags.Keys).Count() + AmiTagKeys.OnEveryAmi.Count;
+        JsonFields.Require(amiTagsFrom?.At("amiTags") ?? image.At("tags"), TagRules.Ec2.Total(amiTagCount, "the factory's tags, the image's, amiTags and AmiInfra's 3"));
+
         return new Distribution
         {
             Regions = regions,
@@ -94,7 +100,7 @@ internal static class DistributionReader
             Public = isPublic,
             TargetAccounts = targets,
             AmiName = amiName,
-            AmiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder),
+            AmiTags = amiTags,
             SsmParameterName = ssm,
             Encryption = encryption,
             LaunchTemplates = templates,

@@ -61,7 +61,7 @@ public static class FactoryLoader
         // The factory's tags go on every stack and every resource CloudFormation tags, Image Builder's included.
         var tags = TagsReader.Read(f, "tags", TagRules.Aws, TagRules.Stack, TagRules.ImageBuilder);
 
-        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory);
+        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory) { Tags = tags };
         var distributionDefaults = f.OptionalObject("distribution", DistributionReader.Fields);
         var lifecycleDefaults = f.Element("lifecycle");
         if (lifecycleDefaults is { } factoryLifecycle)
@@ -141,6 +141,9 @@ public static class FactoryLoader
 internal sealed record FactoryContext(
     string Name, string Account, string Region, Partition Partition, OrganizationSettings? Organization, bool AllowPublic, string BaseDirectory)
 {
+    /// <summary>The factory's tags, which every image's resources and AMIs carry too.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
+
     /// <summary>The warnings of the whole declaration, each starting with its field.</summary>
     public List<string> Warnings { get; } = [];
 

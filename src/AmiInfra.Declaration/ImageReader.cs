@@ -51,14 +51,22 @@ internal static class ImageReader
 
         var workingDirectory = f.OptionalChecked("workingDirectory", Builds.WorkingDirectory);
 
-        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name);
+        var description = f.OptionalString("description", "text") ?? "";
+        JsonFields.Require(f.At("description"), Builds.Description(description));
+
+        // An image's resources carry the factory's tags, the image's own and AmiInfra's amiinfra:factory and amiinfra:image.
+        var tags = TagsReader.Read(f, "tags", TagRules.ImageBuilder);
+        var resourceTags = factory.Tags.Keys.Union(tags.Keys).Count() + 2;
+        JsonFields.Require(f.At("tags"), TagRules.ImageBuilder.Total(resourceTags, "the factory's tags, the image's and AmiInfra's 2"));
+
+        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags);
         var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
         var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
 
         return new Image
         {
             Name = name,
-            Description = f.OptionalString("description", "text") ?? "",
+            Description = description,
             Platform = platform,
             Parent = ReadParent(f),
             Components = ComponentsReader.Read(f, factory, platform),
@@ -74,7 +82,7 @@ internal static class ImageReader
             InstanceTypes = BuildReader.InstanceTypes(f, "instanceTypes"),
             Distribution = distribution,
             Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
-            Tags = TagsReader.Read(f, "tags", TagRules.ImageBuilder),
+            Tags = tags,
         };
     }
 

@@ -12,6 +12,18 @@ public static partial class Builds
     /// </summary>
     public const int MaxComponents = 20;
 
+    /// <summary>
+    /// Longest description of an Image Builder resource and of an AMI distribution (Image Builder API
+    /// reference: NonEmptyString, 1 to 1024 characters).
+    /// </summary>
+    public const int MaxDescriptionLength = 1024;
+
+    /// <summary>An image's description: it becomes the description of its recipe, pipeline and AMIs.</summary>
+    public static Problem? Description(string description) =>
+        description.Length <= MaxDescriptionLength
+            ? null
+            : new Problem($"{description.Length} characters", $"a description of at most {MaxDescriptionLength} characters (Image Builder's limit for the recipe, pipeline and AMI descriptions)");
+
     /// <summary>When a scheduled pipeline starts (ImagePipeline Schedule.PipelineExecutionStartCondition).</summary>
     public static readonly IReadOnlyList<string> StartConditions = ["EXPRESSION_MATCH_ONLY", "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE"];
 

@@ -34,6 +34,13 @@ public sealed record TagRule(string Where, Regex Key, string KeyAccepted, Regex 
     public const string KeyPart = "key";
 
     /// <summary>
+    /// The number of tags a resource ends up with, where tags from several places are merged
+    /// (<paramref name="sources"/> says which, for the message).
+    /// </summary>
+    public Problem? Total(int count, string sources) =>
+        count <= MaxTags ? null : new Problem($"{count} tags in all ({sources})", $"at most {MaxTags} tags on {Where}");
+
+    /// <summary>
     /// Every key and value, and the count. A problem names the key it is about in <see cref="Problem.Part"/>
     /// ("key" when the key itself is wrong, the key when its value is).
     /// </summary>
@@ -87,8 +94,18 @@ public static partial class TagRules
         "a tag value of up to 256 letters, digits, spaces and _ . : / = + - @",
         50);
 
-    /// <summary>EC2 resources: AMIs, snapshots, launch templates (see <see cref="Aws"/>).</summary>
-    public static readonly TagRule Ec2 = Aws with { Where = "EC2 resources (AMIs and snapshots)" };
+    /// <summary>
+    /// EC2 resources (AMIs, snapshots, launch templates): "EC2 allows for any character in its tags" ("Tag
+    /// your Amazon EC2 resources", tag restrictions): keys of 1 to 128 characters not starting with aws:,
+    /// values of up to 256. (The EC2 API reference's Tag says 127 for a key; the user guide's 128 is followed.)
+    /// </summary>
+    public static readonly TagRule Ec2 = new(
+        "EC2 resources (AMIs and snapshots)",
+        AnyKey(),
+        "a tag key of 1 to 128 characters, not starting with aws:",
+        AnyValue(),
+        "a tag value of up to 256 characters",
+        50);
 
     /// <summary>
     /// Image Builder's tag maps: the tags of its resources, the AMI tags of a distribution, and the
@@ -144,6 +161,9 @@ public static partial class TagRules
 
     [GeneratedRegex("^[\\s\\S]{0,256}$")]
     private static partial Regex AnyValue();
+
+    [GeneratedRegex("^(?!aws:)[\\s\\S]{1,128}$")]
+    private static partial Regex AnyKey();
 
     [GeneratedRegex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,256}$")]
     private static partial Regex StackValue();

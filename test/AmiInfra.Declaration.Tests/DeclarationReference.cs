@@ -30,6 +30,10 @@ internal static partial class DeclarationReference
         text.Append("(`dotnet test` fails while this page differs from the schema.)\n\n");
         text.Append("In paths, `images[]` stands for every item of the list `images`. Patterns are regular expressions.\n");
         text.Append("A field given as `null` counts as absent.\n\n");
+        text.Append("The file is JSON (RFC 8259), read strictly, with one allowance made on purpose: comments (`//` and\n");
+        text.Append("`/* */`) are accepted, so that a team can say why a value is what it is. A trailing comma, and a key\n");
+        text.Append("given twice in one object (which JSON readers resolve each their own way), are errors that name the\n");
+        text.Append("line and column (of both places, for a duplicate key). A byte order mark at the start is ignored.\n\n");
 
         foreach (var o in SchemaModel.Objects)
         {
@@ -57,8 +61,15 @@ internal static partial class DeclarationReference
         }
 
         text.Append("## Regions\n\n");
-        text.Append("The region codes accepted wherever a region is asked for:\n");
-        text.Append(string.Join(", ", Regions.Select(r => $"`{r}`"))).Append(".\n");
+        text.Append("The region codes accepted wherever a region is asked for. A factory lives in the partition of its\n");
+        text.Append("home `region`: every other region it names, and every ARN, must be of the same partition (AMIs are\n");
+        text.Append("never copied or shared across partitions).\n\n");
+        foreach (var partition in AmiInfra.Rules.Partitions.All)
+        {
+            text.Append($"- {char.ToUpperInvariant(partition.Title[0])}{partition.Title[1..]} (`{partition.Name}`): ");
+            text.Append(string.Join(", ", Regions.Where(partition.Regions.Contains).Select(r => $"`{r}`"))).Append(".\n");
+        }
+
         return text.ToString();
     }
 

@@ -176,6 +176,9 @@ public sealed class SchemaAgreementTests
         ("a region or ARN of another partition than the factory's", Declaration(imageFields: """ "distribution": { "regions": ["us-east-1", "cn-north-1"] },"""), []),
         ("an SSM parameter name too long for its ARN", Declaration(imageFields: $$""" "distribution": { "ssmParameter": "/{{string.Join("/", Enumerable.Repeat(new string('p', 66), 15))}}" },"""), []),
         ("more IOPS or throughput than the volume's size allows", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20, "type": "io1", "iops": 1001 },"""), []),
+        ("more tags on a resource than AWS allows, once the factory's, the image's and AmiInfra's are merged", Declaration(
+            $$""" "tags": { {{string.Join(", ", Enumerable.Range(0, 30).Select(i => $"\"f{i}\": \"x\""))}} },""",
+            $$""" "tags": { {{string.Join(", ", Enumerable.Range(0, 30).Select(i => $"\"i{i}\": \"x\""))}} },"""), []),
         ("a factory tag key a StackSet refuses, with targetAccounts", Declaration(
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] }, "tags": { "owner@team": "platform" },""",
             """ "distribution": { "targetAccounts": ["444455556666"] },"""), []),

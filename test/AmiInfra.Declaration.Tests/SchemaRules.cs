@@ -117,6 +117,7 @@ internal static class SchemaRules
         Set(Lifecycle + "/recycleBin/properties/snapshotRetentionDays/maximum", Lifecycles.RecycleBinDays.Max, "Lifecycles.RecycleBinDays");
 
         Set(Image + "/name/pattern", PhysicalNames.Image.Regex, "PhysicalNames.Image");
+        Set(Image + "/description/maxLength", Builds.MaxDescriptionLength, "Builds.MaxDescriptionLength");
         Set(Image + "/parent/properties/ssmParameter/pattern", Identifiers.ParentSsmParameter.Regex, "Identifiers.ParentSsmParameter");
         Set(Image + "/parent/properties/amiId/pattern", Identifiers.AmiId.Regex, "Identifiers.AmiId");
         Set(Image + "/parent/properties/imageBuilder/pattern", Identifiers.ImageBuilderImage.Regex, "Identifiers.ImageBuilderImage");

@@ -63,8 +63,11 @@ public static class FactoryComposition
 
     private static Stacks Build(Factory factory, Func<string, Construct> regionScope, Construct factoryScope, Construct? targetsScope, bool dependOnRegions, DeliveryStack? delivery)
     {
-        var regional = factory.DistributionRegions.Select(region => new RegionalStack(regionScope(region), factory, region)).ToList();
-        var core = new FactoryStack(factoryScope, factory);
+        // A construct's rejection of what the app derived from the declaration names the declaration's field (DeclaredAt).
+        var regional = factory.DistributionRegions
+            .Select(region => DeclaredAt.Run(RegionalStack.NameOf(factory, region), "distribution", RegionalFields, () => new RegionalStack(regionScope(region), factory, region)))
+            .ToList();
+        var core = DeclaredAt.Run($"{factory.Name}-factory", "", FactoryFields, () => new FactoryStack(factoryScope, factory), fallback: "build");
         if (dependOnRegions)
         {
             // In a pipeline the stages run in this order instead.
@@ -79,9 +82,27 @@ public static class FactoryComposition
             .OrderBy(g => g.Key)
             .Select(g => new ImageStack(factoryScope, factory, g.Key, g.ToList(), core))
             .ToList();
-        var targets = targetsScope is null ? null : new TargetsStack(targetsScope, factory);
+        // What the declaration holds that is legal but likely not meant: warnings of the synth, on the core stack.
+        for (var i = 0; i < factory.Warnings.Count; i++)
+        {
+            Annotations.Of(core).AddWarningV2($"amiinfra:declaration:{i}", factory.Warnings[i]);
+        }
+
+        var targets = targetsScope is null ? null : DeclaredAt.Run($"{factory.Name}-targets", "organization", new Dictionary<string, string>(), () => new TargetsStack(targetsScope, factory));
         return new Stacks(regional, core, images, targets, delivery);
     }
+
+    private static readonly Dictionary<string, string> FactoryFields = new(StringComparer.Ordinal)
+    {
+        ["Build"] = "build", ["Build.NamePrefix"] = "name", ["Build.InstanceTypes"] = "build.instanceTypes", ["Build.SubnetId"] = "build.subnetId",
+        ["Build.SecurityGroupIds"] = "build.securityGroupIds", ["Build.KeyPair"] = "build.keyPair", ["Build.LogRetentionDays"] = "build.logRetentionDays",
+        ["Build.Tags"] = "tags", ["LifecycleRole"] = "lifecycle", ["Components"] = "images",
+    };
+
+    private static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)
+    {
+        ["AmiKey"] = "", ["RecycleBin"] = "lifecycle.recycleBin",
+    };
 
     private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region)
     {

@@ -123,7 +123,7 @@ public sealed class FactoryStack : Stack
                 ["StringEquals"] = new Dictionary<string, object>
                 {
                     ["aws:PrincipalAccount"] = factory.Account,
-                    ["kms:ViaService"] = $"sns.{factory.Region}.amazonaws.com",
+                    ["kms:ViaService"] = $"sns.{factory.Region}.{Partitions.Of(factory.Region)!.DnsSuffix}",
                 },
                 ["ArnLike"] = new Dictionary<string, object>
                 {

@@ -30,7 +30,7 @@ public sealed class ImageBuild
 
         var recipeId = CfnFragment.LogicalIdFor(image.Name, "Recipe", "Resource");
         var distributionId = CfnFragment.LogicalIdFor(image.Name, "Distribution", "Resource");
-        var recipe = ImageRecipe.Render(new ImageRecipeProps
+        var recipe = DeclaredAt.Run($"{where}/Recipe", path, RecipeFields, () => ImageRecipe.Render(new ImageRecipeProps
         {
             Name = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
@@ -61,12 +61,12 @@ public sealed class ImageBuild
             RemoveSsmAgent = image.RemoveSsmAgent,
             UserData = image.UserDataFile is null ? null : File.ReadAllText(Path.Combine(factory.BaseDirectory, image.UserDataFile)),
             Tags = tags,
-        }, $"{where}/Recipe", stack);
+        }, $"{where}/Recipe", stack));
         RecipeVersion = recipe.Version;
         var resources = new List<CfnFragmentResource> { new(recipeId, recipe.Resource) };
 
         var distribution = image.Distribution;
-        resources.Add(new(distributionId, ImageDistribution.Render(new ImageDistributionProps
+        resources.Add(new(distributionId, DeclaredAt.Run($"{where}/Distribution", path, DistributionFields, () => ImageDistribution.Render(new ImageDistributionProps
         {
             Name = name,
             Description = $"Where the AMIs of {name} go and who may launch them",
@@ -93,9 +93,9 @@ public sealed class ImageBuild
                     .Select(t => new LaunchTemplateTarget { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion })
                     .ToList(),
             }).ToList(),
-        }, $"{where}/Distribution", factory.Account)));
+        }, $"{where}/Distribution", factory.Account))));
 
-        resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), ImagePipeline.Render(new ImagePipelineProps
+        resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
             Name = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
@@ -113,11 +113,11 @@ public sealed class ImageBuild
             ScanningEnabled = image.Scanning,
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
-        }, $"{where}/Pipeline")));
+        }, $"{where}/Pipeline"))));
 
         if (image.Retirement is { } retirement)
         {
-            resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Lifecycle", "Resource"), AmiLifecyclePolicy.Render(new AmiLifecyclePolicyProps
+            resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Lifecycle", "Resource"), DeclaredAt.Run($"{where}/Lifecycle", path, LifecycleFields, () => AmiLifecyclePolicy.Render(new AmiLifecyclePolicyProps
             {
                 PolicyName = name,
                 ExecutionRoleArn = FactoryStack.LifecycleRoleArn(factory),
@@ -136,7 +136,7 @@ public sealed class ImageBuild
                     Regions = retirement.Exclusions.Regions,
                     SharedWithAccounts = retirement.Exclusions.SharedWithAccounts,
                 },
-            }, $"{where}/Lifecycle")));
+            }, $"{where}/Lifecycle"))));
         }
 
         Resources = resources;
@@ -150,6 +150,38 @@ public sealed class ImageBuild
 
     /// <summary>The recipe, distribution, pipeline and (when the image retires its AMIs) lifecycle policy.</summary>
     public IReadOnlyList<CfnFragmentResource> Resources { get; }
+
+    // The declaration field each construct prop comes from, relative to images[n] (see DeclaredAt).
+    private static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
+    {
+        ["Name"] = "name", ["Description"] = "description", ["ParentImage"] = "parent", ["Components"] = "components",
+        ["BlockDevices"] = "rootVolume", ["WorkingDirectory"] = "workingDirectory", ["UserData"] = "userDataFile", ["Tags"] = "tags",
+    };
+
+    private static readonly Dictionary<string, string> DistributionFields = new(StringComparer.Ordinal)
+    {
+        ["Name"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Regions"] = "distribution",
+        ["Regions.Region"] = "distribution.regions", ["Regions.AmiName"] = "distribution.amiName", ["Regions.AmiDescription"] = "description",
+        ["Regions.AmiTags"] = "distribution.amiTags", ["Regions.LaunchAccounts"] = "distribution.launchPermissions.accounts",
+        ["Regions.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
+        ["Regions.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
+        ["Regions.Public"] = "distribution.launchPermissions.public", ["Regions.TargetAccounts"] = "distribution.targetAccounts",
+        ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKeyArn"] = "distribution.encryption",
+        ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
+    };
+
+    private static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
+    {
+        ["Name"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
+        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags",
+    };
+
+    private static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)
+    {
+        ["PolicyName"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Recipes"] = "lifecycle",
+        ["Deprecate"] = "lifecycle.deprecate", ["Disable"] = "lifecycle.disable", ["Delete"] = "lifecycle.delete",
+        ["KeepAtLeast"] = "lifecycle.keepAtLeast", ["Exclusions"] = "lifecycle.exclude",
+    };
 
     private static LifecycleRule? Rule(RetirementStep? step) => step switch
     {

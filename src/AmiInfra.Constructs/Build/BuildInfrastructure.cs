@@ -108,7 +108,7 @@ public sealed class BuildInfrastructure : Construct
             Resources = [props.Key.KeyArn],
             Conditions = new Dictionary<string, object>
             {
-                ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"s3.{stack.Region}.amazonaws.com" },
+                ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"s3.{stack.Region}.{AmiInfra.Rules.Partitions.Of(stack.Region)?.DnsSuffix ?? Aws.URL_SUFFIX}" },
             },
         }));
 

@@ -73,12 +73,12 @@ internal static partial class DistributionChecks
 
         foreach (var arn in List(Get(permission, "OrganizationArns")).Select(Text).OfType<string>())
         {
-            consumers.Add(new Consumer("organization", arn, OrganizationId().Match(arn) is { Success: true } m ? m.Value : arn));
+            consumers.Add(new Consumer("organization", arn, AmiInfra.Rules.Identifiers.OrganizationArn.Pattern.Match(arn) is { Success: true } m ? m.Groups["organization"].Value : arn));
         }
 
         foreach (var arn in List(Get(permission, "OrganizationalUnitArns")).Select(Text).OfType<string>())
         {
-            consumers.Add(new Consumer("OU", arn, OrganizationalUnitId().Match(arn) is { Success: true } m ? m.Value : arn));
+            consumers.Add(new Consumer("OU", arn, AmiInfra.Rules.Identifiers.OrganizationalUnitArn.Pattern.Match(arn) is { Success: true } m ? m.Groups["unit"].Value : arn));
         }
 
         foreach (var account in List(Get(ami, "TargetAccountIds")).Select(Text).OfType<string>())
@@ -107,11 +107,6 @@ internal static partial class DistributionChecks
     [GeneratedRegex("^arn:(?:\\$\\{AWS::Partition\\}|[a-z-]+):kms:(?<region>[a-z0-9-]+):(?<account>[0-9]{12}):(?<alias>alias/.+)$")]
     private static partial Regex AliasArn();
 
-    [GeneratedRegex("o-[a-z0-9]{10,32}")]
-    private static partial Regex OrganizationId();
-
-    [GeneratedRegex("ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}")]
-    private static partial Regex OrganizationalUnitId();
 
     /// <summary>Who receives the AMI: <paramref name="Token"/> is what a key policy granting it must mention.</summary>
     private sealed record Consumer(string Kind, string Value, string Token)

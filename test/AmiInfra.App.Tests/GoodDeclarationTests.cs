@@ -1,0 +1,128 @@
+using System.Text.Json.Nodes;
+using AmiInfra.Declaration;
+
+namespace AmiInfra.App.Tests;
+
+/// <summary>
+/// The good-declaration corpus (GoodDeclarations/*/factory.json): declarations written the way teams
+/// write them, each odd but valid, that must synthesize with no error. CI also synthesizes each with
+/// the CDK CLI and lints its templates with cfn-lint in its regions. The tests here check what each
+/// is there for.
+/// </summary>
+[Collection(CdkCollection.Name)]
+public sealed class GoodDeclarationTests
+{
+    private static readonly string Folder = Repository.Path("test", "AmiInfra.App.Tests", "GoodDeclarations");
+
+    private static readonly Dictionary<string, Synthesized> Synthesized = [];
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var folder in Directory.GetDirectories(Folder).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(folder));
+        }
+
+        return data;
+    }
+
+    private static Synthesized Of(string name)
+    {
+        if (!Synthesized.TryGetValue(name, out var synthesized))
+        {
+            var path = Path.Combine(Folder, name, "factory.json");
+            synthesized = App.Tests.Synthesized.From(FactoryLoader.Load(path), path);
+            Synthesized[name] = synthesized;
+        }
+
+        return synthesized;
+    }
+
+    private static string Text(Synthesized s) => string.Join("\n", s.Templates.Values.Select(t => t.ToJsonString()));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Good_declaration_synthesizes_without_an_error(string name)
+    {
+        var path = Path.Combine(Folder, name, "factory.json");
+
+        var run = AppRun.Synthesize(path);
+
+        Assert.True(run.ExitCode == 0, run.Errors);
+        Assert.NotEmpty(run.Templates);
+    }
+
+    /// <summary>Two documents with one file name are two components, each image with its own document.</summary>
+    [Fact]
+    public void Two_documents_with_one_file_name_stay_two_components()
+    {
+        var s = Of("collision");
+        var components = s.Resources("AWS::ImageBuilder::Component").ToDictionary(c => (string)c.Resource["Properties"]!["Name"]!, c => (string)c.Resource["Properties"]!["Data"]!);
+        var recipes = s.Resources("AWS::ImageBuilder::ImageRecipe").ToDictionary(r => (string)r.Resource["Properties"]!["Name"]!, r => r.Resource["Properties"]!["Components"]!.ToJsonString());
+
+        Assert.Equal(["twins-al2023-hardening", "twins-ubuntu-hardening"], components.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("hardening al2023", components["twins-al2023-hardening"], StringComparison.Ordinal);
+        Assert.Contains("hardening ubuntu", components["twins-ubuntu-hardening"], StringComparison.Ordinal);
+        Assert.Contains("component/twins-al2023-hardening/", recipes["twins-al2023"], StringComparison.Ordinal);
+        Assert.Contains("component/twins-ubuntu-hardening/", recipes["twins-ubuntu2404"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("china", "aws-cn", "amazonaws.com.cn")]
+    [InlineData("govcloud", "aws-us-gov", "amazonaws.com")]
+    public void A_factory_of_another_partition_names_its_partition_everywhere(string name, string partition, string dnsSuffix)
+    {
+        var s = Of(name);
+        var text = Text(s);
+
+        Assert.Contains($"arn:{partition}:kms:", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"arn:aws:", text, StringComparison.Ordinal);
+        Assert.All(
+            s.Resources().SelectMany(r => ViaServices(r.Resource)),
+            via => Assert.EndsWith("." + dnsSuffix, via, StringComparison.Ordinal));
+    }
+
+    /// <summary>Image Builder takes 16,000 characters inline: a longer document goes by S3 uri, as a CDK asset.</summary>
+    [Fact]
+    public void A_document_over_the_inline_limit_goes_by_uri_as_an_asset()
+    {
+        var s = Of("large-component");
+        var component = Assert.Single(s.Resources("AWS::ImageBuilder::Component"));
+        var properties = component.Resource["Properties"]!.AsObject();
+
+        Assert.Null(properties["Data"]);
+        Assert.StartsWith("s3://cdk-", (string)properties["Uri"]!, StringComparison.Ordinal);
+        Assert.Contains(".yml", (string)properties["Uri"]!, StringComparison.Ordinal);
+        Assert.Contains("cis-level1", File.ReadAllText(Directory.GetFiles(s.OutDir, "*.yml", SearchOption.AllDirectories).Single()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_windows_image_gets_a_windows_component_named_for_its_platform()
+    {
+        var s = Of("windows");
+        var component = Assert.Single(s.Resources("AWS::ImageBuilder::Component"));
+
+        Assert.Equal("winfleet-iis-windows", (string)component.Resource["Properties"]!["Name"]!);
+        Assert.Equal("Windows", (string)component.Resource["Properties"]!["Platform"]!);
+    }
+
+    [Fact]
+    public void Tag_values_in_any_script_reach_the_amis()
+    {
+        var s = Of("tags");
+        var distribution = Assert.Single(s.Resources("AWS::ImageBuilder::DistributionConfiguration"));
+        var amiTags = distribution.Resource["Properties"]!["Distributions"]![0]!["AmiDistributionConfiguration"]!["AmiTags"]!;
+
+        Assert.Equal("2026.11 — LTS", (string)amiTags["Release"]!);
+        Assert.Equal("Plattform München", (string)amiTags["Kostenstelle"]!);
+        Assert.Equal("Équipe plateforme", (string)amiTags["Team"]!);
+    }
+
+    private static IEnumerable<string> ViaServices(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "kms:ViaService" && p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? [s] : ViaServices(p.Value)),
+        JsonArray a => a.SelectMany(ViaServices),
+        _ => [],
+    };
+}
