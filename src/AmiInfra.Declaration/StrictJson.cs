@@ -84,7 +84,7 @@ internal static class StrictJson
                         var path = scope.Path.Length == 0 ? key : $"{scope.Path}.{key}";
                         throw new DeclarationException(
                             $"{path} ({source}, {Position(bytes, reader.TokenStartIndex)})",
-                            $"the key \"{key}\" a second time in one object (first at {Position(bytes, first)})",
+                            $"the key \"{key}\" a second time in one object (first on {Position(bytes, first)})",
                             "each key once per object: JSON readers disagree on which of two values wins");
                     }
 

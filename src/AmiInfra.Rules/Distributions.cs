@@ -69,7 +69,7 @@ public static partial class Distributions
         var arn = $"arn:{partition}:ssm:{region}:{account}:parameter";
         return arn.Length + name.Length <= 1011
             ? null
-            : new Problem($"{Text.Quote(name)} ({name.Length} characters)", $"a name of at most {1011 - arn.Length} characters in {region}: Parameter Store counts its ARN ({arn}) within 1,011");
+            : new Problem(name.Length > 80 ? Text.Quote(name) : $"{Text.Quote(name)} ({name.Length} characters)", $"a name of at most {1011 - arn.Length} characters in {region}: Parameter Store counts its ARN ({arn}) within 1,011");
     }
 
     /// <summary>The launch-permission principals of one region: counts within Image Builder's and EC2's limits.</summary>

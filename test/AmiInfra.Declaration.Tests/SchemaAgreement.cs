@@ -128,9 +128,11 @@ internal static partial class SchemaAgreement
         try
         {
             node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            Touch(node); // JsonNode reads objects lazily: a duplicate key throws only when they are read.
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
+            // A key given twice makes JsonNode throw ArgumentException: JSON readers disagree on such a file.
             return new SchemaVerdict(false, [("", "not JSON: " + e.Message)]);
         }
 
@@ -147,6 +149,27 @@ internal static partial class SchemaAgreement
             .SelectMany(d => d.Errors!.Select(e => (d.InstanceLocation.ToString(), $"{e.Key}: {e.Value}")))
             .ToList();
         return new SchemaVerdict(results.IsValid, errors);
+    }
+
+    private static void Touch(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, value) in o)
+                {
+                    Touch(value);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    Touch(item);
+                }
+
+                break;
+        }
     }
 
     /// <summary>
@@ -194,7 +217,7 @@ internal static partial class SchemaAgreement
     /// <summary>A loader path such as <c>images[0].tags.keep me</c> as a JSON pointer, <c>/images/0/tags/keep me</c>.</summary>
     public static string Pointer(string path)
     {
-        if (path.StartsWith('/') || path.Contains(" (line ", StringComparison.Ordinal) || path == "declaration")
+        if (path.StartsWith('/') || path.Contains(" (line ", StringComparison.Ordinal) || path.Contains(", line ", StringComparison.Ordinal) || path == "declaration")
         {
             return ""; // The declaration itself (a file name): not JSON at all.
         }

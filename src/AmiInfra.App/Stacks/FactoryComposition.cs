@@ -65,7 +65,7 @@ public static class FactoryComposition
     {
         // A construct's rejection of what the app derived from the declaration names the declaration's field (DeclaredAt).
         var regional = factory.DistributionRegions
-            .Select(region => DeclaredAt.Run(RegionalStack.NameOf(factory, region), "distribution", RegionalFields, () => new RegionalStack(regionScope(region), factory, region)))
+            .Select(region => DeclaredAt.Run(RegionalStack.NameOf(factory, region), "", RegionalFields, () => new RegionalStack(regionScope(region), factory, region), fallback: "distribution"))
             .ToList();
         var core = DeclaredAt.Run($"{factory.Name}-factory", "", FactoryFields, () => new FactoryStack(factoryScope, factory), fallback: "build");
         if (dependOnRegions)
@@ -92,16 +92,20 @@ public static class FactoryComposition
         return new Stacks(regional, core, images, targets, delivery);
     }
 
-    private static readonly Dictionary<string, string> FactoryFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> FactoryFields = new(StringComparer.Ordinal)
     {
         ["Build"] = "build", ["Build.NamePrefix"] = "name", ["Build.InstanceTypes"] = "build.instanceTypes", ["Build.SubnetId"] = "build.subnetId",
         ["Build.SecurityGroupIds"] = "build.securityGroupIds", ["Build.KeyPair"] = "build.keyPair", ["Build.LogRetentionDays"] = "build.logRetentionDays",
         ["Build.Tags"] = "tags", ["LifecycleRole"] = "lifecycle", ["Components"] = "images",
     };
 
-    private static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)
     {
-        ["AmiKey"] = "", ["RecycleBin"] = "lifecycle.recycleBin",
+        ["AmiKey"] = "distribution", ["RecycleBin"] = "lifecycle.recycleBin",
+        ["RegionalKey AmiKey.LaunchAccounts"] = "distribution.launchPermissions.accounts",
+        ["RegionalKey AmiKey.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
+        ["RegionalKey AmiKey.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
+        ["RegionalKey AmiKey.TargetAccounts"] = "distribution.targetAccounts",
     };
 
     private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region)

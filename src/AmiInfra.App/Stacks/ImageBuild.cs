@@ -152,13 +152,13 @@ public sealed class ImageBuild
     public IReadOnlyList<CfnFragmentResource> Resources { get; }
 
     // The declaration field each construct prop comes from, relative to images[n] (see DeclaredAt).
-    private static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
     {
         ["Name"] = "name", ["Description"] = "description", ["ParentImage"] = "parent", ["Components"] = "components",
         ["BlockDevices"] = "rootVolume", ["WorkingDirectory"] = "workingDirectory", ["UserData"] = "userDataFile", ["Tags"] = "tags",
     };
 
-    private static readonly Dictionary<string, string> DistributionFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> DistributionFields = new(StringComparer.Ordinal)
     {
         ["Name"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Regions"] = "distribution",
         ["Regions.Region"] = "distribution.regions", ["Regions.AmiName"] = "distribution.amiName", ["Regions.AmiDescription"] = "description",
@@ -170,13 +170,13 @@ public sealed class ImageBuild
         ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
     };
 
-    private static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
     {
         ["Name"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
         ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags",
     };
 
-    private static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)
+    internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)
     {
         ["PolicyName"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Recipes"] = "lifecycle",
         ["Deprecate"] = "lifecycle.deprecate", ["Disable"] = "lifecycle.disable", ["Delete"] = "lifecycle.delete",

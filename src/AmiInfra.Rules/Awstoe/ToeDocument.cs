@@ -62,7 +62,7 @@ public sealed class ToeDocument
         {
             if (!declared.Contains(name, StringComparer.Ordinal))
             {
-                var known = declared.Count == 0 ? "the document declares no parameters" : $"a parameter the document declares: {string.Join(", ", declared)}";
+                var known = declared.Count == 0 ? "no parameters: the document declares none" : $"a parameter the document declares: {string.Join(", ", declared)}";
                 var close = declared.FirstOrDefault(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase));
                 return new Problem($"the parameter {Rules.Text.Quote(name)}", close is null ? known : $"{known} (parameter names are case-sensitive: {close})") { Part = name };
             }
