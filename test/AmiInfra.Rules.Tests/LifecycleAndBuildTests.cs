@@ -1,0 +1,60 @@
+using AmiInfra.Rules;
+
+namespace AmiInfra.Rules.Tests;
+
+/// <summary>Retirement steps and build settings at their edges.</summary>
+public sealed class LifecycleAndBuildTests
+{
+    private static Problem? Steps(int keepAtLeast, params RetirementStepRule[] steps) => Lifecycles.Steps(steps, keepAtLeast);
+
+    private static RetirementStepRule R(string name, int? afterDays, int? keepNewest) => new(name, afterDays, keepNewest);
+
+    [Fact]
+    public void Takes_ages_and_counts_from_1_to_1000_and_retain_at_least_from_1_to_10()
+    {
+        var (min, max) = Lifecycles.FilterValue;
+        Assert.Null(Steps(1, R("delete", min, null)));
+        Assert.Null(Steps(10, R("delete", max, null)));
+        Assert.Null(Steps(1, R("delete", null, max)));
+        Assert.Equal("delete.afterDays", Steps(1, R("delete", max + 1, null))?.Part);
+        Assert.Equal("delete.keepNewest", Steps(1, R("delete", null, 0))?.Part);
+        Assert.Equal("deprecate.keepNewest", Steps(1, R("deprecate", null, min - 1))?.Part);
+        Assert.Equal("keepAtLeast", Steps(Lifecycles.RetainAtLeast.Max + 1, R("delete", 30, null))?.Part);
+        Assert.Equal("keepAtLeast", Steps(Lifecycles.RetainAtLeast.Min - 1, R("delete", 30, null))?.Part);
+    }
+
+    [Fact]
+    public void Wants_later_steps_later_and_disabling_counts_to_keep_at_least_keep_at_least()
+    {
+        Assert.Equal("disable.afterDays", Steps(1, R("deprecate", 90, null), R("disable", 90, null))?.Part);
+        Assert.Null(Steps(1, R("deprecate", 90, null), R("disable", 91, null)));
+        Assert.Null(Steps(1, R("deprecate", null, 5), R("disable", 30, null)));
+        Assert.Equal("delete.keepNewest", Steps(3, R("delete", null, 2))?.Part);
+        Assert.Null(Steps(3, R("deprecate", null, 2), R("delete", null, 3)));
+    }
+
+    [Fact]
+    public void Names_the_parts_in_the_callers_words()
+    {
+        var problem = Lifecycles.Steps([R("deprecate", 90, null), R("disable", 30, null)], 1, part => part.ToUpperInvariant());
+
+        Assert.Equal("DISABLE.AFTERDAYS", problem?.Part);
+        Assert.StartsWith("more than DEPRECATE.AFTERDAYS (90)", problem!.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Measures_user_data_in_bytes_of_utf8()
+    {
+        Assert.Null(Builds.UserData(new string('#', Builds.MaxUserDataBytes)));
+        Assert.Equal("a script of 16,384 bytes", Builds.UserData(new string('#', Builds.MaxUserDataBytes + 1))?.Value);
+        Assert.Equal("a script of 16,384 bytes", Builds.UserData(new string('é', 8192))?.Value);
+        Assert.NotNull(Builds.UserData(""));
+    }
+
+    [Fact]
+    public void Takes_descriptions_of_1024_characters_and_not_more()
+    {
+        Assert.Null(Builds.Description(new string('d', Builds.MaxDescriptionLength)));
+        Assert.Equal("1025 characters", Builds.Description(new string('d', Builds.MaxDescriptionLength + 1))?.Value);
+    }
+}
