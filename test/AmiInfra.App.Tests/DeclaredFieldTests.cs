@@ -95,3 +95,29 @@ public sealed class DeclaredFieldTests
         return node;
     }
 }
+
+/// <summary>The declaration's warnings are warnings of the synth, on the core stack, as `cdk synth` prints them.</summary>
+[Collection(CdkCollection.Name)]
+public sealed class DeclarationWarningSynthTests
+{
+    [Fact]
+    public void A_declaration_warning_is_a_warning_of_the_synth()
+    {
+        var factory = Declarations.Default();
+        var image = factory.Images[0];
+        factory = factory with
+        {
+            Images = [image with { Components = [.. image.Components, new ComponentReference { Managed = "amazon-corretto-21-headless" }] }, .. factory.Images.Skip(1)],
+            Warnings = ["images[0].components[2].managed: \"amazon-corretto-21-headless\" is not an AWS-managed component AmiInfra knows"],
+        };
+
+        var synthesized = Synthesized.From(factory);
+        var warnings = synthesized.Manifest["artifacts"]!["golden-factory"]!["metadata"]!.AsObject()
+            .SelectMany(m => m.Value!.AsArray())
+            .Where(entry => (string?)entry!["type"] == "aws:cdk:warning")
+            .Select(entry => (string)entry!["data"]!)
+            .ToList();
+
+        Assert.Contains(warnings, w => w.StartsWith("images[0].components[2].managed: \"amazon-corretto-21-headless\"", StringComparison.Ordinal));
+    }
+}

@@ -18,3 +18,46 @@ public sealed class DeclarationMessageTests
         Assert.Equal($"declaration: got {value}; expected a JSON object describing the factory", e.Message);
     }
 }
+
+/// <summary>What is legal but likely not meant is a warning naming the field, not an error.</summary>
+public sealed class DeclarationWarningTests
+{
+    private static Factory Load(string components) => SchemaAgreement.Parse($$"""
+        {
+          "name": "golden",
+          "account": "123456789012",
+          "region": "us-east-1",
+          "images": [
+            {
+              "name": "al2023",
+              "parent": { "ssmParameter": "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" },
+              "components": {{components}}
+            }
+          ]
+        }
+        """, Path.Combine(DefaultFactoryTests.RepositoryRoot, "factory"));
+
+    [Fact]
+    public void Warns_of_a_managed_component_the_catalog_does_not_know_with_the_closest_names()
+    {
+        var factory = Load("""[{ "managed": "update-linx" }]""");
+
+        var warning = Assert.Single(factory.Warnings);
+        Assert.StartsWith("images[0].components[0].managed: \"update-linx\" is not an AWS-managed component AmiInfra knows (did you mean update-linux?)", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_a_managed_component_newer_than_the_catalog()
+    {
+        var factory = Load("""[{ "managed": "update-linux" }, { "managed": "amazon-corretto-21-headless" }]""");
+
+        Assert.Equal("amazon-corretto-21-headless", factory.Images[0].Components[1].Managed);
+        Assert.Single(factory.Warnings);
+    }
+
+    [Fact]
+    public void Has_no_warning_for_the_default_factory()
+    {
+        Assert.Empty(FactoryLoader.Load(Path.Combine(DefaultFactoryTests.RepositoryRoot, "factory")).Warnings);
+    }
+}
