@@ -47,8 +47,16 @@ internal static class BuildReader
             SubnetId = subnet,
             SecurityGroupIds = groups,
             KeyPair = keyPair,
-            LogRetentionDays = b.OptionalInt("logRetentionDays", 1, int.MaxValue, "days") ?? 90,
+            LogRetentionDays = LogRetentionDays(b),
         };
+    }
+
+    /// <summary>Days the log bucket keeps build logs: an S3 lifecycle expiration, a positive number of days.</summary>
+    private static int LogRetentionDays(JsonFields b)
+    {
+        const string accepted = "a whole number of days, at least 1 (an S3 lifecycle expiration)";
+        var days = b.OptionalWholeNumber("logRetentionDays", accepted) ?? 90;
+        return days >= 1 ? days : throw new DeclarationException(b.At("logRetentionDays"), Text.Number(days), accepted);
     }
 
     /// <summary>An optional list of instance types (at least one when given).</summary>

@@ -24,7 +24,7 @@ internal static class RetirementReader
     {
         var f = JsonFields.Open(element, path, LifecycleFields);
         var steps = Lifecycles.StepNames.Select(s => ReadStep(f, s)).ToArray();
-        var keepAtLeast = f.OptionalInt("keepAtLeast", 0, int.MaxValue, "AMIs") ?? 1;
+        var keepAtLeast = f.OptionalWholeNumber("keepAtLeast", $"a whole number from {Lifecycles.RetainAtLeast.Min} to {Lifecycles.RetainAtLeast.Max} AMIs (Image Builder's retain-at-least)") ?? 1;
         var declared = steps.OfType<RetirementStepRule>().ToList();
         if (declared.Count == 0)
         {
@@ -69,7 +69,10 @@ internal static class RetirementReader
         var s = f.OptionalObject(name, StepFields);
         return s is null
             ? null
-            : new RetirementStepRule(name, s.OptionalInt("afterDays", int.MinValue, int.MaxValue, "days"), s.OptionalInt("keepNewest", int.MinValue, int.MaxValue, "AMIs"));
+            : new RetirementStepRule(
+                name,
+                s.OptionalWholeNumber("afterDays", $"a whole number from {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max} days"),
+                s.OptionalWholeNumber("keepNewest", $"a whole number from {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max} AMIs"));
     }
 
     private static RetirementExclusions ReadExclusions(JsonFields f, FactoryContext factory)
