@@ -131,8 +131,10 @@ public static partial class ToeDocuments
                 throw DocumentProblem.At(null, $"{stream.Documents.Count} YAML documents in one file", "one component document per file");
             }
 
-            return stream.Documents[0].RootNode as YamlMappingNode
+            var root = stream.Documents[0].RootNode as YamlMappingNode
                 ?? throw DocumentProblem.At(stream.Documents[0].RootNode, "no mapping at the top of the document", Accepted);
+            ApplyMerges(root);
+            return root;
         }
 
         private static string? OptionalText(YamlMappingNode node, string key) => Child(node, key) switch
