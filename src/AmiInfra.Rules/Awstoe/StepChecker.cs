@@ -113,7 +113,16 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
         Inputs.Check(inputs, module, name, platform, warnings);
         if (inputs is not null)
         {
-            References.Check(inputs, new References.Scope(phase, name, module, loop, variables, _steps));
+            References.Check(inputs, new References.Scope(phase, name, module, loop, variables, _steps, warnings));
+        }
+
+        // forEach "accepts chained expressions as strings in the list" ("Use looping constructs in
+        // AWSTOE", https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-looping-constructs.html),
+        // and the variables page allows parameters "in step or loop inputs": they are resolved as in
+        // inputs, before the loop runs, so without the loop's own variables.
+        if (Child(step, "loop") is YamlMappingNode loopNode && Child(loopNode, "forEach") is { } forEach)
+        {
+            References.Check(forEach, new References.Scope(phase, name, module, Loop: null, variables, _steps, warnings));
         }
 
         _steps[phase][name] = module;
