@@ -155,6 +155,10 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
             throw DocumentProblem.At(failureNode, $"onFailure {Text.Quote(ScalarText(failureNode) ?? failureNode.NodeType.ToString())} in step \"{name}\"", "Abort, Continue or Ignore");
         }
 
+        // maxAttempts: "Maximum number of attempts allowed before failing the step", default 1
+        // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html). AWS
+        // gives no range; the reading chosen is at least 1, since a step is attempted at least once
+        // and 0 or a negative count of attempts has no meaning AWS describes.
         if (Child(step, "maxAttempts") is { } attemptsNode && !IsNull(attemptsNode))
         {
             var attempts = Integer(attemptsNode);

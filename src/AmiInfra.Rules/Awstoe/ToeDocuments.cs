@@ -206,6 +206,14 @@ public static partial class ToeDocuments
                     throw DocumentProblem.At(properties, $"constant {name} without a value", "a value for every constant");
                 }
 
+                // "Supported types include: string" ("Use variables in your custom component document",
+                // https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-user-defined-variables.html):
+                // a default is one text value; a list or mapping is not a string (a number is, read as its text).
+                if (Child(properties, "default") is { } defaultNode && !IsNull(defaultNode) && defaultNode is not YamlScalarNode)
+                {
+                    throw DocumentProblem.At(defaultNode, $"a {(defaultNode is YamlSequenceNode ? "list" : "mapping")} as the default of parameter {name}", "a text default: the parameter's type is string");
+                }
+
                 result.Add(new ToeParameter(name, ScalarText(Child(properties, "default"))));
             }
 
