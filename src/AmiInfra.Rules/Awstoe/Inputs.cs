@@ -97,6 +97,11 @@ internal static partial class Inputs
             throw DocumentProblem.At(operation, $"{at} with {(oneOf.Any(name => !IsNull(Child(operation, name))) ? "both " : "neither ")}{string.Join(oneOf.Any(name => !IsNull(Child(operation, name))) ? " and " : " nor ", oneOf)}", $"exactly one of {string.Join(" or ", oneOf)}");
         }
 
+        // WebDownload (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html):
+        // "For file verification to be enabled, both the checksum and the algorithm must be
+        // provided." The page does not say whether a lone checksum fails the step or is ignored.
+        // Reading chosen: refuse it, as the page's "must be provided" reads, since the other
+        // reading would download the file unverified while the document says it is checked.
         if (module.Name == "WebDownload" && IsNull(Child(operation, "checksum")) != IsNull(Child(operation, "algorithm")))
         {
             throw DocumentProblem.At(operation, $"{at} with only one of checksum and algorithm", "both checksum and algorithm, or neither");

@@ -145,7 +145,13 @@ public static partial class ToeDocuments
             var other => throw DocumentProblem.At(other, $"a {other.NodeType.ToString().ToLowerInvariant()} for {key}", $"text for {key}"),
         };
 
-        /// <summary>schemaVersion 1.0: AWS writes it "1.0", 1.0 and 1 (a YAML float, a string, an integer).</summary>
+        /// <summary>
+        /// schemaVersion 1.0: "Schema version of the document, currently 1.0", typed String
+        /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html), but AWS's
+        /// examples write 1.0 unquoted and update-linux-os.yaml writes 1
+        /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html): the
+        /// string, the float and the integer are all read as version 1.0.
+        /// </summary>
         private static void SchemaVersion(YamlMappingNode root)
         {
             var node = Child(root, "schemaVersion");

@@ -11,6 +11,17 @@ namespace AmiInfra.Rules.Awstoe;
 /// 1.1's forms (true, yes, on, ...), and an integer is an unquoted YAML 1.1 integer (decimal, 0x hex,
 /// 0 octal, 0b binary, with _ separators).
 /// </summary>
+/// <remarks>
+/// AWS names no YAML version ("Create a YAML component document",
+/// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html). Its
+/// action modules page says "The input for permissions must be a string value" yet writes
+/// <c>permissions: 0777</c>, <c>755</c> and <c>766</c> unquoted, and writes numeric bucket owners for
+/// String inputs (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html):
+/// so a text input takes a scalar's text as written, never a number's re-rendering. Integer fields
+/// (timeoutSeconds, maxAttempts, for's bounds, delaySeconds) are typed Integer on the document
+/// framework, looping and action modules pages, and a quoted "60" is a YAML string, so only an
+/// unquoted integer is one.
+/// </remarks>
 internal static partial class YamlValues
 {
     private static readonly HashSet<string> True = new(StringComparer.Ordinal) { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON" };
