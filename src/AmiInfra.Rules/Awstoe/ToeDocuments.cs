@@ -96,7 +96,10 @@ public static partial class ToeDocuments
 
             if (Child(root, "phases") is not YamlSequenceNode phases || phases.Children.Count == 0)
             {
-                throw DocumentProblem.At(Child(root, "phases") ?? root, Child(root, "phases") is null ? "no phases" : "phases that are not a list of phases", "a list of phases, at least one of them named build, validate or test");
+                throw DocumentProblem.At(
+                    Child(root, "phases") ?? root,
+                    Child(root, "phases") switch { null => "no phases", YamlSequenceNode => "an empty list of phases", _ => "phases that are not a list of phases" },
+                    "a list of phases, at least one of them named build, validate or test");
             }
 
             var steps = new StepChecker(platform, _variables, _warnings);
