@@ -30,7 +30,7 @@ internal static partial class Inputs
         switch (module.Shape)
         {
             case InputShape.Expression:
-                Conditions.Expression(inputs!, step, depth: 1, "Assert inputs");
+                Conditions.Expression(inputs!, step, depth: 1, "the Assert inputs", warnings);
                 break;
             case InputShape.Object:
                 Operation(inputs!, module, step, platform, warnings, "");

@@ -108,7 +108,7 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
 
         StepSettings(step, name, module);
         var loop = Loops.Check(Child(step, "loop"), name, loops);
-        Conditions.Check(Child(step, "if"), name);
+        Conditions.Check(Child(step, "if"), name, warnings);
         var inputs = Child(step, "inputs");
         Inputs.Check(inputs, module, name, platform, warnings);
         if (inputs is not null)

@@ -122,7 +122,11 @@ public static partial class ToeDocuments
             var stream = new YamlStream();
             try
             {
-                stream.Load(new StringReader(text));
+                // A byte-order mark at the start is an encoding mark, not content: YAML allows one
+                // at the start of a stream (YAML 1.1, 5.2 Character Encoding), and AWS documents the
+                // component as a YAML document (https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html).
+                // Editors on Windows save one; the text handed to Image Builder is kept as it is.
+                stream.Load(new StringReader(text.StartsWith('\uFEFF') ? text[1..] : text));
             }
             catch (YamlException e)
             {

@@ -7,9 +7,10 @@ namespace AmiInfra.Rules.Tests.Awstoe;
 /// A component document of the corpus under Documents/good and Documents/bad, with what its header
 /// comment says: the platforms it is for (<c># platform: linux|windows|both</c>, default linux), and
 /// for a bad document the start of the expected problem (<c># expect:</c>) and of what is accepted
-/// (<c># accepted:</c>). A .json document's header comment is stripped, so the validator sees JSON.
+/// (<c># accepted:</c>), for a good one the start of each warning it is accepted with (<c># warning:</c>).
+/// A .json document's header comment is stripped, so the validator sees JSON.
 /// </summary>
-public sealed record CorpusDocument(string File, string Text, IReadOnlyList<ToePlatforms> Platforms, string? Expect, string? Accepted)
+public sealed record CorpusDocument(string File, string Text, IReadOnlyList<ToePlatforms> Platforms, string? Expect, string? Accepted, IReadOnlyList<string> Warnings)
 {
     /// <summary>The folder holding the corpus, copied next to the test assembly.</summary>
     public static string Root => Path.Combine(AppContext.BaseDirectory, "Documents");
@@ -45,6 +46,7 @@ public sealed record CorpusDocument(string File, string Text, IReadOnlyList<ToeP
             text = string.Join('\n', text.Split('\n').SkipWhile(l => l.StartsWith('#')));
         }
 
-        return new CorpusDocument(file, text, platforms, Field("expect"), Field("accepted"));
+        var warnings = header.Select(l => l.TrimStart('#').Trim()).Where(l => l.StartsWith("warning:", StringComparison.Ordinal)).Select(l => l["warning:".Length..].Trim()).ToList();
+        return new CorpusDocument(file, text, platforms, Field("expect"), Field("accepted"), warnings);
     }
 }

@@ -4,7 +4,8 @@ using AmiInfra.Rules.Awstoe;
 namespace AmiInfra.Rules.Tests.Awstoe;
 
 /// <summary>
-/// The corpus of component documents: every good one is accepted for each platform it names, and
+/// The corpus of component documents: every good one is accepted for each platform it names, with
+/// exactly the warnings its header lists (# warning:), and
 /// every bad one is refused with the problem its header expects.
 /// </summary>
 public sealed class CorpusTests
@@ -36,6 +37,11 @@ public sealed class CorpusTests
         Assert.True(reading.Problem is null, $"{file} on {platform}: {reading.Problem?.Describe()}");
         Assert.NotNull(reading.Document);
         Assert.Equal(document.Text, reading.Document.Text);
+        Assert.Equal(document.Warnings.Count, reading.Document.Warnings.Count);
+        foreach (var (expected, actual) in document.Warnings.Zip(reading.Document.Warnings))
+        {
+            Assert.StartsWith(expected, actual, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

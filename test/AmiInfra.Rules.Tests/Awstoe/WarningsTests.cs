@@ -75,4 +75,25 @@ public sealed class WarningsTests
 
         Assert.StartsWith("line 1: the top-level key \"x-common\"", Assert.Single(document.Warnings), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_unknown_key_in_an_if()
+    {
+        var document = Toe.Accepted(Toe.Build("- name: Echo\n  action: ExecuteBash\n  if:\n    fileExists: /etc/os-release\n    then: Execute\n    otherwise: Skip\n  inputs:\n    commands: [echo]"));
+
+        Assert.Equal("line 10: the if of step \"Echo\": the key \"otherwise\" is not one fileExists takes; AWSTOE may ignore or refuse it", Assert.Single(document.Warnings));
+    }
+
+    [Fact]
+    public void An_unknown_key_in_an_assert_or_beside_a_logical_operator()
+    {
+        var document = Toe.Accepted(Toe.Build("- name: Check\n  action: Assert\n  inputs:\n    and:\n      - stringEquals: a\n        value: a\n        path: /tmp\n      - binaryExists: jq\n    value: b"));
+
+        Assert.Equal(
+            [
+                "line 13: the Assert inputs of step \"Check\": the key \"value\" is not one and takes; AWSTOE may ignore or refuse it",
+                "line 11: an operand of and of step \"Check\": the key \"path\" is not one stringEquals takes (stringEquals, value); AWSTOE may ignore or refuse it",
+            ],
+            document.Warnings);
+    }
 }

@@ -207,4 +207,15 @@ public sealed class YamlValuesTests
 
         Assert.StartsWith("line 1: schemaVersion", problem.Value, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_byte_order_mark_at_the_start_is_not_content()
+    {
+        var text = "\uFEFF" + Toe.Build("- name: Step\n  action: ExecuteBash\n  inputs:\n    commands: [echo hi]").Replace("\n", "\r\n", StringComparison.Ordinal);
+
+        var document = Toe.Accepted(text);
+
+        Assert.Empty(document.Warnings);
+        Assert.Equal(text, document.Text);
+    }
 }
