@@ -5,8 +5,8 @@ namespace AmiInfra.Rules.Tests.Awstoe;
 
 /// <summary>
 /// The corpus of component documents: every good one is accepted for each platform it names, with
-/// exactly the warnings its header lists (# warning:), and
-/// every bad one is refused with the problem its header expects.
+/// exactly the warnings its header lists (# warning:), and every bad one is refused with the problem
+/// its header expects (# expect:, # accepted:).
 /// </summary>
 public sealed class CorpusTests
 {
