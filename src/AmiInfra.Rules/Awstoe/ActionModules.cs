@@ -121,6 +121,9 @@ public static class ActionModules
             ["executedStepCount", "executionId", "failedStepCount", "failureMessage", "ignoredFailedStepCount", "logUrl", "status"]),
         new ActionModule("ExecutePowerShell", ToePlatforms.Windows, InputShape.Object, [new("commands", InputType.TextList), new("file", InputType.Text)], Stdout, OneOf: ["commands", "file"]),
         new ActionModule("S3Download", ToePlatforms.All, InputShape.List, [Source, Destination, ExpectedBucketOwner, Overwrite], []),
+        // S3Upload's recurse: the table types it String with default false, its example writes
+        // recurse: true. Read as a boolean, which takes both the example's true and the quoted
+        // strings "true" and "false" (see YamlValues.Boolean).
         new ActionModule("S3Upload", ToePlatforms.All, InputShape.List, [Source, Destination, new("recurse", InputType.Boolean), ExpectedBucketOwner], []),
         new ActionModule("WebDownload", ToePlatforms.All, InputShape.List,
             [Source, Destination, Overwrite, new("checksum", InputType.Text), new("algorithm", InputType.Text, Values: ["MD5", "SHA1", "SHA256", "SHA512"]), new("ignoreCertificateErrors", InputType.Boolean)],

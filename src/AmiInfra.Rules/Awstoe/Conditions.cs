@@ -35,7 +35,7 @@ internal static class Conditions
     private static IEnumerable<string> Operators => WithValue.Concat(WithPath).Concat(Single).Concat(Logical);
 
     /// <summary>A step's <c>if</c>: one expression, with optional then and else (Abort, Execute or Skip).</summary>
-    public static void Check(YamlNode? node, string step)
+    public static void Check(YamlNode? node, string step, List<string> warnings)
     {
         if (IsNull(node))
         {
@@ -57,11 +57,11 @@ internal static class Conditions
             }
         }
 
-        Expression(map, step, depth: 1, "the if", ignore: ["then", "else"]);
+        Expression(map, step, depth: 1, "the if", warnings, ignore: ["then", "else"]);
     }
 
     /// <summary>An expression: exactly one operator at the top, with the keys it needs.</summary>
-    public static void Expression(YamlNode node, string step, int depth, string what, string[]? ignore = null)
+    public static void Expression(YamlNode node, string step, int depth, string what, List<string> warnings, string[]? ignore = null)
     {
         if (node is not YamlMappingNode map)
         {
@@ -82,6 +82,19 @@ internal static class Conditions
 
         var (key, value, _) = operators[0];
         var name = Operator(key)!;
+        var second = WithValue.Contains(name) ? "value" : WithPath.Contains(name) ? "path" : null;
+
+        // The comparison operators page lists each operator's keys (the operand, and value or path
+        // for two-value operators, https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-comparison-operators.html);
+        // AWS does not say whether AWSTOE refuses another key or ignores it, so it is warned of.
+        foreach (var (other, _, keyNode) in Entries(map))
+        {
+            if (other != key && other != second && !(ignore ?? []).Contains(other))
+            {
+                warnings.Add($"line {Line(keyNode)}: {what} of step \"{step}\": the key \"{other}\" is not one {name} takes{(second is null ? "" : $" ({name}, {second})")}; AWSTOE may ignore or refuse it");
+            }
+        }
+
         if (Logical.Contains(name))
         {
             if (depth > MaxDepth)
@@ -97,7 +110,7 @@ internal static class Conditions
 
             foreach (var operand in operands)
             {
-                Expression(operand, step, depth + 1, $"an operand of {name}");
+                Expression(operand, step, depth + 1, $"an operand of {name}", warnings);
             }
 
             return;
@@ -108,7 +121,6 @@ internal static class Conditions
             throw DocumentProblem.At(value, $"{name} with {Inputs.Describe(value)} in step \"{step}\"", $"{name} with a text operand");
         }
 
-        var second = WithValue.Contains(name) ? "value" : WithPath.Contains(name) ? "path" : null;
         if (second is not null && IsNull(Child(map, second)))
         {
             throw DocumentProblem.At(map, $"{name} without {second} in step \"{step}\"", $"{name} with {second}: the {(second == "value" ? "value it compares" : "file whose hash it compares")}");

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 using static AmiInfra.Rules.Awstoe.ToeDocuments;
 using static AmiInfra.Rules.Awstoe.YamlValues;
@@ -11,7 +12,7 @@ namespace AmiInfra.Rules.Awstoe;
 /// document are warned of. A value holding a <c>{{ }}</c> reference is resolved at run time, so only
 /// the reference itself is checked (see <see cref="References"/>).
 /// </summary>
-internal static class Inputs
+internal static partial class Inputs
 {
     public static void Check(YamlNode? inputs, ActionModule module, string step, ToePlatforms platform, List<string> warnings)
     {
@@ -29,12 +30,16 @@ internal static class Inputs
         switch (module.Shape)
         {
             case InputShape.Expression:
-                Conditions.Expression(inputs!, step, depth: 1, "Assert inputs");
+                Conditions.Expression(inputs!, step, depth: 1, "the Assert inputs", warnings);
                 break;
             case InputShape.Object:
                 Operation(inputs!, module, step, platform, warnings, "");
                 break;
             case InputShape.List:
+                // The action modules page documents these modules' inputs as a list of operations
+                // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html);
+                // the CDK README once passed CreateFile a single mapping, but the CDK is a client, not
+                // AWSTOE, and AWS documents no single-mapping form: a mapping is refused.
                 if (inputs is not YamlSequenceNode list)
                 {
                     throw DocumentProblem.At(inputs, $"inputs of step \"{step}\" ({module.Name}) that are not a list", $"a list of operations for {module.Name}, each a mapping such as - {string.Join(": ...", module.Inputs.Where(i => i.Required).Select(i => i.Name))}: ...");
@@ -92,11 +97,42 @@ internal static class Inputs
             throw DocumentProblem.At(operation, $"{at} with {(oneOf.Any(name => !IsNull(Child(operation, name))) ? "both " : "neither ")}{string.Join(oneOf.Any(name => !IsNull(Child(operation, name))) ? " and " : " nor ", oneOf)}", $"exactly one of {string.Join(" or ", oneOf)}");
         }
 
+        // WebDownload (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html):
+        // "For file verification to be enabled, both the checksum and the algorithm must be
+        // provided." The page does not say whether a lone checksum fails the step or is ignored.
+        // Reading chosen: refuse it, as the page's "must be provided" reads, since the other
+        // reading would download the file unverified while the document says it is checked.
         if (module.Name == "WebDownload" && IsNull(Child(operation, "checksum")) != IsNull(Child(operation, "algorithm")))
         {
             throw DocumentProblem.At(operation, $"{at} with only one of checksum and algorithm", "both checksum and algorithm, or neither");
         }
+
+        // SetRegistry's "Supported path prefixes" (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html):
+        // HKEY_CLASSES_ROOT / HKCR:, HKEY_USERS / HKU:, HKEY_LOCAL_MACHINE / HKLM:, HKEY_CURRENT_CONFIG / HKCC:,
+        // HKEY_CURRENT_USER / HKCU:. The page does not say the prefixes are case-sensitive, and the
+        // registry itself is not, so case is not held against a path; a path that starts with a
+        // {{ }} reference is only known at run time.
+        if (module.Name == "SetRegistry" && Child(operation, "path") is YamlScalarNode { Value: { } registryPath } pathNode
+            && !registryPath.StartsWith("{{", StringComparison.Ordinal) && !RegistryHive().IsMatch(registryPath))
+        {
+            throw DocumentProblem.At(pathNode, $"the registry path {Text.Quote(registryPath)} in {at}", "a path starting with one of the prefixes SetRegistry supports: HKEY_CLASSES_ROOT or HKCR:, HKEY_USERS or HKU:, HKEY_LOCAL_MACHINE or HKLM:, HKEY_CURRENT_CONFIG or HKCC:, HKEY_CURRENT_USER or HKCU:");
+        }
+
+        // InstallMSI and UninstallMSI: logOptions' acceptable values are the msiexec /L flags
+        // "i,w,e,a,r,u,c,m,o,p,v,x,+,!,*" (same page), written in any case (its own example and
+        // default is *VX); an empty value means the default.
+        if (module.Name is "InstallMSI" or "UninstallMSI" && Child(operation, "logOptions") is YamlScalarNode { Value: { } flags } flagsNode
+            && !HoldsReference(flagsNode) && !LogFlags().IsMatch(flags))
+        {
+            throw DocumentProblem.At(flagsNode, $"logOptions {Text.Quote(flags)} in {at}", "msiexec logging flags, any of i w e a r u c m o p v x + ! * (default *VX)");
+        }
     }
+
+    [GeneratedRegex(@"^(?:(?:HKEY_CLASSES_ROOT|HKEY_USERS|HKEY_LOCAL_MACHINE|HKEY_CURRENT_CONFIG|HKEY_CURRENT_USER)(?:\\|$)|HKCR:|HKU:|HKLM:|HKCC:|HKCU:)", RegexOptions.IgnoreCase)]
+    private static partial Regex RegistryHive();
+
+    [GeneratedRegex(@"^[iwearucmopvx+!*]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex LogFlags();
 
     private static void Value(YamlNode value, ModuleInput input, string at)
     {

@@ -10,17 +10,26 @@ namespace AmiInfra.Rules.Awstoe;
 /// (loop.index, loop.value, or the loop's name) and "Chaining" in the document framework page
 /// (<c>{{ phase.step.inputs[i].name }}</c>, <c>{{ phase.step.outputs.name }}</c>; no chaining from the
 /// build stage to the test stage). A reference must name something that has a value when the step
-/// runs: a declared parameter or constant, the step's own loop, or an input or output of a step that
-/// ran before it. Text inside <c>{{ }}</c> that is no AWSTOE reference (e.g. <c>{{ .Id }}</c> of a
+/// runs: a declared parameter or constant, or an input or output of a step that ran before it. A
+/// loop variable outside its step's loop is only warned of (see <see cref="Resolve"/>). Text inside <c>{{ }}</c> that is no AWSTOE reference (e.g. <c>{{ .Id }}</c> of a
 /// docker --format template) is left alone, as is the content of a file (CreateFile, AppendFile),
 /// which often is a template of another tool.
 /// </summary>
 internal static partial class References
 {
     /// <summary>Where a step's references are resolved.</summary>
-    internal sealed record Scope(string Phase, string Step, ActionModule Module, StepLoop? Loop, IReadOnlyDictionary<string, string> Variables, IReadOnlyDictionary<string, Dictionary<string, ActionModule>> EarlierSteps);
+    internal sealed record Scope(string Phase, string Step, ActionModule Module, StepLoop? Loop, IReadOnlyDictionary<string, string> Variables, IReadOnlyDictionary<string, Dictionary<string, ActionModule>> EarlierSteps, List<string> Warnings);
 
     private static readonly string[] BuildStage = ["build", "validate"];
+
+    /// <summary>
+    /// The phases of Image Builder's test stage. "Use the AWSTOE component document framework"
+    /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html): Image
+    /// Builder "uses the test and container-host-test phases during its test stage", and "does not
+    /// support chaining from the build stage to the test stage"; so neither phase chains to build or
+    /// validate.
+    /// </summary>
+    private static readonly string[] TestStage = ["test", "container-host-test"];
 
     public static void Check(YamlNode inputs, Scope scope) => Walk(inputs, scope, key: null);
 
@@ -65,12 +74,19 @@ internal static partial class References
         }
         else if (LoopVariable().Match(reference) is { Success: true } loop)
         {
+            // "Use looping constructs in AWSTOE"
+            // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-looping-constructs.html):
+            // "If reference expressions are used within a step that does not contain a loop, then
+            // AWSTOE does not resolve the expressions and they appear in the step with no
+            // replacement." That is a documented outcome, not a refusal, so a loop variable outside
+            // its loop (no loop on the step, or another step's loop name, which the page says
+            // "cannot be used") is warned of: the text reaches the command as written.
             var name = loop.Groups["loop"].Value;
             if (scope.Loop is null || (name != "loop" && name != scope.Loop.Name))
             {
-                throw DocumentProblem.At(node, $"the reference {{{{ {reference} }}}} in step \"{scope.Step}\"", scope.Loop is null
-                    ? "a loop on the step: loop variables exist only in the inputs of a step with a loop (AWSTOE leaves them unreplaced elsewhere)"
-                    : $"loop.index, loop.value{(scope.Loop.Name is null ? "" : $", {scope.Loop.Name}.index or {scope.Loop.Name}.value")}: the variables of the step's own loop");
+                scope.Warnings.Add($"line {YamlValues.Line(node)}: the reference {{{{ {reference} }}}} in step \"{scope.Step}\" is left unreplaced by AWSTOE: " + (scope.Loop is null
+                    ? "the step has no loop"
+                    : $"it is not a variable of the step's own loop (loop.index, loop.value{(scope.Loop.Name is null ? "" : $", {scope.Loop.Name}.index, {scope.Loop.Name}.value")})"));
             }
         }
         else if (Name().IsMatch(reference) && !scope.Variables.ContainsKey(reference))
@@ -89,9 +105,9 @@ internal static partial class References
         var step = chain.Groups["step"].Value;
         string Fail(string accepted) => throw DocumentProblem.At(node, $"the reference {{{{ {reference} }}}} in step \"{scope.Step}\"", accepted);
 
-        if (scope.Phase == "test" && BuildStage.Contains(phase))
+        if (TestStage.Contains(scope.Phase) && BuildStage.Contains(phase))
         {
-            Fail($"a step of the test phase: Image Builder runs {phase} in the build stage and test in the test stage, and does not chain across stages");
+            Fail($"a step of the {scope.Phase} phase: Image Builder runs {phase} in the build stage and {scope.Phase} in the test stage, and does not chain across stages");
         }
 
         if (!scope.EarlierSteps.TryGetValue(phase, out var steps) || !steps.TryGetValue(step, out var module))

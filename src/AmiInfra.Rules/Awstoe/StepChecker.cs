@@ -108,12 +108,21 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
 
         StepSettings(step, name, module);
         var loop = Loops.Check(Child(step, "loop"), name, loops);
-        Conditions.Check(Child(step, "if"), name);
+        Conditions.Check(Child(step, "if"), name, warnings);
         var inputs = Child(step, "inputs");
         Inputs.Check(inputs, module, name, platform, warnings);
         if (inputs is not null)
         {
-            References.Check(inputs, new References.Scope(phase, name, module, loop, variables, _steps));
+            References.Check(inputs, new References.Scope(phase, name, module, loop, variables, _steps, warnings));
+        }
+
+        // forEach "accepts chained expressions as strings in the list" ("Use looping constructs in
+        // AWSTOE", https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-looping-constructs.html),
+        // and the variables page allows parameters "in step or loop inputs": they are resolved as in
+        // inputs, before the loop runs, so without the loop's own variables.
+        if (Child(step, "loop") is YamlMappingNode loopNode && Child(loopNode, "forEach") is { } forEach)
+        {
+            References.Check(forEach, new References.Scope(phase, name, module, Loop: null, variables, _steps, warnings));
         }
 
         _steps[phase][name] = module;
@@ -146,6 +155,10 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
             throw DocumentProblem.At(failureNode, $"onFailure {Text.Quote(ScalarText(failureNode) ?? failureNode.NodeType.ToString())} in step \"{name}\"", "Abort, Continue or Ignore");
         }
 
+        // maxAttempts: "Maximum number of attempts allowed before failing the step", default 1
+        // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html). AWS
+        // gives no range; the reading chosen is at least 1, since a step is attempted at least once
+        // and 0 or a negative count of attempts has no meaning AWS describes.
         if (Child(step, "maxAttempts") is { } attemptsNode && !IsNull(attemptsNode))
         {
             var attempts = Integer(attemptsNode);

@@ -44,7 +44,9 @@ public sealed class ToeDocument
 
     /// <summary>
     /// Whether Image Builder stores it inline: <c>data</c> takes at most 16,000 characters
-    /// (CreateComponent API reference); a longer document is given by S3 <c>uri</c>.
+    /// (CreateComponent, https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_CreateComponent.html,
+    /// "Maximum length of 16000"); a longer document is given by S3 <c>uri</c>. The API gives a length,
+    /// not a byte count, so characters are counted.
     /// </summary>
     public bool FitsInline => Text.Length <= ToeDocuments.MaxInlineLength;
 
@@ -53,7 +55,11 @@ public sealed class ToeDocument
 
     /// <summary>
     /// The parameters a recipe passes: each must be one the document declares, and every parameter
-    /// without a default must be passed. The problem's part is the parameter's name.
+    /// without a default must be passed. The problem's part is the parameter's name. Names are
+    /// matched exactly: "references are case-sensitive, and the name must match exactly" ("Use
+    /// variables in your custom component document",
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-user-defined-variables.html), so a
+    /// name in another case is refused, with the declared spelling as a hint.
     /// </summary>
     public Problem? CheckPassed(IReadOnlyCollection<string> passed)
     {

@@ -96,7 +96,10 @@ public static partial class ToeDocuments
 
             if (Child(root, "phases") is not YamlSequenceNode phases || phases.Children.Count == 0)
             {
-                throw DocumentProblem.At(Child(root, "phases") ?? root, Child(root, "phases") is null ? "no phases" : "phases that are not a list of phases", "a list of phases, at least one of them named build, validate or test");
+                throw DocumentProblem.At(
+                    Child(root, "phases") ?? root,
+                    Child(root, "phases") switch { null => "no phases", YamlSequenceNode => "an empty list of phases", _ => "phases that are not a list of phases" },
+                    "a list of phases, at least one of them named build, validate or test");
             }
 
             var steps = new StepChecker(platform, _variables, _warnings);
@@ -119,7 +122,11 @@ public static partial class ToeDocuments
             var stream = new YamlStream();
             try
             {
-                stream.Load(new StringReader(text));
+                // A byte-order mark at the start is an encoding mark, not content: YAML allows one
+                // at the start of a stream (YAML 1.1, 5.2 Character Encoding), and AWS documents the
+                // component as a YAML document (https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html).
+                // Editors on Windows save one; the text handed to Image Builder is kept as it is.
+                stream.Load(new StringReader(text.StartsWith('\uFEFF') ? text[1..] : text));
             }
             catch (YamlException e)
             {
@@ -131,8 +138,10 @@ public static partial class ToeDocuments
                 throw DocumentProblem.At(null, $"{stream.Documents.Count} YAML documents in one file", "one component document per file");
             }
 
-            return stream.Documents[0].RootNode as YamlMappingNode
+            var root = stream.Documents[0].RootNode as YamlMappingNode
                 ?? throw DocumentProblem.At(stream.Documents[0].RootNode, "no mapping at the top of the document", Accepted);
+            ApplyMerges(root);
+            return root;
         }
 
         private static string? OptionalText(YamlMappingNode node, string key) => Child(node, key) switch
@@ -143,7 +152,13 @@ public static partial class ToeDocuments
             var other => throw DocumentProblem.At(other, $"a {other.NodeType.ToString().ToLowerInvariant()} for {key}", $"text for {key}"),
         };
 
-        /// <summary>schemaVersion 1.0: AWS writes it "1.0", 1.0 and 1 (a YAML float, a string, an integer).</summary>
+        /// <summary>
+        /// schemaVersion 1.0: "Schema version of the document, currently 1.0", typed String
+        /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-use-documents.html), but AWS's
+        /// examples write 1.0 unquoted and update-linux-os.yaml writes 1
+        /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html): the
+        /// string, the float and the integer are all read as version 1.0.
+        /// </summary>
         private static void SchemaVersion(YamlMappingNode root)
         {
             var node = Child(root, "schemaVersion");
@@ -202,6 +217,14 @@ public static partial class ToeDocuments
                 if (isConstant && ScalarText(Child(properties, "value")) is null)
                 {
                     throw DocumentProblem.At(properties, $"constant {name} without a value", "a value for every constant");
+                }
+
+                // "Supported types include: string" ("Use variables in your custom component document",
+                // https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-user-defined-variables.html):
+                // a default is one text value; a list or mapping is not a string (a number is, read as its text).
+                if (Child(properties, "default") is { } defaultNode && !IsNull(defaultNode) && defaultNode is not YamlScalarNode)
+                {
+                    throw DocumentProblem.At(defaultNode, $"a {(defaultNode is YamlSequenceNode ? "list" : "mapping")} as the default of parameter {name}", "a text default: the parameter's type is string");
                 }
 
                 result.Add(new ToeParameter(name, ScalarText(Child(properties, "default"))));

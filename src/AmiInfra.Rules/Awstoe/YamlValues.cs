@@ -11,6 +11,17 @@ namespace AmiInfra.Rules.Awstoe;
 /// 1.1's forms (true, yes, on, ...), and an integer is an unquoted YAML 1.1 integer (decimal, 0x hex,
 /// 0 octal, 0b binary, with _ separators).
 /// </summary>
+/// <remarks>
+/// AWS names no YAML version ("Create a YAML component document",
+/// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html). Its
+/// action modules page says "The input for permissions must be a string value" yet writes
+/// <c>permissions: 0777</c>, <c>755</c> and <c>766</c> unquoted, and writes numeric bucket owners for
+/// String inputs (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html):
+/// so a text input takes a scalar's text as written, never a number's re-rendering. Integer fields
+/// (timeoutSeconds, maxAttempts, for's bounds, delaySeconds) are typed Integer on the document
+/// framework, looping and action modules pages, and a quoted "60" is a YAML string, so only an
+/// unquoted integer is one.
+/// </remarks>
 internal static partial class YamlValues
 {
     private static readonly HashSet<string> True = new(StringComparer.Ordinal) { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON" };
@@ -77,6 +88,75 @@ internal static partial class YamlValues
         catch (Exception e) when (e is OverflowException or FormatException)
         {
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Applies YAML merge keys in place: a mapping's <c>&lt;&lt;: *anchor</c> (or <c>&lt;&lt;: [*a, *b]</c>) brings in
+    /// the keys of the merged mappings that the mapping does not write itself, the first merged
+    /// mapping winning over later ones; the <c>&lt;&lt;</c> key itself is removed.
+    /// </summary>
+    /// <remarks>
+    /// AWS documents components as "YAML or JSON" ("Create a YAML component document",
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-component-yaml.html) without
+    /// naming a YAML version or its features. The merge key is part of YAML 1.1
+    /// (https://yaml.org/type/merge.html), the YAML this class reads throughout, and YAML readers
+    /// apply it; reading <c>&lt;&lt;</c> as a literal step key would refuse settings a team shares between
+    /// steps, which is stricter than any YAML reader AWSTOE can use. A key written in the mapping
+    /// wins over a merged one, as YAML 1.1 says ("keys ... are inserted ... unless the key already
+    /// exists"); a second <c>&lt;&lt;</c> in one mapping is a duplicate key and already refused by the parser.
+    /// </remarks>
+    public static void ApplyMerges(YamlNode node) => Merge(node, new HashSet<YamlNode>(ReferenceEqualityComparer.Instance));
+
+    private static void Merge(YamlNode node, HashSet<YamlNode> done)
+    {
+        if (!done.Add(node))
+        {
+            return;
+        }
+
+        if (node is YamlSequenceNode list)
+        {
+            foreach (var item in list.Children)
+            {
+                Merge(item, done);
+            }
+
+            return;
+        }
+
+        if (node is not YamlMappingNode map)
+        {
+            return;
+        }
+
+        foreach (var child in map.Children.Values.ToList())
+        {
+            Merge(child, done);
+        }
+
+        var key = map.Children.Keys.FirstOrDefault(k => k is YamlScalarNode { Value: "<<", Style: ScalarStyle.Plain or ScalarStyle.Any });
+        if (key is null)
+        {
+            return;
+        }
+
+        var sources = map.Children[key] switch
+        {
+            YamlMappingNode one => [one],
+            YamlSequenceNode many when many.Children.All(c => c is YamlMappingNode) => many.Children.Cast<YamlMappingNode>().ToList(),
+            var other => throw ToeDocuments.DocumentProblem.At(other, $"a merge key << with {(other is YamlSequenceNode ? "a list that is not of mappings" : "a value that is not a mapping")}", "<< followed by an alias of a mapping (<<: *name) or a list of such aliases"),
+        };
+        map.Children.Remove(key);
+        foreach (var source in sources)
+        {
+            foreach (var (k, v) in source.Children)
+            {
+                if (!map.Children.ContainsKey(k))
+                {
+                    map.Children.Add(k, v);
+                }
+            }
         }
     }
 
