@@ -97,7 +97,7 @@ public sealed class ParametersTests
         var document = Toe.Accepted(Toe.Build("- name: Echo\n  action: ExecuteBash\n  inputs:\n    commands: [echo]"));
 
         Assert.Null(document.CheckPassed([]));
-        Assert.Equal("the document declares no parameters", document.CheckPassed(["Anything"])!.Accepted);
+        Assert.Equal("no parameters: the document declares none", document.CheckPassed(["Anything"])!.Accepted);
     }
 
     [Theory]
