@@ -97,21 +97,9 @@ public sealed class FactoryStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
-        // EventBridge delivers build failures to the encrypted topic.
-        key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowEventBridgeToNotify",
-            Principals = [new ServicePrincipal("events.amazonaws.com")],
-            Actions = ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resources = ["*"],
-            Conditions = new Dictionary<string, object>
-            {
-                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = factory.Account },
-            },
-        }));
-
         // Image Builder publishes build notifications through its service-linked role, which may not
-        // exist yet when the key is created: name it by condition rather than as a principal.
+        // exist yet when the key is created: name it by condition rather than as a principal ("Amazon SNS
+        // integration in Image Builder", Encrypted SNS topics: https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-sns.html).
         key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "AllowImageBuilderToNotify",
