@@ -75,7 +75,8 @@ internal static class DistributionReader
             ?? $"{factory.Name}-{imageName}-{Rules.Distributions.BuildDatePlaceholder}";
 
         var ssmFrom = Source("ssmParameter");
-        var ssm = ssmFrom?.Checked("ssmParameter", Rules.Distributions.OutputParameter) ?? $"/amiinfra/{factory.Name}/{imageName}/latest";
+        var ssm = ssmFrom?.Checked("ssmParameter", OutputParameter, Rules.Distributions.OutputParameter.Accepted)
+            ?? $"{Rules.Distributions.ServiceLinkedRoleParameterPrefix}{factory.Name}/{imageName}/latest";
         foreach (var region in regions)
         {
             JsonFields.Require(ssmFrom?.At("ssmParameter") ?? "distribution.ssmParameter", Rules.Distributions.OutputParameterLength(ssm, factory.Partition.Name, region, factory.Account));
@@ -133,6 +134,10 @@ internal static class DistributionReader
             throw new DeclarationException(permissions.At("public"), "true", "false, unless the factory sets \"allowPublicImages\": true to opt in to public AMIs explicitly");
         }
     }
+
+    /// <summary>An output parameter name Parameter Store takes, under the path Image Builder's service-linked role may write.</summary>
+    private static Problem? OutputParameter(string name) =>
+        Rules.Distributions.OutputParameter.Check(name) ?? Rules.Distributions.ServiceLinkedRoleParameter.Check(name);
 
     private static IReadOnlyList<string> Arns(JsonFields f, string field, Shape shape, FactoryContext factory)
     {

@@ -255,7 +255,7 @@ public sealed record Distribution
     /// <summary>Tags put on every distributed AMI, besides the factory's own tags.</summary>
     public IReadOnlyDictionary<string, string> AmiTags { get; init; } = new SortedDictionary<string, string>();
 
-    /// <summary>SSM parameter in each region holding the newest AMI id. Default: /amiinfra/factory/image/latest.</summary>
+    /// <summary>SSM parameter in each region holding the newest AMI id, under /imagebuilder/. Default: /imagebuilder/factory/image/latest.</summary>
     public required string SsmParameterName { get; init; }
 
     /// <summary>How distributed AMIs are encrypted. Default: RegionalKey (the factory's key in each region).</summary>

@@ -121,7 +121,7 @@ public sealed class CfnFragmentFixture
                 KmsKeyArn = RegionalKey.AliasArnFor("aws", "us-east-1", TestEnv.Account, "amiinfra/golden/ami"),
                 AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
                 LaunchAccounts = ["111122223333"],
-                SsmParameterName = "/golden/al2023/latest",
+                SsmParameterName = "/imagebuilder/golden/al2023/latest",
             },
             new RegionDistribution
             {

@@ -174,7 +174,7 @@ public sealed class SchemaAgreementTests
         ("two component documents that would get one name", Declaration(components: """[{ "file": "components/a/x.yml", "name": "x" }, { "file": "components/b/x.yml", "name": "x" }]"""), [("components/a/x.yml", -1), ("components/b/x.yml", -1)]),
         ("an AWS-managed component of another platform", Declaration(imageFields: """ "platform": "windows","""), []),
         ("a region or ARN of another partition than the factory's", Declaration(imageFields: """ "distribution": { "regions": ["us-east-1", "cn-north-1"] },"""), []),
-        ("an SSM parameter name too long for its ARN", Declaration(imageFields: $$""" "distribution": { "ssmParameter": "/{{string.Join("/", Enumerable.Repeat(new string('p', 66), 15))}}" },"""), []),
+        ("an SSM parameter name too long for its ARN", Declaration(imageFields: $$""" "distribution": { "ssmParameter": "/imagebuilder/{{string.Join("/", Enumerable.Repeat(new string('p', 70), 14))}}" },"""), []),
         ("more IOPS or throughput than the volume's size allows", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20, "type": "io1", "iops": 1001 },"""), []),
         ("a factory tag key a StackSet refuses, with targetAccounts", Declaration(
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] }, "tags": { "owner@team": "platform" },""",

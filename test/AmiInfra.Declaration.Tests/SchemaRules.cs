@@ -95,7 +95,10 @@ internal static class SchemaRules
             new JsonObject { ["pattern"] = Distributions.AmiNameTemplatePattern },
             new JsonObject { ["pattern"] = Distributions.AmiNameCharactersPattern },
             new JsonObject { ["pattern"] = Distributions.BuildDatePlaceholder.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal) }), "Distributions.AmiName");
-        Set(Distribution + "/ssmParameter/pattern", Distributions.OutputParameter.Regex, "Distributions.OutputParameter");
+        Set(Distribution + "/ssmParameter/pattern", null, "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter (allOf)");
+        Set(Distribution + "/ssmParameter/allOf", new JsonArray(
+            new JsonObject { ["pattern"] = Distributions.OutputParameter.Regex },
+            new JsonObject { ["pattern"] = Distributions.ServiceLinkedRoleParameter.Regex }), "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter");
         Set(Distribution + "/launchTemplates/items/properties/id/pattern", Identifiers.LaunchTemplateId.Regex, "Identifiers.LaunchTemplateId");
         Set(Distribution + "/launchTemplates/maxItems", Distributions.MaxLaunchTemplates, "Distributions.MaxLaunchTemplates");
 
