@@ -6,12 +6,12 @@ namespace AmiInfra.Declaration;
 internal static class BuildReader
 {
     /// <summary>The fields of <c>organization</c>.</summary>
-    internal static readonly string[] OrganizationFields = ["id", "targetOrganizationalUnits"];
+    internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom"];
 
     /// <summary>The fields of <c>build</c>.</summary>
     internal static readonly string[] BuildFields = ["instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
 
-    public static OrganizationSettings? ReadOrganization(JsonFields f)
+    public static OrganizationSettings? ReadOrganization(JsonFields f, string factoryAccount)
     {
         var o = f.OptionalObject("organization", OrganizationFields);
         if (o is null)
@@ -20,8 +20,20 @@ internal static class BuildReader
         }
 
         var id = o.Checked("id", Identifiers.OrganizationId);
+        var management = o.OptionalChecked("managementAccount", Identifiers.AccountId);
         var units = o.CheckedList("targetOrganizationalUnits", Identifiers.OrganizationalUnitOrRootId) ?? [];
-        return new OrganizationSettings(id, units);
+        var fromText = o.OptionalString("stackSetsFrom", Text.OneOf(StackSets.DeploymentNames)) ?? StackSets.DelegatedAdministrator.Name;
+        var from = StackSets.Named(fromText)
+            ?? throw new DeclarationException(o.At("stackSetsFrom"), JsonFields.Quote(fromText), Text.OneOf(StackSets.DeploymentNames));
+        var organization = new OrganizationSettings(id, units) { StackSetsFrom = from, ManagementAccount = management };
+
+        // The StackSet of the distribution role is created from this account, with the CallAs that works there.
+        if (StackSets.DeployedFrom(from, from == StackSets.ManagementAccount ? management ?? factoryAccount : factoryAccount, management) is { } problem)
+        {
+            throw new DeclarationException(problem.Value is null ? o.At("managementAccount") : o.At("stackSetsFrom"), problem);
+        }
+
+        return organization;
     }
 
     public static BuildSettings ReadBuild(JsonFields f, string baseDirectory)

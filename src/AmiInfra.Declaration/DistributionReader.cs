@@ -46,6 +46,11 @@ internal static class DistributionReader
             throw new DeclarationException("organization.targetOrganizationalUnits", null, "the OUs holding the target accounts, so the distribution role can be deployed to them (targetAccounts are declared)");
         }
 
+        for (var i = 0; i < targets.Count; i++)
+        {
+            JsonFields.Require($"{targetsFrom!.At("targetAccounts")}[{i}]", StackSets.TargetAccount(targets[i], factory.Organization?.ManagementAccount));
+        }
+
         var encryptionFrom = Source("encryption");
         var encryptionText = encryptionFrom?.OptionalString("encryption", "regional-key or aws/ebs") ?? "regional-key";
         var encryption = encryptionText switch
@@ -84,6 +89,15 @@ internal static class DistributionReader
 
         var templatesFrom = Source("launchTemplates");
         var templates = templatesFrom is null ? [] : LaunchTemplates(templatesFrom, regions, factory);
+        for (var i = 0; i < templates.Count; i++)
+        {
+            if (templates[i].AccountId is { } owner)
+            {
+                var canLaunch = targets.Contains(owner) || accounts.Contains(owner) || organizations.Count + units.Count > 0 || isPublic;
+                var roleDeployed = factory.Organization is { TargetOrganizationalUnits.Count: > 0 };
+                JsonFields.Require($"{templatesFrom!.At("launchTemplates")}[{i}].accountId", Rules.Distributions.LaunchTemplateAccount(owner, roleDeployed, canLaunch, factory.Organization?.ManagementAccount));
+            }
+        }
 
         var amiTagsFrom = Source("amiTags");
         return new Distribution

@@ -50,7 +50,21 @@ public sealed record Factory
 /// <summary>The AWS Organization of the factory.</summary>
 /// <param name="Id">The organization id (o-...).</param>
 /// <param name="TargetOrganizationalUnits">OU or root ids (ou-... or r-...) where the distribution role is deployed.</param>
-public sealed record OrganizationSettings(string Id, IReadOnlyList<string> TargetOrganizationalUnits);
+public sealed record OrganizationSettings(string Id, IReadOnlyList<string> TargetOrganizationalUnits)
+{
+    /// <summary>
+    /// How the distribution-role StackSet is created: from a delegated administrator for StackSets (the
+    /// factory account) or from the management account. Default: delegated administrator.
+    /// </summary>
+    public AmiInfra.Rules.StackSetDeployment StackSetsFrom { get; init; } = AmiInfra.Rules.StackSets.DelegatedAdministrator;
+
+    /// <summary>The organization's management account, when declared (required to deploy StackSets from it). Default: unknown.</summary>
+    public string? ManagementAccount { get; init; }
+
+    /// <summary>The account the distribution-targets stack is deployed in: the management account, or the factory account as delegated administrator.</summary>
+    public string StackSetAccount(string factoryAccount) =>
+        StackSetsFrom == AmiInfra.Rules.StackSets.ManagementAccount ? ManagementAccount! : factoryAccount;
+}
 
 /// <summary>A self-mutating deployment pipeline for the factory.</summary>
 /// <param name="ConnectionArn">The CodeConnections (CodeStar connections) ARN to the repository host.</param>

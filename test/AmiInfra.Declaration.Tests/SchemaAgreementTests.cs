@@ -179,6 +179,16 @@ public sealed class SchemaAgreementTests
         ("a factory tag key a StackSet refuses, with targetAccounts", Declaration(
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] }, "tags": { "owner@team": "platform" },""",
             """ "distribution": { "targetAccounts": ["444455556666"] },"""), []),
+        ("a delegated administrator for StackSets that is the management account", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "managementAccount": "123456789012" },"""), []),
+        ("the management account among the target accounts", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "managementAccount": "999988887777", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
+            """ "distribution": { "targetAccounts": ["999988887777"] },"""), []),
+        ("a launch template of another account without target OUs", Declaration(imageFields:
+            """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] }, "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
+        ("a launch template of an account the AMI does not reach", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
+            """ "distribution": { "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 

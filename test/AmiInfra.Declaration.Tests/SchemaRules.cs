@@ -63,6 +63,8 @@ internal static class SchemaRules
         Set("/properties/name/pattern", PhysicalNames.Factory.Regex, "PhysicalNames.Factory");
         Set("/properties/organization/properties/id/pattern", Identifiers.OrganizationId.Regex, "Identifiers.OrganizationId");
         Set("/properties/organization/properties/targetOrganizationalUnits/items/pattern", Identifiers.OrganizationalUnitOrRootId.Regex, "Identifiers.OrganizationalUnitOrRootId");
+        Set("/properties/organization/properties/stackSetsFrom/enum", Strings(StackSets.DeploymentNames), "StackSets.Deployments");
+        Set("/properties/organization/if/properties/stackSetsFrom/const", StackSets.ManagementAccount.Name, "StackSets.DeployedFrom: CallAs SELF works only in the management account, which must be named");
         Set("/properties/build/properties/subnetId/pattern", Identifiers.SubnetId.Regex, "Identifiers.SubnetId");
         Set("/properties/build/properties/securityGroupIds/items/pattern", Identifiers.SecurityGroupId.Regex, "Identifiers.SecurityGroupId");
         Set("/properties/build/properties/securityGroupIds/maxItems", Builds.MaxSecurityGroups, "Builds.MaxSecurityGroups");

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
 using AmiInfra.Declaration;
 using AmiInfra.Rules;
@@ -119,6 +120,9 @@ public sealed class FactoryStack : Stack
                 },
             },
         }));
+
+        // Target accounts copy the build output, which this key encrypts: their distribution role reads it.
+        DistributionTargets.AllowCopiesFrom(key, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
         return key;
     }
 }
