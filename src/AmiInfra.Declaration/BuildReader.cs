@@ -9,7 +9,7 @@ internal static class BuildReader
     internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom"];
 
     /// <summary>The fields of <c>build</c>.</summary>
-    internal static readonly string[] BuildFields = ["instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
 
     public static OrganizationSettings? ReadOrganization(JsonFields f, string factoryAccount)
     {
@@ -46,9 +46,17 @@ internal static class BuildReader
 
         var subnet = b.OptionalChecked("subnetId", Identifiers.SubnetId);
         var groups = b.CheckedList("securityGroupIds", Identifiers.SecurityGroupId, Builds.MaxSecurityGroups) ?? [];
-        if (groups.Count > 0 && subnet is null)
+        var declaredNetwork = b.OptionalString("network", "one of " + Text.OneOf(Builds.NetworkNames));
+        if (groups.Count > 0 && subnet is null && declaredNetwork is null or "subnet")
         {
             throw new DeclarationException(b.At("subnetId"), null, "a subnet id whenever securityGroupIds are given (security groups belong to the subnet's VPC)");
+        }
+
+        // Where build instances run: the default VPC, a subnet of yours, or a VPC the factory creates.
+        var network = declaredNetwork ?? (subnet is null ? "default-vpc" : "subnet");
+        if (Builds.Network(network, subnet is not null, groups.Count > 0) is { } networkProblem)
+        {
+            throw new DeclarationException(b.At(networkProblem.Part!), networkProblem with { Part = null });
         }
 
         var keyPair = b.OptionalChecked("keyPair", Builds.KeyPairName);
@@ -56,6 +64,7 @@ internal static class BuildReader
         return new BuildSettings
         {
             InstanceTypes = InstanceTypes(b, "instanceTypes") ?? ["m7i.large"],
+            Network = network,
             SubnetId = subnet,
             SecurityGroupIds = groups,
             KeyPair = keyPair,

@@ -79,7 +79,13 @@ public sealed record BuildSettings
     /// <summary>Instance types for build and test instances. Default: m7i.large (Linux), m7i.xlarge for Windows is up to the declaration.</summary>
     public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
 
-    /// <summary>Subnet for build instances. Default: the default VPC.</summary>
+    /// <summary>
+    /// Where build instances run: default-vpc, subnet (<see cref="SubnetId"/>) or factory-vpc (a VPC the
+    /// factory creates). Default: subnet when a subnet is given, else default-vpc.
+    /// </summary>
+    public string Network { get; init; } = "default-vpc";
+
+    /// <summary>Subnet for build instances (with network "subnet"). Default: none.</summary>
     public string? SubnetId { get; init; }
 
     /// <summary>Security groups for build instances (needs a subnet).</summary>

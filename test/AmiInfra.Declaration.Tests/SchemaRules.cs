@@ -65,6 +65,18 @@ internal static class SchemaRules
         Set("/properties/organization/properties/targetOrganizationalUnits/items/pattern", Identifiers.OrganizationalUnitOrRootId.Regex, "Identifiers.OrganizationalUnitOrRootId");
         Set("/properties/organization/properties/stackSetsFrom/enum", Strings(StackSets.DeploymentNames), "StackSets.Deployments");
         Set("/properties/organization/if/properties/stackSetsFrom/const", StackSets.ManagementAccount.Name, "StackSets.DeployedFrom: CallAs SELF works only in the management account, which must be named");
+        Set("/properties/build/properties/network/enum", Strings(Builds.NetworkNames), "Builds.Networks");
+        Set("/properties/build/allOf", new JsonArray(
+            new JsonObject
+            {
+                ["if"] = new JsonObject { ["properties"] = new JsonObject { ["network"] = new JsonObject { ["const"] = "subnet" } }, ["required"] = new JsonArray("network") },
+                ["then"] = new JsonObject { ["required"] = new JsonArray("subnetId") },
+            },
+            new JsonObject
+            {
+                ["if"] = new JsonObject { ["properties"] = new JsonObject { ["network"] = new JsonObject { ["enum"] = Strings(Builds.NetworkNames.Where(n => n != "subnet")) } }, ["required"] = new JsonArray("network") },
+                ["then"] = new JsonObject { ["properties"] = new JsonObject { ["subnetId"] = false, ["securityGroupIds"] = false } },
+            }), "Builds.Network: a subnet (and security groups) only with network \"subnet\", where it is required");
         Set("/properties/build/properties/subnetId/pattern", Identifiers.SubnetId.Regex, "Identifiers.SubnetId");
         Set("/properties/build/properties/securityGroupIds/items/pattern", Identifiers.SecurityGroupId.Regex, "Identifiers.SecurityGroupId");
         Set("/properties/build/properties/securityGroupIds/maxItems", Builds.MaxSecurityGroups, "Builds.MaxSecurityGroups");

@@ -23,13 +23,16 @@ public sealed class FactoryStack : Stack
     {
         Factory = factory;
         BuildKey = CreateBuildKey(factory);
+
+        // Where build instances run: the default VPC (no subnet), the declared subnet, or a VPC of the factory's.
+        Network = factory.Build.Network == "factory-vpc" ? new BuildNetwork(this, "Network", new BuildNetworkProps { NamePrefix = factory.Name }) : null;
         Build = new BuildInfrastructure(this, "Build", new BuildInfrastructureProps
         {
             NamePrefix = factory.Name,
             Key = BuildKey,
             InstanceTypes = factory.Build.InstanceTypes,
-            SubnetId = factory.Build.SubnetId,
-            SecurityGroupIds = factory.Build.SecurityGroupIds,
+            SubnetId = Network?.SubnetId ?? factory.Build.SubnetId,
+            SecurityGroupIds = Network is null ? factory.Build.SecurityGroupIds : [Network.SecurityGroupId],
             KeyPair = factory.Build.KeyPair,
             LogRetentionDays = factory.Build.LogRetentionDays,
             Tags = new Dictionary<string, string>(factory.Tags) { [AmiTagKeys.Factory] = factory.Name },
@@ -64,6 +67,9 @@ public sealed class FactoryStack : Stack
 
     /// <summary>The key that encrypts build volumes, logs and notifications.</summary>
     public IKey BuildKey { get; }
+
+    /// <summary>The VPC the factory created for its builds, or null (default VPC, or a subnet of the declaration).</summary>
+    public BuildNetwork? Network { get; }
 
     /// <summary>The shared build infrastructure.</summary>
     public BuildInfrastructure Build { get; }

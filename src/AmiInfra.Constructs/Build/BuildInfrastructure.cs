@@ -19,7 +19,7 @@ public sealed record BuildInfrastructureProps
     /// <summary>Instance types for build and test instances (tried in order). Default: m7i.large.</summary>
     public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
 
-    /// <summary>Subnet for build instances. Default: a default-VPC subnet chosen by the service.</summary>
+    /// <summary>Subnet for build instances (yours, or a <see cref="BuildNetwork"/>'s). Default: a default-VPC subnet chosen by the service.</summary>
     public string? SubnetId { get; init; }
 
     /// <summary>Security groups for build instances (need a subnet). Default: the VPC's default group.</summary>
