@@ -96,6 +96,17 @@ public sealed class FirstDeployTests(FirstDeployFixture fixture) : IClassFixture
         Assert.False(AmiInfra.App.Stacks.TargetsStack.IsNeeded(Declarations.Default()));
     }
 
+    /// <summary>Fix 8: consumers need the key ARN to grant their Auto Scaling role (CreateGrant takes no alias of another account).</summary>
+    [Fact]
+    public void Regional_stacks_output_the_key_arn_consumers_grant_on()
+    {
+        foreach (var region in new[] { "us-east-1", "eu-west-1", "ap-southeast-2" })
+        {
+            var output = fixture.Sharing.Templates[$"golden-region-{region}"]["Outputs"]!["AmiKeyArn"]!;
+            Assert.Equal("Arn", (string?)output["Value"]!["Fn::GetAtt"]![1]);
+        }
+    }
+
     /// <summary>Fix 7: network factory-vpc puts the build instances in the factory's own VPC.</summary>
     [Fact]
     public void Factory_vpc_holds_the_build_instances()
