@@ -103,6 +103,8 @@ public sealed class DeliveryTests(DeliveryFixture fixture) : IClassFixture<Deliv
         var pip = Assert.Single(install, c => c.Contains("pip", StringComparison.Ordinal));
         Assert.EndsWith("-r .ci/python-tools.txt", pip, StringComparison.Ordinal);
 
+        Assert.Contains("pip install -r .ci/python-tools.txt", File.ReadAllText(Repository.Path("examples", "github-actions", "deploy.yml")), StringComparison.Ordinal);
+
         var ci = File.ReadAllText(Repository.Path(".ci", "run"));
         Assert.Contains("done < .ci/python-tools.txt", ci, StringComparison.Ordinal);
         Assert.DoesNotContain("pip install --quiet cfn-lint", ci, StringComparison.Ordinal);
