@@ -75,7 +75,7 @@ internal static class SchemaRules
             new JsonObject
             {
                 ["if"] = new JsonObject { ["properties"] = new JsonObject { ["network"] = new JsonObject { ["enum"] = Strings(Builds.NetworkNames.Where(n => n != "subnet")) } }, ["required"] = new JsonArray("network") },
-                ["then"] = new JsonObject { ["properties"] = new JsonObject { ["subnetId"] = false, ["securityGroupIds"] = false } },
+                ["then"] = new JsonObject { ["properties"] = new JsonObject { ["subnetId"] = false, ["securityGroupIds"] = new JsonObject { ["maxItems"] = 0 } } },
             }), "Builds.Network: a subnet (and security groups) only with network \"subnet\", where it is required");
         Set("/properties/build/properties/subnetId/pattern", Identifiers.SubnetId.Regex, "Identifiers.SubnetId");
         Set("/properties/build/properties/securityGroupIds/items/pattern", Identifiers.SecurityGroupId.Regex, "Identifiers.SecurityGroupId");
