@@ -6,12 +6,12 @@ namespace AmiInfra.Declaration;
 internal static class BuildReader
 {
     /// <summary>The fields of <c>organization</c>.</summary>
-    internal static readonly string[] OrganizationFields = ["id", "targetOrganizationalUnits"];
+    internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom"];
 
     /// <summary>The fields of <c>build</c>.</summary>
-    internal static readonly string[] BuildFields = ["instanceTypes", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
 
-    public static OrganizationSettings? ReadOrganization(JsonFields f)
+    public static OrganizationSettings? ReadOrganization(JsonFields f, string factoryAccount)
     {
         var o = f.OptionalObject("organization", OrganizationFields);
         if (o is null)
@@ -20,8 +20,20 @@ internal static class BuildReader
         }
 
         var id = o.Checked("id", Identifiers.OrganizationId);
+        var management = o.OptionalChecked("managementAccount", Identifiers.AccountId);
         var units = o.CheckedList("targetOrganizationalUnits", Identifiers.OrganizationalUnitOrRootId) ?? [];
-        return new OrganizationSettings(id, units);
+        var fromText = o.OptionalString("stackSetsFrom", Text.OneOf(StackSets.DeploymentNames)) ?? StackSets.DelegatedAdministrator.Name;
+        var from = StackSets.Named(fromText)
+            ?? throw new DeclarationException(o.At("stackSetsFrom"), JsonFields.Quote(fromText), Text.OneOf(StackSets.DeploymentNames));
+        var organization = new OrganizationSettings(id, units) { StackSetsFrom = from, ManagementAccount = management };
+
+        // The StackSet of the distribution role is created from this account, with the CallAs that works there.
+        if (StackSets.DeployedFrom(from, from == StackSets.ManagementAccount ? management ?? factoryAccount : factoryAccount, management) is { } problem)
+        {
+            throw new DeclarationException(problem.Value is null ? o.At("managementAccount") : o.At("stackSetsFrom"), problem);
+        }
+
+        return organization;
     }
 
     public static BuildSettings ReadBuild(JsonFields f, string baseDirectory)
@@ -34,9 +46,17 @@ internal static class BuildReader
 
         var subnet = b.OptionalChecked("subnetId", Identifiers.SubnetId);
         var groups = b.CheckedList("securityGroupIds", Identifiers.SecurityGroupId, Builds.MaxSecurityGroups) ?? [];
-        if (groups.Count > 0 && subnet is null)
+        var declaredNetwork = b.OptionalString("network", "one of " + Text.OneOf(Builds.NetworkNames));
+        if (groups.Count > 0 && subnet is null && declaredNetwork is null or "subnet")
         {
             throw new DeclarationException(b.At("subnetId"), null, "a subnet id whenever securityGroupIds are given (security groups belong to the subnet's VPC)");
+        }
+
+        // Where build instances run: the default VPC, a subnet of yours, or a VPC the factory creates.
+        var network = declaredNetwork ?? (subnet is null ? "default-vpc" : "subnet");
+        if (Builds.Network(network, subnet is not null, groups.Count > 0) is { } networkProblem)
+        {
+            throw new DeclarationException(b.At(networkProblem.Part!), networkProblem with { Part = null });
         }
 
         var keyPair = b.OptionalChecked("keyPair", Builds.KeyPairName);
@@ -44,6 +64,7 @@ internal static class BuildReader
         return new BuildSettings
         {
             InstanceTypes = InstanceTypes(b, "instanceTypes") ?? ["m7i.large"],
+            Network = network,
             SubnetId = subnet,
             SecurityGroupIds = groups,
             KeyPair = keyPair,

@@ -46,6 +46,11 @@ internal static class DistributionReader
             throw new DeclarationException("organization.targetOrganizationalUnits", null, "the OUs holding the target accounts, so the distribution role can be deployed to them (targetAccounts are declared)");
         }
 
+        for (var i = 0; i < targets.Count; i++)
+        {
+            JsonFields.Require($"{targetsFrom!.At("targetAccounts")}[{i}]", StackSets.TargetAccount(targets[i], factory.Organization?.ManagementAccount));
+        }
+
         var encryptionFrom = Source("encryption");
         var encryptionText = encryptionFrom?.OptionalString("encryption", "regional-key or aws/ebs") ?? "regional-key";
         var encryption = encryptionText switch
@@ -75,7 +80,8 @@ internal static class DistributionReader
             ?? $"{factory.Name}-{imageName}-{Rules.Distributions.BuildDatePlaceholder}";
 
         var ssmFrom = Source("ssmParameter");
-        var ssm = ssmFrom?.Checked("ssmParameter", Rules.Distributions.OutputParameter) ?? $"/amiinfra/{factory.Name}/{imageName}/latest";
+        var ssm = ssmFrom?.Checked("ssmParameter", OutputParameter, Rules.Distributions.OutputParameter.Accepted)
+            ?? $"{Rules.Distributions.ServiceLinkedRoleParameterPrefix}{factory.Name}/{imageName}/latest";
         foreach (var region in regions)
         {
             JsonFields.Require(ssmFrom?.At("ssmParameter") ?? "distribution.ssmParameter", Rules.Distributions.OutputParameterLength(ssm, factory.Partition.Name, region, factory.Account));
@@ -83,6 +89,15 @@ internal static class DistributionReader
 
         var templatesFrom = Source("launchTemplates");
         var templates = templatesFrom is null ? [] : LaunchTemplates(templatesFrom, regions, factory);
+        for (var i = 0; i < templates.Count; i++)
+        {
+            if (templates[i].AccountId is { } owner)
+            {
+                var canLaunch = targets.Contains(owner) || accounts.Contains(owner) || organizations.Count + units.Count > 0 || isPublic;
+                var roleDeployed = factory.Organization is { TargetOrganizationalUnits.Count: > 0 };
+                JsonFields.Require($"{templatesFrom!.At("launchTemplates")}[{i}].accountId", Rules.Distributions.LaunchTemplateAccount(owner, roleDeployed, canLaunch, factory.Organization?.ManagementAccount));
+            }
+        }
 
         var amiTagsFrom = Source("amiTags");
         var amiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder);
@@ -139,6 +154,10 @@ internal static class DistributionReader
             throw new DeclarationException(permissions.At("public"), "true", "false, unless the factory sets \"allowPublicImages\": true to opt in to public AMIs explicitly");
         }
     }
+
+    /// <summary>An output parameter name Parameter Store takes, under the path Image Builder's service-linked role may write.</summary>
+    private static Problem? OutputParameter(string name) =>
+        Rules.Distributions.OutputParameter.Check(name) ?? Rules.Distributions.ServiceLinkedRoleParameter.Check(name);
 
     private static IReadOnlyList<string> Arns(JsonFields f, string field, Shape shape, FactoryContext factory)
     {

@@ -55,7 +55,7 @@ public static class FactoryLoader
         var name = f.Checked("name", PhysicalNames.Factory);
         var account = f.Checked("account", Identifiers.AccountId);
         var region = f.Checked("region", Partitions.Region, Partitions.RegionAccepted);
-        var organization = BuildReader.ReadOrganization(f);
+        var organization = BuildReader.ReadOrganization(f, account);
         var allowPublic = f.OptionalBool("allowPublicImages") ?? false;
         var build = BuildReader.ReadBuild(f, baseDirectory);
         // The factory's tags go on every stack and every resource CloudFormation tags, Image Builder's included.

@@ -50,7 +50,21 @@ public sealed record Factory
 /// <summary>The AWS Organization of the factory.</summary>
 /// <param name="Id">The organization id (o-...).</param>
 /// <param name="TargetOrganizationalUnits">OU or root ids (ou-... or r-...) where the distribution role is deployed.</param>
-public sealed record OrganizationSettings(string Id, IReadOnlyList<string> TargetOrganizationalUnits);
+public sealed record OrganizationSettings(string Id, IReadOnlyList<string> TargetOrganizationalUnits)
+{
+    /// <summary>
+    /// How the distribution-role StackSet is created: from a delegated administrator for StackSets (the
+    /// factory account) or from the management account. Default: delegated administrator.
+    /// </summary>
+    public AmiInfra.Rules.StackSetDeployment StackSetsFrom { get; init; } = AmiInfra.Rules.StackSets.DelegatedAdministrator;
+
+    /// <summary>The organization's management account, when declared (required to deploy StackSets from it). Default: unknown.</summary>
+    public string? ManagementAccount { get; init; }
+
+    /// <summary>The account the distribution-targets stack is deployed in: the management account, or the factory account as delegated administrator.</summary>
+    public string StackSetAccount(string factoryAccount) =>
+        StackSetsFrom == AmiInfra.Rules.StackSets.ManagementAccount ? ManagementAccount! : factoryAccount;
+}
 
 /// <summary>A self-mutating deployment pipeline for the factory.</summary>
 /// <param name="ConnectionArn">The CodeConnections (CodeStar connections) ARN to the repository host.</param>
@@ -65,7 +79,13 @@ public sealed record BuildSettings
     /// <summary>Instance types for build and test instances. Default: m7i.large (Linux), m7i.xlarge for Windows is up to the declaration.</summary>
     public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
 
-    /// <summary>Subnet for build instances. Default: the default VPC.</summary>
+    /// <summary>
+    /// Where build instances run: default-vpc, subnet (<see cref="SubnetId"/>) or factory-vpc (a VPC the
+    /// factory creates). Default: subnet when a subnet is given, else default-vpc.
+    /// </summary>
+    public string Network { get; init; } = "default-vpc";
+
+    /// <summary>Subnet for build instances (with network "subnet"). Default: none.</summary>
     public string? SubnetId { get; init; }
 
     /// <summary>Security groups for build instances (needs a subnet).</summary>
@@ -255,7 +275,7 @@ public sealed record Distribution
     /// <summary>Tags put on every distributed AMI, besides the factory's own tags.</summary>
     public IReadOnlyDictionary<string, string> AmiTags { get; init; } = new SortedDictionary<string, string>();
 
-    /// <summary>SSM parameter in each region holding the newest AMI id. Default: /amiinfra/factory/image/latest.</summary>
+    /// <summary>SSM parameter in each region holding the newest AMI id, under /imagebuilder/. Default: /imagebuilder/factory/image/latest.</summary>
     public required string SsmParameterName { get; init; }
 
     /// <summary>How distributed AMIs are encrypted. Default: RegionalKey (the factory's key in each region).</summary>

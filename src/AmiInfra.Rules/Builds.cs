@@ -60,6 +60,40 @@ public static partial class Builds
     /// </summary>
     public const int MaxSecurityGroups = 16;
 
+    /// <summary>
+    /// Where build and test instances run: the network choices of the declaration's build.network.
+    /// An infrastructure configuration without a subnet launches into the default VPC
+    /// (InfrastructureConfiguration.subnetId: "The subnet ID in which to place the instance used to
+    /// customize your Amazon EC2 AMI"; without it Image Builder uses a default-VPC subnet:
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-infra-config.html).
+    /// A build instance needs Systems Manager (ssm, ssmmessages, ec2messages), Amazon S3 (AWSTOE,
+    /// components, logs) and the package mirrors its components use, through the internet or VPC endpoints
+    /// ("Image Builder and interface VPC endpoints":
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html).
+    /// </summary>
+    public static readonly IReadOnlyList<BuildNetworkChoice> Networks =
+    [
+        new("default-vpc", "the account's default VPC in the home region (landing-zone accounts often have none)"),
+        new("subnet", "a subnet of yours (subnetId, optional securityGroupIds) with a route to Systems Manager, S3 and the package mirrors"),
+        new("factory-vpc", "a small VPC the factory creates: one public and one private subnet, a NAT gateway for egress (Systems Manager, package mirrors), an S3 gateway endpoint, a security group with outbound HTTP and HTTPS only"),
+    ];
+
+    /// <summary>The names of <see cref="Networks"/>, for messages and the schema.</summary>
+    public static IReadOnlyList<string> NetworkNames => Networks.Select(n => n.Name).ToList();
+
+    /// <summary>
+    /// A network choice with the settings that go with it: a subnet only with "subnet", where it is
+    /// required; security groups only with a subnet.
+    /// </summary>
+    public static Problem? Network(string network, bool hasSubnet, bool hasSecurityGroups) => network switch
+    {
+        "subnet" when !hasSubnet => new Problem(null, "a subnetId with build.network \"subnet\"") { Part = "subnetId" },
+        "default-vpc" or "factory-vpc" when hasSubnet => new Problem($"a subnetId with build.network \"{network}\"", "no subnetId, or build.network \"subnet\" (the subnet is yours)") { Part = "subnetId" },
+        "default-vpc" or "factory-vpc" when hasSecurityGroups => new Problem($"securityGroupIds with build.network \"{network}\"", "no securityGroupIds, or build.network \"subnet\" (security groups belong to your subnet's VPC)") { Part = "securityGroupIds" },
+        "default-vpc" or "subnet" or "factory-vpc" => null,
+        _ => new Problem(Text.Quote(network), "one of " + Text.OneOf(NetworkNames)) { Part = "network" },
+    };
+
     /// <summary>An EC2 key pair name (CreateKeyPair.KeyName: up to 255 ASCII characters).</summary>
     public static readonly Shape KeyPairName = new(KeyPairNamePattern(), "the name of an EC2 key pair (1 to 255 characters)");
 
@@ -69,3 +103,8 @@ public static partial class Builds
     [GeneratedRegex("^[\\x20-\\x7E]{1,255}$")]
     private static partial Regex KeyPairNamePattern();
 }
+
+/// <summary>One choice of network for build instances.</summary>
+/// <param name="Name">The name the declaration uses.</param>
+/// <param name="Needs">What it is and what it needs, in words.</param>
+public sealed record BuildNetworkChoice(string Name, string Needs);

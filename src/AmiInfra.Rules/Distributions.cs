@@ -58,7 +58,7 @@ public static partial class Distributions
     /// name it creates (PutParameter.Name): not prefixed with aws or ssm in any case, a name with a /
     /// fully qualified (starting with /), at most 15 levels, no empty level. Its length is checked with the region and account by <see cref="OutputParameterLength"/>.
     /// </summary>
-    public static readonly Shape OutputParameter = new(OutputParameterPattern(), "an SSM parameter name such as /amiinfra/golden/al2023/latest: letters, digits and _ . -, with / only to start each of at most 15 levels, not starting with aws or ssm in any case (reserved by AWS)");
+    public static readonly Shape OutputParameter = new(OutputParameterPattern(), "an SSM parameter name such as /imagebuilder/golden/al2023/latest: letters, digits and _ . -, with / only to start each of at most 15 levels, not starting with aws or ssm in any case (reserved by AWS)");
 
     /// <summary>
     /// Parameter Store's length limit: at most 1,011 characters, counting the ARN that precedes the name
@@ -70,6 +70,49 @@ public static partial class Distributions
         return arn.Length + name.Length <= 1011
             ? null
             : new Problem(name.Length > 80 ? Text.Quote(name) : $"{Text.Quote(name)} ({name.Length} characters)", $"a name of at most {1011 - arn.Length} characters in {region}: Parameter Store counts its ARN ({arn}) within 1,011");
+    }
+
+    /// <summary>
+    /// The path Image Builder's service-linked role may put output parameters under. "Prerequisites
+    /// for SSM output parameters" in the Image Builder user guide
+    /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html#ami-distribution-prereqs-ssm-param):
+    /// the service-linked role AWSServiceRoleForImageBuilder may only put parameters under /imagebuilder/;
+    /// any other name needs a pipeline execution role with ssm:PutParameter on it (and ec2:DescribeImages
+    /// for the aws:ec2:image data type). An execution role runs every workflow of the pipeline, so it
+    /// would need every permission of the build, not just those two: AmiInfra runs its pipelines
+    /// without one and keeps output parameters under this path.
+    /// </summary>
+    public const string ServiceLinkedRoleParameterPrefix = "/imagebuilder/";
+
+    /// <summary>An output parameter the service-linked role may write: under <see cref="ServiceLinkedRoleParameterPrefix"/>.</summary>
+    public static readonly Shape ServiceLinkedRoleParameter = new(ServiceLinkedRoleParameterPattern(), "a name under /imagebuilder/, such as /imagebuilder/golden/al2023/latest: Image Builder's service-linked role may put SSM parameters only there, and AmiInfra's pipelines run without an execution role");
+
+    /// <summary>
+    /// A launch template in another account than the factory's. Image Builder updates it through the
+    /// role EC2ImageBuilderDistributionCrossAccountRole of that account ("Set up cross-account AMI
+    /// distribution with Image Builder", IAM policies, step 5:
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/cross-account-dist.html), which the
+    /// factory deploys only to the accounts of its target OUs; and the account must be able to launch
+    /// the AMI its template will name: a target account (its own copy), or an account the AMI is shared
+    /// with (by account id, or through an organization or OU, whose members cannot be told at synth).
+    /// </summary>
+    /// <param name="account">The account that owns the launch template.</param>
+    /// <param name="roleDeployed">Whether the distribution role is deployed to target OUs at all.</param>
+    /// <param name="canLaunch">Whether the account is a target account or a launch account, or the AMI is shared with an organization or OU.</param>
+    /// <param name="managementAccount">The organization's management account, when known (StackSets never deploy there).</param>
+    public static Problem? LaunchTemplateAccount(string account, bool roleDeployed, bool canLaunch, string? managementAccount)
+    {
+        if (!roleDeployed)
+        {
+            return new Problem(Text.Quote(account), "the factory's own account, or an account of organization.targetOrganizationalUnits: Image Builder updates a launch template of another account through the role EC2ImageBuilderDistributionCrossAccountRole there, which the factory deploys only to those OUs (declare them)");
+        }
+
+        if (!canLaunch)
+        {
+            return new Problem(Text.Quote(account), "an account the AMI reaches: a targetAccounts account, a launchPermissions account, or a member of a shared organization or OU (its launch template would name an AMI it cannot launch)");
+        }
+
+        return StackSets.TargetAccount(account, managementAccount);
     }
 
     /// <summary>The launch-permission principals of one region: counts within Image Builder's and EC2's limits.</summary>
@@ -105,6 +148,9 @@ public static partial class Distributions
 
     [GeneratedRegex("^(?:[-_A-Za-z0-9 .]|\\{\\{ imagebuilder:buildDate \\}\\})*$")]
     private static partial Regex AmiNameCharacters();
+
+    [GeneratedRegex("^/imagebuilder/")]
+    private static partial Regex ServiceLinkedRoleParameterPattern();
 
     [GeneratedRegex("^(?!/?(?:[aA][wW][sS]|[sS][sS][mM]))(?:[a-zA-Z0-9_.\\-]+|(?:/[a-zA-Z0-9_.\\-]+){1,15})$")]
     private static partial Regex OutputParameterPattern();

@@ -23,6 +23,29 @@ public static class Lifecycles
     /// <summary>Image Builder's retainAtLeast of an age filter.</summary>
     public static readonly (int Min, int Max) RetainAtLeast = (1, 10);
 
+    /// <summary>
+    /// The steps whose age filter takes retainAtLeast: delete only. The CloudFormation reference
+    /// (AWS::ImageBuilder::LifecyclePolicy Filter, RetainAtLeast:
+    /// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-lifecyclepolicy-filter.html)
+    /// and the API reference (LifecyclePolicyDetailFilter.retainAtLeast) define it as "the number of
+    /// resources to keep on hand after the lifecycle DELETE action is applied", and the user guide's
+    /// "How lifecycle policy execution works" documents retention under "How retention works for delete
+    /// rules" (https://docs.aws.amazon.com/imagebuilder/latest/userguide/lifecycle-policy-execution.html#lifecycle-execution-retention).
+    /// Nothing documents it for deprecate or disable, so AmiInfra never sends it there.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RetainAtLeastSteps = ["delete"];
+
+    /// <summary>
+    /// What a recipe selection with a wildcard version groups: each matching recipe version apart.
+    /// "How lifecycle policy execution works", How resources are evaluated
+    /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/lifecycle-policy-execution.html#lifecycle-execution-resource-evaluation):
+    /// a wildcard version's count and retain-at-least apply independently to each matching recipe
+    /// version. Recipe versions follow their content in AmiInfra, so counts and retain-at-least hold per
+    /// recipe change, while an age filter without retain-at-least acts on each image by its own age,
+    /// whatever its version.
+    /// </summary>
+    public const string WildcardGrouping = "each recipe version apart";
+
     /// <summary>The lastLaunched exclusion, in days.</summary>
     public static readonly (int Min, int Max) LastLaunchedDays = (1, 365);
 

@@ -76,11 +76,38 @@ public sealed class DeliveryTests(DeliveryFixture fixture) : IClassFixture<Deliv
 
         Assert.Contains(install, c => c.Contains("dotnet-install.sh --jsonfile global.json", StringComparison.Ordinal));
         Assert.Contains("npm ci", install);
-        Assert.Contains(install, c => c.Contains("cfn-lint", StringComparison.Ordinal));
+        Assert.Contains("pip3 install --quiet -r .ci/python-tools.txt", install);
         Assert.Equal(
             ["dotnet test", $"npx cdk synth -c declaration={DeliveryFixture.Declaration}"],
             build.Where(c => c.StartsWith("dotnet", StringComparison.Ordinal) || c.StartsWith("npx", StringComparison.Ordinal)));
-        Assert.Contains(build, c => c.Contains("xargs -0 cfn-lint --regions us-east-1 eu-west-1", StringComparison.Ordinal));
+        Assert.Contains(build, c => c.Contains("xargs -0 cfn-lint --include-checks I --regions us-east-1 eu-west-1", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Fix 6: the Synth step installs the Python tools CI installs, from the one pinned list: cfn-lint, and moto_server,
+    /// without which the amiinfra tests of dotnet test fail on the pipeline's first run.
+    /// </summary>
+    [Fact]
+    public void Synth_step_and_ci_install_the_same_pinned_python_tools()
+    {
+        var list = File.ReadAllLines(Repository.Path(".ci", "python-tools.txt"))
+            .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
+        Assert.Contains(list, l => l.StartsWith("cfn-lint==", StringComparison.Ordinal));
+        Assert.Contains(list, l => l.StartsWith("moto[server]==", StringComparison.Ordinal));
+        Assert.All(list, l => Assert.Matches(@"^[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*$", l));
+
+        var buildSpec = fixture.Synth.Resources("AWS::CodeBuild::Project")
+            .Select(p => (string?)p.Resource["Properties"]!["Source"]!["BuildSpec"])
+            .Single(b => b is not null && b.Contains("cdk synth", StringComparison.Ordinal))!;
+        var install = JsonNode.Parse(buildSpec)!["phases"]!["install"]!["commands"]!.AsArray().Select(c => (string)c!).ToList();
+        var pip = Assert.Single(install, c => c.Contains("pip", StringComparison.Ordinal));
+        Assert.EndsWith("-r .ci/python-tools.txt", pip, StringComparison.Ordinal);
+
+        Assert.Contains("pip install -r .ci/python-tools.txt", File.ReadAllText(Repository.Path("examples", "github-actions", "deploy.yml")), StringComparison.Ordinal);
+
+        var ci = File.ReadAllText(Repository.Path(".ci", "run"));
+        Assert.Contains("done < .ci/python-tools.txt", ci, StringComparison.Ordinal);
+        Assert.DoesNotContain("pip install --quiet cfn-lint", ci, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -121,7 +121,7 @@ public sealed class CfnFragmentFixture
                 KmsKeyArn = RegionalKey.AliasArnFor("aws", "us-east-1", TestEnv.Account, "amiinfra/golden/ami"),
                 AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
                 LaunchAccounts = ["111122223333"],
-                SsmParameterName = "/golden/al2023/latest",
+                SsmParameterName = "/imagebuilder/golden/al2023/latest",
             },
             new RegionDistribution
             {
@@ -200,8 +200,10 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
     [Fact]
     public void Warnings_of_the_rendered_resources_are_reported_on_the_fragment()
     {
-        var warning = Assert.Single(fixture.Warnings, w => w.Path == "/Fragments/Images");
-        Assert.StartsWith("golden-al2023: DeleteSnapshots is false", warning.Text, StringComparison.Ordinal);
+        var warnings = fixture.Warnings.Where(w => w.Path == "/Fragments/Images").Select(w => w.Text).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.StartsWith("golden-al2023: DeleteSnapshots is false", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("golden-al2023: the delete step keeps the newest 2 AMI(s) of every recipe version", StringComparison.Ordinal));
     }
 
     [Fact]

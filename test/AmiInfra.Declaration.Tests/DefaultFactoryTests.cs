@@ -29,6 +29,6 @@ public sealed class DefaultFactoryTests
         Assert.All(factory.Images, i => Assert.Equal("update-linux", i.Components[0].Managed));
         Assert.All(factory.Images, i => Assert.Equal(365, i.Retirement!.Delete!.AfterDays));
         Assert.Equal("golden-al2023-{{ imagebuilder:buildDate }}", factory.Images[0].Distribution.AmiName);
-        Assert.Equal("/amiinfra/golden/ubuntu2404/latest", factory.Images[1].Distribution.SsmParameterName);
+        Assert.Equal("/imagebuilder/golden/ubuntu2404/latest", factory.Images[1].Distribution.SsmParameterName);
     }
 }

@@ -44,7 +44,7 @@ public sealed class DistributionValidationTests
               "targetAccounts": ["444455556666"],
               "amiName": "golden-al2023-{{ imagebuilder:buildDate }}",
               "amiTags": { "team": "platform" },
-              "ssmParameter": "/golden/al2023/latest",
+              "ssmParameter": "/imagebuilder/golden/al2023/latest",
               "launchTemplates": [{ "region": "eu-west-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333", "setDefaultVersion": false }]
             }
             """,
@@ -60,7 +60,7 @@ public sealed class DistributionValidationTests
         Assert.Equal(AmiEncryption.RegionalKey, d.Encryption);
         Assert.Equal("golden-al2023-{{ imagebuilder:buildDate }}", d.AmiName);
         Assert.Equal("platform", d.AmiTags["team"]);
-        Assert.Equal("/golden/al2023/latest", d.SsmParameterName);
+        Assert.Equal("/imagebuilder/golden/al2023/latest", d.SsmParameterName);
         Assert.Equal(new LaunchTemplateUpdate("eu-west-1", "lt-0123456789abcdef0", "111122223333", false), Assert.Single(d.LaunchTemplates));
     }
 
@@ -73,7 +73,7 @@ public sealed class DistributionValidationTests
         Assert.Equal(["eu-central-1"], d.Regions);
         Assert.Equal("platform", d.AmiTags["team"]);
         Assert.Equal("golden-al2023-{{ imagebuilder:buildDate }}", d.AmiName);
-        Assert.Equal("/amiinfra/golden/al2023/latest", d.SsmParameterName);
+        Assert.Equal("/imagebuilder/golden/al2023/latest", d.SsmParameterName);
         Assert.False(d.SharesOutsideAccount);
     }
 

@@ -174,7 +174,7 @@ public sealed class SchemaAgreementTests
         ("two component documents that would get one name", Declaration(components: """[{ "file": "components/a/x.yml", "name": "x" }, { "file": "components/b/x.yml", "name": "x" }]"""), [("components/a/x.yml", -1), ("components/b/x.yml", -1)]),
         ("an AWS-managed component of another platform", Declaration(imageFields: """ "platform": "windows","""), []),
         ("a region or ARN of another partition than the factory's", Declaration(imageFields: """ "distribution": { "regions": ["us-east-1", "cn-north-1"] },"""), []),
-        ("an SSM parameter name too long for its ARN", Declaration(imageFields: $$""" "distribution": { "ssmParameter": "/{{string.Join("/", Enumerable.Repeat(new string('p', 66), 15))}}" },"""), []),
+        ("an SSM parameter name too long for its ARN", Declaration(imageFields: $$""" "distribution": { "ssmParameter": "/imagebuilder/{{string.Join("/", Enumerable.Repeat(new string('p', 70), 14))}}" },"""), []),
         ("more IOPS or throughput than the volume's size allows", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20, "type": "io1", "iops": 1001 },"""), []),
         ("more tags on a resource than AWS allows, once the factory's, the image's and AmiInfra's are merged", Declaration(
             $$""" "tags": { {{string.Join(", ", Enumerable.Range(0, 30).Select(i => $"\"f{i}\": \"x\""))}} },""",
@@ -182,6 +182,16 @@ public sealed class SchemaAgreementTests
         ("a factory tag key a StackSet refuses, with targetAccounts", Declaration(
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] }, "tags": { "owner@team": "platform" },""",
             """ "distribution": { "targetAccounts": ["444455556666"] },"""), []),
+        ("a delegated administrator for StackSets that is the management account", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "managementAccount": "123456789012" },"""), []),
+        ("the management account among the target accounts", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "managementAccount": "999988887777", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
+            """ "distribution": { "targetAccounts": ["999988887777"] },"""), []),
+        ("a launch template of another account without target OUs", Declaration(imageFields:
+            """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] }, "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
+        ("a launch template of an account the AMI does not reach", Declaration(
+            """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
+            """ "distribution": { "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 

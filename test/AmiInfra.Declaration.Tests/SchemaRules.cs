@@ -63,6 +63,20 @@ internal static class SchemaRules
         Set("/properties/name/pattern", PhysicalNames.Factory.Regex, "PhysicalNames.Factory");
         Set("/properties/organization/properties/id/pattern", Identifiers.OrganizationId.Regex, "Identifiers.OrganizationId");
         Set("/properties/organization/properties/targetOrganizationalUnits/items/pattern", Identifiers.OrganizationalUnitOrRootId.Regex, "Identifiers.OrganizationalUnitOrRootId");
+        Set("/properties/organization/properties/stackSetsFrom/enum", Strings(StackSets.DeploymentNames), "StackSets.Deployments");
+        Set("/properties/organization/if/properties/stackSetsFrom/const", StackSets.ManagementAccount.Name, "StackSets.DeployedFrom: CallAs SELF works only in the management account, which must be named");
+        Set("/properties/build/properties/network/enum", Strings(Builds.NetworkNames), "Builds.Networks");
+        Set("/properties/build/allOf", new JsonArray(
+            new JsonObject
+            {
+                ["if"] = new JsonObject { ["properties"] = new JsonObject { ["network"] = new JsonObject { ["const"] = "subnet" } }, ["required"] = new JsonArray("network") },
+                ["then"] = new JsonObject { ["required"] = new JsonArray("subnetId") },
+            },
+            new JsonObject
+            {
+                ["if"] = new JsonObject { ["properties"] = new JsonObject { ["network"] = new JsonObject { ["enum"] = Strings(Builds.NetworkNames.Where(n => n != "subnet")) } }, ["required"] = new JsonArray("network") },
+                ["then"] = new JsonObject { ["properties"] = new JsonObject { ["subnetId"] = false, ["securityGroupIds"] = new JsonObject { ["maxItems"] = 0 } } },
+            }), "Builds.Network: a subnet (and security groups) only with network \"subnet\", where it is required");
         Set("/properties/build/properties/subnetId/pattern", Identifiers.SubnetId.Regex, "Identifiers.SubnetId");
         Set("/properties/build/properties/securityGroupIds/items/pattern", Identifiers.SecurityGroupId.Regex, "Identifiers.SecurityGroupId");
         Set("/properties/build/properties/securityGroupIds/maxItems", Builds.MaxSecurityGroups, "Builds.MaxSecurityGroups");
@@ -95,7 +109,10 @@ internal static class SchemaRules
             new JsonObject { ["pattern"] = Distributions.AmiNameTemplatePattern },
             new JsonObject { ["pattern"] = Distributions.AmiNameCharactersPattern },
             new JsonObject { ["pattern"] = Distributions.BuildDatePlaceholder.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal) }), "Distributions.AmiName");
-        Set(Distribution + "/ssmParameter/pattern", Distributions.OutputParameter.Regex, "Distributions.OutputParameter");
+        Set(Distribution + "/ssmParameter/pattern", null, "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter (allOf)");
+        Set(Distribution + "/ssmParameter/allOf", new JsonArray(
+            new JsonObject { ["pattern"] = Distributions.OutputParameter.Regex },
+            new JsonObject { ["pattern"] = Distributions.ServiceLinkedRoleParameter.Regex }), "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter");
         Set(Distribution + "/launchTemplates/items/properties/id/pattern", Identifiers.LaunchTemplateId.Regex, "Identifiers.LaunchTemplateId");
         Set(Distribution + "/launchTemplates/maxItems", Distributions.MaxLaunchTemplates, "Distributions.MaxLaunchTemplates");
 

@@ -64,13 +64,19 @@ public sealed class DeliveryStack : Stack
     private IConstruct Find(string path) =>
         path.Split('/').Aggregate((IConstruct)this, (node, id) => node.Node.FindChild(id));
 
-    /// <summary>What the synth step installs: the .NET SDK that global.json pins, the pinned CDK CLI, cfn-lint.</summary>
+    /// <summary>The list of Python tools, pinned, that CI (.ci/run) and the synth step both install.</summary>
+    public const string PythonToolsFile = ".ci/python-tools.txt";
+
+    /// <summary>
+    /// What the synth step installs: the .NET SDK that global.json pins, the pinned CDK CLI, and the pinned Python
+    /// tools of <see cref="PythonToolsFile"/> (cfn-lint, and moto_server, which the amiinfra tests of dotnet test start).
+    /// </summary>
     public static readonly string[] InstallCommands =
     [
         "curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh",
         "bash /tmp/dotnet-install.sh --jsonfile global.json --install-dir \"$HOME/.dotnet\"",
         "npm ci",
-        "pip3 install --quiet cfn-lint",
+        $"pip3 install --quiet -r {PythonToolsFile}",
     ];
 
     /// <summary>The declared delivery.</summary>
@@ -88,7 +94,7 @@ public sealed class DeliveryStack : Stack
         "export PATH=\"$HOME/.dotnet:$PATH\" DOTNET_CLI_TELEMETRY_OPTOUT=1",
         "dotnet test",
         $"npx cdk synth -c declaration={declarationPath}",
-        $"find cdk.out -name '*.template.json' -print0 | xargs -0 cfn-lint --regions {string.Join(" ", regions)} --",
+        $"find cdk.out -name '*.template.json' -print0 | xargs -0 cfn-lint --include-checks I --regions {string.Join(" ", regions)} --",
     ];
 
     /// <summary>Adds the deployment stages in order: regions (one wave), factory, targets.</summary>

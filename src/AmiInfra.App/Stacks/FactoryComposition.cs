@@ -35,7 +35,7 @@ public static class FactoryComposition
     public static Stacks Compose(Amazon.CDK.App app, Factory factory, string declarationPath = "factory")
     {
         Tag(app, factory);
-        var needsTargets = factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0);
+        var needsTargets = TargetsStack.IsNeeded(factory);
         if (factory.Delivery is null)
         {
             return Build(factory, _ => app, app, needsTargets ? app : null, dependOnRegions: true, delivery: null);
@@ -44,7 +44,7 @@ public static class FactoryComposition
         var delivery = new DeliveryStack(app, factory, declarationPath);
         var regionStages = factory.DistributionRegions.ToDictionary(r => r, r => Stage(app, factory, $"Region-{r}", r), StringComparer.Ordinal);
         var factoryStage = Stage(app, factory, "Factory", factory.Region);
-        var targetsStage = needsTargets ? Stage(app, factory, "Targets", factory.Region) : null;
+        var targetsStage = needsTargets ? Stage(app, factory, "Targets", factory.Region, TargetsStack.AccountOf(factory)) : null;
         var stacks = Build(factory, r => regionStages[r], factoryStage, targetsStage, dependOnRegions: false, delivery);
         delivery.AddStages(regionStages.Values.ToList(), factoryStage, targetsStage);
         return stacks;
@@ -108,9 +108,9 @@ public static class FactoryComposition
         ["RegionalKey AmiKey.TargetAccounts"] = "distribution.targetAccounts",
     };
 
-    private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region)
+    private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region, string? account = null)
     {
-        var stage = new Stage(app, id, new StageProps { Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region } });
+        var stage = new Stage(app, id, new StageProps { Env = new Amazon.CDK.Environment { Account = account ?? factory.Account, Region = region } });
         Tag(stage, factory);
         return stage;
     }

@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
 using AmiInfra.Declaration;
 using AmiInfra.Rules;
@@ -22,13 +23,16 @@ public sealed class FactoryStack : Stack
     {
         Factory = factory;
         BuildKey = CreateBuildKey(factory);
+
+        // Where build instances run: the default VPC (no subnet), the declared subnet, or a VPC of the factory's.
+        Network = factory.Build.Network == "factory-vpc" ? new BuildNetwork(this, "Network", new BuildNetworkProps { NamePrefix = factory.Name }) : null;
         Build = new BuildInfrastructure(this, "Build", new BuildInfrastructureProps
         {
             NamePrefix = factory.Name,
             Key = BuildKey,
             InstanceTypes = factory.Build.InstanceTypes,
-            SubnetId = factory.Build.SubnetId,
-            SecurityGroupIds = factory.Build.SecurityGroupIds,
+            SubnetId = Network?.SubnetId ?? factory.Build.SubnetId,
+            SecurityGroupIds = Network is null ? factory.Build.SecurityGroupIds : [Network.SecurityGroupId],
             KeyPair = factory.Build.KeyPair,
             LogRetentionDays = factory.Build.LogRetentionDays,
             Tags = new Dictionary<string, string>(factory.Tags) { [AmiTagKeys.Factory] = factory.Name },
@@ -64,6 +68,9 @@ public sealed class FactoryStack : Stack
     /// <summary>The key that encrypts build volumes, logs and notifications.</summary>
     public IKey BuildKey { get; }
 
+    /// <summary>The VPC the factory created for its builds, or null (default VPC, or a subnet of the declaration).</summary>
+    public BuildNetwork? Network { get; }
+
     /// <summary>The shared build infrastructure.</summary>
     public BuildInfrastructure Build { get; }
 
@@ -97,21 +104,9 @@ public sealed class FactoryStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
-        // EventBridge delivers build failures to the encrypted topic.
-        key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowEventBridgeToNotify",
-            Principals = [new ServicePrincipal("events.amazonaws.com")],
-            Actions = ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resources = ["*"],
-            Conditions = new Dictionary<string, object>
-            {
-                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = factory.Account },
-            },
-        }));
-
         // Image Builder publishes build notifications through its service-linked role, which may not
-        // exist yet when the key is created: name it by condition rather than as a principal.
+        // exist yet when the key is created: name it by condition rather than as a principal ("Amazon SNS
+        // integration in Image Builder", Encrypted SNS topics: https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-sns.html).
         key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "AllowImageBuilderToNotify",
@@ -131,6 +126,9 @@ public sealed class FactoryStack : Stack
                 },
             },
         }));
+
+        // Target accounts copy the build output, which this key encrypts: their distribution role reads it.
+        DistributionTargets.AllowCopiesFrom(key, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
         return key;
     }
 }

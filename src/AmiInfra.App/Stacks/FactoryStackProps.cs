@@ -10,10 +10,10 @@ namespace AmiInfra.App.Stacks;
 /// </summary>
 internal static class FactoryStackProps
 {
-    public static StackProps For(Factory factory, string name, string what, string? region = null) => new()
+    public static StackProps For(Factory factory, string name, string what, string? region = null, string? account = null) => new()
     {
         StackName = name,
-        Env = new Amazon.CDK.Environment { Account = factory.Account, Region = region ?? factory.Region },
+        Env = new Amazon.CDK.Environment { Account = account ?? factory.Account, Region = region ?? factory.Region },
         Description = $"AmiInfra factory {factory.Name}: {what}",
         TerminationProtection = true,
     };

@@ -30,6 +30,14 @@ public sealed class RegionalStack : Stack
                 LaunchOrganizationalUnitArns = Union(keyed, d => d.LaunchOrganizationalUnits),
                 TargetAccounts = Union(keyed, d => d.TargetAccounts),
             });
+
+            // Consumers name the key by its ARN to grant their Auto Scaling role (KMS CreateGrant takes no alias of
+            // another account): the factory team hands them this output.
+            _ = new CfnOutput(this, "AmiKeyArn", new CfnOutputProps
+            {
+                Value = Key.KeyArn,
+                Description = $"The key that encrypts the {factory.Name} factory's AMIs in {region}: consumers grant their Auto Scaling service-linked role on it",
+            });
         }
 
         var bins = factory.Images.Select(i => i.Retirement).OfType<Retirement>().Where(r => r.RecycleBinDays > 0).ToList();

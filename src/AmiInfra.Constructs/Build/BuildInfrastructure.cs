@@ -1,5 +1,4 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
 using Amazon.CDK.AWS.S3;
@@ -20,7 +19,7 @@ public sealed record BuildInfrastructureProps
     /// <summary>Instance types for build and test instances (tried in order). Default: m7i.large.</summary>
     public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
 
-    /// <summary>Subnet for build instances. Default: a default-VPC subnet chosen by the service.</summary>
+    /// <summary>Subnet for build instances (yours, or a <see cref="BuildNetwork"/>'s). Default: a default-VPC subnet chosen by the service.</summary>
     public string? SubnetId { get; init; }
 
     /// <summary>Security groups for build instances (need a subnet). Default: the VPC's default group.</summary>
@@ -39,7 +38,7 @@ public sealed record BuildInfrastructureProps
 /// <summary>
 /// What every build of a factory shares: the build instances' role and instance profile (only
 /// what a build needs), an encrypted, TLS-only, private log bucket that expires old logs, an
-/// encrypted, TLS-only notification topic that also receives build failures, and the
+/// encrypted, TLS-only notification topic that Image Builder tells of every finished and failed build, and the
 /// infrastructure configuration (IMDSv2 required with hop limit 2, terminate on failure).
 /// </summary>
 public sealed class BuildInfrastructure : Construct
@@ -80,13 +79,28 @@ public sealed class BuildInfrastructure : Construct
             ],
         });
 
-        Topic = new Topic(this, "Notifications", new TopicProps
+        var topic = new Topic(this, "Notifications", new TopicProps
         {
             TopicName = $"{props.NamePrefix}-image-builder",
             DisplayName = $"{props.NamePrefix} image builds",
             MasterKey = props.Key,
-            EnforceSSL = true,
         });
+
+        // The topic policy only denies publishing without TLS (the statement TopicProps.EnforceSSL writes, which the
+        // CDK adds only along with another statement). Image Builder publishes through its service-linked role, an
+        // identity of this account whose own policy allows sns:Publish, so no Allow statement is needed, and no
+        // service principal is let in.
+        var policy = new TopicPolicy(topic, "Policy", new TopicPolicyProps { Topics = [topic] });
+        policy.Document.AddStatements(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AllowPublishThroughSSLOnly",
+            Effect = Effect.DENY,
+            Principals = [new StarPrincipal()],
+            Actions = ["sns:Publish"],
+            Resources = [topic.TopicArn],
+            Conditions = new Dictionary<string, object> { ["Bool"] = new Dictionary<string, object> { ["aws:SecureTransport"] = "false" } },
+        }));
+        Topic = topic;
 
         InstanceRole = new Role(this, "InstanceRole", new RoleProps
         {
@@ -118,31 +132,17 @@ public sealed class BuildInfrastructure : Construct
             Roles = [InstanceRole.RoleName],
         });
 
-        // Build failures reach the topic even when nobody watches the pipeline.
-        var failures = new Rule(this, "BuildFailures", new RuleProps
-        {
-            RuleName = $"{props.NamePrefix}-image-build-failures",
-            Description = $"Failed image builds of the {props.NamePrefix} factory",
-            EventPattern = new EventPattern
-            {
-                Source = ["aws.imagebuilder"],
-                DetailType = ["EC2 Image Builder Image State Change"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["state"] = new Dictionary<string, object> { ["status"] = new[] { "FAILED" } },
-                },
-                Resources = Match.Prefix($"arn:{stack.Partition}:imagebuilder:{stack.Region}:{stack.Account}:image/{props.NamePrefix}-"),
-            },
-        });
-        failures.AddTarget(new Amazon.CDK.AWS.Events.Targets.SnsTopic(Topic));
-
+        // Image Builder itself publishes to the topic when an image becomes AVAILABLE or FAILED ("Amazon SNS
+        // integration in Image Builder": https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-sns.html), so
+        // no EventBridge rule forwards failures too: each failure is notified once, and the topic policy needs no
+        // statement for another service.
         DefaultInfrastructureArn = InfrastructureFor(props.InstanceTypes);
     }
 
     /// <summary>The build log bucket.</summary>
     public IBucket LogBucket { get; }
 
-    /// <summary>The notification topic: completed builds and failures.</summary>
+    /// <summary>The notification topic: Image Builder publishes every image that becomes AVAILABLE or FAILED.</summary>
     public ITopic Topic { get; }
 
     /// <summary>The build instances' role.</summary>

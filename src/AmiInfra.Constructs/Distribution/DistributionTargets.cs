@@ -21,10 +21,24 @@ public sealed record DistributionTargetsProps
     public required string Region { get; init; }
 
     /// <summary>
-    /// Deploy as the organization's delegated administrator for StackSets (CallAs DELEGATED_ADMIN) rather than
-    /// from the management account. Default: false (SELF: the stack is deployed in the management account).
+    /// Where the StackSet is created from, which sets its CallAs: <see cref="StackSets.DelegatedAdministrator"/>
+    /// (DELEGATED_ADMIN: the stack's account is registered as delegated administrator for StackSets) or
+    /// <see cref="StackSets.ManagementAccount"/> (SELF: the stack is deployed in the management account).
+    /// Default: delegated administrator.
     /// </summary>
-    public bool CallAsDelegatedAdmin { get; init; }
+    public StackSetDeployment Deployment { get; init; } = StackSets.DelegatedAdministrator;
+
+    /// <summary>
+    /// The organization's management account. Required with <see cref="StackSets.ManagementAccount"/>, where it must
+    /// be the stack's account; with a delegated administrator, the stack's account must not be it. Default: unknown.
+    /// </summary>
+    public string? ManagementAccount { get; init; }
+
+    /// <summary>
+    /// Let the role update launch templates of its account that Image Builder created (tagged CreatedBy: EC2 Image
+    /// Builder), for distributions whose launch-template configurations name accounts of the OUs. Default: false.
+    /// </summary>
+    public bool UpdatesLaunchTemplates { get; init; }
 
     /// <summary>Keep the role in an account that leaves the target OUs. Default: false (the role is removed).</summary>
     public bool RetainStacksOnAccountRemoval { get; init; }
@@ -49,20 +63,28 @@ public sealed class DistributionTargets : Construct
     /// <summary>The AWS-managed policy Image Builder documents for the cross-account distribution role.</summary>
     public const string ManagedPolicyName = "Ec2ImageBuilderCrossAccountDistributionAccess";
 
+    /// <summary>Image Builder's service-linked role in the factory account (its path and name), the only principal the role trusts.</summary>
+    public const string ImageBuilderServiceLinkedRole = "aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder";
+
+    /// <summary>The tag Image Builder puts on what it creates, and which the launch-template statements require.</summary>
+    public const string CreatedByImageBuilder = "EC2 Image Builder";
+
     /// <summary>The name of the template parameter that receives the factory account.</summary>
     public const string FactoryAccountParameter = "FactoryAccountId";
 
     /// <summary>Creates the StackSet.</summary>
     public DistributionTargets(Construct scope, string id, DistributionTargetsProps props)
-        : base(scope, Validated(id, props))
+        : base(scope, Validated(scope, id, props))
     {
-        TemplateBody = RoleTemplate();
+        TemplateBody = RoleTemplate(props.UpdatesLaunchTemplates);
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
             StackSetName = props.StackSetName,
             Description = $"{RegionalKey.DistributionRoleName}: lets EC2 Image Builder in the factory account copy AMIs into this account",
             PermissionModel = "SERVICE_MANAGED",
-            CallAs = props.CallAsDelegatedAdmin ? "DELEGATED_ADMIN" : "SELF",
+            // AWS::CloudFormation::StackSet, CallAs: SELF only from the management account, DELEGATED_ADMIN from a
+            // registered delegated administrator (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-callas).
+            CallAs = props.Deployment.CallAs,
             AutoDeployment = new CfnStackSet.AutoDeploymentProperty
             {
                 Enabled = true,
@@ -95,14 +117,78 @@ public sealed class DistributionTargets : Construct
     /// <summary>The StackSet.</summary>
     public CfnStackSet Resource { get; }
 
+    /// <summary>
+    /// Lets the <see cref="RegionalKey.DistributionRoleName"/> of <paramref name="targetAccounts"/> read what
+    /// <paramref name="key"/> encrypts, as the source of their copies. "Set up cross-account AMI distribution with
+    /// Image Builder", Prerequisites (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cross-account-dist.html):
+    /// "the image in the source account is decrypted and pushed to the target Region, where it is re-encrypted using
+    /// the designated key for that Region ... that account must have access to keys in both the source and destination
+    /// Regions", and the source key is the one the recipe's block devices name ("Specify your encryption key in the
+    /// image recipe"). So the key that encrypts the build output grants the role reading only: Decrypt, DescribeKey,
+    /// ReEncryptFrom, and grants for AWS resources, through EC2 (kms:ViaService); the destination key of each region
+    /// grants the rest (<see cref="RegionalKey"/>). The principal is each account, narrowed to the role by
+    /// aws:PrincipalArn, since KMS refuses a key policy naming a role that does not exist yet.
+    /// </summary>
+    /// <param name="key">The key of the build output (the recipe's volumes), in the factory account.</param>
+    /// <param name="targetAccounts">Accounts that get their own copy of the AMIs.</param>
+    public static void AllowCopiesFrom(Amazon.CDK.AWS.KMS.IKey key, IReadOnlyList<string> targetAccounts)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (targetAccounts.Count == 0)
+        {
+            return;
+        }
+
+        Checks.List("DistributionTargets.AllowCopiesFrom(targetAccounts)", targetAccounts, Identifiers.AccountId);
+        var stack = Stack.Of(key);
+        var principals = targetAccounts.Select(a => (Amazon.CDK.AWS.IAM.IPrincipal)new Amazon.CDK.AWS.IAM.AccountPrincipal(a)).ToArray();
+        var roles = targetAccounts.Select(a => $"arn:{stack.Partition}:iam::{a}:role/{RegionalKey.DistributionRoleName}").ToArray();
+        var viaEc2 = Kms.ViaEc2(stack.UrlSuffix);
+        key.AddToResourcePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "ReadBuildOutputForTargetAccountCopies",
+            Principals = principals,
+            Actions = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = roles },
+                ["StringLike"] = new Dictionary<string, object> { ["kms:ViaService"] = viaEc2 },
+            },
+        }));
+        key.AddToResourcePolicy(new Amazon.CDK.AWS.IAM.PolicyStatement(new Amazon.CDK.AWS.IAM.PolicyStatementProps
+        {
+            Sid = "GrantsForTargetAccountCopies",
+            Principals = principals,
+            Actions = ["kms:CreateGrant"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = roles },
+                ["StringLike"] = new Dictionary<string, object> { ["kms:ViaService"] = viaEc2 },
+                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+            },
+        }));
+    }
+
     /// <summary>The template every target account receives (JSON).</summary>
     public string TemplateBody { get; }
 
-    private static string Validated(string id, DistributionTargetsProps props)
+    private static string Validated(Construct scope, string id, DistributionTargetsProps props)
     {
         var where = $"DistributionTargets {id}";
         Checks.Shape($"{where}.StackSetName", props.StackSetName, PhysicalNames.StackSet);
         Checks.Shape($"{where}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
+        if (props.ManagementAccount is { } management)
+        {
+            Checks.Shape($"{where}.ManagementAccount", management, Identifiers.AccountId);
+        }
+
+        var account = Stack.Of(scope).Account;
+        if (!Checks.IsToken(account) || props.Deployment == StackSets.ManagementAccount)
+        {
+            Checks.Require($"{where}.Deployment", StackSets.DeployedFrom(props.Deployment, Checks.IsToken(account) ? props.ManagementAccount ?? account : account, props.ManagementAccount));
+        }
 
         if (props.OrganizationalUnitIds.Count == 0)
         {
@@ -128,7 +214,7 @@ public sealed class DistributionTargets : Construct
     }
 
     /// <summary>The role template: the factory account is a parameter, so the body is the same for every factory.</summary>
-    private static string RoleTemplate()
+    private static string RoleTemplate(bool updatesLaunchTemplates)
     {
         static Dictionary<string, object> Sub(string text) => new() { ["Fn::Sub"] = text };
 
@@ -159,54 +245,26 @@ public sealed class DistributionTargets : Construct
                             ["Version"] = "2012-10-17",
                             ["Statement"] = new object[]
                             {
+                                // Only Image Builder's service-linked role in the factory account assumes this role to
+                                // distribute: the account is the principal (a role ARN as principal must exist when the
+                                // policy is written), narrowed by aws:PrincipalArn ("AWS global condition context keys",
+                                // aws:PrincipalArn: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn;
+                                // the service-linked role's policy allows sts:AssumeRole on this role's name:
+                                // https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-builder-service-linked-role.html).
                                 new Dictionary<string, object>
                                 {
                                     ["Effect"] = "Allow",
                                     ["Principal"] = new Dictionary<string, object> { ["AWS"] = Sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:root") },
                                     ["Action"] = "sts:AssumeRole",
-                                },
-                            },
-                        },
-                        ["ManagedPolicyArns"] = new object[] { Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{ManagedPolicyName}") },
-                        ["Policies"] = new object[]
-                        {
-                            new Dictionary<string, object>
-                            {
-                                ["PolicyName"] = "UseFactoryKeys",
-                                ["PolicyDocument"] = new Dictionary<string, object>
-                                {
-                                    ["Version"] = "2012-10-17",
-                                    ["Statement"] = new object[]
+                                    ["Condition"] = new Dictionary<string, object>
                                     {
-                                        new Dictionary<string, object>
-                                        {
-                                            ["Sid"] = "ReEncryptCopiesWithFactoryKeys",
-                                            ["Effect"] = "Allow",
-                                            ["Action"] = new[] { "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*" },
-                                            ["Resource"] = Sub($"arn:${{AWS::Partition}}:kms:*:${{{FactoryAccountParameter}}}:key/*"),
-                                        },
-                                        new Dictionary<string, object>
-                                        {
-                                            ["Sid"] = "GrantsForAwsResources",
-                                            ["Effect"] = "Allow",
-                                            ["Action"] = new[] { "kms:CreateGrant", "kms:ListGrants" },
-                                            ["Resource"] = Sub($"arn:${{AWS::Partition}}:kms:*:${{{FactoryAccountParameter}}}:key/*"),
-                                            ["Condition"] = new Dictionary<string, object>
-                                            {
-                                                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
-                                            },
-                                        },
-                                        new Dictionary<string, object>
-                                        {
-                                            ["Sid"] = "TagCopiedSnapshots",
-                                            ["Effect"] = "Allow",
-                                            ["Action"] = "ec2:CreateTags",
-                                            ["Resource"] = Sub("arn:${AWS::Partition}:ec2:*::snapshot/*"),
-                                        },
+                                        ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = Sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:role/{ImageBuilderServiceLinkedRole}") },
                                     },
                                 },
                             },
                         },
+                        ["ManagedPolicyArns"] = new object[] { Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{ManagedPolicyName}") },
+                        ["Policies"] = Policies(updatesLaunchTemplates, Sub),
                     },
                 },
             },
@@ -221,4 +279,86 @@ public sealed class DistributionTargets : Construct
 
         return JsonSerializer.Serialize(template);
     }
+
+    /// <summary>The role's inline policies: the factory's keys, and launch templates when asked.</summary>
+    private static object[] Policies(bool updatesLaunchTemplates, Func<string, Dictionary<string, object>> sub)
+    {
+        var keys = sub($"arn:${{AWS::Partition}}:kms:*:${{{FactoryAccountParameter}}}:key/*");
+        var policies = new List<object>
+        {
+            Policy("UseFactoryKeys",
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "ReEncryptCopiesWithFactoryKeys",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new[] { "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*" },
+                    ["Resource"] = keys,
+                },
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "GrantsForAwsResources",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new[] { "kms:CreateGrant", "kms:ListGrants" },
+                    ["Resource"] = keys,
+                    ["Condition"] = new Dictionary<string, object>
+                    {
+                        ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+                    },
+                },
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "TagCopiedSnapshots",
+                    ["Effect"] = "Allow",
+                    ["Action"] = "ec2:CreateTags",
+                    ["Resource"] = sub("arn:${AWS::Partition}:ec2:*::snapshot/*"),
+                }),
+        };
+
+        if (updatesLaunchTemplates)
+        {
+            // "Set up cross-account AMI distribution with Image Builder", IAM policies, step 5: with
+            // launchTemplateConfigurations, the role needs these in each destination account
+            // (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cross-account-dist.html). The page writes
+            // Resource "*" for the first statement; the actions act on launch templates, so they are named here.
+            var templates = sub("arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:launch-template/*");
+            policies.Add(Policy("UpdateLaunchTemplates",
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "NewVersionsOfImageBuilderTemplates",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new[] { "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate" },
+                    ["Resource"] = templates,
+                    ["Condition"] = new Dictionary<string, object>
+                    {
+                        ["StringEquals"] = new Dictionary<string, object> { ["aws:ResourceTag/CreatedBy"] = CreatedByImageBuilder },
+                    },
+                },
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "FindLaunchTemplates",
+                    ["Effect"] = "Allow",
+                    ["Action"] = "ec2:DescribeLaunchTemplates",
+                    ["Resource"] = "*",
+                },
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "TagLaunchTemplates",
+                    ["Effect"] = "Allow",
+                    ["Action"] = "ec2:CreateTags",
+                    ["Resource"] = templates,
+                    ["Condition"] = new Dictionary<string, object>
+                    {
+                        ["StringEquals"] = new Dictionary<string, object> { ["aws:RequestTag/CreatedBy"] = CreatedByImageBuilder },
+                    },
+                }));
+        }
+
+        return policies.ToArray();
+    }
+
+    private static Dictionary<string, object> Policy(string name, params object[] statements) => new()
+    {
+        ["PolicyName"] = name,
+        ["PolicyDocument"] = new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements },
+    };
 }

@@ -59,7 +59,10 @@ public sealed record RegionDistribution
     /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="DistributionTargets"/>). Default: none.</summary>
     public IReadOnlyList<string> TargetAccounts { get; init; } = [];
 
-    /// <summary>An SSM parameter (String, data type aws:ec2:image) in this region that holds the newest AMI id. Default: null (none).</summary>
+    /// <summary>
+    /// An SSM parameter (String, data type aws:ec2:image) in this region, in the factory account, that holds the newest
+    /// AMI id; under /imagebuilder/ unless <see cref="ImageDistributionProps.OutputParametersByExecutionRole"/>. Default: null (none).
+    /// </summary>
     public string? SsmParameterName { get; init; }
 
     /// <summary>Launch templates that get a version with the newest AMI. Default: none.</summary>
@@ -80,6 +83,13 @@ public sealed record ImageDistributionProps
 
     /// <summary>What made the AMIs, put on each as tags. Default: null (no origin tags).</summary>
     public AmiOrigin? Origin { get; init; }
+
+    /// <summary>
+    /// The pipelines that use this distribution run with an execution role that may put the SSM output parameters
+    /// (ssm:PutParameter on them, ec2:DescribeImages). Default: false: they run with Image Builder's service-linked
+    /// role, which may put parameters only under /imagebuilder/, and other names are rejected.
+    /// </summary>
+    public bool OutputParametersByExecutionRole { get; init; }
 
     /// <summary>Explicit opt-in to public AMIs; without it a public region is rejected. Default: false.</summary>
     public bool AllowPublic { get; init; }

@@ -76,6 +76,10 @@ public sealed partial class ImageDistribution
         if (r.SsmParameterName is { } parameter)
         {
             Checks.Shape($"{at}.SsmParameterName", parameter, Distributions.OutputParameter);
+            if (!props.OutputParametersByExecutionRole)
+            {
+                Checks.Shape($"{at}.SsmParameterName", parameter, Distributions.ServiceLinkedRoleParameter);
+            }
         }
 
         CheckLaunchTemplates(r, at);

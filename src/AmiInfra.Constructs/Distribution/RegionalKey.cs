@@ -58,9 +58,6 @@ public sealed class RegionalKey : Construct
     /// <summary>The name of the role Image Builder assumes in target accounts (fixed by the service).</summary>
     public const string DistributionRoleName = "EC2ImageBuilderDistributionCrossAccountRole";
 
-    private static readonly string[] LaunchActions = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
-    private static readonly string[] CopyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
-
     private readonly CfnKey _resource;
     private IKey? _key;
 
@@ -74,7 +71,7 @@ public sealed class RegionalKey : Construct
             Description = props.Description ?? $"Encrypts the AMIs of {props.AliasName} in this region",
             EnableKeyRotation = true,
             PendingWindowInDays = props.PendingWindowDays,
-            KeyPolicy = KeyPolicy(props),
+            KeyPolicy = RegionalKeyPolicy.Render(props),
         });
         _resource.ApplyRemovalPolicy(props.RemovalPolicy);
 
@@ -145,113 +142,4 @@ public sealed class RegionalKey : Construct
 
         Checks.Shape(where, aliasName, PhysicalNames.KmsAlias);
     }
-
-    /// <summary>The key policy, rendered as a plain object (one jsii call for the whole policy).</summary>
-    private static Dictionary<string, object> KeyPolicy(RegionalKeyProps props)
-    {
-        var statements = new List<object>
-        {
-            new Dictionary<string, object>
-            {
-                ["Sid"] = "AdministerWithIamInOwningAccount",
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["AWS"] = Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") },
-                ["Action"] = "kms:*",
-                ["Resource"] = "*",
-            },
-        };
-
-        if (props.LaunchAccounts.Count > 0)
-        {
-            var principals = AccountRoots(props.LaunchAccounts);
-            statements.Add(Statement("LaunchByAccounts", principals, LaunchActions, null));
-            statements.Add(Statement("GrantsForAwsResourcesByAccounts", principals, ["kms:CreateGrant"], GrantForAwsResource()));
-        }
-
-        if (props.LaunchOrganizationArns.Count > 0)
-        {
-            var organizationIds = props.LaunchOrganizationArns
-                .Select(a => Checks.IsToken(a) ? throw new ConstructValidationException("RegionalKey.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : Identifiers.OrganizationOf(a))
-                .ToArray();
-            var condition = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = organizationIds };
-            statements.Add(Statement("LaunchByOrganizations", "*", LaunchActions, new Dictionary<string, object> { ["StringEquals"] = condition }));
-            statements.Add(Statement("GrantsForAwsResourcesByOrganizations", "*", ["kms:CreateGrant"], new Dictionary<string, object>
-            {
-                ["StringEquals"] = condition,
-                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
-            }));
-        }
-
-        if (props.LaunchOrganizationalUnitArns.Count > 0)
-        {
-            // aws:PrincipalOrgPaths holds o-id/r-id/ou-id/.../; an OU ARN does not name the root or the parent OUs.
-            var paths = props.LaunchOrganizationalUnitArns
-                .Select(a =>
-                {
-                    if (Checks.IsToken(a))
-                    {
-                        throw new ConstructValidationException("RegionalKey.LaunchOrganizationalUnitArns", "an unresolved token", "OU ARNs known at synth (the key policy needs their organization paths)");
-                    }
-
-                    var match = Identifiers.OrganizationalUnitArn.Pattern.Match(a);
-                    return $"{match.Groups["organization"].Value}/*/{match.Groups["unit"].Value}/*";
-                })
-                .ToArray();
-            var condition = new Dictionary<string, object> { ["aws:PrincipalOrgPaths"] = paths };
-            statements.Add(Statement("LaunchByOrganizationalUnits", "*", LaunchActions, new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition }));
-            statements.Add(Statement("GrantsForAwsResourcesByOrganizationalUnits", "*", ["kms:CreateGrant"], new Dictionary<string, object>
-            {
-                ["ForAnyValue:StringLike"] = condition,
-                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
-            }));
-        }
-
-        if (props.TargetAccounts.Count > 0)
-        {
-            // The principal is the account, narrowed to the role by aws:PrincipalArn: KMS rejects a key policy naming a
-            // role that does not exist yet, and the role arrives later, through the StackSet.
-            var principals = AccountRoots(props.TargetAccounts);
-            var roles = props.TargetAccounts.Select(a => Sub($"arn:${{AWS::Partition}}:iam::{a}:role/{DistributionRoleName}")).ToArray();
-            var roleCondition = new Dictionary<string, object> { ["aws:PrincipalArn"] = roles };
-            statements.Add(Statement("CopyByDistributionRole", principals, CopyActions, new Dictionary<string, object> { ["ArnEquals"] = roleCondition }));
-            statements.Add(Statement("GrantsForAwsResourcesByDistributionRole", principals, ["kms:CreateGrant"], new Dictionary<string, object>
-            {
-                ["ArnEquals"] = roleCondition,
-                ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
-            }));
-            statements.Add(Statement("LaunchCopiesByTargetAccounts", principals, LaunchActions, null));
-            statements.Add(Statement("GrantsForAwsResourcesByTargetAccounts", principals, ["kms:CreateGrant"], GrantForAwsResource()));
-        }
-
-        return new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements.ToArray() };
-    }
-
-    private static object AccountRoots(IReadOnlyList<string> accounts)
-    {
-        var roots = accounts.Select(a => (object)Sub($"arn:${{AWS::Partition}}:iam::{a}:root")).ToArray();
-        return new Dictionary<string, object> { ["AWS"] = roots.Length == 1 ? roots[0] : roots };
-    }
-
-    private static Dictionary<string, object> GrantForAwsResource() =>
-        new() { ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" } };
-
-    private static Dictionary<string, object> Statement(string sid, object principal, string[] actions, Dictionary<string, object>? condition)
-    {
-        var statement = new Dictionary<string, object>
-        {
-            ["Sid"] = sid,
-            ["Effect"] = "Allow",
-            ["Principal"] = principal is string s ? new Dictionary<string, object> { ["AWS"] = s } : principal,
-            ["Action"] = actions.Length == 1 ? actions[0] : actions,
-            ["Resource"] = "*",
-        };
-        if (condition is not null)
-        {
-            statement["Condition"] = condition;
-        }
-
-        return statement;
-    }
-
-    private static Dictionary<string, object> Sub(string text) => new() { ["Fn::Sub"] = text };
 }

@@ -8,8 +8,8 @@ namespace AmiInfra.Constructs.Lifecycle;
 /// <summary>
 /// An Image Builder lifecycle policy (<c>AWS::ImageBuilder::LifecyclePolicy</c>) that retires the
 /// AMIs of one image: deprecate, then disable, then deregister (with their snapshots by default),
-/// each by age or by count, never touching the newest <see cref="AmiLifecyclePolicyProps.KeepAtLeast"/>
-/// AMIs nor the excluded ones. One policy per image, so that each image has its own rules and adding
+/// each by age or by count; deletion by age never touches the newest <see cref="AmiLifecyclePolicyProps.KeepAtLeast"/>
+/// AMIs (of each recipe version), and no step touches the excluded ones. One policy per image, so that each image has its own rules and adding
 /// an image never changes another's policy.
 /// </summary>
 /// <remarks>
@@ -61,7 +61,15 @@ public sealed partial class AmiLifecyclePolicy : Construct
                 }),
             },
             ["Filter"] = step.Rule.AfterDays is { } days
-                ? new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = days, ["Unit"] = "DAYS", ["RetainAtLeast"] = props.KeepAtLeast }
+                ? Cfn.Clean(new Dictionary<string, object?>
+                {
+                    ["Type"] = "AGE",
+                    ["Value"] = days,
+                    ["Unit"] = "DAYS",
+
+                    // Retain-at-least is documented for the delete action only (Lifecycles.RetainAtLeastSteps).
+                    ["RetainAtLeast"] = Lifecycles.RetainAtLeastSteps.Contains(step.Name.ToLowerInvariant()) ? props.KeepAtLeast : null,
+                })
                 : new Dictionary<string, object> { ["Type"] = "COUNT", ["Value"] = step.Rule.KeepNewest!.Value },
             ["ExclusionRules"] = exclusions,
         })).ToArray();
@@ -84,10 +92,26 @@ public sealed partial class AmiLifecyclePolicy : Construct
             ["Tags"] = Cfn.TagMap(props.Tags),
         }) with
         {
-            Warnings = props.Delete is not null && !props.DeleteSnapshots
-                ? [$"{props.PolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them"]
-                : [],
+            Warnings = Warnings(props),
         };
+    }
+
+    private static List<string> Warnings(AmiLifecyclePolicyProps props)
+    {
+        var warnings = new List<string>();
+        if (props.Delete is not null && !props.DeleteSnapshots)
+        {
+            warnings.Add($"{props.PolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them");
+        }
+
+        // Retain-at-least and counts hold per recipe version of a wildcard selection (Lifecycles.WildcardGrouping).
+        var perVersion = props.Recipes.Any(r => r.Version.Contains('x', StringComparison.Ordinal));
+        if (perVersion && props.Delete is { AfterDays: not null } && props.Disable is null)
+        {
+            warnings.Add($"{props.PolicyName}: the delete step keeps the newest {props.KeepAtLeast} AMI(s) of every recipe version it selects, and there is no disable step, so the kept AMIs of superseded recipe versions stay launchable and shared until someone deregisters them; add a disable step, or retire them with 'amiinfra lifecycle apply'");
+        }
+
+        return warnings;
     }
 
     /// <summary>The CloudFormation resource (AWS::ImageBuilder::LifecyclePolicy).</summary>
@@ -140,7 +164,7 @@ public sealed partial class AmiLifecyclePolicy : Construct
         text.AppendJoin(", ", steps.Select(s => s.Rule.AfterDays is { } days
             ? $"{s.Name.ToLowerInvariant()} after {days} days"
             : $"{s.Name.ToLowerInvariant()} all but the newest {s.Rule.KeepNewest}"));
-        text.Append("; always keeps the newest ").Append(props.KeepAtLeast);
+        text.Append("; deletion by age keeps the newest ").Append(props.KeepAtLeast).Append(" of each recipe version");
         text.Append(props.DeleteSnapshots ? "; snapshots are deleted with their AMIs." : "; snapshots are kept.");
         return text.ToString();
     }

@@ -58,7 +58,9 @@ public sealed record AmiLifecyclePolicyProps
     /// <summary>
     /// Select the images built from these recipes (at most 50), including the AMIs they were
     /// distributed as. The usual choice: recipe versions change with their content, so a name with
-    /// version x.x.x selects the image's every build. Default: none (then <see cref="ImageTags"/> is required).
+    /// version x.x.x selects the image's every build; counts and retain-at-least then hold for each
+    /// recipe version apart (see <see cref="AmiInfra.Rules.Lifecycles.WildcardGrouping"/>). Default: none
+    /// (then <see cref="ImageTags"/> is required).
     /// </summary>
     public IReadOnlyList<RecipeSelection> Recipes { get; init; } = [];
 
@@ -79,8 +81,10 @@ public sealed record AmiLifecyclePolicyProps
     public LifecycleRule? Delete { get; init; }
 
     /// <summary>
-    /// Age rules never act on the newest this many AMIs (1 to 10, Image Builder's retain-at-least),
-    /// and count rules that disable or delete may not keep fewer. Default: 1.
+    /// A delete rule by age never deletes the newest this many AMIs (1 to 10, Image Builder's retain-at-least, which
+    /// AWS documents for delete rules only), counted per recipe version when the selection has a wildcard version;
+    /// deprecate and disable rules by age act on every AMI older than their age. Count rules that disable or delete
+    /// may not keep fewer. Default: 1.
     /// </summary>
     public int KeepAtLeast { get; init; } = 1;
 

@@ -327,30 +327,20 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
         });
     }
 
+    /// <summary>
+    /// Fix 9: Image Builder notifies the topic of every AVAILABLE and FAILED image itself, so no EventBridge rule
+    /// sends failures a second time, and the topic policy lets no service in: it only denies publishing without TLS.
+    /// </summary>
     [Fact]
-    public void Failed_builds_of_the_factory_images_reach_the_topic()
+    public void Failed_builds_are_notified_once_by_image_builder_and_the_topic_admits_no_other_service()
     {
-        _template.HasResourceProperties("AWS::Events::Rule", new Dictionary<string, object>
+        _template.ResourceCountIs("AWS::Events::Rule", 0);
+        _template.HasResourceProperties("AWS::ImageBuilder::InfrastructureConfiguration", Match.ObjectLike(Map(("SnsTopicArn", Ref(fixture.TopicId)))));
+        _template.HasResourceProperties("AWS::SNS::TopicPolicy", new Dictionary<string, object>
         {
-            ["Name"] = "golden-image-build-failures",
-            ["State"] = "ENABLED",
-            ["EventPattern"] = new Dictionary<string, object>
-            {
-                ["source"] = new object[] { "aws.imagebuilder" },
-                ["detail-type"] = new object[] { "EC2 Image Builder Image State Change" },
-                ["detail"] = Map(("state", Map(("status", new object[] { "FAILED" })))),
-                ["resources"] = new object[] { Map(("prefix", Join("arn:", Partition, ":imagebuilder:us-east-1:123456789012:image/golden-"))) },
-            },
-            ["Targets"] = new object[] { Match.ObjectLike(Map(("Arn", Ref(fixture.TopicId)))) },
+            ["Topics"] = new object[] { Ref(fixture.TopicId) },
+            ["PolicyDocument"] = Match.ObjectLike(Map(("Statement", new object[] { Match.ObjectLike(DenyInsecureTransport("sns:Publish", "*")) }))),
         });
-        _template.HasResourceProperties("AWS::SNS::TopicPolicy", Match.ObjectLike(new Dictionary<string, object>
-        {
-            ["PolicyDocument"] = Match.ObjectLike(Map(("Statement", Match.ArrayWith([Match.ObjectLike(Map(
-                ("Effect", "Allow"),
-                ("Action", "sns:Publish"),
-                ("Principal", Map(("Service", "events.amazonaws.com"))),
-                ("Resource", Ref(fixture.TopicId))))])))),
-        }));
     }
 
     // --- Component ---

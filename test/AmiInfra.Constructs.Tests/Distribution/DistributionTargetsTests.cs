@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Amazon.CDK.Assertions;
+using Amazon.CDK;
 using AmiInfra.Constructs.Distribution;
+using AmiInfra.Rules;
 
 namespace AmiInfra.Constructs.Tests.Distribution;
 
@@ -19,10 +21,35 @@ public sealed class DistributionTargetsFixture
         });
         Template = Template.FromStack(stack);
         RoleTemplate = JsonDocument.Parse(targets.TemplateBody).RootElement.Clone();
+
+        // From the management account, for a factory that also updates launch templates in target accounts.
+        var management = new Stack(new App(), "Management", new StackProps { Env = new Amazon.CDK.Environment { Account = ManagementAccount, Region = "us-east-1" } });
+        var fromManagement = new DistributionTargets(management, "Targets", new DistributionTargetsProps
+        {
+            StackSetName = "amiinfra-golden-distribution-role",
+            FactoryAccount = TestEnv.Account,
+            OrganizationalUnitIds = ["ou-ab12-cdefgh34"],
+            Region = "us-east-1",
+            Deployment = StackSets.ManagementAccount,
+            ManagementAccount = ManagementAccount,
+            UpdatesLaunchTemplates = true,
+        });
+        ManagementTemplate = Template.FromStack(management);
+        LaunchTemplateRoleTemplate = JsonDocument.Parse(fromManagement.TemplateBody).RootElement.Clone();
+
+        var factory = TestEnv.NewStack("BuildKey");
+        var key = new Amazon.CDK.AWS.KMS.Key(factory, "BuildKey");
+        DistributionTargets.AllowCopiesFrom(key, ["444455556666", "777788889999"]);
+        BuildKeyTemplate = Template.FromStack(factory);
     }
+
+    public const string ManagementAccount = "999988887777";
 
     public Template Template { get; }
     public JsonElement RoleTemplate { get; }
+    public Template ManagementTemplate { get; }
+    public JsonElement LaunchTemplateRoleTemplate { get; }
+    public Template BuildKeyTemplate { get; }
 }
 
 [Collection(CdkCollection.Name)]
@@ -38,7 +65,7 @@ public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture)
         {
             ["StackSetName"] = "amiinfra-golden-distribution-role",
             ["PermissionModel"] = "SERVICE_MANAGED",
-            ["CallAs"] = "SELF",
+            ["CallAs"] = "DELEGATED_ADMIN",
             ["AutoDeployment"] = new Dictionary<string, object> { ["Enabled"] = true, ["RetainStacksOnAccountRemoval"] = false },
             ["Capabilities"] = new[] { "CAPABILITY_NAMED_IAM" },
             ["StackInstancesGroup"] = new object[]
@@ -60,13 +87,96 @@ public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture)
         Assert.Equal("EC2ImageBuilderDistributionCrossAccountRole", Role.GetProperty("Properties").GetProperty("RoleName").GetString());
     }
 
+    /// <summary>Fix 9: the role trusts only Image Builder's service-linked role of the factory account, not the whole account.</summary>
     [Fact]
-    public void Role_trusts_the_factory_account()
+    public void Role_trusts_only_image_builders_service_linked_role_in_the_factory_account()
     {
         var statement = Assert.Single(Role.GetProperty("Properties").GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
         Assert.Equal("sts:AssumeRole", statement.GetProperty("Action").GetString());
         Assert.Equal("arn:${AWS::Partition}:iam::${FactoryAccountId}:root", statement.GetProperty("Principal").GetProperty("AWS").GetProperty("Fn::Sub").GetString());
+        Assert.Equal(
+            "arn:${AWS::Partition}:iam::${FactoryAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+            statement.GetProperty("Condition").GetProperty("ArnEquals").GetProperty("aws:PrincipalArn").GetProperty("Fn::Sub").GetString());
     }
+
+    /// <summary>Fix 1: from the management account the StackSet calls as SELF, from a delegated administrator as DELEGATED_ADMIN.</summary>
+    [Fact]
+    public void StackSet_from_the_management_account_calls_as_self()
+    {
+        fixture.ManagementTemplate.HasResourceProperties("AWS::CloudFormation::StackSet", new Dictionary<string, object>
+        {
+            ["PermissionModel"] = "SERVICE_MANAGED",
+            ["CallAs"] = "SELF",
+        });
+    }
+
+    /// <summary>Fix 4: the role may update launch templates Image Builder created in its account, as the cross-account guide lists.</summary>
+    [Fact]
+    public void Role_may_update_image_builder_launch_templates_only_when_asked()
+    {
+        Assert.Equal(["UseFactoryKeys"], Policies(Role).Select(p => p.GetProperty("PolicyName").GetString()));
+
+        var role = fixture.LaunchTemplateRoleTemplate.GetProperty("Resources").GetProperty("DistributionRole");
+        var statements = Policies(role).Single(p => p.GetProperty("PolicyName").GetString() == "UpdateLaunchTemplates")
+            .GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!);
+        var templates = "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:launch-template/*";
+
+        var update = statements["NewVersionsOfImageBuilderTemplates"];
+        Assert.Equal(["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], update.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(templates, update.GetProperty("Resource").GetProperty("Fn::Sub").GetString());
+        Assert.Equal("EC2 Image Builder", update.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:ResourceTag/CreatedBy").GetString());
+
+        var describe = statements["FindLaunchTemplates"];
+        Assert.Equal("ec2:DescribeLaunchTemplates", describe.GetProperty("Action").GetString());
+        Assert.Equal("*", describe.GetProperty("Resource").GetString());
+
+        var tag = statements["TagLaunchTemplates"];
+        Assert.Equal("ec2:CreateTags", tag.GetProperty("Action").GetString());
+        Assert.Equal(templates, tag.GetProperty("Resource").GetProperty("Fn::Sub").GetString());
+        Assert.Equal("EC2 Image Builder", tag.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:RequestTag/CreatedBy").GetString());
+    }
+
+    /// <summary>Fix 3: the key of the build output lets target accounts' distribution role read it, through EC2, and nothing more.</summary>
+    [Fact]
+    public void Build_key_lets_the_distribution_role_of_target_accounts_read_the_source_of_its_copy()
+    {
+        var roles = new[] { ":iam::444455556666:root", ":iam::777788889999:root", ":iam::444455556666:role/EC2ImageBuilderDistributionCrossAccountRole", ":iam::777788889999:role/EC2ImageBuilderDistributionCrossAccountRole" };
+        fixture.BuildKeyTemplate.HasResourceProperties("AWS::KMS::Key", new Dictionary<string, object>
+        {
+            ["KeyPolicy"] = Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["Statement"] = Match.ArrayWith(
+                [
+                    Match.ObjectLike(new Dictionary<string, object>
+                    {
+                        ["Sid"] = "ReadBuildOutputForTargetAccountCopies",
+                        ["Effect"] = "Allow",
+                        ["Action"] = new[] { "kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom" },
+                        ["Condition"] = Match.ObjectLike(new Dictionary<string, object>
+                        {
+                            ["ArnEquals"] = Match.ObjectLike(new Dictionary<string, object> { ["aws:PrincipalArn"] = Match.AnyValue() }),
+                            ["StringLike"] = Match.ObjectLike(new Dictionary<string, object> { ["kms:ViaService"] = Match.AnyValue() }),
+                        }),
+                    }),
+                    Match.ObjectLike(new Dictionary<string, object>
+                    {
+                        ["Sid"] = "GrantsForTargetAccountCopies",
+                        ["Action"] = "kms:CreateGrant",
+                        ["Condition"] = Match.ObjectLike(new Dictionary<string, object>
+                        {
+                            ["Bool"] = new Dictionary<string, object> { ["kms:GrantIsForAWSResource"] = "true" },
+                        }),
+                    }),
+                ]),
+            }),
+        });
+        var text = JsonSerializer.Serialize(fixture.BuildKeyTemplate.ToJSON());
+        Assert.All(roles, r => Assert.Contains(r, text, StringComparison.Ordinal));
+        Assert.DoesNotContain("kms:Encrypt", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("kms:GenerateDataKey", text, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<JsonElement> Policies(JsonElement role) => role.GetProperty("Properties").GetProperty("Policies").EnumerateArray();
 
     [Fact]
     public void Role_carries_the_aws_managed_cross_account_distribution_policy()
@@ -119,6 +229,28 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
     {
         var e = Reject(Valid with { OrganizationalUnitIds = [ImageDistributionFixture.OuArn] });
         Assert.Equal("DistributionTargets Targets.OrganizationalUnitIds[0]", e.Where);
+    }
+
+    [Fact]
+    public void Rejects_deploying_from_the_management_account_without_naming_it()
+    {
+        var e = Reject(Valid with { Deployment = StackSets.ManagementAccount });
+        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
+    }
+
+    [Fact]
+    public void Rejects_a_delegated_administrator_that_is_the_management_account()
+    {
+        var e = Reject(Valid with { ManagementAccount = TestEnv.Account });
+        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
+        Assert.Contains("the management account cannot be registered as a delegated administrator", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rejects_the_management_account_mode_in_another_account()
+    {
+        var e = Reject(Valid with { Deployment = StackSets.ManagementAccount, ManagementAccount = "999988887777" });
+        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
     }
 
     [Fact]

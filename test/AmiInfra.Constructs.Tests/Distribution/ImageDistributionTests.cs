@@ -62,7 +62,7 @@ public sealed class ImageDistributionFixture
         LaunchOrganizationArns = [OrganizationArn],
         LaunchOrganizationalUnitArns = [OuArn],
         TargetAccounts = ["444455556666"],
-        SsmParameterName = "/amiinfra/golden/al2023/latest",
+        SsmParameterName = "/imagebuilder/golden/al2023/latest",
     };
 }
 
@@ -161,7 +161,7 @@ public sealed class ImageDistributionTests(ImageDistributionFixture fixture) : I
             {
                 ["SsmParameterConfigurations"] = new object[]
                 {
-                    Match.ObjectEquals(new Dictionary<string, object> { ["ParameterName"] = "/amiinfra/golden/al2023/latest", ["DataType"] = "aws:ec2:image" }),
+                    Match.ObjectEquals(new Dictionary<string, object> { ["ParameterName"] = "/imagebuilder/golden/al2023/latest", ["DataType"] = "aws:ec2:image" }),
                 },
             }))));
     }

@@ -176,6 +176,27 @@ public sealed class ImageDistributionValidationTests(ScopeFixture scope) : IClas
         Assert.Equal("ImageDistribution Distribution.Regions[0].LaunchTemplates[0].LaunchTemplateId", e.Where);
     }
 
+    /// <summary>Fix 2: Image Builder's service-linked role may put output parameters only under /imagebuilder/.</summary>
+    [Fact]
+    public void Rejects_an_ssm_parameter_the_service_linked_role_may_not_write()
+    {
+        var e = Reject(Valid with { SsmParameterName = "/platform/ami/al2023/latest" });
+        Assert.Equal("ImageDistribution Distribution.Regions[0].SsmParameterName", e.Where);
+        Assert.StartsWith("a name under /imagebuilder/", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_any_parameter_name_when_the_pipelines_run_with_an_execution_role()
+    {
+        var props = new ImageDistributionProps
+        {
+            Name = "golden-al2023",
+            Regions = [Valid with { SsmParameterName = "/platform/ami/al2023/latest" }],
+            OutputParametersByExecutionRole = true,
+        };
+        Assert.NotNull(ImageDistribution.Render(props, "ImageDistribution Distribution", TestEnv.Account));
+    }
+
     [Fact]
     public void Rejects_an_ssm_parameter_under_the_reserved_aws_prefix()
     {

@@ -44,6 +44,21 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
 
     private static Dictionary<string, object> GrantForAwsResource => new() { ["kms:GrantIsForAWSResource"] = "true" };
 
+    private static Dictionary<string, object> ViaEc2 => new() { ["kms:ViaService"] = new Dictionary<string, object> { ["Fn::Sub"] = "ec2.*.${AWS::URLSuffix}" } };
+
+    private static readonly string[] AutoScalingOperations =
+        ["Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "DescribeKey", "CreateGrant"];
+
+    private static object AutoScalingRole(string account) =>
+        new Dictionary<string, object> { ["Fn::Sub"] = $"arn:${{AWS::Partition}}:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*" };
+
+    private List<JsonElement> Statements()
+    {
+        var key = fixture.SharedTemplate.FindResources("AWS::KMS::Key").Values.Single();
+        var json = JsonSerializer.Serialize(key);
+        return JsonDocument.Parse(json).RootElement.GetProperty("Properties").GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
     private void HasStatement(Dictionary<string, object> statement) =>
         fixture.SharedTemplate.HasResourceProperties("AWS::KMS::Key", new Dictionary<string, object>
         {
@@ -87,11 +102,12 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
         HasStatement(new Dictionary<string, object>
         {
             ["Sid"] = "LaunchByAccounts", ["Effect"] = "Allow", ["Principal"] = principal, ["Action"] = LaunchActions, ["Resource"] = "*",
+            ["Condition"] = new Dictionary<string, object> { ["StringLike"] = ViaEc2 },
         });
         HasStatement(new Dictionary<string, object>
         {
             ["Sid"] = "GrantsForAwsResourcesByAccounts", ["Effect"] = "Allow", ["Principal"] = principal, ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
-            ["Condition"] = new Dictionary<string, object> { ["Bool"] = GrantForAwsResource },
+            ["Condition"] = new Dictionary<string, object> { ["Bool"] = GrantForAwsResource, ["StringLike"] = ViaEc2 },
         });
     }
 
@@ -101,7 +117,7 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
         HasStatement(new Dictionary<string, object>
         {
             ["Sid"] = "LaunchByOrganizations", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = "*" }, ["Action"] = LaunchActions, ["Resource"] = "*",
-            ["Condition"] = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = new[] { "o-a1b2c3d4e5" } } },
+            ["Condition"] = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = new[] { "o-a1b2c3d4e5" } }, ["StringLike"] = ViaEc2 },
         });
     }
 
@@ -112,12 +128,12 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
         HasStatement(new Dictionary<string, object>
         {
             ["Sid"] = "LaunchByOrganizationalUnits", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = "*" }, ["Action"] = LaunchActions, ["Resource"] = "*",
-            ["Condition"] = new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition },
+            ["Condition"] = new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition, ["StringLike"] = ViaEc2 },
         });
         HasStatement(new Dictionary<string, object>
         {
             ["Sid"] = "GrantsForAwsResourcesByOrganizationalUnits", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = "*" }, ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
-            ["Condition"] = new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition, ["Bool"] = GrantForAwsResource },
+            ["Condition"] = new Dictionary<string, object> { ["ForAnyValue:StringLike"] = condition, ["Bool"] = GrantForAwsResource, ["StringLike"] = ViaEc2 },
         });
     }
 
@@ -134,6 +150,69 @@ public sealed class RegionalKeyTests(RegionalKeyFixture fixture) : IClassFixture
                 {
                     ["aws:PrincipalArn"] = new[] { new Dictionary<string, object> { ["Fn::Sub"] = "arn:${AWS::Partition}:iam::444455556666:role/EC2ImageBuilderDistributionCrossAccountRole" } },
                 },
+                ["StringLike"] = ViaEc2,
+            },
+        });
+    }
+
+    /// <summary>Fix 9: consumers use the key only through EC2 (launch, copy, volumes), never by calling KMS themselves.</summary>
+    [Fact]
+    public void Every_statement_for_consumers_except_the_auto_scaling_grant_goes_through_ec2()
+    {
+        var consumers = Statements().Where(s => s.GetProperty("Sid").GetString() != "AdministerWithIamInOwningAccount").ToList();
+        Assert.NotEmpty(consumers);
+        foreach (var statement in consumers.Where(s => !s.GetProperty("Sid").GetString()!.StartsWith("AutoScalingGrant", StringComparison.Ordinal)))
+        {
+            var via = statement.GetProperty("Condition").GetProperty("StringLike").GetProperty("kms:ViaService").GetProperty("Fn::Sub").GetString();
+            Assert.Equal("ec2.*.${AWS::URLSuffix}", via);
+        }
+    }
+
+    /// <summary>Fix 8: each kind of consumer may grant its own Auto Scaling service-linked role exactly the operations Auto Scaling needs.</summary>
+    [Fact]
+    public void Consumers_may_grant_their_auto_scaling_role_what_it_needs_and_nothing_else()
+    {
+        HasStatement(new Dictionary<string, object>
+        {
+            ["Sid"] = "AutoScalingGrantByAccounts", ["Effect"] = "Allow",
+            ["Principal"] = new Dictionary<string, object> { ["AWS"] = new[] { Root("111122223333"), Root("777788889999") } },
+            ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
+            ["Condition"] = new Dictionary<string, object>
+            {
+                ["StringLike"] = new Dictionary<string, object> { ["kms:GranteePrincipal"] = new[] { AutoScalingRole("111122223333"), AutoScalingRole("777788889999") } },
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["kms:GrantOperations"] = AutoScalingOperations },
+            },
+        });
+        HasStatement(new Dictionary<string, object>
+        {
+            ["Sid"] = "AutoScalingGrantByOrganizations", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = "*" },
+            ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
+            ["Condition"] = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = new[] { "o-a1b2c3d4e5" } },
+                ["StringLike"] = new Dictionary<string, object> { ["kms:GranteePrincipal"] = AutoScalingRole("*") },
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["kms:GrantOperations"] = AutoScalingOperations },
+            },
+        });
+        HasStatement(new Dictionary<string, object>
+        {
+            ["Sid"] = "AutoScalingGrantByOrganizationalUnits", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = "*" },
+            ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
+            ["Condition"] = new Dictionary<string, object>
+            {
+                ["ForAnyValue:StringLike"] = new Dictionary<string, object> { ["aws:PrincipalOrgPaths"] = new[] { "o-a1b2c3d4e5/*/ou-ab12-cdefgh34/*" } },
+                ["StringLike"] = new Dictionary<string, object> { ["kms:GranteePrincipal"] = AutoScalingRole("*") },
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["kms:GrantOperations"] = AutoScalingOperations },
+            },
+        });
+        HasStatement(new Dictionary<string, object>
+        {
+            ["Sid"] = "AutoScalingGrantByTargetAccounts", ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["AWS"] = Root("444455556666") },
+            ["Action"] = "kms:CreateGrant", ["Resource"] = "*",
+            ["Condition"] = new Dictionary<string, object>
+            {
+                ["StringLike"] = new Dictionary<string, object> { ["kms:GranteePrincipal"] = AutoScalingRole("444455556666") },
+                ["ForAllValues:StringEquals"] = new Dictionary<string, object> { ["kms:GrantOperations"] = AutoScalingOperations },
             },
         });
     }

@@ -57,6 +57,18 @@ public sealed class LifecycleTemplateFixture
         new RecycleBinRetention(regional, "RecycleBin", new RecycleBinRetentionProps { FactoryName = "golden", AmiRetentionDays = 30 });
         Regional = Template.FromStack(regional);
 
+        var noDisable = TestEnv.NewStack("NoDisable");
+        new AmiLifecyclePolicy(noDisable, "Lifecycle", new AmiLifecyclePolicyProps
+        {
+            PolicyName = "golden-bastion",
+            ExecutionRoleArn = "arn:aws:iam::123456789012:role/golden-ami-lifecycle",
+            Recipes = [new RecipeSelection("golden-bastion")],
+            Deprecate = LifecycleRule.Age(30),
+            Delete = LifecycleRule.Age(365),
+            KeepAtLeast = 2,
+        });
+        NoDisableAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(noDisable);
+
         var target = TestEnv.NewStack("Target");
         new CrossAccountLifecycleRole(target, "CrossAccountLifecycle", new CrossAccountLifecycleRoleProps { FactoryAccount = "111122223333" });
         Target = Template.FromStack(target);
@@ -65,6 +77,8 @@ public sealed class LifecycleTemplateFixture
     public Template Home { get; }
 
     public Amazon.CDK.Assertions.Annotations HomeAnnotations { get; }
+
+    public Amazon.CDK.Assertions.Annotations NoDisableAnnotations { get; }
 
     public Template Regional { get; }
 
@@ -77,7 +91,10 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
     private readonly Template _home = fixture.Home;
 
     private static object AgeFilter(int days) =>
-        Match.ObjectEquals(new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = days, ["Unit"] = "DAYS", ["RetainAtLeast"] = 3 });
+        Match.ObjectEquals(new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = days, ["Unit"] = "DAYS" });
+
+    private static object AgeFilterKeeping(int days, int keep) =>
+        Match.ObjectEquals(new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = days, ["Unit"] = "DAYS", ["RetainAtLeast"] = keep });
 
     [Fact]
     public void Execution_role_is_assumable_by_image_builder_for_its_own_account_only()
@@ -137,8 +154,13 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
         });
     }
 
+    /// <summary>
+    /// Fix 5: retain-at-least is documented for delete rules only, so deprecate and disable by age act on every AMI older
+    /// than their age, whatever its recipe version (superseded versions are deprecated and disabled, no longer shared);
+    /// only deletion keeps the newest keepAtLeast.
+    /// </summary>
     [Fact]
-    public void Age_policy_deprecates_then_disables_then_deletes_with_snapshots_keeping_the_newest()
+    public void Age_policy_deprecates_then_disables_then_deletes_with_snapshots_and_retains_only_on_delete()
     {
         _home.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
         {
@@ -159,7 +181,7 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
                 Match.ObjectLike(new Dictionary<string, object>
                 {
                     ["Action"] = Match.ObjectEquals(new Dictionary<string, object> { ["Type"] = "DELETE", ["IncludeResources"] = new Dictionary<string, object> { ["Amis"] = true, ["Snapshots"] = true } }),
-                    ["Filter"] = AgeFilter(365),
+                    ["Filter"] = AgeFilterKeeping(365, 3),
                 }),
             },
         }));
@@ -245,13 +267,21 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
         Assert.Empty(fixture.HomeAnnotations.FindWarning("/Home/Al2023Lifecycle", Match.AnyValue()));
     }
 
+    /// <summary>Fix 5: without a disable step, the AMIs that deletion keeps per superseded recipe version would stay shared: say so.</summary>
+    [Fact]
+    public void Warns_when_superseded_recipe_versions_would_keep_launchable_amis()
+    {
+        fixture.NoDisableAnnotations.HasWarning("/NoDisable/Lifecycle", Match.StringLikeRegexp("golden-bastion: the delete step keeps the newest 2 AMI\\(s\\) of every recipe version"));
+        Assert.Empty(fixture.HomeAnnotations.FindWarning("/Home/Al2023Lifecycle", Match.AnyValue()));
+    }
+
     [Fact]
     public void Default_description_summarizes_the_rules()
     {
         _home.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
         {
             ["Name"] = "golden-al2023",
-            ["Description"] = "Retires the AMIs of golden-al2023: deprecate after 90 days, disable after 180 days, delete after 365 days; always keeps the newest 3; snapshots are deleted with their AMIs.",
+            ["Description"] = "Retires the AMIs of golden-al2023: deprecate after 90 days, disable after 180 days, delete after 365 days; deletion by age keeps the newest 3 of each recipe version; snapshots are deleted with their AMIs.",
         }));
     }
 

@@ -56,7 +56,7 @@ public sealed class AuditFixture : IAsyncLifetime
         Ghost = await Seed.TaggedImageAsync(west, "aud", "ghost", "aud-ghost");
         Clean = await Seed.TaggedImageAsync(east, "tidy", "ok", "tidy-ok");
         using var ssm = Account.Ssm("us-east-1");
-        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = "/amiinfra/tidy/ok/latest", Value = Clean, Type = "String", DataType = "aws:ec2:image" });
+        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = "/imagebuilder/tidy/ok/latest", Value = Clean, Type = "String", DataType = "aws:ec2:image" });
 
         await Encrypt(east, "us-east-1a", cmk, Public, Shared, Clean, Api);
         await Encrypt(west, "eu-west-1a", awsKey, AwsManaged);
@@ -96,7 +96,7 @@ public sealed class AuditTests(AuditFixture fixture) : IClassFixture<AuditFixtur
         Assert.Contains(violations, v => v.Kind == "missing-from-region" && v.Region == "eu-west-1" && v.Detail.Contains("'api'"));
         Assert.Contains(violations, v => v.Kind == "undeclared-image" && v.Ami == fixture.Ghost);
         Assert.DoesNotContain(violations, v => v.Kind == "unencrypted");
-        Assert.Contains(violations, v => v.Kind == "ssm-parameter-stale" && v.Region == "eu-west-1" && v.Detail == $"/amiinfra/aud/web/latest does not exist; it should hold the newest AMI {v.Ami}");
+        Assert.Contains(violations, v => v.Kind == "ssm-parameter-stale" && v.Region == "eu-west-1" && v.Detail == $"/imagebuilder/aud/web/latest does not exist; it should hold the newest AMI {v.Ami}");
         Assert.Equal(3, violations.Count(v => v.Kind == "ssm-parameter-stale"));
         Assert.Equal(9, violations.Count);
     }

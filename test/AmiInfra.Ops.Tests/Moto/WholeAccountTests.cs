@@ -27,7 +27,7 @@ public sealed class WholeAccountFixture : IAsyncLifetime
         PublicSnapshot = snapshots[0];
         await east.ModifySnapshotAttributeAsync(new ModifySnapshotAttributeRequest { SnapshotId = PublicSnapshot, Attribute = SnapshotAttributeName.CreateVolumePermission, OperationType = OperationType.Add, GroupNames = ["all"] });
         using var ssm = Account.Ssm("us-east-1");
-        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = "/amiinfra/acct/app/latest", Value = Home, Type = "String" });
+        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = "/imagebuilder/acct/app/latest", Value = Home, Type = "String" });
         Stray = await Seed.TaggedImageAsync(oregon, "acct", "app", "acct-app-stray");
     }
 
