@@ -43,6 +43,41 @@ public static class Text
     /// <summary>A whole number as the invariant culture writes it.</summary>
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// How many single-character edits (insert, delete, replace) turn <paramref name="a"/> into
+    /// <paramref name="b"/>, ignoring case: what "did you mean" suggestions are ranked by.
+    /// </summary>
+    public static int EditDistance(string a, string b)
+    {
+        a = a.ToLowerInvariant();
+        b = b.ToLowerInvariant();
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    /// <summary>The candidates closest to <paramref name="name"/> (edit distance at most <paramref name="maxDistance"/>), closest first.</summary>
+    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int maxDistance) =>
+        candidates
+            .Select(c => (Name: c, Distance: Text.EditDistance(name, c)))
+            .Where(c => c.Distance <= maxDistance)
+            .OrderBy(c => c.Distance)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Take(2)
+            .Select(c => c.Name)
+            .ToList();
+
     /// <summary>A list of words: "a, b or c".</summary>
     public static string OneOf(IEnumerable<string> values)
     {

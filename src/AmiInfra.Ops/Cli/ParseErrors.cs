@@ -66,7 +66,7 @@ public static class ParseErrors
     public static string Suggest(string value, IEnumerable<string> candidates, int? maxDistance = null)
     {
         var best = candidates
-            .Select(c => (Candidate: c, Distance: Distance(value.ToLowerInvariant(), c.ToLowerInvariant())))
+            .Select(c => (Candidate: c, Distance: AmiInfra.Rules.Text.EditDistance(value, c)))
             .Where(x => x.Distance <= (maxDistance ?? Math.Max(2, x.Candidate.Length / 3)) || (maxDistance is null && x.Candidate.StartsWith(value, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(x => x.Distance)
             .ThenBy(x => x.Candidate, StringComparer.Ordinal)
@@ -133,22 +133,4 @@ public static class ParseErrors
 
     private static string OneLineMessage(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -53,7 +53,7 @@ public static class ManagedComponents
         var known = Catalog.FirstOrDefault(c => c.Name == name);
         if (known is null)
         {
-            var close = Closest(name, Catalog.Where(c => (c.Platform & platform) != 0).Select(c => c.Name), 3);
+            var close = Text.Closest(name, Catalog.Where(c => (c.Platform & platform) != 0).Select(c => c.Name), 3);
             warning = $"\"{name}\" is not an AWS-managed component AmiInfra knows{(close.Count == 0 ? "" : $" (did you mean {string.Join(" or ", close)}?)")}; it is used as written and must exist in every region the factory builds in";
             return null;
         }
@@ -69,35 +69,5 @@ public static class ManagedComponents
         return null;
     }
 
-    /// <summary>The candidates closest to <paramref name="name"/> (edit distance at most <paramref name="maxDistance"/>), closest first.</summary>
-    public static IReadOnlyList<string> Closest(string name, IEnumerable<string> candidates, int maxDistance) =>
-        candidates
-            .Select(c => (Name: c, Distance: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(c => c.Distance <= maxDistance)
-            .OrderBy(c => c.Distance)
-            .ThenBy(c => c.Name, StringComparer.Ordinal)
-            .Take(2)
-            .Select(c => c.Name)
-            .ToList();
-
     private static string Stem(string name) => name.Replace("-linux", "", StringComparison.Ordinal).Replace("-windows", "", StringComparison.Ordinal);
-
-    /// <summary>The Levenshtein distance.</summary>
-    private static int Distance(string a, string b)
-    {
-        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var current = new int[b.Length + 1];
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            previous = current;
-        }
-
-        return previous[b.Length];
-    }
 }

@@ -91,7 +91,7 @@ internal static partial class References
         }
         else if (Name().IsMatch(reference) && !scope.Variables.ContainsKey(reference))
         {
-            var close = ManagedComponents.Closest(reference, scope.Variables.Keys, 2).FirstOrDefault();
+            var close = Text.Closest(reference, scope.Variables.Keys, 2).FirstOrDefault();
             throw DocumentProblem.At(node, $"the reference {{{{ {reference} }}}} in step \"{scope.Step}\"{(close is null ? "" : $" (did you mean {close}?)")}",
                 scope.Variables.Count == 0
                     ? "a parameter or constant the document declares (it declares none)"

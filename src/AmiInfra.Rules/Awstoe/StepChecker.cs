@@ -86,7 +86,7 @@ internal sealed class StepChecker(ToePlatforms platform, IReadOnlyDictionary<str
         var actionName = ScalarText(Child(step, "action"));
         if (actionName is null || !ActionModules.All.TryGetValue(actionName, out var module))
         {
-            var close = actionName is null ? null : ManagedComponents.Closest(actionName, ActionModules.All.Keys, 1).FirstOrDefault();
+            var close = actionName is null ? null : Text.Closest(actionName, ActionModules.All.Keys, 1).FirstOrDefault();
             throw DocumentProblem.At(
                 step,
                 actionName is null ? $"step \"{name}\" with no action" : $"action \"{actionName}\" in step \"{name}\"{(close is null ? "" : $" (did you mean {close}?)")}",

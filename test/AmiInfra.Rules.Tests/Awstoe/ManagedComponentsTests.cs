@@ -65,7 +65,7 @@ public sealed class ManagedComponentsTests
     [Fact]
     public void Closest_takes_at_most_two_names_nearest_first()
     {
-        Assert.Equal(["python-3-linux"], ManagedComponents.Closest("python-3-linu", ["python-3-linux", "python-3-windows", "hello-world-linux"], 3));
-        Assert.Equal(["reboot-linux", "reboot-windows"], ManagedComponents.Closest("reboot-l", ["reboot-windows", "reboot-linux", "update-linux"], 20));
+        Assert.Equal(["python-3-linux"], Text.Closest("python-3-linu", ["python-3-linux", "python-3-windows", "hello-world-linux"], 3));
+        Assert.Equal(["reboot-linux", "reboot-windows"], Text.Closest("reboot-l", ["reboot-windows", "reboot-linux", "update-linux"], 20));
     }
 }
