@@ -2,6 +2,52 @@ using System.Text.RegularExpressions;
 
 namespace AmiInfra.Rules;
 
+/// <summary>One Allowed AMIs criterion as ReplaceImageCriteriaInAllowedImagesSettings takes it (ImageCriterionRequest).</summary>
+/// <param name="Providers">ImageProviders: amazon, aws-marketplace, aws-backup-vault, none or account ids; empty when not set.</param>
+/// <param name="Names">ImageNames: AMI name patterns with * and ?; empty when not set.</param>
+/// <param name="MaxDaysSinceCreated">CreationDateCondition.MaximumDaysSinceCreated, or null.</param>
+/// <param name="MaxDaysSinceDeprecated">DeprecationTimeCondition.MaximumDaysSinceDeprecated, or null.</param>
+public sealed record AllowedImagesCriterion(IReadOnlyList<string> Providers, IReadOnlyList<string> Names, int? MaxDaysSinceCreated, int? MaxDaysSinceDeprecated)
+{
+    /// <summary>Whether two criteria allow the same AMIs: the same values in any order.</summary>
+    public bool SameAs(AllowedImagesCriterion other) =>
+        Providers.Order(StringComparer.Ordinal).SequenceEqual(other.Providers.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+        && Names.Order(StringComparer.Ordinal).SequenceEqual(other.Names.Order(StringComparer.Ordinal), StringComparer.Ordinal)
+        && MaxDaysSinceCreated == other.MaxDaysSinceCreated
+        && MaxDaysSinceDeprecated == other.MaxDaysSinceDeprecated;
+
+    /// <summary>The criterion in words, for reports: "providers amazon, 111122223333; names golden-*; created within 365 days".</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (Providers.Count > 0)
+        {
+            parts.Add("providers " + string.Join(", ", Providers));
+        }
+
+        if (Names.Count > 0)
+        {
+            parts.Add("names " + string.Join(", ", Names));
+        }
+
+        if (MaxDaysSinceCreated is { } created)
+        {
+            parts.Add($"created within {created} days");
+        }
+
+        if (MaxDaysSinceDeprecated is { } deprecated)
+        {
+            parts.Add($"deprecated at most {deprecated} days ago");
+        }
+
+        return parts.Count == 0 ? "(empty)" : string.Join("; ", parts);
+    }
+
+    /// <summary>Whether two lists of criteria allow the same AMIs: each criterion of one has its like in the other.</summary>
+    public static bool SameCriteria(IReadOnlyList<AllowedImagesCriterion> a, IReadOnlyList<AllowedImagesCriterion> b) =>
+        a.Count == b.Count && a.All(x => b.Any(x.SameAs)) && b.All(y => a.Any(y.SameAs));
+}
+
 /// <summary>
 /// What EC2 accepts of the account-level controls for AMIs: block public access for AMIs and for
 /// snapshots, EBS encryption by default, and Allowed AMIs (the image criteria of
@@ -101,9 +147,9 @@ public static partial class Governance
     /// <summary>One image name pattern (<see cref="NamePattern"/>), at least 3 characters long when it holds a '?'.</summary>
     public static Problem? Name(string name) =>
         NamePattern.Check(name)
-        ?? (name.Contains('?', StringComparison.Ordinal) && name.Length < MinNameLengthWithQuestionMark
-            ? new Problem(Text.Quote(name), $"at least {MinNameLengthWithQuestionMark} characters in a pattern with ? (EC2's Allowed AMIs)")
-            : null);
+        ?? (QuestionMarkLength().IsMatch(name)
+            ? null
+            : new Problem(Text.Quote(name), $"at least {MinNameLengthWithQuestionMark} characters in a pattern with ? (EC2's Allowed AMIs)"));
 
     /// <summary>A days condition (maximum days since creation or deprecation) within EC2's range.</summary>
     public static Problem? Days(long days) =>
@@ -138,6 +184,12 @@ public static partial class Governance
 
     [GeneratedRegex("^[A-Za-z0-9()\\[\\]./\\-'@_*? ]{1,128}$")]
     private static partial Regex NamePatternRegex();
+
+    [GeneratedRegex("^(?:[^?]*|.{3,})$")]
+    private static partial Regex QuestionMarkLength();
+
+    /// <summary>A name pattern without '?', or of at least 3 characters (the JSON schema has the same).</summary>
+    public static string QuestionMarkLengthRegex => QuestionMarkLength().ToString();
 
     /// <summary>The pattern of <see cref="Provider"/> (the JSON schema has the same).</summary>
     public static string ProviderRegex => ProviderPattern().ToString();
