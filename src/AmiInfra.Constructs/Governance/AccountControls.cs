@@ -99,8 +99,19 @@ public sealed class AccountControls : Construct
     public AccountControls(Construct scope, string id, AccountControlsProps props)
         : base(scope, id)
     {
-        Resources = new CfnFragment(this, "Resources", Render(props, id));
+        var resources = Render(props, id);
+        Resources = new CfnFragment(this, "Resources", resources);
+        foreach (var logicalId in resources.Select(r => r.LogicalId).Where(DeletedWithTheStack.Contains))
+        {
+            Resources.Resource(logicalId).ApplyRemovalPolicy(Amazon.CDK.RemovalPolicy.DESTROY);
+        }
     }
+
+    /// <summary>
+    /// The resources that hold data and go with the stack (DeletionPolicy and UpdateReplacePolicy Delete, said
+    /// explicitly): the function's log group, whose fixed name a kept group would block on the next create.
+    /// </summary>
+    public static readonly IReadOnlySet<string> DeletedWithTheStack = new HashSet<string>(StringComparer.Ordinal) { LogicalIds.LogGroup };
 
     /// <summary>The resources.</summary>
     public CfnFragment Resources { get; }
