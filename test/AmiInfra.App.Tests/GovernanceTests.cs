@@ -56,10 +56,14 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         Assert.Equal("us-east-1", (string?)template["Conditions"]!["InRolesRegion"]!["Fn::Equals"]![1]);
         Assert.Equal("InRolesRegion", (string?)Resource(template, "DistributionRole")["Condition"]);
         Assert.Equal("InRolesRegion", (string?)Resource(template, "LifecycleRole")["Condition"]);
-        foreach (var control in new[] { "SnapshotBlockPublicAccess", "ImageBlockPublicAccess", "EbsEncryptionByDefault", "AllowedImages", "AccountControlsFunction", "AccountControlsRole" })
+        foreach (var control in new[] { "SnapshotBlockPublicAccess", "ImageBlockPublicAccess", "EbsEncryptionByDefault", "AllowedImages", "AccountControlsFunction", "AccountControlsRole", "AccountControlsLogs" })
         {
-            Assert.Null(Resource(template, control)["Condition"]);
+            // In every region; not in the factory account, should it be in a target OU (its regional stacks set its controls).
+            Assert.Equal("NotFactoryAccount", (string?)Resource(template, control)["Condition"]);
         }
+
+        Assert.Equal("FactoryAccountId", (string?)template["Conditions"]!["NotFactoryAccount"]!["Fn::Not"]![0]!["Fn::Equals"]![1]!["Ref"]);
+        Assert.Null(Resource(template, "AmiInfraTargetAccount")["Condition"]);
 
         // Consumers keep their own default EBS key; Allowed AMIs let them launch the factory's AMIs and the allowed providers'.
         Assert.Equal("keep", (string?)Resource(template, "EbsEncryptionByDefault")["Properties"]!["DefaultKey"]);

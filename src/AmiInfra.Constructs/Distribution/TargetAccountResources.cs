@@ -16,6 +16,15 @@ internal static class TargetAccountResources
     /// <summary>The condition that holds in the region where the StackSet creates the roles.</summary>
     public const string RolesRegionCondition = "InRolesRegion";
 
+    /// <summary>
+    /// The condition that holds in every account but the factory's: should the factory account be in a target OU,
+    /// its regional stacks already set its controls (with the same function name), so the StackSet does not.
+    /// </summary>
+    public const string NotFactoryAccountCondition = "NotFactoryAccount";
+
+    /// <summary>A resource every stack instance has, so that none is left without one (CloudFormation creates no empty stack).</summary>
+    public const string PlaceholderId = "AmiInfraTargetAccount";
+
     /// <summary>The logical id of the lifecycle role in the StackSet template.</summary>
     public const string LifecycleRoleId = "LifecycleRole";
 
@@ -42,12 +51,11 @@ internal static class TargetAccountResources
             };
         }
 
+        var conditions = new Dictionary<string, object>();
         if (Regions(props).Length > 1)
         {
-            template["Conditions"] = new Dictionary<string, object>
-            {
-                [RolesRegionCondition] = new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::Region" }, props.Region } },
-            };
+            conditions[RolesRegionCondition] = new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::Region" }, props.Region } };
+            template["Conditions"] = conditions;
             foreach (var role in resources.Values.Cast<Dictionary<string, object>>())
             {
                 role["Condition"] = RolesRegionCondition;
@@ -61,9 +69,15 @@ internal static class TargetAccountResources
 
         if (props.AccountControls is { } controls)
         {
+            conditions[NotFactoryAccountCondition] = new Dictionary<string, object>
+            {
+                ["Fn::Not"] = new object[] { new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::AccountId" }, new Dictionary<string, object> { ["Ref"] = DistributionTargets.FactoryAccountParameter } } } },
+            };
+            template["Conditions"] = conditions;
+            resources[PlaceholderId] = new Dictionary<string, object> { ["Type"] = "AWS::CloudFormation::WaitConditionHandle" };
             foreach (var resource in AccountControls.Render(controls, "DistributionTargets.AccountControls"))
             {
-                var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Properties"] = resource.Definition.Properties };
+                var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = resource.Definition.Properties };
                 if (AccountControls.DeletedWithTheStack.Contains(resource.LogicalId))
                 {
                     entry["DeletionPolicy"] = "Delete";
