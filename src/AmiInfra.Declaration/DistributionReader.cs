@@ -153,6 +153,9 @@ internal static class DistributionReader
         {
             throw new DeclarationException(permissions.At("public"), "true", "false, unless the factory sets \"allowPublicImages\": true to opt in to public AMIs explicitly");
         }
+
+        // Governance blocks public access for AMIs: both fields are named, the public one by its path.
+        JsonFields.Require(permissions.At("public"), Governance.PublicImageUnderBlock(factory.ImageBlockPublicAccess, isPublic));
     }
 
     /// <summary>An output parameter name Parameter Store takes, under the path Image Builder's service-linked role may write.</summary>

@@ -9,7 +9,7 @@ namespace AmiInfra.Declaration;
 /// <see cref="Factory"/>, or a <see cref="DeclarationException"/> naming the first bad field.
 /// Each part of the declaration has its reader (<see cref="BuildReader"/>, <see cref="ImageReader"/>,
 /// <see cref="ComponentsReader"/>, <see cref="DistributionReader"/>, <see cref="RetirementReader"/>,
-/// <see cref="DeliveryReader"/>); what AWS accepts comes from the rules (<c>AmiInfra.Rules</c>),
+/// <see cref="DeliveryReader"/>, <see cref="GovernanceReader"/>); what AWS accepts comes from the rules (<c>AmiInfra.Rules</c>),
 /// and the readers only say where a value is.
 /// </summary>
 public static class FactoryLoader
@@ -22,7 +22,7 @@ public static class FactoryLoader
 
     /// <summary>The fields of the declaration's top-level object (besides <c>$schema</c>).</summary>
     internal static readonly string[] FactoryFields =
-        ["name", "description", "account", "region", "organization", "allowPublicImages", "build", "delivery", "distribution", "lifecycle", "tags", "images"];
+        ["name", "description", "account", "region", "organization", "allowPublicImages", "build", "delivery", "distribution", "lifecycle", "governance", "tags", "images"];
 
     /// <summary>Loads a declaration from a file, or from <c>factory.json</c> in a folder.</summary>
     public static Factory Load(string path)
@@ -61,7 +61,8 @@ public static class FactoryLoader
         // The factory's tags go on every stack and every resource CloudFormation tags, Image Builder's included.
         var tags = TagsReader.Read(f, "tags", TagRules.Aws, TagRules.Stack, TagRules.ImageBuilder);
 
-        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory) { Tags = tags };
+        var governance = GovernanceReader.Read(f, account);
+        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory) { Tags = tags, ImageBlockPublicAccess = governance.ImageBlockPublicAccess };
         var distributionDefaults = f.OptionalObject("distribution", DistributionReader.Fields);
         var lifecycleDefaults = f.Element("lifecycle");
         if (lifecycleDefaults is { } factoryLifecycle)
@@ -108,10 +109,11 @@ public static class FactoryLoader
             AllowPublicImages = allowPublic,
             Build = build,
             Delivery = DeliveryReader.Read(f, context),
+            Governance = governance,
             Tags = tags,
             Images = ComponentsReader.Name(result, name),
             BaseDirectory = baseDirectory,
-            Warnings = context.Warnings,
+            Warnings = [.. context.Warnings, .. GovernanceReader.Warnings(governance, organization, result)],
         };
     }
 
@@ -141,6 +143,9 @@ public static class FactoryLoader
 internal sealed record FactoryContext(
     string Name, string Account, string Region, Partition Partition, OrganizationSettings? Organization, bool AllowPublic, string BaseDirectory)
 {
+    /// <summary>Whether the governance blocks public access for AMIs (a public launch permission then cannot work).</summary>
+    public bool ImageBlockPublicAccess { get; init; }
+
     /// <summary>The factory's tags, which every image's resources and AMIs carry too.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
 

@@ -27,6 +27,13 @@ public sealed record Factory
     /// <summary>The deployment pipeline, when the factory deploys through one. Default: none (deploy with cdk deploy).</summary>
     public DeliverySettings? Delivery { get; init; }
 
+    /// <summary>The account-level controls for AMIs. Default: none declared (the accounts' settings are left as they are).</summary>
+    public GovernanceSettings Governance { get; init; } = new();
+
+    /// <summary>Whether the controls go into the accounts of the target OUs: declared there, and OUs to deploy to.</summary>
+    public bool GovernsTargetAccounts =>
+        Governance.DeclaresAny && Governance.InTargetAccounts && Organization is { TargetOrganizationalUnits.Count: > 0 };
+
     /// <summary>Tags put on every stack and taggable resource.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
 
@@ -361,3 +368,4 @@ public sealed record Retirement
     /// <summary>Days the Recycle Bin keeps deleted snapshots (at least RecycleBinDays). Default: RecycleBinDays.</summary>
     public int SnapshotRecycleBinDays { get; init; } = 14;
 }
+

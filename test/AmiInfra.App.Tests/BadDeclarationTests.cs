@@ -39,7 +39,7 @@ public sealed class BadDeclarationTests
         Assert.StartsWith("amiinfra: " + expected, lines[0]);
 
         // Every message starts with the declaration field it is about (or the file, for a file that is not JSON).
-        Assert.Matches(@"^amiinfra: (?:(?:name|description|account|region|organization|allowPublicImages|build|delivery|distribution|lifecycle|tags|images)(?:[.\[:]| \()|/|[^\s:]+: got an unknown field)", lines[0]);
+        Assert.Matches(@"^amiinfra: (?:(?:name|description|account|region|organization|allowPublicImages|build|delivery|distribution|lifecycle|governance|tags|images)(?:[.\[:]| \()|/|[^\s:]+: got an unknown field)", lines[0]);
         Assert.DoesNotContain(" at ", lines[0].Replace(" at least ", " ", StringComparison.Ordinal).Replace(" at most ", " ", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Empty(run.Templates);
     }

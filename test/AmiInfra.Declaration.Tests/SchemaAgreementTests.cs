@@ -192,6 +192,7 @@ public sealed class SchemaAgreementTests
         ("a launch template of an account the AMI does not reach", Declaration(
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
             """ "distribution": { "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
+        ("a public launch permission while governance blocks public access for AMIs", Declaration(factoryFields: """ "allowPublicImages": true, "governance": { "imageBlockPublicAccess": true },""", imageFields: """ "distribution": { "encryption": "aws/ebs", "launchPermissions": { "public": true } },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 
@@ -270,6 +271,8 @@ public sealed class SchemaAgreementTests
             ["organization"] = BuildReader.OrganizationFields,
             ["build"] = BuildReader.BuildFields,
             ["delivery"] = DeliveryReader.Fields,
+            ["governance"] = GovernanceReader.Fields,
+            ["governance.allowedImages"] = GovernanceReader.AllowedImagesFields,
             ["images[]"] = ImageReader.Fields,
             ["images[].parent"] = ImageReader.ParentFields,
             ["images[].components[]"] = ComponentsReader.Fields,

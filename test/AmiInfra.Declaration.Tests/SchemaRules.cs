@@ -24,6 +24,8 @@ internal static class SchemaRules
     private const string Distribution = "/$defs/distribution/properties";
     private const string Lifecycle = "/$defs/lifecycle/properties";
     private const string RootVolume = Image + "/rootVolume";
+    private const string Governance = "/properties/governance/properties";
+    private const string AllowedImages = Governance + "/allowedImages/properties";
 
     public static IReadOnlyList<SchemaValue> Values { get; } = Build();
 
@@ -34,6 +36,7 @@ internal static class SchemaRules
         ["/properties/delivery/properties/branch/pattern"] = "a git branch name, not an AWS value",
         ["/properties/delivery/properties/protectedStages/items/enum"] = "AmiInfra's own stages",
         ["/properties/images/minItems"] = "a factory builds at least one image",
+        [Governance + "/ebsEncryptionByDefault/enum"] = "AmiInfra's choices of default key (regional-key, aws/ebs) and off",
         ["/properties/build/if/properties/securityGroupIds/minItems"] = "the condition under which subnetId is required",
         ["/$defs/instanceTypes/minItems"] = "an empty list would leave no instance type (omit the field for the default)",
         [Distribution + "/regions/minItems"] = "an empty list would distribute nowhere (omit the field for the default)",
@@ -147,6 +150,23 @@ internal static class SchemaRules
         Set(Image + "/schedule/properties/startCondition/enum", Strings(Builds.StartConditions), "Builds.StartConditions");
         Set(Image + "/tests/properties/timeoutMinutes/minimum", Builds.TestTimeoutMinutes.Min, "Builds.TestTimeoutMinutes");
         Set(Image + "/tests/properties/timeoutMinutes/maximum", Builds.TestTimeoutMinutes.Max, "Builds.TestTimeoutMinutes");
+        Set(Governance + "/snapshotBlockPublicAccess/enum", Strings([.. AmiInfra.Rules.Governance.SnapshotBlockPublicAccessStates, "off"]), "Governance.SnapshotBlockPublicAccessStates, and off");
+        Set(AllowedImages + "/mode/enum", Strings(AmiInfra.Rules.Governance.AllowedImagesModes), "Governance.AllowedImagesModes");
+        Set(AllowedImages + "/mode/default", AmiInfra.Rules.Governance.DefaultAllowedImagesMode, "Governance.DefaultAllowedImagesMode");
+        Set(AllowedImages + "/providers/items/pattern", AmiInfra.Rules.Governance.ProviderRegex, "Governance.Provider");
+        Set(AllowedImages + "/providers/maxItems", AmiInfra.Rules.Governance.MaxProviders, "Governance.MaxProviders");
+        Set(AllowedImages + "/providers/if", new JsonObject { ["contains"] = new JsonObject { ["const"] = "none" } }, "Governance.Providers: none alone");
+        Set(AllowedImages + "/providers/then", new JsonObject { ["maxItems"] = 1 }, "Governance.Providers: none alone");
+        Set(AllowedImages + "/names/items/allOf", new JsonArray(
+            new JsonObject { ["pattern"] = AmiInfra.Rules.Governance.NameRegex },
+            new JsonObject { ["pattern"] = AmiInfra.Rules.Governance.QuestionMarkLengthRegex }), "Governance.Name");
+        Set(AllowedImages + "/names/maxItems", AmiInfra.Rules.Governance.MaxNames, "Governance.MaxNames");
+        foreach (var days in new[] { "maxAgeDays", "maxDaysSinceDeprecated" })
+        {
+            Set($"{AllowedImages}/{days}/minimum", AmiInfra.Rules.Governance.DaysCondition.Min, "Governance.DaysCondition");
+            Set($"{AllowedImages}/{days}/maximum", AmiInfra.Rules.Governance.DaysCondition.Max, "Governance.DaysCondition");
+        }
+
         RootVolumes(Set, Strings);
         return values;
     }

@@ -101,7 +101,7 @@ public static class FactoryComposition
 
     internal static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)
     {
-        ["AmiKey"] = "distribution", ["RecycleBin"] = "lifecycle.recycleBin",
+        ["AmiKey"] = "distribution", ["RecycleBin"] = "lifecycle.recycleBin", ["AccountControls"] = "governance",
         ["RegionalKey AmiKey.LaunchAccounts"] = "distribution.launchPermissions.accounts",
         ["RegionalKey AmiKey.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
         ["RegionalKey AmiKey.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Governance;
 using AmiInfra.Constructs.Lifecycle;
 using AmiInfra.Declaration;
 using Constructs;
@@ -8,8 +9,9 @@ namespace AmiInfra.App.Stacks;
 
 /// <summary>
 /// What a factory needs in one distribution region: the regional key its AMIs are re-encrypted
-/// with (when any image shares or copies into accounts there with the regional key), and the
-/// Recycle Bin rules that keep deleted AMIs and snapshots restorable.
+/// with (when any image shares or copies into accounts there with the regional key, or the governance
+/// makes it the default EBS key), the Recycle Bin rules that keep deleted AMIs and snapshots
+/// restorable, and the account controls for AMIs the governance declares.
 /// </summary>
 public sealed class RegionalStack : Stack
 {
@@ -19,7 +21,7 @@ public sealed class RegionalStack : Stack
     {
         var images = factory.Images.Where(i => i.Distribution.Regions.Contains(region)).ToList();
         var keyed = images.Where(i => i.Distribution.Encryption == AmiEncryption.RegionalKey).ToList();
-        if (keyed.Count > 0)
+        if (keyed.Count > 0 || factory.Governance.EbsEncryptionByDefault == EbsDefaultEncryption.RegionalKey)
         {
             Key = new RegionalKey(this, "AmiKey", new RegionalKeyProps
             {
@@ -40,6 +42,12 @@ public sealed class RegionalStack : Stack
             });
         }
 
+        // The account controls for AMIs the governance declares, in the factory account in this region.
+        if (factory.Governance.DeclaresAny)
+        {
+            Controls = new AccountControls(this, "AccountControls", GovernanceControls.For(factory, Key?.KeyArn));
+        }
+
         var bins = factory.Images.Select(i => i.Retirement).OfType<Retirement>().Where(r => r.RecycleBinDays > 0).ToList();
         if (bins.Count > 0)
         {
@@ -55,6 +63,9 @@ public sealed class RegionalStack : Stack
 
     /// <summary>The regional key, or null when no image uses one in this region.</summary>
     public RegionalKey? Key { get; }
+
+    /// <summary>The account controls for AMIs, or null when the factory declares no governance.</summary>
+    public AccountControls? Controls { get; }
 
     /// <summary>The Recycle Bin rules, or null when no image retires AMIs.</summary>
     public RecycleBinRetention? RecycleBin { get; }

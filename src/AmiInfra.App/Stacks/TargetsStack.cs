@@ -6,7 +6,9 @@ using Constructs;
 namespace AmiInfra.App.Stacks;
 
 /// <summary>
-/// The distribution role in every account of the target OUs, deployed as a service-managed StackSet. The stack
+/// The distribution role in every account of the target OUs, with the lifecycle role that retires the copies there
+/// and the account controls for AMIs the governance declares (in every distribution region), deployed as a
+/// service-managed StackSet. The stack
 /// lives where the declaration says StackSets are created from: the factory account as a delegated administrator
 /// for StackSets (CallAs DELEGATED_ADMIN, the default), or the organization's management account (CallAs SELF).
 /// </summary>
@@ -26,6 +28,10 @@ public sealed class TargetsStack : Stack
             Deployment = organization.StackSetsFrom,
             ManagementAccount = organization.ManagementAccount,
             UpdatesLaunchTemplates = UpdatesLaunchTemplates(factory),
+            DistributionRole = Distributes(factory),
+            RetiresCopies = RetiresCopies(factory),
+            AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
+            ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
         });
     }
 
@@ -38,9 +44,19 @@ public sealed class TargetsStack : Stack
     /// <summary>The account the stack is deployed in: where the StackSet can be created from.</summary>
     public static string AccountOf(Factory factory) => factory.Organization!.StackSetAccount(factory.Account);
 
+    /// <summary>Whether the factory needs the StackSet: the distribution role in other accounts, or its governance there.</summary>
+    public static bool IsNeeded(Factory factory) => Distributes(factory) || factory.GovernsTargetAccounts;
+
     /// <summary>Whether the factory needs the distribution role in other accounts: target accounts, or launch templates there.</summary>
-    public static bool IsNeeded(Factory factory) =>
+    public static bool Distributes(Factory factory) =>
         factory.Images.Any(i => i.Distribution.TargetAccounts.Count > 0) || UpdatesLaunchTemplates(factory);
+
+    /// <summary>
+    /// Whether target accounts need the lifecycle role: an image that retires its AMIs is copied into them, and the
+    /// copies are the target accounts' own (Image Builder retires them through that role).
+    /// </summary>
+    public static bool RetiresCopies(Factory factory) =>
+        factory.Images.Any(i => i.Retirement is not null && i.Distribution.TargetAccounts.Count > 0);
 
     /// <summary>Whether any image updates a launch template of another account (through the role there).</summary>
     public static bool UpdatesLaunchTemplates(Factory factory) =>

@@ -40,6 +40,24 @@ public sealed record DistributionTargetsProps
     /// </summary>
     public bool UpdatesLaunchTemplates { get; init; }
 
+    /// <summary>Put the distribution role into the accounts (for copies and launch templates there). Default: true.</summary>
+    public bool DistributionRole { get; init; } = true;
+
+    /// <summary>
+    /// Put the role Ec2ImageBuilderCrossAccountLifecycleAccess into the accounts too, so that the factory's lifecycle
+    /// policies retire the copies the accounts own (<see cref="Lifecycle.CrossAccountLifecycleRole"/>). Default: false.
+    /// </summary>
+    public bool RetiresCopies { get; init; }
+
+    /// <summary>
+    /// The account controls for AMIs to set in every account, in <see cref="Region"/> and every region of
+    /// <see cref="ControlRegions"/> (<see cref="Governance.AccountControls"/>). Default: none.
+    /// </summary>
+    public Governance.AccountControlsProps? AccountControls { get; init; }
+
+    /// <summary>The regions where the account controls are set, besides <see cref="Region"/>. Default: none.</summary>
+    public IReadOnlyList<string> ControlRegions { get; init; } = [];
+
     /// <summary>Keep the role in an account that leaves the target OUs. Default: false (the role is removed).</summary>
     public bool RetainStacksOnAccountRemoval { get; init; }
 
@@ -76,7 +94,7 @@ public sealed class DistributionTargets : Construct
     public DistributionTargets(Construct scope, string id, DistributionTargetsProps props)
         : base(scope, Validated(scope, id, props))
     {
-        TemplateBody = RoleTemplate(props.UpdatesLaunchTemplates);
+        TemplateBody = RoleTemplate(props);
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
             StackSetName = props.StackSetName,
@@ -107,7 +125,7 @@ public sealed class DistributionTargets : Construct
                 new CfnStackSet.StackInstancesProperty
                 {
                     DeploymentTargets = new CfnStackSet.DeploymentTargetsProperty { OrganizationalUnitIds = props.OrganizationalUnitIds.ToArray() },
-                    Regions = [props.Region],
+                    Regions = TargetAccountResources.Regions(props),
                 },
             },
             TemplateBody = TemplateBody,
@@ -200,6 +218,16 @@ public sealed class DistributionTargets : Construct
         {
             Checks.Require($"{where}.Region", Partitions.Region(props.Region));
         }
+        foreach (var region in props.ControlRegions.Where(r => !Checks.IsToken(r)))
+        {
+            Checks.Require($"{where}.ControlRegions", Partitions.Region(region));
+        }
+
+        if (!props.DistributionRole && !props.RetiresCopies && props.AccountControls is null)
+        {
+            throw new ConstructValidationException($"{where}.DistributionRole", "false, with neither RetiresCopies nor AccountControls", "something to deploy: the distribution role, the lifecycle role or the account controls");
+        }
+
         if (props.FailureTolerancePercentage is < 0 or > 100)
         {
             throw new ConstructValidationException($"{where}.FailureTolerancePercentage", props.FailureTolerancePercentage.ToString(System.Globalization.CultureInfo.InvariantCulture), "a percentage from 0 to 100");
@@ -214,8 +242,9 @@ public sealed class DistributionTargets : Construct
     }
 
     /// <summary>The role template: the factory account is a parameter, so the body is the same for every factory.</summary>
-    private static string RoleTemplate(bool updatesLaunchTemplates)
+    private static string RoleTemplate(DistributionTargetsProps props)
     {
+        var updatesLaunchTemplates = props.UpdatesLaunchTemplates;
         static Dictionary<string, object> Sub(string text) => new() { ["Fn::Sub"] = text };
 
         var template = new Dictionary<string, object>
@@ -277,6 +306,7 @@ public sealed class DistributionTargets : Construct
             },
         };
 
+        TargetAccountResources.AddTo(template, props);
         return JsonSerializer.Serialize(template);
     }
 

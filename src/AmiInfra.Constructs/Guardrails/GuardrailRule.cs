@@ -77,4 +77,7 @@ public static class GuardrailRuleIds
 
     /// <summary>A scheduled pipeline may skip runs silently (warning).</summary>
     public const string ScheduleMaySkipRuns = "AMI-019";
+
+    /// <summary>A distribution shares publicly where the app blocks public access for AMIs (error).</summary>
+    public const string PublicSharingUnderBlock = "AMI-020";
 }

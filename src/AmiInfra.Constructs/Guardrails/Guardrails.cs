@@ -107,6 +107,9 @@ public static class Guardrails
         new(ScheduleMaySkipRuns, GuardrailSeverity.Warning, "schedule may skip runs",
             "A scheduled pipeline runs only when a component or the parent image has a new version (EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE, the service default), so operating-system patches that change neither are silently skipped.",
             "set the schedule's PipelineExecutionStartCondition to EXPRESSION_MATCH_ONLY (ImagePipelineProps.StartCondition = StartCondition.ExpressionMatchOnly), or acknowledge with the reason skipped runs are acceptable."),
+        new(PublicSharingUnderBlock, GuardrailSeverity.Error, "public sharing under block public access",
+            "A distribution makes its AMIs public in a region where the app also blocks public access for AMIs in the same account (AccountControls.ImageBlockPublicAccess), so EC2 refuses the public launch permission and the distribution fails.",
+            "remove the public launch permission (RegionDistribution.Public = false), or stop blocking public access for AMIs in that account and region (the declaration's governance.imageBlockPublicAccess)."),
     ];
 
     private static readonly Dictionary<string, GuardrailRule> ById = Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);

@@ -38,6 +38,7 @@ internal sealed class GuardrailsAspect(IConstruct scope, GuardrailOptions option
         StorageChecks.Run(model, findings);
         IamChecks.Run(model, findings);
         RetirementChecks.Run(model, findings);
+        GovernanceChecks.Run(model, findings);
         Report(findings);
     }
 

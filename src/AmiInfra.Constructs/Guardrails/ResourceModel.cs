@@ -76,8 +76,11 @@ internal sealed class ResourceModel
         [typeof(Amazon.CDK.AWS.IAM.CfnGroupPolicy)] = "AWS::IAM::GroupPolicy",
     };
 
-    /// <summary>The resource types some rule reads (AWS::Rbin::Rule has no typed L1 in this CDK version).</summary>
-    public static readonly IReadOnlySet<string> Types = TypedResources.Values.Append("AWS::Rbin::Rule").ToHashSet(StringComparer.Ordinal);
+    /// <summary>The resource types some rule reads (AWS::Rbin::Rule has no typed L1 in this CDK version; the account controls are custom resources).</summary>
+    public static readonly IReadOnlySet<string> Types = TypedResources.Values
+        .Append("AWS::Rbin::Rule")
+        .Append(Governance.AccountControls.ImageBlockPublicAccessType)
+        .ToHashSet(StringComparer.Ordinal);
 
     // CfnResource exposes its properties to subclasses only (the typed L1s override it); this reads them
     // as jsii hands them over, before rendering: the same values the template is rendered from.

@@ -24,6 +24,9 @@ public sealed class CrossAccountLifecycleRole : Construct
     /// <summary>The role name Image Builder requires.</summary>
     public const string Name = "Ec2ImageBuilderCrossAccountLifecycleAccess";
 
+    /// <summary>The images on whose behalf Image Builder may assume the role (aws:SourceArn): any Image Builder image.</summary>
+    public const string SourceArnPattern = "arn:*:imagebuilder:*:*:image/*/*/*";
+
     /// <summary>Creates the role.</summary>
     public CrossAccountLifecycleRole(Construct scope, string id, CrossAccountLifecycleRoleProps props)
         : base(scope, Checked(id, props))
@@ -31,7 +34,7 @@ public sealed class CrossAccountLifecycleRole : Construct
         var principal = new ServicePrincipal(LifecycleExecutionRole.ServicePrincipalName).WithConditions(new Dictionary<string, object>
         {
             ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = props.FactoryAccount },
-            ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = "arn:*:imagebuilder:*:*:image/*/*/*" },
+            ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = SourceArnPattern },
         });
 
         Role = new Role(this, "Resource", new RoleProps

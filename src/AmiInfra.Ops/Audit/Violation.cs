@@ -47,6 +47,9 @@ public enum ViolationKind
 
     /// <summary>The account's block public access for snapshots is off.</summary>
     SnapshotBlockPublicAccessOff,
+
+    /// <summary>An account control for AMIs the governance declares is set otherwise (see <c>amiinfra guard</c>).</summary>
+    GovernanceDrift,
 }
 
 /// <summary>One violation.</summary>

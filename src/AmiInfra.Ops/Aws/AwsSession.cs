@@ -40,6 +40,25 @@ public sealed class AwsSession : IDisposable
         credentials = new Lazy<AWSCredentials>(ResolveCredentials);
     }
 
+    private AwsSession(AwsSettings settings, CliEnvironment environment, AWSCredentials assumed)
+    {
+        this.settings = settings;
+        this.environment = environment;
+        credentials = new Lazy<AWSCredentials>(assumed);
+    }
+
+    /// <summary>
+    /// A session in another account, with the credentials of <paramref name="roleArn"/> assumed from this session's
+    /// (STS AssumeRole, one hour): how a command reads the target accounts.
+    /// </summary>
+    public async Task<AwsSession> AssumeRoleAsync(string roleArn, string region, CancellationToken cancellationToken)
+    {
+        var sts = Client(region, () => new AmazonSecurityTokenServiceClient(credentials.Value, Configure(new AmazonSecurityTokenServiceConfig(), region)));
+        var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "amiinfra", DurationSeconds = 3600 }, cancellationToken).ConfigureAwait(false);
+        var c = assumed.Credentials;
+        return new AwsSession(settings with { Profile = null }, environment, new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken));
+    }
+
     /// <summary>The region of the selected profile (or of the default profile), if it names one.</summary>
     public string? ProfileRegion
     {

@@ -27,10 +27,11 @@ public static class AmiInfraCli
     {
         var options = new GlobalOptions();
         var runner = new CommandRunner(options, environment);
-        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, usage, audit against the declaration, lifecycle plan and apply, safe deregistration, Recycle Bin, orphaned snapshots, finding AMIs, billing information.");
+        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, usage, audit against the declaration, the account controls for AMIs (guard), lifecycle plan and apply, safe deregistration, Recycle Bin, orphaned snapshots, finding AMIs, billing information.");
         options.AddTo(root);
         root.Subcommands.Add(ImagesCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
+        root.Subcommands.Add(GuardCommand.Create(runner));
         root.Subcommands.Add(UsageCommand.Create(runner));
         root.Subcommands.Add(LifecycleCommand.Create(runner));
         root.Subcommands.Add(DeregisterCommand.Create(runner));

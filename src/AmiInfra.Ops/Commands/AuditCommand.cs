@@ -13,7 +13,7 @@ public static class AuditCommand
     public static Command Create(CommandRunner runner)
     {
         var allRegions = new Option<bool>("--all-regions") { Description = "Read every region enabled for the account (DescribeRegions), not only the declared ones: a factory AMI or snapshot in an undeclared region is a violation." };
-        var command = new Command("audit", $"Compare the factory's AMIs and snapshots with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image or region not declared, orphaned or shared snapshots, a stale 'latest' SSM parameter, launch templates on deprecated or disabled AMIs, block public access off. Says which enabled regions it did not read. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.")
+        var command = new Command("audit", $"Compare the factory's AMIs and snapshots with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image or region not declared, orphaned or shared snapshots, a stale 'latest' SSM parameter, launch templates on deprecated or disabled AMIs, block public access off, account controls the governance declares set otherwise. Says which enabled regions it did not read. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.")
         {
             allRegions,
         };
@@ -34,7 +34,18 @@ public static class AuditCommand
                 var states = await Task.WhenAll(regions.Select(region =>
                     RegionStateReader.ReadAsync(new RegionGateway(context.Aws, region), factory, account, amis.Where(a => a.Region == region).ToList(), cancellationToken))).ConfigureAwait(false);
                 var violations = AuditRules.Check(factory, account, amis, declared, context.Now).Concat(AccountRules.Check(factory, amis, states, context.Now)).ToList();
-                var report = new AuditReport(violations, amis.Count, regions, notLookedAt, states.SelectMany(s => s.NotChecked).ToList());
+                var notChecked = states.SelectMany(s => s.NotChecked).ToList();
+                if (factory.Governance.DeclaresAny)
+                {
+                    // The governance's controls, as amiinfra guard compares them, in the regions read.
+                    var controls = await Task.WhenAll(regions.Select(region => Governance.ControlStateReader.ReadAsync(
+                        context.Aws, region, factory.Governance, Governance.GuardRules.DeclaredKey(factory, region, account == factory.Account), cancellationToken))).ConfigureAwait(false);
+                    var rows = controls.SelectMany(c => Governance.GuardRules.Compare(factory, account, account == factory.Account, c)).ToList();
+                    violations.AddRange(GovernanceDrift.Violations(rows, violations));
+                    notChecked.AddRange(rows.Where(r => r.Status == Governance.GuardRow.NotChecked).Select(r => $"{r.Control} in {r.Region}: {r.Detail}"));
+                }
+
+                var report = new AuditReport(violations, amis.Count, regions, notLookedAt, notChecked);
                 return context.Write(report, violations.Count == 0 ? ExitCodes.Success : ExitCodes.Violations);
             });
     }

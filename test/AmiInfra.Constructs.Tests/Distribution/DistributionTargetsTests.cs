@@ -259,3 +259,56 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
         Assert.Equal("DistributionTargets Targets.Region", Reject(Valid with { Region = "moon-1" }).Where);
     }
 }
+
+[Collection(CdkCollection.Name)]
+public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
+{
+    private static readonly DistributionTargetsProps Valid = new()
+    {
+        StackSetName = "amiinfra-golden-distribution-role",
+        FactoryAccount = TestEnv.Account,
+        OrganizationalUnitIds = ["ou-ab12-cdefgh34"],
+        Region = "us-east-1",
+    };
+
+    private static readonly AmiInfra.Constructs.Governance.AccountControlsProps Controls = new() { NamePrefix = "golden", ImageBlockPublicAccess = true };
+
+    [Fact]
+    public void Rejects_a_stackset_with_nothing_to_deploy()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Empty", Valid with { DistributionRole = false }));
+        Assert.Equal("DistributionTargets Empty.DistributionRole", e.Where);
+    }
+
+    [Fact]
+    public void Rejects_an_unknown_control_region()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
+        Assert.Equal("DistributionTargets Moon.ControlRegions", e.Where);
+    }
+
+    [Fact]
+    public void Controls_alone_deploy_no_role_and_no_outputs()
+    {
+        var targets = new DistributionTargets(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var template = JsonDocument.Parse(targets.TemplateBody).RootElement;
+        var resources = template.GetProperty("Resources").EnumerateObject().Select(r => r.Name).ToList();
+        Assert.DoesNotContain("DistributionRole", resources);
+        Assert.Contains("ImageBlockPublicAccess", resources);
+        Assert.Contains("AmiInfraTargetAccount", resources);
+        Assert.False(template.TryGetProperty("Outputs", out _));
+        Assert.Equal("AWS::Logs::LogGroup", template.GetProperty("Resources").GetProperty("AccountControlsLogs").GetProperty("Type").GetString());
+        Assert.Equal("Delete", template.GetProperty("Resources").GetProperty("AccountControlsLogs").GetProperty("DeletionPolicy").GetString());
+    }
+
+    [Fact]
+    public void The_lifecycle_role_is_the_one_image_builder_looks_up_trusting_the_factory_account()
+    {
+        var targets = new DistributionTargets(scope.Stack, "Retiring", Valid with { RetiresCopies = true });
+        var role = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources").GetProperty("LifecycleRole").GetProperty("Properties");
+        Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.Name, role.GetProperty("RoleName").GetString());
+        var condition = role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement")[0].GetProperty("Condition");
+        Assert.Equal("FactoryAccountId", condition.GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetProperty("Ref").GetString());
+        Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.SourceArnPattern, condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
+    }
+}

@@ -53,6 +53,14 @@ public sealed class GuardrailsFixture
         var opted = NewStack(optedIn, "OptedIn");
         PublicDistribution(opted);
         Infrastructure(opted, "Infrastructure", keyPair: "builder");
+
+        // AMI-020: public sharing (to us-east-1) where the app blocks public access for AMIs in the same account and
+        // region; in another account, the block is in another region than the sharing, and nothing is found.
+        Stack Other(string account, string id, string region) => new(optedIn, id, new StackProps { Env = new Amazon.CDK.Environment { Account = account, Region = region } });
+        PublicDistribution(Other("210987654321", "AMI-020", "us-east-1"));
+        new AmiInfra.Constructs.Governance.AccountControls(Other("210987654321", "AMI-020-Controls", "us-east-1"), "Controls", new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", ImageBlockPublicAccess = true });
+        PublicDistribution(Other("310987654321", "AMI-020-OtherRegion", "us-east-1"));
+        new AmiInfra.Constructs.Governance.AccountControls(Other("310987654321", "AMI-020-OtherControls", "eu-west-1"), "Controls", new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", ImageBlockPublicAccess = true });
         Read(optedIn);
 
         // Applied to one stack rather than the app: that stack is checked, its sibling is not.
@@ -139,7 +147,18 @@ public sealed class GuardrailsFixture
             Delete = CdkLifecycleRule.Age(365),
         });
         RegionalResources(home);
-        RegionalResources(NewStack(app, "CompliantRegion", "eu-west-1"));
+        var compliantRegion = NewStack(app, "CompliantRegion", "eu-west-1");
+        RegionalResources(compliantRegion);
+        new AmiInfra.Constructs.Governance.AccountControls(compliantRegion, "Controls", new AmiInfra.Constructs.Governance.AccountControlsProps
+        {
+            NamePrefix = "golden",
+            ImageBlockPublicAccess = true,
+            SnapshotBlockPublicAccess = "block-all-sharing",
+            EbsEncryptionByDefault = true,
+            EbsDefaultKey = AmiInfra.Constructs.Governance.AccountControlsProps.AwsManagedKey,
+            AllowedImagesMode = "audit-mode",
+            AllowedImagesCriteria = [new([Account], [], null, null), new(["amazon"], ["al2023-ami-*"], 365, 30)],
+        });
 
         var target = NewStack(app, "CompliantTarget");
         new CrossAccountLifecycleRole(target, "LifecycleAccess", new CrossAccountLifecycleRoleProps { FactoryAccount = Account });

@@ -64,8 +64,19 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
     [Fact]
     public void Every_rule_has_a_faulty_stack()
     {
-        var covered = FaultyStacks.Select(row => (string)row[1]).Append(GuardrailRuleIds.PublicImage).ToHashSet();
+        var covered = FaultyStacks.Select(row => (string)row[1]).Append(GuardrailRuleIds.PublicImage).Append(GuardrailRuleIds.PublicSharingUnderBlock).ToHashSet();
         Assert.Equal(GuardrailPack.Rules.Select(r => r.Id).Order(), covered.Order());
+    }
+
+    [Fact]
+    public void Public_sharing_where_the_app_blocks_public_access_for_amis_is_an_error_there_only()
+    {
+        var rule = GuardrailPack.Rule(GuardrailRuleIds.PublicSharingUnderBlock);
+        var finding = Assert.Single(fixture.Findings("AMI-020"), f => f.Text.StartsWith(rule.Id, StringComparison.Ordinal));
+        Assert.Equal("ERROR", finding.Level);
+        Assert.Contains("made public in us-east-1, where the app blocks public access for AMIs in account 210987654321", finding.Text, StringComparison.Ordinal);
+        Assert.EndsWith($"Fix: {rule.Fix}", finding.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Findings("AMI-020-OtherRegion"), f => f.Text.StartsWith(rule.Id, StringComparison.Ordinal));
     }
 
     [Fact]

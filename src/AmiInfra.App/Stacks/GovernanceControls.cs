@@ -1,0 +1,45 @@
+using AmiInfra.Constructs.Governance;
+using AmiInfra.Declaration;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// Maps the declaration's governance onto the props of <see cref="AccountControls"/>: in the factory account
+/// (each regional stack), with the default EBS key the declaration chose; in the target accounts (the StackSet),
+/// with encryption by default on and each account's own default key left as it is, since a key of the factory
+/// account as every consumer volume's key would make the consumers' volumes depend on the factory's key.
+/// </summary>
+internal static class GovernanceControls
+{
+    /// <summary>The controls of the factory account in one region; <paramref name="regionalKeyArn"/> is the regional key there, when it exists.</summary>
+    public static AccountControlsProps For(Factory factory, string? regionalKeyArn)
+    {
+        var g = factory.Governance;
+        return Common(factory) with
+        {
+            EbsDefaultKey = g.EbsEncryptionByDefault switch
+            {
+                EbsDefaultEncryption.RegionalKey => regionalKeyArn ?? throw new InvalidOperationException("the regional key is created whenever the governance makes it the default EBS key"),
+                EbsDefaultEncryption.AwsManagedKey => AccountControlsProps.AwsManagedKey,
+                _ => null,
+            },
+        };
+    }
+
+    /// <summary>The controls of every target account, in every distribution region.</summary>
+    public static AccountControlsProps ForTargetAccounts(Factory factory) => Common(factory);
+
+    private static AccountControlsProps Common(Factory factory)
+    {
+        var g = factory.Governance;
+        return new AccountControlsProps
+        {
+            NamePrefix = factory.Name,
+            ImageBlockPublicAccess = g.ImageBlockPublicAccess,
+            SnapshotBlockPublicAccess = g.SnapshotBlockPublicAccess,
+            EbsEncryptionByDefault = g.EbsEncryptionByDefault is not null,
+            AllowedImagesMode = g.AllowedImages?.Mode,
+            AllowedImagesCriteria = g.AllowedImages?.Criteria(factory.Account) ?? [],
+        };
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AmiInfra.Declaration;
+
+namespace AmiInfra.App.Tests;
+
+/// <summary>The governance example (controls everywhere, copies retired) and the sharing example (no governance), synthesized once.</summary>
+public sealed class GovernanceFixture
+{
+    public Synthesized Governed { get; } = Synthesized.From(FactoryLoader.Load(Repository.Path("examples", "governance", "factory.json")));
+
+    public Synthesized Ungoverned { get; } = Synthesized.From(FactoryLoader.Load(Repository.Path("examples", "organization-sharing", "factory.json")));
+}
+
+/// <summary>
+/// Where the account controls for AMIs go: every regional stack of the factory account, and every target account
+/// in every distribution region through the StackSet; and the lifecycle role that puts the target accounts' copies
+/// in reach of the factory's lifecycle policies.
+/// </summary>
+[Collection(CdkCollection.Name)]
+public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassFixture<GovernanceFixture>
+{
+    private static JsonObject StackSet(Synthesized synth) =>
+        synth.Resources("AWS::CloudFormation::StackSet").Single().Resource["Properties"]!.AsObject();
+
+    private static JsonObject StackSetTemplate(Synthesized synth) =>
+        JsonNode.Parse((string)StackSet(synth)["TemplateBody"]!)!.AsObject();
+
+    private static JsonObject Resource(JsonObject template, string logicalId) => template["Resources"]![logicalId]!.AsObject();
+
+    [Theory]
+    [InlineData("golden-region-us-east-1")]
+    [InlineData("golden-region-eu-west-1")]
+    public void Every_distribution_region_of_the_factory_account_gets_the_declared_controls(string stack)
+    {
+        var template = fixture.Governed.Templates[stack];
+        Assert.Equal("block-all-sharing", (string?)Resource(template, "SnapshotBlockPublicAccess")["Properties"]!["State"]);
+        Assert.Equal("block-new-sharing", (string?)Resource(template, "ImageBlockPublicAccess")["Properties"]!["State"]);
+        var key = fixture.Governed.Resources("AWS::KMS::Key").Single(k => k.Stack == stack).LogicalId;
+        Assert.Equal(key, (string?)Resource(template, "EbsEncryptionByDefault")["Properties"]!["DefaultKey"]!["Fn::GetAtt"]![0]);
+        var allowed = Resource(template, "AllowedImages")["Properties"]!;
+        Assert.Equal("audit-mode", (string?)allowed["Mode"]);
+        Assert.Equal("123456789012", (string?)allowed["Criteria"]![0]!["Providers"]![0]);
+        Assert.Equal(["amazon", "aws-marketplace"], allowed["Criteria"]![1]!["Providers"]!.AsArray().Select(p => (string)p!));
+        Assert.Equal(365, (int)allowed["Criteria"]![1]!["MaxDaysSinceCreated"]!);
+    }
+
+    [Fact]
+    public void The_stackset_deploys_the_consumer_controls_to_every_distribution_region_and_the_roles_to_one()
+    {
+        var group = StackSet(fixture.Governed)["StackInstancesGroup"]![0]!;
+        Assert.Equal(["us-east-1", "eu-west-1"], group["Regions"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal("ou-ab12-workload1", (string?)group["DeploymentTargets"]!["OrganizationalUnitIds"]![0]);
+
+        var template = StackSetTemplate(fixture.Governed);
+        Assert.Equal("us-east-1", (string?)template["Conditions"]!["InRolesRegion"]!["Fn::Equals"]![1]);
+        Assert.Equal("InRolesRegion", (string?)Resource(template, "DistributionRole")["Condition"]);
+        Assert.Equal("InRolesRegion", (string?)Resource(template, "LifecycleRole")["Condition"]);
+        foreach (var control in new[] { "SnapshotBlockPublicAccess", "ImageBlockPublicAccess", "EbsEncryptionByDefault", "AllowedImages", "AccountControlsFunction", "AccountControlsRole", "AccountControlsLogs" })
+        {
+            // In every region; not in the factory account, should it be in a target OU (its regional stacks set its controls).
+            Assert.Equal("NotFactoryAccount", (string?)Resource(template, control)["Condition"]);
+        }
+
+        Assert.Equal("FactoryAccountId", (string?)template["Conditions"]!["NotFactoryAccount"]!["Fn::Not"]![0]!["Fn::Equals"]![1]!["Ref"]);
+        Assert.Null(Resource(template, "AmiInfraTargetAccount")["Condition"]);
+
+        // Consumers keep their own default EBS key; Allowed AMIs let them launch the factory's AMIs and the allowed providers'.
+        Assert.Equal("keep", (string?)Resource(template, "EbsEncryptionByDefault")["Properties"]!["DefaultKey"]);
+        var criteria = Resource(template, "AllowedImages")["Properties"]!["Criteria"]!.AsArray();
+        Assert.Equal("123456789012", (string?)criteria[0]!["Providers"]![0]);
+        Assert.Equal("python3.12", (string?)Resource(template, "AccountControlsFunction")["Properties"]!["Runtime"]);
+        Assert.Contains("def handler(event, context):", (string)Resource(template, "AccountControlsFunction")["Properties"]!["Code"]!["ZipFile"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_governance_the_stackset_stays_in_one_region_without_conditions_or_controls()
+    {
+        Assert.Equal(["us-east-1"], StackSet(fixture.Ungoverned)["StackInstancesGroup"]![0]!["Regions"]!.AsArray().Select(r => (string)r!));
+        var template = StackSetTemplate(fixture.Ungoverned);
+        Assert.Null(template["Conditions"]);
+        Assert.Equal(["DistributionRole"], template["Resources"]!.AsObject().Select(r => r.Key));
+        Assert.DoesNotContain(fixture.Ungoverned.Resources(), r => ((string)r.Resource["Type"]!).StartsWith("Custom::AmiInfra", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A target account's copy is in scope of the image's lifecycle policy: the policy selects every version of the
+    /// image's recipe; the distribution copies each build into the target account; the StackSet puts
+    /// Ec2ImageBuilderCrossAccountLifecycleAccess into the accounts of the OU holding it, trusting Image Builder only
+    /// on behalf of the factory account and for an image ARN that the recipe's images have; and its policy is the
+    /// lifecycle execution policy, which acts on what carries CreatedBy: EC2 Image Builder, as Image Builder's copies do.
+    /// </summary>
+    [Fact]
+    public void A_target_account_copy_is_in_scope_of_the_lifecycle_policy()
+    {
+        var synth = fixture.Governed;
+        var policy = synth.Resources("AWS::ImageBuilder::LifecyclePolicy").Single().Resource["Properties"]!;
+        var selection = policy["ResourceSelection"]!["Recipes"]![0]!;
+        Assert.Equal(("golden-al2023", "x.x.x"), ((string)selection["Name"]!, (string)selection["SemanticVersion"]!));
+
+        var recipe = synth.Resources("AWS::ImageBuilder::ImageRecipe").Single().Resource["Properties"]!;
+        Assert.Equal("golden-al2023", (string?)recipe["Name"]);
+        var distribution = synth.Resources("AWS::ImageBuilder::DistributionConfiguration").Single().Resource["Properties"]!;
+        Assert.All(distribution["Distributions"]!.AsArray(), d => Assert.Equal("444455556666", (string?)d!["AmiDistributionConfiguration"]!["TargetAccountIds"]![0]));
+
+        var role = Resource(StackSetTemplate(synth), "LifecycleRole")["Properties"]!;
+        Assert.Equal("Ec2ImageBuilderCrossAccountLifecycleAccess", (string?)role["RoleName"]);
+        var trust = role["AssumeRolePolicyDocument"]!["Statement"]![0]!;
+        Assert.Equal("imagebuilder.amazonaws.com", (string?)trust["Principal"]!["Service"]);
+        Assert.Equal("FactoryAccountId", (string?)trust["Condition"]!["StringEquals"]!["aws:SourceAccount"]!["Ref"]);
+        Assert.Equal("123456789012", StackSet(synth)["Parameters"]!.AsArray().Single(p => (string)p!["ParameterKey"]! == "FactoryAccountId")!["ParameterValue"]!.GetValue<string>());
+        var imageArn = $"arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/{(string)recipe["Version"]!}/1";
+        Assert.Matches(Glob((string)trust["Condition"]!["ArnLike"]!["aws:SourceArn"]!), imageArn);
+        Assert.EndsWith(":iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy", (string)role["ManagedPolicyArns"]![0]!["Fn::Sub"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_retirement_the_target_accounts_get_no_lifecycle_role()
+    {
+        Assert.Null(StackSetTemplate(fixture.Ungoverned)["Resources"]!["LifecycleRole"]);
+    }
+
+    [Fact]
+    public void The_guardrails_pass_the_governed_factory()
+    {
+        // Synthesis ran the guardrails: the account-controls role's "*" holds account attributes only (AMI-016).
+        Assert.Contains(fixture.Governed.Resources("AWS::IAM::Role"), r => r.LogicalId == "AccountControlsRole");
+        var errors = fixture.Governed.Manifest["artifacts"]!.AsObject()
+            .SelectMany(a => a.Value!["metadata"]?.AsObject().SelectMany(m => m.Value!.AsArray()) ?? [])
+            .Where(entry => (string?)entry!["type"] == "aws:cdk:error")
+            .Select(entry => entry!["data"]!.ToJsonString())
+            .ToList();
+        Assert.Empty(errors);
+    }
+
+    /// <summary>An IAM ArnLike pattern as a regex: * and ? within the ARN.</summary>
+    private static Regex Glob(string pattern) => new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$");
+}
