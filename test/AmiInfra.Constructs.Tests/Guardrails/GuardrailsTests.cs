@@ -45,7 +45,7 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
         // The compliant factory's infrastructure configuration with one prop changed: proves the rules
         // read the resources the real constructs render (an empty result above could not prove it).
         var finding = Assert.Single(fixture.Findings("RealKeyPair"));
-        Assert.Equal("/RealKeyPair/Build/Resource", finding.Path);
+        Assert.Equal("/RealKeyPair/Build/Resource/Default", finding.Path);
         Assert.StartsWith($"{GuardrailRuleIds.UndeclaredKeyPair} ", finding.Text, StringComparison.Ordinal);
     }
 
@@ -129,7 +129,7 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
     public void Acknowledgement_without_a_reason_is_rejected(string? reason)
     {
         var e = Assert.Throws<ConstructValidationException>(() => GuardrailPack.Acknowledge(fixture.AlreadyGuarded, GuardrailRuleIds.KeyRotationOff, reason!));
-        Assert.Contains("reason", e.Where, StringComparison.Ordinal);
+        Assert.Contains("reason", e.Where, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
