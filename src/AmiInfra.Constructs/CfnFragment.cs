@@ -267,28 +267,21 @@ public sealed partial class CfnFragment : Construct
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "an unknown deletion policy"),
     };
 
-    private static CfnInclude Include(Construct scope, Dictionary<string, object> template)
-    {
-        // The include reads the file while it is created; the .json suffix selects its JSON parser. The file is written in
-        // a folder of this process alone (mode 0700: the rendered template may hold what no other user should read or
-        // swap), and the folder is removed whether the include succeeds or not.
-        var folder = Directory.CreateTempSubdirectory("amiinfra-fragment-");
-        try
+    /// <summary>
+    /// The include reads the file while it is created; the .json suffix selects its JSON parser. The file is written in a
+    /// folder of this process alone (the rendered template may hold what no other user should read or swap), and the
+    /// folder is removed whether the include succeeds or not.
+    /// </summary>
+    private static CfnInclude Include(Construct scope, Dictionary<string, object> template) =>
+        PrivateFolder.Use(FolderPrefix, folder =>
         {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
-            var file = Path.Combine(folder.FullName, "template.json");
+            var file = Path.Combine(folder, "template.json");
             File.WriteAllText(file, JsonSerializer.Serialize(template));
             return new CfnInclude(scope, "Template", new CfnIncludeProps { TemplateFile = file });
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
+        });
+
+    /// <summary>The start of the names of the folders the templates are written in.</summary>
+    internal const string FolderPrefix = "amiinfra-fragment-";
 
     [GeneratedRegex("^[A-Za-z0-9]{1,255}$")]
     private static partial Regex LogicalIdShape();

@@ -7,12 +7,13 @@ namespace AmiInfra.Constructs;
 /// <summary>
 /// The values a fragment's template may hold, turned into plain JSON: strings (CDK token strings included), numbers,
 /// booleans, maps with string keys, lists, <see cref="CfnFragmentReference"/>s (as the intrinsic functions they stand
-/// for) and CDK tokens given as objects (<see cref="IResolvable"/>, e.g. from <c>Lazy.Any</c>: as their token string,
-/// which the CDK resolves at synth). Anything else is rejected with the path of the value and what is accepted.
+/// for) and CDK tokens given as objects (an <see cref="IResolvable"/> the CDK made, e.g. by <c>Lazy.UncachedAny</c>,
+/// <c>Token.AsAny</c> or <c>Fn.ConditionIf</c>: as their token string, which the CDK resolves at synth). Anything else
+/// is rejected with the path of the value and what is accepted.
 /// </summary>
 internal static class CfnFragmentValues
 {
-    private const string Accepted = "a string, number, boolean, map with string keys, list, CfnFragment.Ref or GetAtt reference, or a CDK token (an IResolvable such as Lazy.Any, or a token string)";
+    private const string Accepted = "a string, number, boolean, map with string keys, list, CfnFragment.Ref or GetAtt reference, or a CDK token (an IResolvable the CDK made, such as Lazy.UncachedAny or Token.AsAny, or a token string)";
 
     /// <summary>The JSON form of <paramref name="value"/>; references must name a resource of <paramref name="ids"/>.</summary>
     /// <param name="value">The value.</param>
@@ -66,17 +67,49 @@ internal static class CfnFragmentValues
         return result.ToArray();
     }
 
+    /// <summary>
+    /// A CDK token made by the CDK (<c>Token.AsAny</c>, <c>Fn.*</c>, <c>Lazy.UncachedAny</c>) as a token string, which the
+    /// CDK resolves at synth wherever the string is. Token.AsString takes any value, and jsii cannot tell the type of an
+    /// interface proxy (the IResolvable a Lazy or an Fn function returns): the proxy's JavaScript object is then passed
+    /// by its reference, under the class every CDK token derives from. An IResolvable implemented in .NET is refused.
+    /// </summary>
     private static string TokenOf(IResolvable resolvable, string where)
     {
+        if (resolvable.GetType().Assembly != typeof(IResolvable).Assembly)
+        {
+            throw Rejected(where, $"an IResolvable implemented in .NET ({resolvable.GetType().FullName})", "a CDK token made by the CDK: Lazy.UncachedAny, UncachedString or UncachedNumber with a producer of yours, Token.AsAny, Fn functions, or a plain value");
+        }
+
+        if (Tokens.TryGetValue(resolvable, out var known))
+        {
+            return known;
+        }
+
+        string token;
         try
         {
-            return Token.AsString(resolvable);
+            token = resolvable.GetType().IsNested ? Token.AsString(new ByReference(ReferenceOf(resolvable))) : Token.AsString(resolvable);
         }
         catch (Exception e) when (e is not ConstructValidationException)
         {
-            throw Rejected(where, $"an IResolvable the CDK cannot take ({resolvable.GetType().FullName}: {e.Message})", "an IResolvable made by the CDK (Lazy.Any, Token.AsAny, Fn.*) or a class deriving from DeputyBase");
+            throw Rejected(where, $"a CDK token the CDK could not turn into a string ({resolvable.GetType().FullName}: {e.Message})", "a CDK token made by the CDK, or a plain value");
         }
+
+        Tokens.AddOrUpdate(resolvable, token);
+        return token;
     }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IResolvable, string> Tokens = [];
+
+    private static readonly System.Reflection.PropertyInfo? JsiiReference =
+        typeof(DeputyBase).GetProperty("Reference", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+
+    private static ByRefValue ReferenceOf(IResolvable resolvable) =>
+        JsiiReference?.GetValue(resolvable) as ByRefValue
+        ?? throw new InvalidOperationException("this version of the jsii runtime keeps no reference on its objects; give the value as a token string");
+
+    /// <summary>A JavaScript object of the CDK held by reference, passed where the CDK takes any value.</summary>
+    private sealed class ByReference(ByRefValue reference) : Intrinsic(reference);
 
     private static ConstructValidationException Rejected(string where, string value, string accepted) => new(where, value, accepted);
 }

@@ -227,6 +227,7 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
         { "null-item", ".Resources[Subscription].Properties.Tags[0]", "null", "no null list items" },
         { "infinity", ".Resources[Subscription].Properties.DeliveryPolicy.Retries", "Infinity", "a finite number" },
         { "short-reason", ".Resources[Subscription].Acknowledgements[0].Reason", "\"because\"", "at least 10 characters" },
+        { "dotnet-resolvable", ".Resources[Subscription].Properties.Endpoint", "an IResolvable implemented in .NET", "a CDK token made by the CDK" },
     };
 
     [Theory]
@@ -250,6 +251,7 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
             "object" => [topic, Referring(CfnFragment.Ref("Topic"), new Uri("mailto:ops@example.com"))],
             "construct" => [topic, Referring(new Amazon.CDK.AWS.SNS.Topic(stack, "RealTopic"))],
             "null-item" => [topic, subscription with { Definition = subscription.Definition with { Properties = new Dictionary<string, object>(subscription.Definition.Properties) { ["Tags"] = new object?[] { null } } } }],
+            "dotnet-resolvable" => [topic, Referring(CfnFragment.Ref("Topic"), new DotNetToken())],
             "infinity" => [topic, subscription with { Definition = subscription.Definition with { Properties = new Dictionary<string, object>(subscription.Definition.Properties) { ["DeliveryPolicy"] = new Dictionary<string, object> { ["Retries"] = double.PositiveInfinity } } } }],
             _ => [topic, subscription with { Definition = subscription.Definition.Acknowledging(new Acknowledgement("AwsSolutions-SNS3", "because")) }],
         };
@@ -265,6 +267,17 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
     {
         var e = Assert.Throws<ConstructValidationException>(() => fixture.Fragment.Resource("Nothing"));
         Assert.Equal("\"Nothing\"", e.Value);
+    }
+
+    private sealed class DotNetToken : Amazon.JSII.Runtime.Deputy.DeputyBase, IResolvable
+    {
+        public string[] CreationStack => [];
+
+        public ResolutionTypeHint? TypeHint => null;
+
+        public object Resolve(IResolveContext context) => "ops@example.com";
+
+        public override string ToString() => "ops@example.com";
     }
 
     /// <summary>JSON text with the keys of every object in order: equal for equal content whatever the key order.</summary>
