@@ -123,7 +123,7 @@ public sealed class RecycleBinRetention : Construct
 
     private static void Check(string id, RecycleBinRetentionProps props)
     {
-        Checks.Require($"{id}.FactoryName", TagRules.RecycleBin.Value.IsMatch(props.FactoryName) ? null : new Problem(Text.Quote(props.FactoryName), TagRules.RecycleBin.ValueAccepted));
+        Checks.Require($"{id}.FactoryName", Checks.IsToken(props.FactoryName) || TagRules.RecycleBin.Value.IsMatch(props.FactoryName) ? null : new Problem(Text.Quote(props.FactoryName), TagRules.RecycleBin.ValueAccepted));
         if (props.FactoryName.Length == 0)
         {
             throw new ConstructValidationException($"{id}.FactoryName", "\"\"", "the factory name (the value of the amiinfra:factory tag on its AMIs)");
