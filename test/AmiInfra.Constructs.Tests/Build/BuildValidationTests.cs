@@ -336,4 +336,27 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
         Assert.Equal($"\"{value}\"", e.Value);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Infrastructure_configuration_rejects_a_hop_limit_imds_does_not_take(int hops)
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { HttpPutResponseHopLimit = hops }));
+
+        Assert.Equal($"{path}/Infrastructure.HttpPutResponseHopLimit", e.Where);
+        Assert.Equal("a whole number from 1 to 64 hops", e.Accepted);
+    }
+
+    [Fact]
+    public void Infrastructure_configuration_rejects_a_role_with_an_instance_profile()
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps
+        {
+            Role = TestEnv.RoleArn("arn:aws:iam::123456789012:role/builder"),
+            InstanceProfile = Amazon.CDK.AWS.IAM.InstanceProfile.FromInstanceProfileName(s, "Profile", "builder"),
+        }));
+
+        Assert.Equal($"{path}/Infrastructure.Role", e.Where);
+    }
 }

@@ -73,6 +73,9 @@ public sealed class GuardrailsFixture
 
     public string UnacknowledgedKeyPath { get; private set; } = "";
 
+    /// <summary>The cdk_nag metadata of the acknowledged key's resource, resolved.</summary>
+    public object? AcknowledgedKeyMetadata { get; private set; }
+
     /// <summary>The guardrail annotations (those starting with a rule id) of a stack.</summary>
     public IReadOnlyList<Message> Findings(string stack) => _messages[stack].Where(m => m.Text.StartsWith("AMI-", StringComparison.Ordinal)).ToList();
 
@@ -270,7 +273,9 @@ public sealed class GuardrailsFixture
         var acknowledged = new Key(stack, "Imported", new KeyProps { EnableKeyRotation = false });
         var other = new Key(stack, "Other", new KeyProps { EnableKeyRotation = false });
         GuardrailPack.Acknowledge(acknowledged, GuardrailRuleIds.KeyRotationOff, AcknowledgementReason);
+        GuardrailPack.Acknowledge(acknowledged, "AwsSolutions-KMS5", AcknowledgementReason, "/^Rotation::.*$/");
         AcknowledgedKeyPath = "/" + acknowledged.Node.DefaultChild!.Node.Path;
+        AcknowledgedKeyMetadata = stack.Resolve(((CfnResource)acknowledged.Node.DefaultChild!).GetMetadata("cdk_nag"));
         UnacknowledgedKeyPath = "/" + other.Node.DefaultChild!.Node.Path;
     }
 
@@ -294,7 +299,9 @@ public sealed class GuardrailsFixture
                 },
             },
         }));
-        var fragment = new CfnFragment(stack, "Images", [Public("PublicOne"), Public("PublicTwo")]);
+        var acknowledgedInDefinition = Public("PublicThree");
+        acknowledgedInDefinition = acknowledgedInDefinition with { Definition = acknowledgedInDefinition.Definition.Acknowledging(new Acknowledgement(GuardrailRuleIds.PublicWithoutOptIn, AcknowledgementReason)) };
+        var fragment = new CfnFragment(stack, "Images", [Public("PublicOne"), Public("PublicTwo"), acknowledgedInDefinition]);
         GuardrailPack.Acknowledge(fragment.Resource("PublicTwo"), GuardrailRuleIds.PublicWithoutOptIn, AcknowledgementReason);
     }
 
