@@ -66,7 +66,6 @@ public sealed class ImageBuild
         var resources = new List<CfnFragmentResource> { new(recipeId, recipe.Resource) };
 
         var distribution = image.Distribution;
-        var ssmParameter = distribution.SsmParameterName is { } parameterName ? references.SsmParameter(image, parameterName) : null;
         var launchTemplates = distribution.LaunchTemplates.Select((t, i) => references.LaunchTemplate(image, i, t.LaunchTemplateId)).ToList();
         resources.Add(new(distributionId, DeclaredAt.Run($"{where}/Distribution", path, DistributionFields, () => DistributionConfiguration.Render(new DistributionConfigurationProps
         {
@@ -87,7 +86,7 @@ public sealed class ImageBuild
                 LaunchOrganizationalUnitArns = distribution.LaunchOrganizationalUnits,
                 Public = distribution.Public,
                 TargetAccounts = distribution.TargetAccounts,
-                SsmParameter = ssmParameter,
+                SsmParameterName = distribution.SsmParameterName,
                 LaunchTemplates = distribution.LaunchTemplates
                     .Select((t, i) => (Template: t, Reference: launchTemplates[i]))
                     .Where(t => t.Template.Region == region)
@@ -167,7 +166,7 @@ public sealed class ImageBuild
         ["Regions.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
         ["Regions.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
         ["Regions.Public"] = "distribution.launchPermissions.public", ["Regions.TargetAccounts"] = "distribution.targetAccounts",
-        ["Regions.SsmParameter"] = "distribution.ssmParameter", ["Regions.KmsKey"] = "distribution.encryption",
+        ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKey"] = "distribution.encryption",
         ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
     };
 

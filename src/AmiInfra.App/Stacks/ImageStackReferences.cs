@@ -1,7 +1,6 @@
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.KMS;
-using Amazon.CDK.AWS.SSM;
 using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Distribution;
 using AmiInfra.Declaration;
@@ -12,7 +11,8 @@ namespace AmiInfra.App.Stacks;
 /// <summary>
 /// What the images of an image stack refer to, as the typed references the constructs' render methods take: the keys,
 /// the lifecycle role and the infrastructure configurations by name or alias ARN (no cross-stack export), imported
-/// once per stack and shared by its images; SSM output parameters and launch templates once per image that has them.
+/// once per stack and shared by its images; launch templates once per image that has them (SSM output parameters go
+/// by name, which costs no construct).
 /// They live under the construct "References", which holds no resource.
 /// </summary>
 public sealed class ImageStackReferences
@@ -52,10 +52,6 @@ public sealed class ImageStackReferences
 
     /// <summary>The infrastructure configuration for these instance types, made in the core stack.</summary>
     public IInfrastructureConfiguration Infrastructure(IReadOnlyList<string> instanceTypes) => _core.Build.InfrastructureFor(instanceTypes);
-
-    /// <summary>The SSM output parameter of an image (Image Builder creates it): by name only.</summary>
-    public IStringParameter SsmParameter(Image image, string name) =>
-        StringParameter.FromStringParameterAttributes(_scope, $"{image.Name}-SsmParameter", new StringParameterAttributes { ParameterName = name, ForceDynamicReference = true });
 
     /// <summary>A launch template an image's distribution updates, by id.</summary>
     public ILaunchTemplate LaunchTemplate(Image image, int index, string launchTemplateId) =>

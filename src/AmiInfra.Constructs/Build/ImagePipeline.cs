@@ -125,7 +125,7 @@ public sealed class ImagePipeline : Resource, IImagePipeline
             ["ImageRecipeArn"] = ImageBuilderGrants.ArnValue(props.Recipe, props.Recipe.ImageRecipeArn, inFragment),
             ["InfrastructureConfigurationArn"] = infrastructure.InfrastructureConfigurationArn,
             ["DistributionConfigurationArn"] = distribution is null ? null : ImageBuilderGrants.ArnValue(distribution, distribution.DistributionConfigurationArn, inFragment),
-            ["ExecutionRole"] = props.ExecutionRole?.RoleArn,
+            ["ExecutionRole"] = props.ExecutionRole is null ? null : Attributes.RoleArn(props.ExecutionRole),
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["Schedule"] = props.Cron is null ? null : Cfn.Clean(new Dictionary<string, object?>
             {

@@ -25,7 +25,7 @@ public sealed partial class ImageRecipe
         Validate(props, where);
 
         var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
-        var keyArns = props.BlockDevices.Select(b => b.KmsKey.KeyArn).ToArray();
+        var keyArns = props.BlockDevices.Select(b => Attributes.KeyArn(b.KmsKey)).ToArray();
         var fingerprint = string.Join(
             "\n",
             new[] { props.ParentImage.Fingerprint, props.WorkingDirectory ?? "", props.RemoveSsmAgent.ToString(), userData ?? "", props.Description ?? "" }
@@ -113,7 +113,7 @@ public sealed partial class ImageRecipe
                 throw Checks.Exception($"{where()}.BlockDevices[{i}]", problem, part => part == Ebs.Parts.Type ? "VolumeType" : char.ToUpperInvariant(part[0]) + part[1..]);
             }
 
-            var keyArn = b.KmsKey?.KeyArn;
+            var keyArn = b.KmsKey is null ? null : Attributes.KeyArn(b.KmsKey);
             if (string.IsNullOrEmpty(keyArn) || (!Checks.IsToken(keyArn) && keyArn.Contains("alias/aws/ebs", StringComparison.Ordinal)))
             {
                 throw new ConstructValidationException($"{where()}.BlockDevices[{i}].KmsKey", string.IsNullOrEmpty(keyArn) ? null : $"\"{keyArn}\"", "a customer-managed KMS key: AMIs encrypted with aws/ebs cannot be shared or copied to other accounts");

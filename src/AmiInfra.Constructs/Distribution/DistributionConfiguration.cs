@@ -157,7 +157,7 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
 
         if (r.KmsKey is not null)
         {
-            ami["KmsKeyId"] = r.KmsKey.KeyArn;
+            ami["KmsKeyId"] = Attributes.KeyArn(r.KmsKey);
         }
 
         if (r.TargetAccounts.Count > 0)
@@ -196,15 +196,15 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
         {
             distribution["LaunchTemplateConfigurations"] = r.LaunchTemplates.Select(t => (object)Cfn.Clean(new Dictionary<string, object?>
             {
-                ["LaunchTemplateId"] = t.LaunchTemplate.LaunchTemplateId,
+                ["LaunchTemplateId"] = Attributes.LaunchTemplateId(t.LaunchTemplate),
                 ["AccountId"] = t.AccountId,
                 ["SetDefaultVersion"] = t.SetDefaultVersion,
             })).ToArray();
         }
 
-        if (r.SsmParameter is { } parameter)
+        if (OutputParameterName(r) is { } parameter)
         {
-            distribution["SsmParameterConfigurations"] = new object[] { new Dictionary<string, object> { ["ParameterName"] = parameter.ParameterName, ["DataType"] = "aws:ec2:image" } };
+            distribution["SsmParameterConfigurations"] = new object[] { new Dictionary<string, object> { ["ParameterName"] = parameter, ["DataType"] = "aws:ec2:image" } };
         }
 
         return distribution;

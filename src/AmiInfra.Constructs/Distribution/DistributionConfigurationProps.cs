@@ -74,6 +74,12 @@ public sealed record RegionDistribution
     /// </summary>
     public IStringParameter? SsmParameter { get; init; }
 
+    /// <summary>
+    /// The same parameter by name alone, which costs no construct (a factory of hundreds of images names one per
+    /// image); give this or <see cref="SsmParameter"/>, not both. Default: null (none).
+    /// </summary>
+    public string? SsmParameterName { get; init; }
+
     /// <summary>Launch templates that get a version with the newest AMI. Default: none.</summary>
     public IReadOnlyList<LaunchTemplateTarget> LaunchTemplates { get; init; } = [];
 }

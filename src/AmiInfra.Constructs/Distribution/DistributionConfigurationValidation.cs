@@ -73,17 +73,27 @@ public sealed partial class DistributionConfiguration
             throw new ConstructValidationException($"{at}.Public", "true", "false, unless ImageDistributionProps.AllowPublic is true (public AMIs are an explicit opt-in)");
         }
 
-        if (r.SsmParameter?.ParameterName is { } parameter)
+        if (r.SsmParameter is not null && r.SsmParameterName is not null)
         {
-            Checks.Shape($"{at}.SsmParameter", parameter, Distributions.OutputParameter);
+            throw new ConstructValidationException($"{at}.SsmParameterName", Text.Quote(r.SsmParameterName), "SsmParameter or SsmParameterName, not both");
+        }
+
+        var parameterField = r.SsmParameterName is null ? "SsmParameter" : "SsmParameterName";
+        if (OutputParameterName(r) is { } parameter)
+        {
+            Checks.Shape($"{at}.{parameterField}", parameter, Distributions.OutputParameter);
             if (!props.OutputParametersByExecutionRole)
             {
-                Checks.Shape($"{at}.SsmParameter", parameter, Distributions.ServiceLinkedRoleParameter);
+                Checks.Shape($"{at}.{parameterField}", parameter, Distributions.ServiceLinkedRoleParameter);
             }
         }
 
         CheckLaunchTemplates(r, at);
     }
+
+    // The output parameter's name, given by name or by the parameter.
+    private static string? OutputParameterName(RegionDistribution r) =>
+        r.SsmParameterName ?? (r.SsmParameter is null ? null : Attributes.ParameterName(r.SsmParameter));
 
     private static void CheckTags(RegionDistribution r, string at, AmiOrigin? origin)
     {
@@ -120,7 +130,7 @@ public sealed partial class DistributionConfiguration
             sharedWith.Add("TargetAccounts");
         }
 
-        var key = r.KmsKey?.KeyArn;
+        var key = r.KmsKey is null ? null : Attributes.KeyArn(r.KmsKey);
         if (key is not null)
         {
             // arn:partition:kms:region:account:key/id or alias/name; the partition (or account) may be a token.
@@ -166,7 +176,7 @@ public sealed partial class DistributionConfiguration
         {
             var t = r.LaunchTemplates[i];
             var where = $"{at}.LaunchTemplates[{i}]";
-            var id = t.LaunchTemplate.LaunchTemplateId;
+            var id = Attributes.LaunchTemplateId(t.LaunchTemplate);
             if (id is null)
             {
                 throw new ConstructValidationException($"{where}.LaunchTemplate", "a launch template without an id (imported by name)", "a launch template with its id: Image Builder takes launch template ids only");

@@ -97,7 +97,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
         {
             ["Name"] = name,
             ["Description"] = props.Description ?? Summary(props, steps),
-            ["ExecutionRole"] = role.RoleArn,
+            ["ExecutionRole"] = Attributes.RoleArn(role),
             ["ResourceType"] = "AMI_IMAGE",
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["PolicyDetails"] = details,

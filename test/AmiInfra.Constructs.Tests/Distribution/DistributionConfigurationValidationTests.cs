@@ -203,4 +203,37 @@ public sealed class DistributionConfigurationValidationTests(ScopeFixture scope)
         var e = Reject(Valid with { SsmParameter = TestEnv.Parameter("/aws/service/golden") });
         Assert.Equal("Validation/Distribution.Regions[0].SsmParameter", e.Where);
     }
+
+    [Fact]
+    public void Rejects_an_ssm_parameter_name_the_service_linked_role_may_not_write_at_that_field()
+    {
+        var e = Reject(Valid with { SsmParameter = null, SsmParameterName = "/platform/ami/al2023/latest" });
+        Assert.Equal("Validation/Distribution.Regions[0].SsmParameterName", e.Where);
+        Assert.Equal("\"/platform/ami/al2023/latest\"", e.Value);
+    }
+
+    [Fact]
+    public void Rejects_an_ssm_parameter_given_both_as_a_parameter_and_by_name()
+    {
+        var e = Reject(Valid with { SsmParameterName = "/imagebuilder/golden/al2023/latest" });
+        Assert.Equal("Validation/Distribution.Regions[0].SsmParameterName", e.Where);
+        Assert.Contains("not both", e.Accepted, StringComparison.Ordinal);
+    }
+
+    /// <summary>A parameter named costs no construct and renders as the imported parameter does.</summary>
+    [Fact]
+    public void An_ssm_parameter_by_name_renders_as_the_imported_parameter()
+    {
+        static string Rendered(RegionDistribution region)
+        {
+            var definition = DistributionConfiguration.Render(
+                new DistributionConfigurationProps { DistributionConfigurationName = "golden-al2023", Regions = [region] }, "Validation/Distribution", TestEnv.Account);
+            var distribution = (Dictionary<string, object>)((object[])definition.Properties["Distributions"])[0];
+            return System.Text.Json.JsonSerializer.Serialize(distribution["SsmParameterConfigurations"]);
+        }
+
+        var byName = Rendered(Valid with { SsmParameter = null, SsmParameterName = "/imagebuilder/golden/al2023/latest" });
+        Assert.Equal(Rendered(Valid), byName);
+        Assert.Contains("/imagebuilder/golden/al2023/latest", byName, StringComparison.Ordinal);
+    }
 }
