@@ -15,8 +15,18 @@ public sealed record CfnDefinition(string Type, IReadOnlyDictionary<string, obje
     /// <summary>What a reader of the synth output should know about the resource (reported as warnings). Default: none.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>
+    /// Findings acknowledged on the resource, written as its <c>cdk_nag</c> metadata (which cdk-nag and the
+    /// guardrails both read). Default: none.
+    /// </summary>
+    public IReadOnlyList<Acknowledgement> Acknowledgements { get; init; } = [];
+
     /// <summary>A definition from properties that may hold nulls (left out).</summary>
     public static CfnDefinition Of(string type, IReadOnlyDictionary<string, object?> properties) => new(type, Cfn.Clean(properties));
+
+    /// <summary>This definition with <paramref name="acknowledgements"/> added.</summary>
+    public CfnDefinition Acknowledging(params Acknowledgement[] acknowledgements) =>
+        this with { Acknowledgements = [.. Acknowledgements, .. acknowledgements] };
 }
 
 /// <summary>
@@ -31,12 +41,23 @@ public static class Cfn
     public static CfnResource Resource(Construct scope, string id, string type, IReadOnlyDictionary<string, object?> properties) =>
         Resource(scope, id, CfnDefinition.Of(type, properties));
 
-    /// <summary>Creates the resource <paramref name="definition"/> describes, in one jsii call.</summary>
+    /// <summary>
+    /// Creates the resource <paramref name="definition"/> describes, in one jsii call. A resource whose type takes tags
+    /// (the Image Builder types, Recycle Bin rules, or any definition with a Tags property) is taggable:
+    /// <c>Tags.Of(scope)</c> reaches it, and its own Tags are its initial tags, which win over tags added with a
+    /// priority below 50 and give way to those added with a higher one (the default is 100), as for the CDK's own L1s.
+    /// </summary>
     public static CfnResource Resource(Construct scope, string id, CfnDefinition definition)
     {
-        var properties = definition.Properties as IDictionary<string, object> ?? new Dictionary<string, object>(definition.Properties, StringComparer.Ordinal);
-        var resource = new CfnResource(scope, id, new CfnResourceProps { Type = definition.Type, Properties = properties });
+        ArgumentNullException.ThrowIfNull(definition);
+        CfnValuesCheck.RejectFragmentReferences(definition.Properties, () => $"{scope.Node.Path}/{id}");
+        var resource = TaggableResource.Create(scope, id, definition);
         RenderedResources.AddOrUpdate(resource, definition);
+        if (definition.Acknowledgements.Count > 0)
+        {
+            resource.AddMetadata(NagMetadata.Key, NagMetadata.Render(definition.Acknowledgements));
+        }
+
         return resource;
     }
 

@@ -8,77 +8,78 @@ using Constructs;
 
 namespace AmiInfra.Constructs;
 
-/// <summary>One resource of a <see cref="CfnFragment"/>.</summary>
-/// <param name="LogicalId">Its logical id in the stack's template: 1 to 255 letters and digits.</param>
-/// <param name="Definition">Its type and properties.</param>
-public sealed record CfnFragmentResource(string LogicalId, CfnDefinition Definition);
-
 /// <summary>
 /// Many CloudFormation resources rendered in C# and handed to the CDK in one call, whatever their
 /// number. Every construct created from .NET costs a round trip to the jsii runtime and a
 /// reflection pass over its class (about 2 ms for a <see cref="CfnResource"/>); a fragment costs
 /// that once, and the runtime creates its resources by itself (a <see cref="CfnInclude"/> of the
 /// rendered template). The resources keep the logical ids given here; they refer to each other
-/// with <see cref="Ref"/> and <see cref="GetAtt"/>, and may hold CDK tokens (resolved at synth,
-/// like any other string).
+/// with <see cref="Ref"/> and <see cref="GetAtt"/>, and may hold CDK tokens (resolved at synth).
 /// </summary>
 /// <remarks>
-/// The resources are ordinary resources of the stack: they are synthesized, referenced and checked
-/// by the guardrails like any other. They exist as .NET objects only when asked for
-/// (<see cref="Resource"/>, one jsii call), e.g. to acknowledge a guardrail finding on one of them.
+/// The resources are ordinary resources of the stack: they are synthesized, referenced, tagged (<c>Tags.Of</c>)
+/// and checked by the guardrails like any other. The guardrails read them as given here, with the overrides made
+/// through <see cref="AddPropertyOverride"/>; an override added directly to <see cref="Resource"/> or
+/// <see cref="Template"/> is not seen by them (change the definition, or override through the fragment).
 /// </remarks>
 public sealed partial class CfnFragment : Construct
 {
-    private const string MarkerStart = "{{fragment:";
-
-    private readonly Dictionary<string, IReadOnlyDictionary<string, object>> _resolved;
+    private readonly Dictionary<string, Dictionary<string, object>> _resolved;
+    private readonly Dictionary<string, CfnFragmentResource> _byId;
+    private readonly HashSet<string> _ids;
+    private readonly HashSet<string> _handedOut = new(StringComparer.Ordinal);
 
     /// <summary>Creates the resources, in one jsii call.</summary>
     /// <param name="scope">The stack, or a construct in it.</param>
     /// <param name="id">The fragment's id; the resources' construct paths are under it.</param>
     /// <param name="resources">The resources, with distinct logical ids; at least one.</param>
-    public CfnFragment(Construct scope, string id, IReadOnlyList<CfnFragmentResource> resources)
+    /// <param name="conditions">Conditions the resources name (<see cref="CfnFragmentResource.Condition"/>), by name: the condition functions (Fn::Equals ...). Default: none.</param>
+    public CfnFragment(Construct scope, string id, IReadOnlyList<CfnFragmentResource> resources, IReadOnlyDictionary<string, object>? conditions = null)
         : base(scope, id)
     {
         ArgumentNullException.ThrowIfNull(resources);
+        var where = Node.Path;
         if (resources.Count == 0)
         {
-            throw new ConstructValidationException($"CfnFragment {id}.Resources", "an empty list", "at least one resource");
+            throw new ConstructValidationException($"{where}.Resources", "an empty list", "at least one resource");
         }
 
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        _ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var resource in resources)
         {
             if (!LogicalIdShape().IsMatch(resource.LogicalId))
             {
-                throw new ConstructValidationException($"CfnFragment {id}.Resources", $"the logical id \"{resource.LogicalId}\"", "1 to 255 letters and digits");
+                throw new ConstructValidationException($"{where}.Resources", $"the logical id \"{resource.LogicalId}\"", "1 to 255 letters and digits");
             }
 
-            if (!ids.Add(resource.LogicalId))
+            if (!_ids.Add(resource.LogicalId))
             {
-                throw new ConstructValidationException($"CfnFragment {id}.Resources", $"the logical id \"{resource.LogicalId}\" twice", "one resource per logical id");
+                throw new ConstructValidationException($"{where}.Resources", $"the logical id \"{resource.LogicalId}\" twice", "one resource per logical id");
             }
+        }
+
+        var conditionNames = new HashSet<string>(conditions?.Keys ?? [], StringComparer.Ordinal);
+        var template = new Dictionary<string, object>(2, StringComparer.Ordinal);
+        if (conditions is { Count: > 0 })
+        {
+            template["Conditions"] = conditions.ToDictionary(c => c.Key, c => CfnFragmentValues.ToJson(c.Value, _ids, $"{where}.Conditions.{c.Key}"), StringComparer.Ordinal);
         }
 
         // Included resources carry the template's metadata only: the construct path, which the
         // CDK adds to every other resource when the CLI asks for it, is added here.
-        var path = Node.TryGetContext("aws:cdk:enable-path-metadata") is true or "true" ? $"{Node.Path}/Template/" : null;
-        _resolved = new Dictionary<string, IReadOnlyDictionary<string, object>>(resources.Count, StringComparer.Ordinal);
-        var template = new Dictionary<string, object>(resources.Count, StringComparer.Ordinal);
+        var path = Node.TryGetContext("aws:cdk:enable-path-metadata") is true or "true" ? $"{where}/Template/" : null;
+        _resolved = new Dictionary<string, Dictionary<string, object>>(resources.Count, StringComparer.Ordinal);
+        _byId = resources.ToDictionary(r => r.LogicalId, StringComparer.Ordinal);
+        var rendered = new Dictionary<string, object>(resources.Count, StringComparer.Ordinal);
         foreach (var resource in resources)
         {
-            var where = $"CfnFragment {id}.{resource.LogicalId}";
-            var properties = (Dictionary<string, object>)ResolveMarkers(resource.Definition.Properties, ids, where);
+            var at = $"{where}.Resources[{resource.LogicalId}]";
+            var properties = (Dictionary<string, object>)CfnFragmentValues.ToJson(resource.Definition.Properties, _ids, $"{at}.Properties");
             _resolved[resource.LogicalId] = properties;
-            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Properties"] = properties };
-            if (path is not null)
-            {
-                entry["Metadata"] = new Dictionary<string, object> { ["aws:cdk:path"] = path + resource.LogicalId };
-            }
-
-            template[resource.LogicalId] = entry;
+            rendered[resource.LogicalId] = Entry(resource, properties, path, conditionNames, at);
         }
 
+        template["Resources"] = rendered;
         Resources = resources;
         Template = Include(this, template);
         foreach (var warning in resources.SelectMany(r => r.Definition.Warnings))
@@ -93,11 +94,11 @@ public sealed partial class CfnFragment : Construct
     /// <summary>The construct holding the resources.</summary>
     public CfnInclude Template { get; }
 
-    /// <summary>A reference to the resource <paramref name="logicalId"/> of the same fragment ({"Ref": ...}), as a whole property value.</summary>
-    public static string Ref(string logicalId) => $"{MarkerStart}Ref:{logicalId}}}}}";
+    /// <summary>A reference to the resource <paramref name="logicalId"/> of the same fragment (<c>{"Ref": ...}</c>), as a whole property value.</summary>
+    public static CfnFragmentReference Ref(string logicalId) => new(logicalId, null);
 
-    /// <summary>An attribute of the resource <paramref name="logicalId"/> of the same fragment ({"Fn::GetAtt": ...}), as a whole property value.</summary>
-    public static string GetAtt(string logicalId, string attribute) => $"{MarkerStart}GetAtt:{logicalId}.{attribute}}}}}";
+    /// <summary>An attribute of the resource <paramref name="logicalId"/> of the same fragment (<c>{"Fn::GetAtt": ...}</c>), as a whole property value.</summary>
+    public static CfnFragmentReference GetAtt(string logicalId, string attribute) => new(logicalId, attribute);
 
     /// <summary>
     /// The logical id the CDK gives a resource at <paramref name="path"/> below its stack (the ids of
@@ -138,78 +139,153 @@ public sealed partial class CfnFragment : Construct
         return (human.Length > 240 ? human.ToString(0, 240) : human.ToString()) + hash;
     }
 
-    /// <summary>The resource <paramref name="logicalId"/>, as a construct (one jsii call).</summary>
-    public CfnResource Resource(string logicalId) =>
-        _resolved.ContainsKey(logicalId)
-            ? (CfnResource)Template.GetResource(logicalId)
-            : throw new ConstructValidationException($"CfnFragment {Node.Id}.Resource", $"\"{logicalId}\"", "the logical id of one of the fragment's resources");
+    /// <summary>
+    /// The resource <paramref name="logicalId"/>, as a construct (one jsii call): to depend on it or refer to it from
+    /// other constructs. Override its properties through <see cref="AddPropertyOverride"/>, which the guardrails see.
+    /// </summary>
+    public CfnResource Resource(string logicalId)
+    {
+        if (!_resolved.ContainsKey(logicalId))
+        {
+            throw new ConstructValidationException($"{Node.Path}.Resource", $"\"{logicalId}\"", "the logical id of one of the fragment's resources");
+        }
 
-    /// <summary>The properties of a resource with the fragment references replaced by the intrinsic functions they stand for.</summary>
+        _handedOut.Add(logicalId);
+        return (CfnResource)Template.GetResource(logicalId);
+    }
+
+    /// <summary>
+    /// Overrides a property of the resource <paramref name="logicalId"/> (as <see cref="CfnResource.AddPropertyOverride"/>
+    /// does), where the guardrails see it too.
+    /// </summary>
+    /// <param name="logicalId">The resource.</param>
+    /// <param name="propertyPath">The property, with dots between the keys of nested maps (e.g. "InstanceMetadataOptions.HttpTokens").</param>
+    /// <param name="value">The value: what a property of the fragment may hold; null deletes the property.</param>
+    public void AddPropertyOverride(string logicalId, string propertyPath, object? value)
+    {
+        var where = $"{Node.Path}.Resources[{logicalId}].Properties.{propertyPath}";
+        if (!_resolved.TryGetValue(logicalId, out var properties))
+        {
+            throw new ConstructValidationException($"{Node.Path}.AddPropertyOverride", $"\"{logicalId}\"", "the logical id of one of the fragment's resources");
+        }
+
+        var keys = propertyPath.Split('.');
+        if (keys.Any(k => k.Length == 0))
+        {
+            throw new ConstructValidationException(where, $"the path \"{propertyPath}\"", "property names separated by single dots");
+        }
+
+        var json = value is null ? null : CfnFragmentValues.ToJson(value, _ids, where);
+        var map = properties;
+        foreach (var key in keys[..^1])
+        {
+            map = map.TryGetValue(key, out var inner)
+                ? inner as Dictionary<string, object> ?? throw new ConstructValidationException(where, $"a path through {key}, which is not a map", "a path through maps only (override a list as a whole)")
+                : (Dictionary<string, object>)(map[key] = new Dictionary<string, object>(StringComparer.Ordinal));
+        }
+
+        if (json is null)
+        {
+            map.Remove(keys[^1]);
+            Resource(logicalId).AddPropertyDeletionOverride(propertyPath);
+        }
+        else
+        {
+            map[keys[^1]] = json;
+            Resource(logicalId).AddPropertyOverride(propertyPath, json);
+        }
+    }
+
+    /// <summary>The properties of a resource as the template has them, fragment references replaced by the intrinsic functions they stand for.</summary>
     internal IReadOnlyDictionary<string, object> ResolvedProperties(string logicalId) => _resolved[logicalId];
 
-    private static CfnInclude Include(Construct scope, Dictionary<string, object> resources)
+    /// <summary>
+    /// The findings acknowledged on a resource: those of its definition, and, once the resource was handed out as a
+    /// construct (where <c>Guardrails.Acknowledge</c> may have added more), its metadata (one jsii call).
+    /// </summary>
+    internal IReadOnlyList<Acknowledgement> AcknowledgementsOf(string logicalId) =>
+        _handedOut.Contains(logicalId)
+            ? NagMetadata.Read(Resource(logicalId).GetMetadata(NagMetadata.Key))
+            : _byId[logicalId].Definition.Acknowledgements;
+
+    private Dictionary<string, object> Entry(CfnFragmentResource resource, Dictionary<string, object> properties, string? path, HashSet<string> conditions, string at)
     {
-        // The include reads the file while it is created; the .json suffix selects its JSON parser.
-        var file = Path.Combine(Path.GetTempPath(), $"amiinfra-fragment-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, JsonSerializer.Serialize(new Dictionary<string, object> { ["Resources"] = resources }));
-        try
+        var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Properties"] = properties };
+        var metadata = new Dictionary<string, object>(StringComparer.Ordinal);
+        if (path is not null)
         {
-            return new CfnInclude(scope, "Template", new CfnIncludeProps { TemplateFile = file });
+            metadata["aws:cdk:path"] = path + resource.LogicalId;
         }
-        finally
+
+        if (resource.Definition.Acknowledgements.Count > 0)
         {
-            File.Delete(file);
+            metadata[NagMetadata.Key] = NagMetadata.Render(resource.Definition.Acknowledgements.Select((a, i) => a.Checked($"{at}.Acknowledgements[{i}]")));
         }
+
+        if (metadata.Count > 0)
+        {
+            entry["Metadata"] = metadata;
+        }
+
+        if (resource.DependsOn.Count > 0)
+        {
+            var unknown = resource.DependsOn.FirstOrDefault(d => !_ids.Contains(d) || d == resource.LogicalId);
+            if (unknown is not null)
+            {
+                throw new ConstructValidationException($"{at}.DependsOn", $"\"{unknown}\"", "logical ids of other resources of the same fragment");
+            }
+
+            entry["DependsOn"] = resource.DependsOn.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        if (resource.Condition is { } condition)
+        {
+            entry["Condition"] = conditions.Contains(condition)
+                ? condition
+                : throw new ConstructValidationException($"{at}.Condition", $"\"{condition}\"", conditions.Count == 0 ? "a condition of the fragment (the fragment declares none)" : $"a condition of the fragment: {string.Join(", ", conditions.Order(StringComparer.Ordinal))}");
+        }
+
+        if (resource.DeletionPolicy is { } deletion)
+        {
+            entry["DeletionPolicy"] = PolicyName(deletion);
+        }
+
+        if (resource.UpdateReplacePolicy is { } replace)
+        {
+            entry["UpdateReplacePolicy"] = PolicyName(replace);
+        }
+
+        return entry;
     }
 
-    private static object ResolveMarkers(object value, HashSet<string> ids, string where) => value switch
+    private static string PolicyName(CfnDeletionPolicy policy) => policy switch
     {
-        string text when text.Contains(MarkerStart, StringComparison.Ordinal) => Marker(text, ids, where),
-        string text => text,
-        System.Collections.IDictionary map => ResolveMap(map, ids, where),
-        System.Collections.IEnumerable items => items.Cast<object>().Select(i => ResolveMarkers(i, ids, where)).ToArray(),
-        _ => value,
+        CfnDeletionPolicy.DELETE => "Delete",
+        CfnDeletionPolicy.RETAIN => "Retain",
+        CfnDeletionPolicy.SNAPSHOT => "Snapshot",
+        CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE => "RetainExceptOnCreate",
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "an unknown deletion policy"),
     };
 
-    private static Dictionary<string, object> ResolveMap(System.Collections.IDictionary map, HashSet<string> ids, string where)
-    {
-        var result = new Dictionary<string, object>(map.Count, StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry entry in map)
+    /// <summary>
+    /// The include reads the file while it is created; the .json suffix selects its JSON parser. The file is written in a
+    /// folder of this process alone (the rendered template may hold what no other user should read or swap), and the
+    /// folder is removed whether the include succeeds or not.
+    /// </summary>
+    private static CfnInclude Include(Construct scope, Dictionary<string, object> template) =>
+        PrivateFolder.Use(FolderPrefix, folder =>
         {
-            if (entry.Value is not null)
-            {
-                result[(string)entry.Key] = ResolveMarkers(entry.Value, ids, where);
-            }
-        }
+            var file = Path.Combine(folder, "template.json");
+            File.WriteAllText(file, JsonSerializer.Serialize(template));
+            return new CfnInclude(scope, "Template", new CfnIncludeProps { TemplateFile = file });
+        });
 
-        return result;
-    }
-
-    private static Dictionary<string, object> Marker(string text, HashSet<string> ids, string where)
-    {
-        var match = MarkerShape().Match(text);
-        if (!match.Success)
-        {
-            throw new ConstructValidationException(where, $"\"{text}\"", "a fragment reference (CfnFragment.Ref or GetAtt) as a whole property value, not inside a longer string");
-        }
-
-        var target = match.Groups["id"].Value;
-        if (!ids.Contains(target))
-        {
-            throw new ConstructValidationException(where, $"a reference to \"{target}\"", "a reference to a resource of the same fragment");
-        }
-
-        return match.Groups["kind"].Value == "Ref"
-            ? new Dictionary<string, object> { ["Ref"] = target }
-            : new Dictionary<string, object> { ["Fn::GetAtt"] = new object[] { target, match.Groups["attribute"].Value } };
-    }
+    /// <summary>The start of the names of the folders the templates are written in.</summary>
+    internal const string FolderPrefix = "amiinfra-fragment-";
 
     [GeneratedRegex("^[A-Za-z0-9]{1,255}$")]
     private static partial Regex LogicalIdShape();
 
     [GeneratedRegex("[^A-Za-z0-9]")]
     private static partial Regex NonAlphanumeric();
-
-    [GeneratedRegex("^\\{\\{fragment:(?:(?<kind>Ref):(?<id>[A-Za-z0-9]+)|(?<kind>GetAtt):(?<id>[A-Za-z0-9]+)\\.(?<attribute>[A-Za-z0-9.]+))\\}\\}$")]
-    private static partial Regex MarkerShape();
 }

@@ -1,5 +1,6 @@
 using Amazon.CDK;
 using AmiInfra.Rules;
+using Constructs;
 
 namespace AmiInfra.Constructs;
 
@@ -29,4 +30,41 @@ internal static class Naming
     }
 
     public static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
+
+    /// <summary>
+    /// The ARN of an Image Builder resource of this account and region, from its name (Image Builder lower-cases names in
+    /// ARNs): deterministic, so another stack of the same account and region can use it without a cross-stack export.
+    /// </summary>
+    /// <param name="resourceType">The ARN's resource type, e.g. image-recipe.</param>
+    /// <param name="nameAndVersion">The name, with "/version" for versioned resources.</param>
+    public static string ImageBuilderArn(string resourceType, string nameAndVersion) =>
+        $"arn:{Partition}:imagebuilder:{Region}:{Account}:{resourceType}/{(Checks.IsToken(nameAndVersion) ? nameAndVersion : nameAndVersion.ToLowerInvariant())}";
+
+    /// <summary>
+    /// A name for a construct whose props name none, as the Image Builder L2 constructs make it: unique in the app, from
+    /// the construct path, lower case, letters, digits and hyphens, at most <paramref name="maxLength"/> characters.
+    /// </summary>
+    public static string Generated(IConstruct construct, int maxLength = 128) =>
+        Names.UniqueResourceName(construct, new UniqueResourceNameOptions { MaxLength = maxLength, Separator = "-", AllowedSpecialCharacters = "-" }).ToLowerInvariant();
+
+    /// <summary>
+    /// The resource name of an ARN (what follows the resource type and its separator): read in C# when the ARN is
+    /// plain text, asked of the stack (<c>Stack.SplitArn</c>) when it holds tokens.
+    /// </summary>
+    public static string ResourceNameOf(IConstruct scope, string arn, string resourceType)
+    {
+        if (!Checks.IsToken(arn))
+        {
+            var parts = arn.Split(':', 6);
+            var prefix = resourceType + "/";
+            if (parts.Length == 6 && parts[0] == "arn" && parts[5].StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return parts[5][prefix.Length..];
+            }
+
+            throw new ConstructValidationException($"{scope.Node.Path}: an ARN", $"\"{arn}\"", $"an ARN of the form arn:partition:service:region:account:{resourceType}/name");
+        }
+
+        return Stack.Of(scope).SplitArn(arn, ArnFormat.SLASH_RESOURCE_NAME).ResourceName!;
+    }
 }

@@ -94,6 +94,22 @@ public static partial class Builds
         _ => new Problem(Text.Quote(network), "one of " + Text.OneOf(NetworkNames)) { Part = "network" },
     };
 
+    /// <summary>
+    /// Hops an instance metadata response may travel from build and test instances (Image Builder API reference,
+    /// InstanceMetadataOptions.httpPutResponseHopLimit: 1 to 64).
+    /// </summary>
+    public static readonly (int Min, int Max) MetadataHopLimit = (1, 64);
+
+    /// <summary>
+    /// Days a CloudWatch Logs log group keeps its events (CloudWatch Logs API reference, PutRetentionPolicy.retentionInDays:
+    /// one of these values).
+    /// </summary>
+    public static readonly IReadOnlyList<int> LogGroupRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+    /// <summary>A retention CloudWatch Logs accepts (<see cref="LogGroupRetentionDays"/>).</summary>
+    public static Problem? LogGroupRetention(int days) =>
+        LogGroupRetentionDays.Contains(days) ? null : new Problem(Text.Number(days), "one of the retentions CloudWatch Logs takes, in days: " + string.Join(", ", LogGroupRetentionDays));
+
     /// <summary>An EC2 key pair name (CreateKeyPair.KeyName: up to 255 ASCII characters).</summary>
     public static readonly Shape KeyPairName = new(KeyPairNamePattern(), "the name of an EC2 key pair (1 to 255 characters)");
 

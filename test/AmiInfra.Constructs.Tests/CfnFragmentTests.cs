@@ -42,8 +42,8 @@ public sealed class CfnFragmentFixture
         var constructs = NewStack(app, "Constructs");
         var image = new Construct(constructs, "al2023");
         var recipe = new ImageRecipe(image, "Recipe", RecipeProps());
-        var distribution = new ImageDistribution(image, "Distribution", DistributionProps());
-        new ImagePipeline(image, "Pipeline", PipelineProps(recipe.ImageRecipeArn, distribution.DistributionConfigurationArn));
+        var distribution = new DistributionConfiguration(image, "Distribution", DistributionProps());
+        new ImagePipeline(image, "Pipeline", PipelineProps(recipe, distribution));
         new AmiLifecyclePolicy(image, "Lifecycle", LifecycleProps());
 
         var fragments = NewStack(app, "Fragments");
@@ -52,11 +52,11 @@ public sealed class CfnFragmentFixture
         Fragment = new CfnFragment(fragments, "Images",
         [
             new(RecipeId, rendered.Resource),
-            new(DistributionId, ImageDistribution.Render(DistributionProps(), "Fragments/al2023/Distribution", TestEnv.Account)),
-            new(CfnFragment.LogicalIdFor("al2023", "Pipeline", "Resource"), ImagePipeline.Render(PipelineProps(CfnFragment.Ref(RecipeId), CfnFragment.GetAtt(DistributionId, "Arn")), "Fragments/al2023/Pipeline")),
+            new(DistributionId, DistributionConfiguration.Render(DistributionProps(), "Fragments/al2023/Distribution", TestEnv.Account)),
+            new(CfnFragment.LogicalIdFor("al2023", "Pipeline", "Resource"), ImagePipeline.Render(PipelineProps(rendered.InFragment(RecipeId), DistributionConfiguration.FromFragment(DistributionId, "golden-al2023")), "Fragments/al2023/Pipeline")),
             new(CfnFragment.LogicalIdFor("al2023", "Lifecycle", "Resource"), AmiLifecyclePolicy.Render(LifecycleProps(), "Fragments/al2023/Lifecycle")),
         ]);
-        RecipeVersionOfConstruct = recipe.Version;
+        RecipeVersionOfConstruct = recipe.ImageRecipeVersion;
         IncludedRecipeLogicalId = (string)fragments.Resolve(Fragment.Resource(RecipeId).LogicalId);
 
         var ids = NewStack(app, "Ids");
@@ -102,51 +102,51 @@ public sealed class CfnFragmentFixture
 
     private static ImageRecipeProps RecipeProps() => new()
     {
-        Name = "golden-al2023",
-        ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+        ImageRecipeName = "golden-al2023",
+        ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
         Components = [new RecipeComponent(Component.FromManaged("update-linux")), new RecipeComponent(Component.FromNameAndVersion("golden-hardening", "1.0.7"), new Dictionary<string, string> { ["SshPort"] = "22" })],
-        BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKeyArn = "arn:aws:kms:us-east-1:123456789012:alias/golden/build", KmsKeyIdentity = "alias/golden/build" }],
+        BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKey = TestEnv.KeyArn("arn:aws:kms:us-east-1:123456789012:alias/golden/build") }],
         Tags = new Dictionary<string, string> { ["team"] = "platform" },
     };
 
-    private static ImageDistributionProps DistributionProps() => new()
+    private static DistributionConfigurationProps DistributionProps() => new()
     {
-        Name = "golden-al2023",
+        DistributionConfigurationName = "golden-al2023",
         Origin = new AmiOrigin("golden", "al2023", "1.0.1"),
         Regions =
         [
             new RegionDistribution
             {
                 Region = "us-east-1",
-                KmsKeyArn = RegionalKey.AliasArnFor("aws", "us-east-1", TestEnv.Account, "amiinfra/golden/ami"),
+                KmsKey = TestEnv.AliasKey("us-east-1", "amiinfra/golden/ami"),
                 AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
                 LaunchAccounts = ["111122223333"],
-                SsmParameterName = "/imagebuilder/golden/al2023/latest",
+                SsmParameter = TestEnv.Parameter("/imagebuilder/golden/al2023/latest"),
             },
             new RegionDistribution
             {
                 Region = "eu-west-1",
-                KmsKeyArn = RegionalKey.AliasArnFor("aws", "eu-west-1", TestEnv.Account, "amiinfra/golden/ami"),
+                KmsKey = TestEnv.AliasKey("eu-west-1", "amiinfra/golden/ami"),
                 AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
                 LaunchAccounts = ["111122223333"],
             },
         ],
     };
 
-    private static ImagePipelineProps PipelineProps(string recipeArn, string distributionArn) => new()
+    private static ImagePipelineProps PipelineProps(IImageRecipe recipe, IDistributionConfiguration distribution) => new()
     {
-        Name = "golden-al2023",
-        ImageRecipeArn = recipeArn,
-        DistributionConfigurationArn = distributionArn,
-        InfrastructureConfigurationArn = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/golden-default",
+        ImagePipelineName = "golden-al2023",
+        Recipe = recipe,
+        DistributionConfiguration = distribution,
+        InfrastructureConfiguration = InfrastructureConfiguration.FromInfrastructureConfigurationName(TestEnv.NewStack("Imports"), "Infrastructure", "golden-default"),
         Cron = PipelineCron,
         StartCondition = StartCondition.ExpressionMatchOnly,
     };
 
     private static AmiLifecyclePolicyProps LifecycleProps() => new()
     {
-        PolicyName = "golden-al2023",
-        ExecutionRoleArn = "arn:aws:iam::123456789012:role/golden-ami-lifecycle",
+        LifecyclePolicyName = "golden-al2023",
+        ExecutionRole = TestEnv.LifecycleRole,
         Recipes = [new RecipeSelection("golden-al2023")],
         Deprecate = AmiInfra.Constructs.Lifecycle.LifecycleRule.Age(90),
         Delete = AmiInfra.Constructs.Lifecycle.LifecycleRule.Age(365),
@@ -212,34 +212,52 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
         Assert.Equal(fixture.AllocatedIds, CfnFragmentFixture.Paths.Select(p => CfnFragment.LogicalIdFor(p)));
     }
 
-    public static TheoryData<string, string, string> Faults => new()
+    public static TheoryData<string, string, string, string> Faults => new()
     {
-        // case, what the message names, what it accepts
-        { "empty", "an empty list", "at least one resource" },
-        { "bad-id", "\"has-dash\"", "letters and digits" },
-        { "duplicate", "\"Topic\" twice", "one resource per logical id" },
-        { "unknown-reference", "\"Missing\"", "same fragment" },
-        { "embedded-reference", "prefix-{{fragment:Ref:Topic}}", "whole property value" },
+        // case, where the message points, what it names, what it accepts
+        { "empty", ".Resources", "an empty list", "at least one resource" },
+        { "bad-id", ".Resources", "\"has-dash\"", "letters and digits" },
+        { "duplicate", ".Resources", "\"Topic\" twice", "one resource per logical id" },
+        { "unknown-reference", ".Resources[Subscription].Properties.TopicArn", "\"Missing\"", "same fragment" },
+        { "unknown-depends-on", ".Resources[Subscription].DependsOn", "\"Missing\"", "other resources of the same fragment" },
+        { "self-depends-on", ".Resources[Subscription].DependsOn", "\"Subscription\"", "other resources of the same fragment" },
+        { "unknown-condition", ".Resources[Subscription].Condition", "\"InProduction\"", "a condition of the fragment" },
+        { "object", ".Resources[Subscription].Properties.Endpoint", "System.Uri", "a string, number, boolean" },
+        { "construct", ".Resources[Subscription].Properties.TopicArn", "a CDK object", "pass one of its attributes" },
+        { "null-item", ".Resources[Subscription].Properties.Tags[0]", "null", "no null list items" },
+        { "infinity", ".Resources[Subscription].Properties.DeliveryPolicy.Retries", "Infinity", "a finite number" },
+        { "short-reason", ".Resources[Subscription].Acknowledgements[0].Reason", "\"because\"", "at least 10 characters" },
+        { "dotnet-resolvable", ".Resources[Subscription].Properties.Endpoint", "an IResolvable implemented in .NET", "a CDK token made by the CDK" },
     };
 
     [Theory]
     [MemberData(nameof(Faults))]
-    public void Bad_fragment_is_rejected_with_what_is_accepted(string fault, string value, string accepted)
+    public void Bad_fragment_is_rejected_at_the_fragment_path_with_what_is_accepted(string fault, string where, string value, string accepted)
     {
+        var stack = TestEnv.NewStack("Faults");
         var topic = new CfnFragmentResource("Topic", new CfnDefinition("AWS::SNS::Topic", new Dictionary<string, object>()));
-        CfnFragmentResource Referring(string reference) =>
-            new("Subscription", new CfnDefinition("AWS::SNS::Subscription", new Dictionary<string, object> { ["TopicArn"] = reference, ["Protocol"] = "email", ["Endpoint"] = "ops@example.com" }));
+        CfnFragmentResource Referring(object reference, object? endpoint = null) =>
+            new("Subscription", new CfnDefinition("AWS::SNS::Subscription", new Dictionary<string, object> { ["TopicArn"] = reference, ["Protocol"] = "email", ["Endpoint"] = endpoint ?? "ops@example.com" }));
+        var subscription = Referring(CfnFragment.Ref("Topic"));
         List<CfnFragmentResource> resources = fault switch
         {
             "empty" => [],
             "bad-id" => [topic with { LogicalId = "has-dash" }],
             "duplicate" => [topic, topic],
             "unknown-reference" => [topic, Referring(CfnFragment.Ref("Missing"))],
-            _ => [topic, Referring("prefix-" + CfnFragment.Ref("Topic"))],
+            "unknown-depends-on" => [topic, subscription with { DependsOn = ["Missing"] }],
+            "self-depends-on" => [topic, subscription with { DependsOn = ["Subscription"] }],
+            "unknown-condition" => [topic, subscription with { Condition = "InProduction" }],
+            "object" => [topic, Referring(CfnFragment.Ref("Topic"), new Uri("mailto:ops@example.com"))],
+            "construct" => [topic, Referring(new Amazon.CDK.AWS.SNS.Topic(stack, "RealTopic"))],
+            "null-item" => [topic, subscription with { Definition = subscription.Definition with { Properties = new Dictionary<string, object>(subscription.Definition.Properties) { ["Tags"] = new object?[] { null } } } }],
+            "dotnet-resolvable" => [topic, Referring(CfnFragment.Ref("Topic"), new DotNetToken())],
+            "infinity" => [topic, subscription with { Definition = subscription.Definition with { Properties = new Dictionary<string, object>(subscription.Definition.Properties) { ["DeliveryPolicy"] = new Dictionary<string, object> { ["Retries"] = double.PositiveInfinity } } } }],
+            _ => [topic, subscription with { Definition = subscription.Definition.Acknowledging(new Acknowledgement("AwsSolutions-SNS3", "because")) }],
         };
 
-        var e = Assert.Throws<ConstructValidationException>(() => new CfnFragment(TestEnv.NewStack(), "Fragment", resources));
-        Assert.StartsWith("CfnFragment Fragment", e.Where, StringComparison.Ordinal);
+        var e = Assert.Throws<ConstructValidationException>(() => new CfnFragment(stack, "Fragment", resources));
+        Assert.Equal("Faults/Fragment" + where, e.Where);
         Assert.Contains(value, e.Value, StringComparison.Ordinal);
         Assert.Contains(accepted, e.Accepted, StringComparison.Ordinal);
     }
@@ -249,6 +267,17 @@ public sealed class CfnFragmentTests(CfnFragmentFixture fixture) : IClassFixture
     {
         var e = Assert.Throws<ConstructValidationException>(() => fixture.Fragment.Resource("Nothing"));
         Assert.Equal("\"Nothing\"", e.Value);
+    }
+
+    private sealed class DotNetToken : Amazon.JSII.Runtime.Deputy.DeputyBase, IResolvable
+    {
+        public string[] CreationStack => [];
+
+        public ResolutionTypeHint? TypeHint => null;
+
+        public object Resolve(IResolveContext context) => "ops@example.com";
+
+        public override string ToString() => "ops@example.com";
     }
 
     /// <summary>JSON text with the keys of every object in order: equal for equal content whatever the key order.</summary>

@@ -57,4 +57,25 @@ public sealed class LifecycleAndBuildTests
         Assert.Null(Builds.Description(new string('d', Builds.MaxDescriptionLength)));
         Assert.Equal("1025 characters", Builds.Description(new string('d', Builds.MaxDescriptionLength + 1))?.Value);
     }
+
+    [Fact]
+    public void Takes_each_cloudwatch_logs_retention_and_no_other()
+    {
+        Assert.All(Builds.LogGroupRetentionDays, days => Assert.Null(Builds.LogGroupRetention(days)));
+        foreach (var days in Builds.LogGroupRetentionDays)
+        {
+            if (!Builds.LogGroupRetentionDays.Contains(days + 1))
+            {
+                Assert.Equal((days + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Builds.LogGroupRetention(days + 1)?.Value);
+            }
+        }
+
+        Assert.NotNull(Builds.LogGroupRetention(0));
+    }
+
+    [Fact]
+    public void Takes_a_metadata_hop_limit_from_1_to_64()
+    {
+        Assert.Equal((1, 64), Builds.MetadataHopLimit);
+    }
 }

@@ -44,17 +44,17 @@ public sealed class ComponentCatalog
                 throw new InvalidOperationException($"component {name} is named for {existing.File} and {reference.File}");
             }
 
-            return Component.FromNameAndVersion(existing.Component.Name, existing.Component.Version);
+            return Component.FromNameAndVersion(existing.Component.ComponentName, existing.Component.ComponentVersion);
         }
 
         var component = new Component(_scope, name, new ComponentProps
         {
-            Name = name,
+            ComponentName = name,
             Document = ComponentDocument.Of(reference.Document!, reference.File!),
             Platform = image.Platform == Platform.Windows ? ComponentPlatform.Windows : ComponentPlatform.Linux,
             Tags = new Dictionary<string, string>(_factory.Tags) { [AmiTagKeys.Factory] = _factory.Name },
         });
         _components[name] = (component, reference.File!);
-        return Component.FromNameAndVersion(component.Name, component.Version);
+        return Component.FromNameAndVersion(component.ComponentName, component.ComponentVersion);
     }
 }

@@ -33,7 +33,9 @@ internal static partial class DeclaredAt
     /// <summary>The declaration error for a construct's rejection.</summary>
     public static DeclarationException Translate(ConstructValidationException e, string where, string path, IReadOnlyDictionary<string, string> fields, string? fallback = null)
     {
-        var prop = e.Where.StartsWith(where, StringComparison.Ordinal) ? e.Where[where.Length..].TrimStart('.', '/') : e.Where;
+        // Constructs name their path, which inside a pipeline stage starts with the stage's: what follows where is the prop.
+        var at = e.Where.StartsWith(where, StringComparison.Ordinal) ? 0 : e.Where.IndexOf("/" + where, StringComparison.Ordinal) + 1;
+        var prop = at > 0 || e.Where.StartsWith(where, StringComparison.Ordinal) ? e.Where[(at + where.Length)..].TrimStart('.', '/') : e.Where;
         var match = fields
             .Where(f => Indices().Replace(prop, "").StartsWith(f.Key, StringComparison.Ordinal))
             .OrderByDescending(f => f.Key.Length)

@@ -59,6 +59,38 @@ public sealed class DeliveryStack : Stack
             Find("Pipeline/UpdatePipeline/SelfMutation/Role/DefaultPolicy"),
             GuardrailRuleIds.WildcardResource,
             "the self-mutation step runs cdk deploy, which lists the bootstrap buckets of every stage's environment by name it only learns at run time");
+        AcknowledgeFrameworkFindings();
+    }
+
+    /// <summary>
+    /// cdk-nag's findings on what CDK Pipelines makes (its policies, its artifact and replication buckets) are the
+    /// framework's: acknowledged on each of those resources, with that reason. Nothing of the factory is covered.
+    /// </summary>
+    private void AcknowledgeFrameworkFindings()
+    {
+        const string Framework = "CDK Pipelines writes this resource itself";
+        foreach (var node in Pipeline.Node.FindAll())
+        {
+            if (node is not CfnResource resource)
+            {
+                continue;
+            }
+
+            switch (resource.CfnResourceType)
+            {
+                case "AWS::IAM::Policy":
+                    Guardrails.Acknowledge(resource, "AwsSolutions-IAM5", $"{Framework}: its grants on the artifact bucket, the artifact keys, CodeBuild's logs and reports and the bootstrap roles use the wildcards CDK Pipelines chooses");
+                    break;
+                case "AWS::S3::Bucket":
+                    Guardrails.Acknowledge(resource, "AwsSolutions-S1", $"{Framework}: the pipeline's artifact bucket, encrypted with the pipeline's key and private");
+                    break;
+            }
+        }
+
+        foreach (var support in Pipeline.Pipeline.CrossRegionSupport.Values)
+        {
+            Guardrails.Acknowledge(support.ReplicationBucket, "AwsSolutions-S1", $"{Framework}: the artifact replication bucket of the cross-region support stack, encrypted and private");
+        }
     }
 
     private IConstruct Find(string path) =>

@@ -94,18 +94,18 @@ public static class FactoryComposition
 
     internal static readonly Dictionary<string, string> FactoryFields = new(StringComparer.Ordinal)
     {
-        ["Build"] = "build", ["Build.NamePrefix"] = "name", ["Build.InstanceTypes"] = "build.instanceTypes", ["Build.SubnetId"] = "build.subnetId",
-        ["Build.SecurityGroupIds"] = "build.securityGroupIds", ["Build.KeyPair"] = "build.keyPair", ["Build.LogRetentionDays"] = "build.logRetentionDays",
+        ["Build"] = "build", ["Build.NamePrefix"] = "name", ["Build.InstanceTypes"] = "build.instanceTypes", ["Build.Subnet"] = "build.subnetId",
+        ["Build.SecurityGroups"] = "build.securityGroupIds", ["Build.KeyPair"] = "build.keyPair", ["Build.LogRetentionDays"] = "build.logRetentionDays",
         ["Build.Tags"] = "tags", ["LifecycleRole"] = "lifecycle", ["Components"] = "images",
     };
 
     internal static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)
     {
         ["AmiKey"] = "distribution", ["RecycleBin"] = "lifecycle.recycleBin", ["AccountControls"] = "governance",
-        ["RegionalKey AmiKey.LaunchAccounts"] = "distribution.launchPermissions.accounts",
-        ["RegionalKey AmiKey.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
-        ["RegionalKey AmiKey.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
-        ["RegionalKey AmiKey.TargetAccounts"] = "distribution.targetAccounts",
+        ["AmiKey.LaunchAccounts"] = "distribution.launchPermissions.accounts",
+        ["AmiKey.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
+        ["AmiKey.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
+        ["AmiKey.TargetAccounts"] = "distribution.targetAccounts",
     };
 
     private static Stage Stage(Amazon.CDK.App app, Factory factory, string id, string region, string? account = null)
@@ -116,20 +116,15 @@ public static class FactoryComposition
     }
 
     /// <summary>
-    /// The image resources, which carry their tags as rendered (the factory's, overridden by the
-    /// image's): the factory-wide tags must not override an image's own value.
+    /// The priority of the factory's tags: below the CDK's priority of a resource's own tags (50), so that a resource
+    /// rendered with its image's tags keeps an image's own value for a key the factory tags too, and above none else
+    /// (tags added with the default priority, 100, win over both).
     /// </summary>
-    private static readonly string[] TaggedWhenRendered =
-    [
-        "AWS::ImageBuilder::ImageRecipe",
-        "AWS::ImageBuilder::DistributionConfiguration",
-        "AWS::ImageBuilder::ImagePipeline",
-        "AWS::ImageBuilder::LifecyclePolicy",
-    ];
+    public const int FactoryTagPriority = 10;
 
     private static void Tag(Construct scope, Factory factory)
     {
-        var props = new TagProps { ExcludeResourceTypes = TaggedWhenRendered };
+        var props = new TagProps { Priority = FactoryTagPriority };
         foreach (var (key, value) in factory.Tags)
         {
             Tags.Of(scope).Add(key, value, props);

@@ -1,5 +1,5 @@
 using Amazon.CDK;
-using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Distribution;
@@ -31,12 +31,17 @@ public sealed class FactoryStack : Stack
             NamePrefix = factory.Name,
             Key = BuildKey,
             InstanceTypes = factory.Build.InstanceTypes,
-            SubnetId = Network?.SubnetId ?? factory.Build.SubnetId,
-            SecurityGroupIds = Network is null ? factory.Build.SecurityGroupIds : [Network.SecurityGroupId],
-            KeyPair = factory.Build.KeyPair,
+            Subnet = Network?.Subnet ?? DeclaredSubnet(factory.Build.SubnetId),
+            SecurityGroups = Network is null
+                ? factory.Build.SecurityGroupIds.Select((id, i) => SecurityGroup.FromSecurityGroupId(this, $"SecurityGroup{i}", id, new SecurityGroupImportOptions { Mutable = false })).ToList()
+                : [Network.SecurityGroup],
+            KeyPair = factory.Build.KeyPair is { } keyPair ? KeyPair.FromKeyPairName(this, "KeyPair", keyPair) : null,
             LogRetentionDays = factory.Build.LogRetentionDays,
             Tags = new Dictionary<string, string>(factory.Tags) { [AmiTagKeys.Factory] = factory.Name },
         });
+
+        // Target accounts copy the build output, which the build key encrypts: their distribution role reads it.
+        DistributionTargets.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
         LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
             ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps
@@ -65,7 +70,7 @@ public sealed class FactoryStack : Stack
     /// <summary>The declaration the stack was built from.</summary>
     public Factory Factory { get; }
 
-    /// <summary>The key that encrypts build volumes, logs and notifications.</summary>
+    /// <summary>The key that encrypts build volumes, logs and notifications (BuildInfrastructure lets Image Builder encrypt notifications with it).</summary>
     public IKey BuildKey { get; }
 
     /// <summary>The VPC the factory created for its builds, or null (default VPC, or a subnet of the declaration).</summary>
@@ -94,6 +99,19 @@ public sealed class FactoryStack : Stack
     /// <summary>The build key's alias.</summary>
     public static string BuildKeyAlias(Factory factory) => $"alias/{factory.Name}/build";
 
+    /// <summary>The declared subnet: only its id is used (the infrastructure configuration takes no route table).</summary>
+    private ISubnet? DeclaredSubnet(string? subnetId)
+    {
+        if (subnetId is null)
+        {
+            return null;
+        }
+
+        var subnet = Subnet.FromSubnetId(this, "Subnet", subnetId);
+        Annotations.Of(subnet).AcknowledgeWarning("@aws-cdk/aws-ec2:noSubnetRouteTableId", "the infrastructure configuration takes the subnet id only");
+        return subnet;
+    }
+
     private Key CreateBuildKey(Factory factory)
     {
         var key = new Key(this, "BuildKey", new KeyProps
@@ -104,31 +122,6 @@ public sealed class FactoryStack : Stack
             RemovalPolicy = RemovalPolicy.RETAIN,
         });
 
-        // Image Builder publishes build notifications through its service-linked role, which may not
-        // exist yet when the key is created: name it by condition rather than as a principal ("Amazon SNS
-        // integration in Image Builder", Encrypted SNS topics: https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-sns.html).
-        key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "AllowImageBuilderToNotify",
-            Principals = [new AnyPrincipal()],
-            Actions = ["kms:GenerateDataKey*", "kms:Decrypt"],
-            Resources = ["*"],
-            Conditions = new Dictionary<string, object>
-            {
-                ["StringEquals"] = new Dictionary<string, object>
-                {
-                    ["aws:PrincipalAccount"] = factory.Account,
-                    ["kms:ViaService"] = $"sns.{factory.Region}.{Partitions.Of(factory.Region)!.DnsSuffix}",
-                },
-                ["ArnLike"] = new Dictionary<string, object>
-                {
-                    ["aws:PrincipalArn"] = $"arn:{Partitions.NameOf(factory.Region)}:iam::{factory.Account}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
-                },
-            },
-        }));
-
-        // Target accounts copy the build output, which this key encrypts: their distribution role reads it.
-        DistributionTargets.AllowCopiesFrom(key, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
         return key;
     }
 }

@@ -30,13 +30,14 @@ public sealed class ImageBuild
 
         var recipeId = CfnFragment.LogicalIdFor(image.Name, "Recipe", "Resource");
         var distributionId = CfnFragment.LogicalIdFor(image.Name, "Distribution", "Resource");
+        var references = stack.References;
         var recipe = DeclaredAt.Run($"{where}/Recipe", path, RecipeFields, () => ImageRecipe.Render(new ImageRecipeProps
         {
-            Name = name,
+            ImageRecipeName = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             ParentImage = image.Parent.Kind switch
             {
-                ParentImageKind.SsmParameter => BuildParent.FromSsmParameter(image.Parent.Value),
+                ParentImageKind.SsmParameter => BuildParent.FromSsmParameterName(image.Parent.Value),
                 ParentImageKind.AmiId => BuildParent.FromAmiId(image.Parent.Value),
                 ParentImageKind.ImageBuilder => BuildParent.FromImageBuilderImage(image.Parent.Value),
                 _ => BuildParent.FromMarketplace(image.Parent.Value),
@@ -53,8 +54,7 @@ public sealed class ImageBuild
                     VolumeType = image.RootVolume.VolumeType,
                     Iops = image.RootVolume.Iops,
                     ThroughputMiBps = image.RootVolume.ThroughputMiBps,
-                    KmsKeyArn = FactoryStack.BuildKeyAliasArn(factory),
-                    KmsKeyIdentity = FactoryStack.BuildKeyAlias(factory),
+                    KmsKey = references.BuildKey,
                 },
             ],
             WorkingDirectory = image.WorkingDirectory,
@@ -66,9 +66,10 @@ public sealed class ImageBuild
         var resources = new List<CfnFragmentResource> { new(recipeId, recipe.Resource) };
 
         var distribution = image.Distribution;
-        resources.Add(new(distributionId, DeclaredAt.Run($"{where}/Distribution", path, DistributionFields, () => ImageDistribution.Render(new ImageDistributionProps
+        var launchTemplates = distribution.LaunchTemplates.Select((t, i) => references.LaunchTemplate(image, i, t.LaunchTemplateId)).ToList();
+        resources.Add(new(distributionId, DeclaredAt.Run($"{where}/Distribution", path, DistributionFields, () => DistributionConfiguration.Render(new DistributionConfigurationProps
         {
-            Name = name,
+            DistributionConfigurationName = name,
             Description = $"Where the AMIs of {name} go and who may launch them",
             AllowPublic = factory.AllowPublicImages,
             Tags = tags,
@@ -76,9 +77,7 @@ public sealed class ImageBuild
             Regions = distribution.Regions.Select(region => new RegionDistribution
             {
                 Region = region,
-                KmsKeyArn = distribution.Encryption == AmiEncryption.RegionalKey
-                    ? RegionalKey.AliasArnFor(Partitions.NameOf(region), region, factory.Account, RegionalStack.KeyAliasName(factory))
-                    : null,
+                KmsKey = distribution.Encryption == AmiEncryption.RegionalKey ? references.RegionalKey(region) : null,
                 AmiName = distribution.AmiName,
                 AmiDescription = string.IsNullOrEmpty(image.Description) ? null : image.Description,
                 AmiTags = Merge(factory.Tags, image.Tags, distribution.AmiTags),
@@ -89,19 +88,20 @@ public sealed class ImageBuild
                 TargetAccounts = distribution.TargetAccounts,
                 SsmParameterName = distribution.SsmParameterName,
                 LaunchTemplates = distribution.LaunchTemplates
-                    .Where(t => t.Region == region)
-                    .Select(t => new LaunchTemplateTarget { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion })
+                    .Select((t, i) => (Template: t, Reference: launchTemplates[i]))
+                    .Where(t => t.Template.Region == region)
+                    .Select(t => new LaunchTemplateTarget { LaunchTemplate = t.Reference, AccountId = t.Template.AccountId, SetDefaultVersion = t.Template.SetDefaultVersion })
                     .ToList(),
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
         resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
-            Name = name,
+            ImagePipelineName = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
-            ImageRecipeArn = CfnFragment.Ref(recipeId),
-            DistributionConfigurationArn = CfnFragment.GetAtt(distributionId, "Arn"),
-            InfrastructureConfigurationArn = core.Build.InfrastructureFor(image.InstanceTypes ?? factory.Build.InstanceTypes),
+            Recipe = recipe.InFragment(recipeId),
+            DistributionConfiguration = DistributionConfiguration.FromFragment(distributionId, name),
+            InfrastructureConfiguration = references.Infrastructure(image.InstanceTypes ?? factory.Build.InstanceTypes),
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
                 ? s.StartCondition == "EXPRESSION_MATCH_ONLY" ? StartCondition.ExpressionMatchOnly : StartCondition.ExpressionMatchAndDependencyUpdatesAvailable
@@ -119,8 +119,8 @@ public sealed class ImageBuild
         {
             resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Lifecycle", "Resource"), DeclaredAt.Run($"{where}/Lifecycle", path, LifecycleFields, () => AmiLifecyclePolicy.Render(new AmiLifecyclePolicyProps
             {
-                PolicyName = name,
-                ExecutionRoleArn = FactoryStack.LifecycleRoleArn(factory),
+                LifecyclePolicyName = name,
+                ExecutionRole = references.LifecycleRole,
                 Recipes = [new RecipeSelection(name)],
                 Deprecate = Rule(retirement.Deprecate),
                 Disable = Rule(retirement.Disable),
@@ -154,31 +154,31 @@ public sealed class ImageBuild
     // The declaration field each construct prop comes from, relative to images[n] (see DeclaredAt).
     internal static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
     {
-        ["Name"] = "name", ["Description"] = "description", ["ParentImage"] = "parent", ["Components"] = "components",
+        ["ImageRecipeName"] = "name", ["Description"] = "description", ["ParentImage"] = "parent", ["Components"] = "components",
         ["BlockDevices"] = "rootVolume", ["WorkingDirectory"] = "workingDirectory", ["UserData"] = "userDataFile", ["Tags"] = "tags",
     };
 
     internal static readonly Dictionary<string, string> DistributionFields = new(StringComparer.Ordinal)
     {
-        ["Name"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Regions"] = "distribution",
+        ["DistributionConfigurationName"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Regions"] = "distribution",
         ["Regions.Region"] = "distribution.regions", ["Regions.AmiName"] = "distribution.amiName", ["Regions.AmiDescription"] = "description",
         ["Regions.AmiTags"] = "distribution.amiTags", ["Regions.LaunchAccounts"] = "distribution.launchPermissions.accounts",
         ["Regions.LaunchOrganizationArns"] = "distribution.launchPermissions.organizations",
         ["Regions.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
         ["Regions.Public"] = "distribution.launchPermissions.public", ["Regions.TargetAccounts"] = "distribution.targetAccounts",
-        ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKeyArn"] = "distribution.encryption",
+        ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKey"] = "distribution.encryption",
         ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
     };
 
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
     {
-        ["Name"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
+        ["ImagePipelineName"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
         ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags",
     };
 
     internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)
     {
-        ["PolicyName"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Recipes"] = "lifecycle",
+        ["LifecyclePolicyName"] = "name", ["Description"] = "description", ["Tags"] = "tags", ["Recipes"] = "lifecycle",
         ["Deprecate"] = "lifecycle.deprecate", ["Disable"] = "lifecycle.disable", ["Delete"] = "lifecycle.delete",
         ["KeepAtLeast"] = "lifecycle.keepAtLeast", ["Exclusions"] = "lifecycle.exclude",
     };

@@ -23,6 +23,7 @@ public sealed class ImageStack : Stack
         : base(scope, NameOf(factory, shard), FactoryStackProps.For(factory, NameOf(factory, shard), $"image pipelines ({string.Join(", ", images.Select(i => i.Name))})"))
     {
         Shard = shard;
+        References = new ImageStackReferences(this, factory, core);
         Images = images.Select(image => new ImageBuild(this, image, factory, core)).ToList();
 
         // Every resource of every image in one jsii call: the cost of a stack no longer grows with
@@ -30,6 +31,9 @@ public sealed class ImageStack : Stack
         Resources = new CfnFragment(this, "Images", Images.SelectMany(i => i.Resources).ToList());
         AddDependency(core, "recipes, pipelines and lifecycle policies use the shared build infrastructure, components and role by name");
     }
+
+    /// <summary>What the images of the stack refer to, imported once per stack.</summary>
+    public ImageStackReferences References { get; }
 
     /// <summary>The shard number.</summary>
     public int Shard { get; }

@@ -12,6 +12,12 @@ public sealed record BuildNetworkProps
 
     /// <summary>The VPC's address range (a /16 to /24 IPv4 CIDR block). Default: 10.64.0.0/24.</summary>
     public string CidrBlock { get; init; } = "10.64.0.0/24";
+
+    /// <summary>
+    /// Days the VPC's flow log (every accepted and rejected connection of build and test instances, in CloudWatch Logs)
+    /// is kept: one of the retentions CloudWatch Logs takes. Default: 90.
+    /// </summary>
+    public int FlowLogRetentionDays { get; init; } = 90;
 }
 
 /// <summary>
@@ -22,7 +28,9 @@ public sealed record BuildNetworkProps
 /// A build instance needs Systems Manager, Amazon S3 and its package mirrors through the internet or endpoints
 /// ("Image Builder and interface VPC endpoints": https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html;
 /// "Troubleshoot Image Builder": the instance must reach Systems Manager). One Availability Zone (the first the
-/// region lists, by <c>Fn::GetAZs</c>): no lookup at synth. Costs a NAT gateway and its Elastic IP while deployed.
+/// region lists, by <c>Fn::GetAZs</c>): no lookup at synth. A flow log records what build and test instances connect
+/// to (CloudWatch Logs, <see cref="BuildNetworkProps.FlowLogRetentionDays"/>). Costs a NAT gateway and its Elastic IP
+/// while deployed.
 /// </summary>
 public sealed class BuildNetwork : Construct
 {
@@ -32,6 +40,7 @@ public sealed class BuildNetwork : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Checks.Shape($"{Node.Path}.NamePrefix", props.NamePrefix, AmiInfra.Rules.PhysicalNames.Factory);
+        Checks.Require($"{Node.Path}.FlowLogRetentionDays", AmiInfra.Rules.Builds.LogGroupRetention(props.FlowLogRetentionDays));
         var zone = Fn.Select(0, Fn.GetAzs(""));
         var vpc = new CfnVPC(this, "Resource", new CfnVPCProps
         {
@@ -42,8 +51,8 @@ public sealed class BuildNetwork : Construct
         });
 
         // Two /26 subnets of the range (64 addresses each): enough for a few build and test instances at a time.
-        var publicSubnet = Subnet("Public", vpc, zone, Fn.Select(0, Fn.Cidr(props.CidrBlock, 2, "6")));
-        var privateSubnet = Subnet("Private", vpc, zone, Fn.Select(1, Fn.Cidr(props.CidrBlock, 2, "6")));
+        var publicSubnet = NewSubnet("Public", vpc, zone, Fn.Select(0, Fn.Cidr(props.CidrBlock, 2, "6")));
+        var privateSubnet = NewSubnet("Private", vpc, zone, Fn.Select(1, Fn.Cidr(props.CidrBlock, 2, "6")));
 
         var gateway = new CfnInternetGateway(this, "InternetGateway", new CfnInternetGatewayProps { Tags = [Name("build")] });
         var attachment = new CfnVPCGatewayAttachment(this, "InternetGatewayAttachment", new CfnVPCGatewayAttachmentProps { VpcId = vpc.Ref, InternetGatewayId = gateway.Ref });
@@ -77,11 +86,17 @@ public sealed class BuildNetwork : Construct
             Tags = [Name("build-instances")],
         });
 
+        FlowLog(vpc, props);
         VpcId = vpc.Ref;
-        SubnetId = privateSubnet.Ref;
-        SecurityGroupId = group.AttrGroupId;
+        Subnet = Amazon.CDK.AWS.EC2.Subnet.FromSubnetAttributes(this, "PrivateSubnetReference", new SubnetAttributes
+        {
+            SubnetId = privateSubnet.Ref,
+            AvailabilityZone = zone,
+            RouteTableId = privateRoutes.Ref,
+        });
+        SecurityGroup = Amazon.CDK.AWS.EC2.SecurityGroup.FromSecurityGroupId(this, "InstanceSecurityGroupReference", group.AttrGroupId, new SecurityGroupImportOptions { Mutable = false });
 
-        CfnSubnet Subnet(string name, CfnVPC parent, string az, string cidr) => new(this, name + "Subnet", new CfnSubnetProps
+        CfnSubnet NewSubnet(string name, CfnVPC parent, string az, string cidr) => new(this, name + "Subnet", new CfnSubnetProps
         {
             VpcId = parent.Ref,
             AvailabilityZone = az,
@@ -104,8 +119,74 @@ public sealed class BuildNetwork : Construct
     public string VpcId { get; }
 
     /// <summary>The private subnet build instances run in.</summary>
-    public string SubnetId { get; }
+    public ISubnet Subnet { get; }
 
-    /// <summary>The security group of build instances.</summary>
-    public string SecurityGroupId { get; }
+    /// <summary>The security group of build instances (outbound HTTP and HTTPS only).</summary>
+    public ISecurityGroup SecurityGroup { get; }
+
+    /// <summary>
+    /// The VPC's flow log, to CloudWatch Logs, through a role only the VPC Flow Logs service of this account assumes
+    /// ("Publish flow logs to CloudWatch Logs", IAM role for publishing flow logs:
+    /// https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html).
+    /// </summary>
+    private void FlowLog(CfnVPC vpc, BuildNetworkProps props)
+    {
+        var group = new Amazon.CDK.AWS.Logs.CfnLogGroup(this, "FlowLogGroup", new Amazon.CDK.AWS.Logs.CfnLogGroupProps
+        {
+            RetentionInDays = props.FlowLogRetentionDays,
+        });
+        group.ApplyRemovalPolicy(RemovalPolicy.RETAIN);
+        var role = new Amazon.CDK.AWS.IAM.CfnRole(this, "FlowLogRole", new Amazon.CDK.AWS.IAM.CfnRoleProps
+        {
+            Description = $"Lets VPC Flow Logs write the flow log of the {props.NamePrefix} build VPC",
+            AssumeRolePolicyDocument = new Dictionary<string, object>
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["Effect"] = "Allow",
+                        ["Principal"] = new Dictionary<string, object> { ["Service"] = "vpc-flow-logs.amazonaws.com" },
+                        ["Action"] = "sts:AssumeRole",
+                        ["Condition"] = new Dictionary<string, object>
+                        {
+                            ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Aws.ACCOUNT_ID },
+                            ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = $"arn:{Aws.PARTITION}:ec2:{Aws.REGION}:{Aws.ACCOUNT_ID}:vpc-flow-log/*" },
+                        },
+                    },
+                },
+            },
+            Policies = new object[]
+            {
+                new Amazon.CDK.AWS.IAM.CfnRole.PolicyProperty
+                {
+                    PolicyName = "WriteFlowLog",
+                    PolicyDocument = new Dictionary<string, object>
+                    {
+                        ["Version"] = "2012-10-17",
+                        ["Statement"] = new object[]
+                        {
+                            new Dictionary<string, object>
+                            {
+                                ["Effect"] = "Allow",
+                                ["Action"] = new[] { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
+                                ["Resource"] = group.AttrArn,
+                            },
+                        },
+                    },
+                },
+            },
+        });
+        _ = new CfnFlowLog(this, "FlowLog", new CfnFlowLogProps
+        {
+            ResourceId = vpc.Ref,
+            ResourceType = "VPC",
+            TrafficType = "ALL",
+            LogDestinationType = "cloud-watch-logs",
+            LogGroupName = group.Ref,
+            DeliverLogsPermissionArn = role.AttrArn,
+            Tags = [new CfnTag { Key = "Name", Value = $"{props.NamePrefix}-build" }],
+        });
+    }
 }

@@ -1,60 +1,30 @@
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
 using AmiInfra.Rules;
 using AmiInfra.Rules.Awstoe;
 using Constructs;
 
 namespace AmiInfra.Constructs.Build;
 
-/// <summary>An Image Builder component: one of ours, or one AWS manages.</summary>
-public interface IComponent
+/// <summary>An EC2 Image Builder component: one of ours, an imported one, or one AWS manages.</summary>
+public interface IComponent : IResource
 {
-    /// <summary>The component's ARN (with its version).</summary>
+    /// <summary>The component's ARN (with its version, or a version filter such as x.x.x).</summary>
     string ComponentArn { get; }
 
-    /// <summary>
-    /// What identifies the component's content: its name and version. A recipe's version follows
-    /// the fingerprints of its components, so a changed component makes a new recipe version.
-    /// </summary>
-    string Fingerprint { get; }
-}
+    /// <summary>The component's name.</summary>
+    string ComponentName { get; }
 
-/// <summary>The platform a component or recipe is for.</summary>
-public enum ComponentPlatform
-{
-    /// <summary>Linux.</summary>
-    Linux,
+    /// <summary>The component's version, or a version filter.</summary>
+    string ComponentVersion { get; }
 
-    /// <summary>Windows.</summary>
-    Windows,
-}
+    /// <summary>Lets <paramref name="grantee"/> perform <paramref name="actions"/> on the component.</summary>
+    Grant Grant(IGrantable grantee, params string[] actions);
 
-/// <summary>Properties of a <see cref="Component"/>.</summary>
-public sealed record ComponentProps
-{
-    /// <summary>The component's physical name (1 to 126 characters: letters, digits, '-', '_').</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The document, already checked (see <see cref="ComponentDocument.FromFile"/>).</summary>
-    public required ComponentDocument Document { get; init; }
-
-    /// <summary>Linux or Windows.</summary>
-    public required ComponentPlatform Platform { get; init; }
-
-    /// <summary>
-    /// Major and minor version nodes ("1.0"); the patch node is derived from the content. Default: "1.0".
-    /// </summary>
-    public string MajorMinor { get; init; } = "1.0";
-
-    /// <summary>Description. Default: the document's description.</summary>
-    public string? Description { get; init; }
-
-    /// <summary>KMS key (ARN) that encrypts the component document. Default: an AWS-owned key.</summary>
-    public string? KmsKeyArn { get; init; }
-
-    /// <summary>Tags. Default: none.</summary>
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>Lets <paramref name="grantee"/> read the component (imagebuilder:GetComponent).</summary>
+    Grant GrantRead(IGrantable grantee);
 }
 
 /// <summary>
@@ -63,16 +33,20 @@ public sealed record ComponentProps
 /// changed document deploys as a new version instead of failing with "already exists", and an
 /// unchanged one keeps its version and is not replaced.
 /// </summary>
-public sealed class Component : Construct, IComponent
+public sealed class Component : Resource, IComponent, IFingerprinted
 {
     /// <summary>Highest value Image Builder accepts in one version node (2^30 - 1).</summary>
     public const long MaxVersionNode = (1L << 30) - 1;
+
+    private const string ReadAction = "imagebuilder:GetComponent";
 
     /// <summary>Creates the component.</summary>
     public Component(Construct scope, string id, ComponentProps props)
         : base(scope, id)
     {
-        Naming.CheckImageBuilderName(props.Name, () => $"{Node.Path}.Name");
+        ArgumentNullException.ThrowIfNull(props);
+        ComponentName = props.ComponentName ?? Naming.Generated(this);
+        Naming.CheckImageBuilderName(ComponentName, () => $"{Node.Path}.ComponentName");
         if (!System.Text.RegularExpressions.Regex.IsMatch(props.MajorMinor, "^[0-9]{1,9}\\.[0-9]{1,9}$"))
         {
             throw new ConstructValidationException($"{Node.Path}.MajorMinor", $"\"{props.MajorMinor}\"", "major and minor version nodes such as 1.0");
@@ -80,27 +54,122 @@ public sealed class Component : Construct, IComponent
 
         // The document, checked again for the component's platform (a Windows component cannot use ExecuteBash).
         ComponentDocument.Read(props.Document.Text, props.Document.Source, props.Platform == ComponentPlatform.Windows ? ToePlatforms.Windows : ToePlatforms.Linux);
-        var description = props.Description ?? props.Document.Description ?? $"{props.Name} component";
-        Version = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), Stable(this, description), Stable(this, props.KmsKeyArn ?? ""))}";
-        Name = props.Name;
+        var description = props.Description ?? props.Document.Description ?? $"{ComponentName} component";
+        var kmsKeyArn = props.KmsKey?.KeyArn;
+        ComponentVersion = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), Stable(this, description), Stable(this, kmsKeyArn ?? ""))}";
 
         var resource = Cfn.Resource(this, "Resource", "AWS::ImageBuilder::Component", new Dictionary<string, object?>
         {
-            ["Name"] = props.Name,
-            ["Version"] = Version,
+            ["Name"] = ComponentName,
+            ["Version"] = ComponentVersion,
             ["Platform"] = props.Platform.ToString(),
             ["Description"] = Naming.Truncate(description, 1024),
             ["ChangeDescription"] = $"Content fingerprint {props.Document.Fingerprint[..12]}",
             ["Data"] = props.Document.Document.FitsInline ? props.Document.Text : null,
             ["Uri"] = props.Document.Document.FitsInline ? null : UploadedDocument(props.Document),
-            ["KmsKeyId"] = props.KmsKeyArn,
+            ["KmsKeyId"] = kmsKeyArn,
             ["Tags"] = Cfn.TagMap(props.Tags),
         });
         ComponentArn = resource.Ref;
     }
 
-    /// <summary>The component's name.</summary>
-    public string Name { get; }
+    /// <inheritdoc />
+    public string ComponentName { get; }
+
+    /// <summary>The version, e.g. 1.0.483920117: the patch node follows the content.</summary>
+    public string ComponentVersion { get; }
+
+    /// <inheritdoc />
+    public string ComponentArn { get; }
+
+    /// <summary>What identifies the component's content: its name and version. A recipe's version follows it.</summary>
+    public string Fingerprint => $"{ComponentName}/{ComponentVersion}";
+
+    /// <inheritdoc />
+    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, this, actions);
+
+    /// <inheritdoc />
+    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+
+    /// <summary>Imports a component by ARN (with its version or a version filter).</summary>
+    public static IComponent FromComponentArn(Construct scope, string id, string componentArn) =>
+        FromComponentAttributes(scope, id, new ComponentAttributes { ComponentArn = componentArn });
+
+    /// <summary>Imports a component of this account and region by name, at its newest version (x.x.x).</summary>
+    public static IComponent FromComponentName(Construct scope, string id, string componentName) =>
+        FromComponentAttributes(scope, id, new ComponentAttributes { ComponentName = componentName });
+
+    /// <summary>Imports a component by ARN, or by name and version (of this account and region).</summary>
+    public static IComponent FromComponentAttributes(Construct scope, string id, ComponentAttributes attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        if (attributes.ComponentArn is { } arn)
+        {
+            if (attributes.ComponentName is not null || attributes.ComponentVersion is not null)
+            {
+                throw new ConstructValidationException($"{scope.Node.Path}/{id}.ComponentName", attributes.ComponentName ?? attributes.ComponentVersion, "no name or version with an ARN (the ARN names both)");
+            }
+
+            var nameAndVersion = Naming.ResourceNameOf(scope, arn, "component");
+            var (name, version) = Checks.IsToken(nameAndVersion)
+                ? (Fn.Select(0, Fn.Split("/", nameAndVersion)), Fn.Select(1, Fn.Split("/", nameAndVersion)))
+                : (nameAndVersion.Split('/')[0], nameAndVersion.Split('/').ElementAtOrDefault(1) ?? "x.x.x");
+            return new Imported(scope, id, arn, name, version);
+        }
+
+        if (attributes.ComponentName is not { } componentName)
+        {
+            throw new ConstructValidationException($"{scope.Node.Path}/{id}.ComponentArn", null, "a component ARN or a component name");
+        }
+
+        Naming.CheckImageBuilderName(componentName, () => $"{scope.Node.Path}/{id}.ComponentName");
+        var componentVersion = attributes.ComponentVersion ?? "x.x.x";
+        Checks.Shape($"{scope.Node.Path}/{id}.ComponentVersion", componentVersion, Identifiers.VersionFilter);
+        var formatted = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "component", ResourceName = $"{componentName.ToLowerInvariant()}/{componentVersion}" });
+        return new Imported(scope, id, formatted, componentName, componentVersion);
+    }
+
+    /// <summary>
+    /// An AWS-managed component by name (e.g. update-linux, update-windows), in the stack's partition and region, by
+    /// reference (no construct, no jsii call: for recipes rendered by the hundred). Version default: x.x.x (the newest).
+    /// </summary>
+    public static IComponent FromManaged(string name, string version = "x.x.x")
+    {
+        Checks.Require("Component.FromManaged", Identifiers.ManagedComponentName.Check(name));
+        Checks.Require($"Component.FromManaged({name})", Identifiers.VersionFilter.Check(version));
+
+        return new Named($"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:component/{name}/{version}", name, version, $"aws/{name}/{version}");
+    }
+
+    /// <summary>
+    /// A component of ours by name and version, from any stack of the same account and region, by reference (no
+    /// construct): the ARN is built from the name, so no cross-stack export ties the stacks together.
+    /// </summary>
+    public static IComponent FromNameAndVersion(string name, string version)
+    {
+        Naming.CheckImageBuilderName(name, () => "Component.FromNameAndVersion");
+        return new Named(Naming.ImageBuilderArn("component", $"{name}/{version}/1"), name, version, $"{name}/{version}");
+    }
+
+    /// <summary>The patch node of the version: a hash of the content, within Image Builder's range.</summary>
+    internal static long VersionNode(params string[] content)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", content)));
+        return (long)(BitConverter.ToUInt64(hash, 0) % (ulong)(MaxVersionNode + 1));
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a version may depend on it. A token's text counts the tokens
+    /// created before it, so any edit earlier in the app would change it: text holding tokens is
+    /// replaced by its resolved form (what it refers to, e.g. a key's logical id).
+    /// </summary>
+    internal static string Stable(IConstruct scope, string text) =>
+        text.Contains("${Token[", StringComparison.Ordinal) && Token.IsUnresolved(text)
+            ? System.Text.Json.JsonSerializer.Serialize(Stack.Of(scope).Resolve(text))
+            : text;
+
+    /// <summary>What a recipe's version follows for <paramref name="component"/>: ours say their content; others, their ARN.</summary>
+    internal static string FingerprintOf(IComponent component) => component is IFingerprinted f ? f.Fingerprint : component.ComponentArn;
 
     /// <summary>
     /// A document longer than Image Builder takes inline (16,000 characters of CreateComponent's
@@ -132,58 +201,36 @@ public sealed class Component : Construct, IComponent
         return new Amazon.CDK.AWS.S3.Assets.Asset(this, "Document", new Amazon.CDK.AWS.S3.Assets.AssetProps { Path = file }).S3ObjectUrl;
     }
 
-    /// <summary>The version, e.g. 1.0.483920117: the patch node follows the content.</summary>
-    public string Version { get; }
-
-    /// <inheritdoc />
-    public string ComponentArn { get; }
-
-    /// <inheritdoc />
-    public string Fingerprint => $"{Name}/{Version}";
-
-    /// <summary>
-    /// An AWS-managed component by name (e.g. update-linux, update-windows), resolved to its ARN
-    /// in the stack's partition and region. Version default: x.x.x (the newest).
-    /// </summary>
-    public static IComponent FromManaged(string name, string version = "x.x.x")
+    /// <summary>A component imported as a construct.</summary>
+    private sealed class Imported(Construct scope, string id, string arn, string name, string version) : Resource(scope, id), IComponent, IFingerprinted
     {
-        Checks.Require("Component.FromManaged", Identifiers.ManagedComponentName.Check(name));
-        Checks.Require($"Component.FromManaged({name})", Identifiers.VersionFilter.Check(version));
+        public string ComponentArn { get; } = arn;
 
-        return new ManagedComponent($"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:aws:component/{name}/{version}", $"aws/{name}/{version}");
+        public string ComponentName { get; } = name;
+
+        public string ComponentVersion { get; } = version;
+
+        public string Fingerprint => Checks.IsToken(ComponentArn) ? Stable(this, ComponentArn) : ComponentArn;
+
+        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, this, actions);
+
+        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
     }
 
-    /// <summary>
-    /// A component of ours by name and version, from any stack of the same account and region:
-    /// the ARN is built from the name, so no cross-stack export ties the stacks together.
-    /// </summary>
-    public static IComponent FromNameAndVersion(string name, string version)
+    /// <summary>A component by reference, without a construct.</summary>
+    private sealed class Named(string arn, string name, string version, string fingerprint)
+        : NamedReference($"the component {name}/{version}", "Component.FromComponentAttributes(scope, id, ...)"), IComponent, IFingerprinted
     {
-        Naming.CheckImageBuilderName(name, () => "Component.FromNameAndVersion");
-        return new ManagedComponent(
-            $"arn:{Naming.Partition}:imagebuilder:{Naming.Region}:{Naming.Account}:component/{name.ToLowerInvariant()}/{version}/1",
-            $"{name}/{version}");
+        public string ComponentArn { get; } = arn;
+
+        public string ComponentName { get; } = name;
+
+        public string ComponentVersion { get; } = version;
+
+        public string Fingerprint { get; } = fingerprint;
+
+        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, null, actions);
+
+        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
     }
-
-    /// <summary>A component of ours already deployed, by ARN (e.g. from another stack).</summary>
-    public static IComponent FromComponentArn(string arn) => new ManagedComponent(arn, arn);
-
-    /// <summary>The patch node of the version: a hash of the content, within Image Builder's range.</summary>
-    internal static long VersionNode(params string[] content)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\u001f", content)));
-        return (long)(BitConverter.ToUInt64(hash, 0) % (ulong)(MaxVersionNode + 1));
-    }
-
-    /// <summary>
-    /// <paramref name="text"/> as a version may depend on it. A token's text counts the tokens
-    /// created before it, so any edit earlier in the app would change it: text holding tokens is
-    /// replaced by its resolved form (what it refers to, e.g. a key's logical id).
-    /// </summary>
-    internal static string Stable(IConstruct scope, string text) =>
-        text.Contains("${Token[", StringComparison.Ordinal) && Token.IsUnresolved(text)
-            ? System.Text.Json.JsonSerializer.Serialize(Stack.Of(scope).Resolve(text))
-            : text;
-
-    private sealed record ManagedComponent(string ComponentArn, string Fingerprint) : IComponent;
 }

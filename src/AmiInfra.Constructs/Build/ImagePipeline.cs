@@ -1,104 +1,107 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
 using AmiInfra.Rules;
 using Constructs;
 
 namespace AmiInfra.Constructs.Build;
 
-/// <summary>When Image Builder starts a scheduled run.</summary>
-public enum StartCondition
+/// <summary>An EC2 Image Builder image pipeline.</summary>
+public interface IImagePipeline : IResource
 {
-    /// <summary>At every scheduled time.</summary>
-    ExpressionMatchOnly,
+    /// <summary>The pipeline's ARN.</summary>
+    string ImagePipelineArn { get; }
 
-    /// <summary>At a scheduled time only when a component or the parent image has a newer version (the service default).</summary>
-    ExpressionMatchAndDependencyUpdatesAvailable,
-}
+    /// <summary>The pipeline's name.</summary>
+    string ImagePipelineName { get; }
 
-/// <summary>Properties of an <see cref="ImagePipeline"/>.</summary>
-public sealed record ImagePipelineProps
-{
-    /// <summary>The pipeline's physical name.</summary>
-    public required string Name { get; init; }
+    /// <summary>Lets <paramref name="grantee"/> perform <paramref name="actions"/> on the pipeline.</summary>
+    Grant Grant(IGrantable grantee, params string[] actions);
 
-    /// <summary>Description. Default: none.</summary>
-    public string? Description { get; init; }
+    /// <summary>Lets <paramref name="grantee"/> read the pipeline (imagebuilder:GetImagePipeline).</summary>
+    Grant GrantRead(IGrantable grantee);
 
-    /// <summary>The recipe's ARN.</summary>
-    public required string ImageRecipeArn { get; init; }
-
-    /// <summary>The infrastructure configuration's ARN.</summary>
-    public required string InfrastructureConfigurationArn { get; init; }
-
-    /// <summary>The distribution configuration's ARN. Default: none (the AMI stays in the home region).</summary>
-    public string? DistributionConfigurationArn { get; init; }
-
-    /// <summary>An Image Builder cron expression, e.g. cron(0 4 ? * sun *). Default: no schedule (manual runs).</summary>
-    public string? Cron { get; init; }
-
-    /// <summary>
-    /// When a scheduled run starts. Default: the service's, which skips runs when nothing changed;
-    /// leaving it unset adds a warning, since skipped runs also skip security patches that are not
-    /// visible as a component or parent update.
-    /// </summary>
-    public StartCondition? StartCondition { get; init; }
-
-    /// <summary>
-    /// Time zone of the cron expression: UTC ("UTC" or "Etc/UTC") only, since CloudFormation's
-    /// pipeline schedule has no time zone. Default: UTC.
-    /// </summary>
-    public string? Timezone { get; init; }
-
-    /// <summary>Whether the pipeline runs. Default: true.</summary>
-    public bool Enabled { get; init; } = true;
-
-    /// <summary>Run image tests after the build. Default: true.</summary>
-    public bool TestsEnabled { get; init; } = true;
-
-    /// <summary>Minutes before image tests time out (60 to 1440). Default: 90.</summary>
-    public int TestTimeoutMinutes { get; init; } = 90;
-
-    /// <summary>Scan the image for vulnerabilities with Amazon Inspector. Default: true.</summary>
-    public bool ScanningEnabled { get; init; } = true;
-
-    /// <summary>Collect enhanced image metadata (installed packages). Default: true.</summary>
-    public bool EnhancedMetadata { get; init; } = true;
-
-    /// <summary>Tags. Default: none.</summary>
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    /// <summary>Lets <paramref name="grantee"/> start a run of the pipeline (imagebuilder:StartImagePipelineExecution).</summary>
+    Grant GrantStartExecution(IGrantable grantee);
 }
 
 /// <summary>An Image Builder image pipeline: recipe, infrastructure, distribution and schedule.</summary>
-public sealed class ImagePipeline : Construct
+public sealed class ImagePipeline : Resource, IImagePipeline
 {
-    /// <summary>Creates the pipeline.</summary>
+    private const string ReadAction = "imagebuilder:GetImagePipeline";
+    private const string StartAction = "imagebuilder:StartImagePipelineExecution";
+
+    /// <summary>Creates the pipeline (and an infrastructure configuration with its defaults when none is given).</summary>
     public ImagePipeline(Construct scope, string id, ImagePipelineProps props)
         : base(scope, id)
     {
-        var resource = Cfn.Resource(this, "Resource", RenderAt(props, () => Node.Path));
+        ArgumentNullException.ThrowIfNull(props);
+        ImagePipelineName = props.ImagePipelineName ?? Naming.Generated(this);
+        var infrastructure = props.InfrastructureConfiguration ?? new InfrastructureConfiguration(this, "InfrastructureConfiguration");
+        var resource = Cfn.Resource(this, "Resource", RenderAt(props with { ImagePipelineName = ImagePipelineName, InfrastructureConfiguration = infrastructure }, () => Node.Path, inFragment: false));
+
+        // An infrastructure configuration is named by the ARN built from its name, which orders nothing: the pipeline
+        // waits for one of the app (in its stack, or in a stack that then deploys first). Recipes and distributions of
+        // the app are named by Ref or Fn::GetAtt, which order the creation already.
+        if (infrastructure is InfrastructureConfiguration made)
+        {
+            resource.Node.AddDependency(made);
+        }
+
         if (props.Cron is not null && props.StartCondition is null)
         {
             Annotations.Of(this).AddWarningV2(
                 "amiinfra:pipeline-start-condition",
-                $"{props.Name}: no start condition chosen, so Image Builder's default applies and scheduled runs are skipped when no component or parent image changed. Set StartCondition (the declaration's schedule.startCondition) to choose.");
+                $"{ImagePipelineName}: no start condition chosen, so Image Builder's default applies and scheduled runs are skipped when no component or parent image changed. Set StartCondition (the declaration's schedule.startCondition) to choose.");
         }
 
         ImagePipelineArn = resource.Ref;
     }
 
+    /// <inheritdoc />
+    public string ImagePipelineArn { get; }
+
+    /// <inheritdoc />
+    public string ImagePipelineName { get; }
+
+    /// <inheritdoc />
+    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImagePipelineArn, this, actions);
+
+    /// <inheritdoc />
+    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+
+    /// <inheritdoc />
+    public Grant GrantStartExecution(IGrantable grantee) => Grant(grantee, StartAction);
+
+    /// <summary>Imports a pipeline by ARN.</summary>
+    public static IImagePipeline FromImagePipelineArn(Construct scope, string id, string imagePipelineArn) =>
+        new Imported(scope, id, imagePipelineArn, Naming.ResourceNameOf(scope, imagePipelineArn, "image-pipeline"));
+
+    /// <summary>Imports a pipeline of this account and region by name.</summary>
+    public static IImagePipeline FromImagePipelineName(Construct scope, string id, string imagePipelineName)
+    {
+        Naming.CheckImageBuilderName(imagePipelineName, () => $"{scope.Node.Path}/{id}.ImagePipelineName");
+        var arn = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "image-pipeline", ResourceName = imagePipelineName.ToLowerInvariant() });
+        return new Imported(scope, id, arn, imagePipelineName);
+    }
+
     /// <summary>
     /// The pipeline as CloudFormation, without creating a construct (for a <see cref="CfnFragment"/>):
-    /// the props are checked and the properties rendered as the construct does. The construct's
-    /// warning about a missing start condition is left to the guardrails (AMI-019).
+    /// the props are checked and the properties rendered as the construct does; a recipe or distribution of the same
+    /// fragment is referred to by Ref or Fn::GetAtt. The construct's warning about a missing start condition is left
+    /// to the guardrails (AMI-019).
     /// </summary>
-    /// <param name="props">The pipeline.</param>
+    /// <param name="props">The pipeline; its name and infrastructure configuration are required here.</param>
     /// <param name="where">Where the pipeline is, for error messages (e.g. its construct path).</param>
-    public static CfnDefinition Render(ImagePipelineProps props, string where) => RenderAt(props, () => where);
+    public static CfnDefinition Render(ImagePipelineProps props, string where) => RenderAt(props, () => where, inFragment: true);
 
     /// <summary>As above; <paramref name="where"/> is asked for only when a prop is rejected (a construct path costs a jsii call).</summary>
-    private static CfnDefinition RenderAt(ImagePipelineProps props, Func<string> where)
+    private static CfnDefinition RenderAt(ImagePipelineProps props, Func<string> where, bool inFragment)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Naming.CheckImageBuilderName(props.Name, () => $"{where()}.Name");
+        var name = props.ImagePipelineName ?? throw new ConstructValidationException($"{where()}.ImagePipelineName", null, "a pipeline name (ImagePipeline.Render has no construct path to generate one from)");
+        var infrastructure = props.InfrastructureConfiguration ?? throw new ConstructValidationException($"{where()}.InfrastructureConfiguration", null, "an infrastructure configuration (ImagePipeline.Render makes none)");
+        ArgumentNullException.ThrowIfNull(props.Recipe);
+        Naming.CheckImageBuilderName(name, () => $"{where()}.ImagePipelineName");
         if (props.Cron is not null && !Checks.IsToken(props.Cron) && CronExpression.Check(props.Cron) is { } problem)
         {
             throw Checks.Exception($"{where()}.Cron", problem);
@@ -109,18 +112,20 @@ public sealed class ImagePipeline : Construct
             throw new ConstructValidationException($"{where()}.Timezone", $"\"{props.Timezone}\"", "UTC or Etc/UTC: AWS::ImageBuilder::ImagePipeline has no schedule time zone, so write the cron expression in UTC");
         }
 
-        if (props.TestTimeoutMinutes < Rules.Builds.TestTimeoutMinutes.Min || props.TestTimeoutMinutes > Rules.Builds.TestTimeoutMinutes.Max)
+        if (props.TestTimeoutMinutes < Builds.TestTimeoutMinutes.Min || props.TestTimeoutMinutes > Builds.TestTimeoutMinutes.Max)
         {
-            Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Rules.Builds.TestTimeoutMinutes, "minutes");
+            Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Builds.TestTimeoutMinutes, "minutes");
         }
 
+        var distribution = props.DistributionConfiguration;
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {
-            ["Name"] = props.Name,
+            ["Name"] = name,
             ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
-            ["ImageRecipeArn"] = props.ImageRecipeArn,
-            ["InfrastructureConfigurationArn"] = props.InfrastructureConfigurationArn,
-            ["DistributionConfigurationArn"] = props.DistributionConfigurationArn,
+            ["ImageRecipeArn"] = ImageBuilderGrants.ArnValue(props.Recipe, props.Recipe.ImageRecipeArn, inFragment),
+            ["InfrastructureConfigurationArn"] = infrastructure.InfrastructureConfigurationArn,
+            ["DistributionConfigurationArn"] = distribution is null ? null : ImageBuilderGrants.ArnValue(distribution, distribution.DistributionConfigurationArn, inFragment),
+            ["ExecutionRole"] = props.ExecutionRole is null ? null : Attributes.RoleArn(props.ExecutionRole),
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["Schedule"] = props.Cron is null ? null : Cfn.Clean(new Dictionary<string, object?>
             {
@@ -142,6 +147,17 @@ public sealed class ImagePipeline : Construct
         });
     }
 
-    /// <summary>The pipeline's ARN.</summary>
-    public string ImagePipelineArn { get; }
+    /// <summary>A pipeline imported as a construct.</summary>
+    private sealed class Imported(Construct scope, string id, string arn, string name) : Resource(scope, id), IImagePipeline
+    {
+        public string ImagePipelineArn { get; } = arn;
+
+        public string ImagePipelineName { get; } = name;
+
+        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImagePipelineArn, this, actions);
+
+        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+
+        public Grant GrantStartExecution(IGrantable grantee) => Grant(grantee, StartAction);
+    }
 }

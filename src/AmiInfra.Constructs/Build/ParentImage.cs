@@ -21,12 +21,22 @@ public sealed record ParentImage
     /// <summary>The value as the recipe's ParentImage property takes it.</summary>
     internal string Rendered { get; }
 
-    /// <summary>What identifies the parent for the recipe version (no tokens).</summary>
+    /// <summary>What identifies the parent for the recipe version (tokens are resolved by the recipe).</summary>
     internal string Fingerprint => $"{Kind}:{Value}";
 
-    /// <summary>The AMI id held by an SSM parameter, resolved by Image Builder at each build.</summary>
-    public static ParentImage FromSsmParameter(string name) =>
-        Valid("FromSsmParameter", name, Identifiers.ParentSsmParameter, () => new("ssm", name, "ssm:" + name));
+    /// <summary>The AMI id held by an SSM parameter, by name, resolved by Image Builder at each build.</summary>
+    public static ParentImage FromSsmParameterName(string name) =>
+        Valid("FromSsmParameterName", name, Identifiers.ParentSsmParameter, () => new("ssm", name, "ssm:" + name));
+
+    /// <summary>
+    /// The AMI id held by an SSM parameter (one of the app, or imported), resolved by Image Builder at each build. The
+    /// recipe's version follows the parameter's name (a token name: what it refers to).
+    /// </summary>
+    public static ParentImage FromSsmParameter(Amazon.CDK.AWS.SSM.IStringParameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return FromSsmParameterName(parameter.ParameterName);
+    }
 
     /// <summary>An AMI id.</summary>
     public static ParentImage FromAmiId(string amiId) =>
@@ -40,9 +50,10 @@ public sealed record ParentImage
     public static ParentImage FromMarketplace(string productId) =>
         Valid("FromMarketplace", productId, Identifiers.MarketplaceProductId, () => new("marketplace", productId, productId));
 
+    /// <summary>The parent, once <paramref name="value"/> has the shape (a token is checked when CloudFormation resolves it).</summary>
     private static ParentImage Valid(string method, string value, Shape shape, Func<ParentImage> parent)
     {
-        Checks.Require($"ParentImage.{method}", shape.Check(value));
+        Checks.Shape($"ParentImage.{method}", value, shape);
         return parent();
     }
 }

@@ -92,8 +92,9 @@ public sealed class DistributionTargets : Construct
 
     /// <summary>Creates the StackSet.</summary>
     public DistributionTargets(Construct scope, string id, DistributionTargetsProps props)
-        : base(scope, Validated(scope, id, props))
+        : base(scope, id)
     {
+        Validate(this, props);
         TemplateBody = RoleTemplate(props);
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
@@ -192,9 +193,9 @@ public sealed class DistributionTargets : Construct
     /// <summary>The template every target account receives (JSON).</summary>
     public string TemplateBody { get; }
 
-    private static string Validated(Construct scope, string id, DistributionTargetsProps props)
+    private static void Validate(Construct scope, DistributionTargetsProps props)
     {
-        var where = $"DistributionTargets {id}";
+        var where = scope.Node.Path;
         Checks.Shape($"{where}.StackSetName", props.StackSetName, PhysicalNames.StackSet);
         Checks.Shape($"{where}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
         if (props.ManagementAccount is { } management)
@@ -237,8 +238,6 @@ public sealed class DistributionTargets : Construct
         {
             throw new ConstructValidationException($"{where}.MaxConcurrentPercentage", props.MaxConcurrentPercentage.ToString(System.Globalization.CultureInfo.InvariantCulture), "a percentage from 1 to 100");
         }
-
-        return id;
     }
 
     /// <summary>The role template: the factory account is a parameter, so the body is the same for every factory.</summary>
@@ -265,6 +264,7 @@ public sealed class DistributionTargets : Construct
                 ["DistributionRole"] = new Dictionary<string, object>
                 {
                     ["Type"] = "AWS::IAM::Role",
+                    ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render(RoleAcknowledgements(updatesLaunchTemplates)) },
                     ["Properties"] = new Dictionary<string, object>
                     {
                         ["RoleName"] = RegionalKey.DistributionRoleName,
@@ -308,6 +308,19 @@ public sealed class DistributionTargets : Construct
 
         TargetAccountResources.AddTo(template, props);
         return JsonSerializer.Serialize(template);
+    }
+
+    /// <summary>What cdk-nag finds on the role, and why it is so (the role's statements are those AWS documents for it).</summary>
+    private static IEnumerable<Acknowledgement> RoleAcknowledgements(bool updatesLaunchTemplates)
+    {
+        const string Page = "\"Set up cross-account AMI distribution with Image Builder\" (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cross-account-dist.html)";
+        yield return new Acknowledgement("AwsSolutions-IAM4", $"{ManagedPolicyName} is the AWS-managed policy {Page} names for this role", [$"Policy::arn:<AWS::Partition>:iam::aws:policy/{ManagedPolicyName}"]);
+        yield return new Acknowledgement("AwsSolutions-IAM5", $"EBS picks among these KMS actions when it re-encrypts the copied snapshots, as {Page} lists them", ["Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"]);
+        yield return new Acknowledgement("AwsSolutions-IAM5", "The keys are those of the factory account, in any region the AMIs are copied to; snapshots get their ids when EBS copies them", ["Resource::arn:<AWS::Partition>:kms:*:<FactoryAccountId>:key/*", "Resource::arn:<AWS::Partition>:ec2:*::snapshot/*"]);
+        if (updatesLaunchTemplates)
+        {
+            yield return new Acknowledgement("AwsSolutions-IAM5", $"Only launch templates tagged CreatedBy: {CreatedByImageBuilder} (a condition of the statement), in any region; DescribeLaunchTemplates supports no resource-level permissions", ["Resource::arn:<AWS::Partition>:ec2:*:<AWS::AccountId>:launch-template/*", "Resource::*"]);
+        }
     }
 
     /// <summary>The role's inline policies: the factory's keys, and launch templates when asked.</summary>

@@ -63,15 +63,17 @@ public sealed class RegionalKey : Construct
 
     /// <summary>Creates the key and its alias.</summary>
     public RegionalKey(Construct scope, string id, RegionalKeyProps props)
-        : base(scope, Validated(id, props))
+        : base(scope, id)
     {
+        ArgumentNullException.ThrowIfNull(props);
+        Validate(Node.Path, props);
         AliasName = props.AliasName;
         _resource = new CfnKey(this, "Resource", new CfnKeyProps
         {
             Description = props.Description ?? $"Encrypts the AMIs of {props.AliasName} in this region",
             EnableKeyRotation = true,
             PendingWindowInDays = props.PendingWindowDays,
-            KeyPolicy = RegionalKeyPolicy.Render(props),
+            KeyPolicy = RegionalKeyPolicy.Render(props, Node.Path),
         });
         _resource.ApplyRemovalPolicy(props.RemovalPolicy);
 
@@ -120,17 +122,30 @@ public sealed class RegionalKey : Construct
         return $"arn:{partition}:kms:{region}:{account}:alias/{aliasName}";
     }
 
-    private static string Validated(string id, RegionalKeyProps props)
+    /// <summary>
+    /// The regional key of <paramref name="region"/> by its alias, as an <see cref="IKey"/> whose ARN is the alias ARN
+    /// (<see cref="AliasArnFor"/>): a distribution in another region names the key by it, with no cross-region
+    /// reference. One construct, no resource.
+    /// </summary>
+    /// <param name="scope">The scope of the import.</param>
+    /// <param name="id">Its id.</param>
+    /// <param name="region">The region of the key.</param>
+    /// <param name="aliasName">The alias name, without the <c>alias/</c> prefix.</param>
+    /// <param name="account">The account that owns the key. Default: the stack's.</param>
+    public static IKey FromAlias(Construct scope, string id, string region, string aliasName, string? account = null)
     {
-        var where = $"RegionalKey {id}";
+        var partition = Checks.IsToken(region) ? Stack.Of(scope).Partition : Partitions.NameOf(region);
+        return Amazon.CDK.AWS.KMS.Key.FromKeyArn(scope, id, AliasArnFor(partition, region, account ?? Stack.Of(scope).Account, aliasName));
+    }
+
+    private static void Validate(string where, RegionalKeyProps props)
+    {
         CheckAliasName(props.AliasName, $"{where}.AliasName");
         Checks.List($"{where}.LaunchAccounts", props.LaunchAccounts, Identifiers.AccountId);
         Checks.List($"{where}.LaunchOrganizationArns", props.LaunchOrganizationArns, Identifiers.OrganizationArn);
         Checks.List($"{where}.LaunchOrganizationalUnitArns", props.LaunchOrganizationalUnitArns, Identifiers.OrganizationalUnitArn);
         Checks.List($"{where}.TargetAccounts", props.TargetAccounts, Identifiers.AccountId);
         Checks.Range($"{where}.PendingWindowDays", props.PendingWindowDays, Kms.PendingWindowDays, "days");
-
-        return id;
     }
 
     private static void CheckAliasName(string aliasName, string where)

@@ -22,7 +22,7 @@ internal static class RegionalKeyPolicy
     private static readonly string[] LaunchActions = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
     private static readonly string[] CopyActions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"];
 
-    public static Dictionary<string, object> Render(RegionalKeyProps props)
+    public static Dictionary<string, object> Render(RegionalKeyProps props, string where)
     {
         var statements = new List<object>
         {
@@ -47,7 +47,7 @@ internal static class RegionalKeyPolicy
         if (props.LaunchOrganizationArns.Count > 0)
         {
             var organizationIds = props.LaunchOrganizationArns
-                .Select(a => Checks.IsToken(a) ? throw new ConstructValidationException("RegionalKey.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : Identifiers.OrganizationOf(a))
+                .Select(a => Checks.IsToken(a) ? throw new ConstructValidationException($"{where}.LaunchOrganizationArns", "an unresolved token", "organization ARNs known at synth (the key policy needs their organization ids)") : Identifiers.OrganizationOf(a))
                 .ToArray();
             var inOrganization = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:PrincipalOrgID"] = organizationIds } };
             statements.Add(Statement("LaunchByOrganizations", "*", LaunchActions, ViaEc2(inOrganization)));
@@ -63,7 +63,7 @@ internal static class RegionalKeyPolicy
                 {
                     if (Checks.IsToken(a))
                     {
-                        throw new ConstructValidationException("RegionalKey.LaunchOrganizationalUnitArns", "an unresolved token", "OU ARNs known at synth (the key policy needs their organization paths)");
+                        throw new ConstructValidationException($"{where}.LaunchOrganizationalUnitArns", "an unresolved token", "OU ARNs known at synth (the key policy needs their organization paths)");
                     }
 
                     var match = Identifiers.OrganizationalUnitArn.Pattern.Match(a);

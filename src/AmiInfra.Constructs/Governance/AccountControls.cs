@@ -99,7 +99,7 @@ public sealed class AccountControls : Construct
     public AccountControls(Construct scope, string id, AccountControlsProps props)
         : base(scope, id)
     {
-        var resources = Render(props, id);
+        var resources = Render(props, Node.Path);
         Resources = new CfnFragment(this, "Resources", resources);
         foreach (var logicalId in resources.Select(r => r.LogicalId).Where(DeletedWithTheStack.Contains))
         {

@@ -19,8 +19,8 @@ public sealed record GuardrailOptions
 /// every CloudFormation resource under a scope at synth, and reports each finding as an error annotation
 /// (the CDK CLI then refuses the app) or a warning annotation, starting with the rule id and saying how
 /// to fix it. A finding can be acknowledged for one resource, with a written reason
-/// (<see cref="Acknowledge"/>); it then becomes an info annotation carrying the reason. There is no
-/// switch that turns a rule off.
+/// (<see cref="Acknowledge"/>, the resource's <c>cdk_nag</c> metadata, which cdk-nag reads too); it then becomes an
+/// info annotation carrying the reason. There is no switch that turns a rule off.
 /// </summary>
 /// <remarks>
 /// The rules read the resources' CloudFormation properties (typed L1s, raw <see cref="CfnResource"/>s
@@ -31,9 +31,6 @@ public sealed record GuardrailOptions
 /// </remarks>
 public static class Guardrails
 {
-    /// <summary>The node metadata type an acknowledgement is recorded under (data: "rule id: reason").</summary>
-    public const string AcknowledgementMetadataType = "amiinfra:guardrails:acknowledged";
-
     /// <summary>
     /// The AWS-managed policies our roles may carry: those the EC2 Image Builder documentation names for
     /// build instances, container builds, lifecycle policies and cross-account distribution.
@@ -150,28 +147,32 @@ public static class Guardrails
     }
 
     /// <summary>
-    /// Acknowledges the findings of one rule on one resource: they are reported as info annotations
-    /// carrying <paramref name="reason"/> instead of errors or warnings. The same fault on any other
-    /// resource is still reported.
+    /// Acknowledges the findings of one rule on one resource, with the reason, as the resource's <c>cdk_nag</c>
+    /// metadata (<c>rules_to_suppress</c>): one mechanism for the guardrails and cdk-nag alike. An acknowledged guardrail
+    /// finding is reported as an info annotation carrying <paramref name="reason"/> instead of an error or warning;
+    /// cdk-nag 2.x skips the findings of an acknowledged cdk-nag rule. The same fault on any other resource is still
+    /// reported.
     /// </summary>
     /// <param name="resource">The CloudFormation resource, or a construct whose default child is one (an L2 such as a Bucket).</param>
-    /// <param name="ruleId">The rule, e.g. <see cref="GuardrailRuleIds.PublicImage"/>.</param>
-    /// <param name="reason">Why the finding is acceptable here, for the reviewer; not empty.</param>
-    public static void Acknowledge(IConstruct resource, string ruleId, string reason)
+    /// <param name="ruleId">A guardrail (e.g. <see cref="GuardrailRuleIds.PublicImage"/>) or a cdk-nag rule (e.g. AwsSolutions-IAM4).</param>
+    /// <param name="reason">Why the finding is acceptable here, for the reviewer: at least 10 characters.</param>
+    /// <param name="appliesTo">For a cdk-nag rule with findings of its own (IAM4, IAM5): the findings acknowledged, e.g. <c>Resource::*</c>. Default: every finding of the rule.</param>
+    public static void Acknowledge(IConstruct resource, string ruleId, string reason, params string[] appliesTo)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        if (ruleId is null || !ById.ContainsKey(ruleId))
+        if (ruleId is not null && ruleId.StartsWith("AMI-", StringComparison.Ordinal) && !ById.ContainsKey(ruleId))
         {
-            throw new ConstructValidationException("Guardrails.Acknowledge(ruleId)", ruleId is null ? null : $"\"{ruleId}\"", $"a rule id from AMI-001 to AMI-{Rules.Count:000}");
+            throw new ConstructValidationException($"{resource.Node.Path}: Guardrails.Acknowledge(ruleId)", $"\"{ruleId}\"", $"a rule id from AMI-001 to AMI-{Rules.Count:000}, or a cdk-nag rule id such as AwsSolutions-IAM5");
         }
 
-        if (string.IsNullOrWhiteSpace(reason))
+        var acknowledgement = new Acknowledgement(ruleId!, reason, appliesTo is { Length: > 0 } ? appliesTo : null).Checked($"{resource.Node.Path}: Guardrails.Acknowledge({ruleId})");
+        if (acknowledgement.AppliesTo is not null && ruleId!.StartsWith("AMI-", StringComparison.Ordinal))
         {
-            throw new ConstructValidationException($"Guardrails.Acknowledge({ruleId}).reason", reason is null ? null : $"\"{reason}\"", "a written reason why the finding is acceptable for this resource");
+            throw new ConstructValidationException($"{resource.Node.Path}: Guardrails.Acknowledge({ruleId}).appliesTo", string.Join(", ", appliesTo), "nothing: a guardrail is acknowledged for the whole resource");
         }
 
         var target = resource as CfnResource ?? resource.Node.DefaultChild as CfnResource
             ?? throw new ConstructValidationException($"{resource.Node.Path}: Guardrails.Acknowledge({ruleId}).resource", "a construct without a CloudFormation resource as its default child", "a CfnResource, or a construct whose default child is one (an acknowledgement covers one resource)");
-        target.Node.AddMetadata(AcknowledgementMetadataType, $"{ruleId}: {reason.Trim()}");
+        NagMetadata.Add(target, [acknowledgement]);
     }
 }

@@ -44,19 +44,13 @@ internal sealed class GuardrailsAspect(IConstruct scope, GuardrailOptions option
 
     private static void Report(List<Finding> findings)
     {
-        var acknowledgements = new Dictionary<CfnResource, Dictionary<string, string>>(ReferenceEqualityComparer.Instance);
         foreach (var finding in findings)
         {
-            var resource = finding.Resource.Construct;
-            if (!acknowledgements.TryGetValue(resource, out var acknowledged))
+            var resource = finding.Resource;
+            var annotations = Annotations.Of(resource.Construct);
+            if (resource.Acknowledgements.FirstOrDefault(a => a.RuleId == finding.Rule.Id) is { } acknowledged)
             {
-                acknowledgements[resource] = acknowledged = Acknowledged(resource);
-            }
-
-            var annotations = Annotations.Of(resource);
-            if (acknowledged.TryGetValue(finding.Rule.Id, out var reason))
-            {
-                annotations.AddInfo($"{finding.Rule.Id} {finding.Rule.Title} (acknowledged: {reason}): {finding.Detail}");
+                annotations.AddInfo($"{finding.Rule.Id} {finding.Rule.Title} (acknowledged: {acknowledged.Reason}): {finding.Detail}");
             }
             else if (finding.Rule.Severity == GuardrailSeverity.Error)
             {
@@ -69,20 +63,5 @@ internal sealed class GuardrailsAspect(IConstruct scope, GuardrailOptions option
                 annotations.AddWarning(finding.Message);
             }
         }
-    }
-
-    /// <summary>The acknowledged rules of a resource and their reasons.</summary>
-    private static Dictionary<string, string> Acknowledged(CfnResource resource)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in resource.Node.Metadata)
-        {
-            if (entry.Type == Guardrails.AcknowledgementMetadataType && entry.Data is string data && data.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0)
-            {
-                result[data[..colon]] = data[(colon + 2)..];
-            }
-        }
-
-        return result;
     }
 }

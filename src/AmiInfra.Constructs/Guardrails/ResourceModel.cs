@@ -5,13 +5,20 @@ using Constructs;
 namespace AmiInfra.Constructs.Guardrails;
 
 /// <summary>A CloudFormation resource the rules look at, with its properties resolved.</summary>
-internal sealed class CheckedResource(Func<CfnResource> construct, string type, Func<string> logicalId, CheckedStack stack)
+internal sealed class CheckedResource(Func<CfnResource> construct, string type, Func<string> logicalId, CheckedStack stack, Func<IReadOnlyList<Acknowledgement>>? acknowledgements = null)
 {
     private CfnResource? _construct;
     private string? _logicalId;
+    private IReadOnlyList<Acknowledgement>? _acknowledgements;
 
     /// <summary>The construct: a resource of a fragment is asked of jsii only when a finding needs it.</summary>
     public CfnResource Construct => _construct ??= construct();
+
+    /// <summary>
+    /// The findings acknowledged on the resource (its <c>cdk_nag</c> metadata): read from the rendered definition for a
+    /// fragment resource, from the construct (one jsii call) for the others, and only when a finding needs them.
+    /// </summary>
+    public IReadOnlyList<Acknowledgement> Acknowledgements => _acknowledgements ??= acknowledgements?.Invoke() ?? NagMetadata.Read(Construct.GetMetadata(NagMetadata.Key));
 
     public string Type { get; } = type;
 
@@ -279,7 +286,7 @@ internal sealed class ResourceModel
         for (var j = 0; j < fragmentResources.Count; j++)
         {
             var (fragment, logicalId, type) = fragmentResources[j];
-            checkedStack.Resources.Add(new CheckedResource(() => fragment.Resource(logicalId), type, () => logicalId, checkedStack));
+            checkedStack.Resources.Add(new CheckedResource(() => fragment.Resource(logicalId), type, () => logicalId, checkedStack, () => fragment.AcknowledgementsOf(logicalId)));
             properties[known.Count + j] = fragment.ResolvedProperties(logicalId);
             CollectTokens(properties[known.Count + j], tokens);
         }

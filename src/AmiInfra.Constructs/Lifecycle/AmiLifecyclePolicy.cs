@@ -5,6 +5,22 @@ using Constructs;
 
 namespace AmiInfra.Constructs.Lifecycle;
 
+/// <summary>An EC2 Image Builder lifecycle policy.</summary>
+public interface ILifecyclePolicy : IResource
+{
+    /// <summary>The policy's ARN.</summary>
+    string LifecyclePolicyArn { get; }
+
+    /// <summary>The policy's name.</summary>
+    string LifecyclePolicyName { get; }
+
+    /// <summary>Lets <paramref name="grantee"/> perform <paramref name="actions"/> on the policy.</summary>
+    Amazon.CDK.AWS.IAM.Grant Grant(Amazon.CDK.AWS.IAM.IGrantable grantee, params string[] actions);
+
+    /// <summary>Lets <paramref name="grantee"/> read the policy (imagebuilder:GetLifecyclePolicy).</summary>
+    Amazon.CDK.AWS.IAM.Grant GrantRead(Amazon.CDK.AWS.IAM.IGrantable grantee);
+}
+
 /// <summary>
 /// An Image Builder lifecycle policy (<c>AWS::ImageBuilder::LifecyclePolicy</c>) that retires the
 /// AMIs of one image: deprecate, then disable, then deregister (with their snapshots by default),
@@ -19,19 +35,19 @@ namespace AmiInfra.Constructs.Lifecycle;
 /// distribution) are retired only where the role <c>Ec2ImageBuilderCrossAccountLifecycleAccess</c>
 /// exists (see <see cref="CrossAccountLifecycleRole"/>).
 /// </remarks>
-public sealed partial class AmiLifecyclePolicy : Construct
+public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecyclePolicy
 {
-    /// <summary>Creates the policy.</summary>
-    public AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props)
-        : this(scope, id, props, Render(props, id))
-    {
-    }
+    private const string ReadAction = "imagebuilder:GetLifecyclePolicy";
 
-    private AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props, CfnDefinition definition)
+    /// <summary>Creates the policy (and its execution role when none is given).</summary>
+    public AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props)
         : base(scope, id)
     {
+        ArgumentNullException.ThrowIfNull(props);
+        LifecyclePolicyName = props.LifecyclePolicyName ?? Naming.Generated(this);
+        ExecutionRole = props.ExecutionRole ?? new LifecycleExecutionRole(this, "ExecutionRole").Role;
+        var definition = Render(props with { LifecyclePolicyName = LifecyclePolicyName, ExecutionRole = ExecutionRole }, Node.Path);
         Resource = Cfn.Resource(this, "Resource", definition);
-        PolicyName = props.PolicyName;
         foreach (var warning in definition.Warnings)
         {
             Annotations.Of(this).AddWarning(warning);
@@ -46,6 +62,9 @@ public sealed partial class AmiLifecyclePolicy : Construct
     /// <param name="where">Where the policy is, for error messages.</param>
     public static CfnDefinition Render(AmiLifecyclePolicyProps props, string where)
     {
+        ArgumentNullException.ThrowIfNull(props);
+        var name = props.LifecyclePolicyName ?? throw new ConstructValidationException($"{where}.LifecyclePolicyName", null, "a policy name (AmiLifecyclePolicy.Render has no construct path to generate one from)");
+        var role = props.ExecutionRole ?? throw new ConstructValidationException($"{where}.ExecutionRole", null, "an execution role (AmiLifecyclePolicy.Render makes none): a LifecycleExecutionRole's, or one imported with Role.FromRoleArn");
         Check(where, props);
         var steps = Steps(props);
         var exclusions = RenderExclusions(props.Exclusions);
@@ -76,9 +95,9 @@ public sealed partial class AmiLifecyclePolicy : Construct
 
         return CfnDefinition.Of("AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
         {
-            ["Name"] = props.PolicyName,
+            ["Name"] = name,
             ["Description"] = props.Description ?? Summary(props, steps),
-            ["ExecutionRole"] = props.ExecutionRoleArn,
+            ["ExecutionRole"] = Attributes.RoleArn(role),
             ["ResourceType"] = "AMI_IMAGE",
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["PolicyDetails"] = details,
@@ -101,14 +120,14 @@ public sealed partial class AmiLifecyclePolicy : Construct
         var warnings = new List<string>();
         if (props.Delete is not null && !props.DeleteSnapshots)
         {
-            warnings.Add($"{props.PolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them");
+            warnings.Add($"{props.LifecyclePolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them");
         }
 
         // Retain-at-least and counts hold per recipe version of a wildcard selection (Lifecycles.WildcardGrouping).
         var perVersion = props.Recipes.Any(r => r.Version.Contains('x', StringComparison.Ordinal));
         if (perVersion && props.Delete is { AfterDays: not null } && props.Disable is null)
         {
-            warnings.Add($"{props.PolicyName}: the delete step keeps the newest {props.KeepAtLeast} AMI(s) of every recipe version it selects, and there is no disable step, so the kept AMIs of superseded recipe versions stay launchable and shared until someone deregisters them; add a disable step, or retire them with 'amiinfra lifecycle apply'");
+            warnings.Add($"{props.LifecyclePolicyName}: the delete step keeps the newest {props.KeepAtLeast} AMI(s) of every recipe version it selects, and there is no disable step, so the kept AMIs of superseded recipe versions stay launchable and shared until someone deregisters them; add a disable step, or retire them with 'amiinfra lifecycle apply'");
         }
 
         return warnings;
@@ -117,11 +136,32 @@ public sealed partial class AmiLifecyclePolicy : Construct
     /// <summary>The CloudFormation resource (AWS::ImageBuilder::LifecyclePolicy).</summary>
     public CfnResource Resource { get; }
 
-    /// <summary>The policy name.</summary>
-    public string PolicyName { get; }
+    /// <inheritdoc />
+    public string LifecyclePolicyName { get; }
 
-    /// <summary>The policy ARN.</summary>
-    public string PolicyArn => Resource.GetAtt("Arn").ToString()!;
+    /// <inheritdoc />
+    public string LifecyclePolicyArn => Resource.GetAtt("Arn").ToString()!;
+
+    /// <summary>The role Image Builder runs the policy as.</summary>
+    public Amazon.CDK.AWS.IAM.IRole ExecutionRole { get; }
+
+    /// <inheritdoc />
+    public Amazon.CDK.AWS.IAM.Grant Grant(Amazon.CDK.AWS.IAM.IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, LifecyclePolicyArn, this, actions);
+
+    /// <inheritdoc />
+    public Amazon.CDK.AWS.IAM.Grant GrantRead(Amazon.CDK.AWS.IAM.IGrantable grantee) => Grant(grantee, ReadAction);
+
+    /// <summary>Imports a lifecycle policy by ARN.</summary>
+    public static ILifecyclePolicy FromLifecyclePolicyArn(Construct scope, string id, string lifecyclePolicyArn) =>
+        new Imported(scope, id, lifecyclePolicyArn, Naming.ResourceNameOf(scope, lifecyclePolicyArn, "lifecycle-policy"));
+
+    /// <summary>Imports a lifecycle policy of this account and region by name.</summary>
+    public static ILifecyclePolicy FromLifecyclePolicyName(Construct scope, string id, string lifecyclePolicyName)
+    {
+        Checks.Shape($"{scope.Node.Path}/{id}.LifecyclePolicyName", lifecyclePolicyName, PhysicalNames.ImageBuilderResource);
+        var arn = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "lifecycle-policy", ResourceName = lifecyclePolicyName });
+        return new Imported(scope, id, arn, lifecyclePolicyName);
+    }
 
     private static List<(string Name, LifecycleRule Rule)> Steps(AmiLifecyclePolicyProps props)
     {
@@ -160,12 +200,24 @@ public sealed partial class AmiLifecyclePolicy : Construct
 
     private static string Summary(AmiLifecyclePolicyProps props, List<(string Name, LifecycleRule Rule)> steps)
     {
-        var text = new StringBuilder("Retires the AMIs of ").Append(props.PolicyName).Append(": ");
+        var text = new StringBuilder("Retires the AMIs of ").Append(props.LifecyclePolicyName).Append(": ");
         text.AppendJoin(", ", steps.Select(s => s.Rule.AfterDays is { } days
             ? $"{s.Name.ToLowerInvariant()} after {days} days"
             : $"{s.Name.ToLowerInvariant()} all but the newest {s.Rule.KeepNewest}"));
         text.Append("; deletion by age keeps the newest ").Append(props.KeepAtLeast).Append(" of each recipe version");
         text.Append(props.DeleteSnapshots ? "; snapshots are deleted with their AMIs." : "; snapshots are kept.");
         return text.ToString();
+    }
+
+    /// <summary>A lifecycle policy imported as a construct.</summary>
+    private sealed class Imported(Construct scope, string id, string arn, string name) : Amazon.CDK.Resource(scope, id), ILifecyclePolicy
+    {
+        public string LifecyclePolicyArn { get; } = arn;
+
+        public string LifecyclePolicyName { get; } = name;
+
+        public Amazon.CDK.AWS.IAM.Grant Grant(Amazon.CDK.AWS.IAM.IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, LifecyclePolicyArn, this, actions);
+
+        public Amazon.CDK.AWS.IAM.Grant GrantRead(Amazon.CDK.AWS.IAM.IGrantable grantee) => Grant(grantee, ReadAction);
     }
 }

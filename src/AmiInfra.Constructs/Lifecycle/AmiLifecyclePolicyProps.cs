@@ -44,16 +44,27 @@ public sealed record LifecycleExclusions
 /// <summary>An image recipe whose output images a lifecycle policy acts on.</summary>
 /// <param name="Name">The recipe name.</param>
 /// <param name="Version">The recipe version; x wildcards select many. Default: x.x.x (every version).</param>
-public sealed record RecipeSelection(string Name, string Version = "x.x.x");
+public sealed record RecipeSelection(string Name, string Version = "x.x.x")
+{
+    /// <summary>Every version of <paramref name="recipe"/> (its versions follow its content, so x.x.x selects every build of the image).</summary>
+    public static RecipeSelection Of(AmiInfra.Constructs.Build.IImageRecipe recipe) => new((recipe ?? throw new ArgumentNullException(nameof(recipe))).ImageRecipeName);
+}
 
 /// <summary>Props of <see cref="AmiLifecyclePolicy"/>.</summary>
 public sealed record AmiLifecyclePolicyProps
 {
-    /// <summary>The policy name (3 to 128 letters, digits, hyphens, underscores and inner spaces), unique in the account and region.</summary>
-    public required string PolicyName { get; init; }
+    /// <summary>
+    /// The policy name (3 to 128 letters, digits, hyphens, underscores and inner spaces), unique in the account and
+    /// region; a token is checked when CloudFormation resolves it. Default: a name generated from the construct path
+    /// (required by <see cref="AmiLifecyclePolicy.Render"/>).
+    /// </summary>
+    public string? LifecyclePolicyName { get; init; }
 
-    /// <summary>The ARN of the role Image Builder assumes to run the policy, usually a <see cref="LifecycleExecutionRole"/>'s.</summary>
-    public required string ExecutionRoleArn { get; init; }
+    /// <summary>
+    /// The role Image Builder assumes to run the policy, usually a <see cref="LifecycleExecutionRole"/>'s (one per
+    /// factory). Default: a <see cref="LifecycleExecutionRole"/> made by the construct (<see cref="AmiLifecyclePolicy.Render"/> requires one).
+    /// </summary>
+    public Amazon.CDK.AWS.IAM.IRole? ExecutionRole { get; init; }
 
     /// <summary>
     /// Select the images built from these recipes (at most 50), including the AMIs they were

@@ -9,8 +9,7 @@ public sealed partial class AmiLifecyclePolicy
 
     private static void Check(string id, AmiLifecyclePolicyProps props)
     {
-        ArgumentNullException.ThrowIfNull(props);
-        Checks.Shape($"{id}.PolicyName", props.PolicyName, PhysicalNames.ImageBuilderResource);
+        Checks.Shape($"{id}.LifecyclePolicyName", props.LifecyclePolicyName!, PhysicalNames.ImageBuilderResource);
         if (props.Description is { } description && !Checks.IsToken(description) && description.Length is 0 or > 1024)
         {
             throw new ConstructValidationException($"{id}.Description", $"{description.Length} characters", "1 to 1024 characters");

@@ -29,8 +29,10 @@ public sealed class CrossAccountLifecycleRole : Construct
 
     /// <summary>Creates the role.</summary>
     public CrossAccountLifecycleRole(Construct scope, string id, CrossAccountLifecycleRoleProps props)
-        : base(scope, Checked(id, props))
+        : base(scope, id)
     {
+        ArgumentNullException.ThrowIfNull(props);
+        Checks.Shape($"{Node.Path}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
         var principal = new ServicePrincipal(LifecycleExecutionRole.ServicePrincipalName).WithConditions(new Dictionary<string, object>
         {
             ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = props.FactoryAccount },
@@ -44,15 +46,9 @@ public sealed class CrossAccountLifecycleRole : Construct
             AssumedBy = principal,
             ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName(LifecycleExecutionRole.ManagedPolicyName)],
         });
+        LifecycleExecutionRole.AcknowledgeManagedPolicy(Role);
     }
 
     /// <summary>The role.</summary>
     public IRole Role { get; }
-
-    private static string Checked(string id, CrossAccountLifecycleRoleProps props)
-    {
-        ArgumentNullException.ThrowIfNull(props);
-        Checks.Shape($"{id}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
-        return id;
-    }
 }

@@ -36,8 +36,10 @@ public sealed class LifecycleExecutionRole : Construct
 
     /// <summary>Creates the role.</summary>
     public LifecycleExecutionRole(Construct scope, string id, LifecycleExecutionRoleProps? props = null)
-        : base(scope, Checked(id, props ??= new LifecycleExecutionRoleProps()))
+        : base(scope, id)
     {
+        props ??= new LifecycleExecutionRoleProps();
+        Check(Node.Path, props);
         var principal = new ServicePrincipal(ServicePrincipalName).WithConditions(new Dictionary<string, object>
         {
             ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Stack.Of(this).Account },
@@ -51,15 +53,24 @@ public sealed class LifecycleExecutionRole : Construct
             ManagedPolicies = [ManagedPolicy.FromAwsManagedPolicyName(ManagedPolicyName)],
         });
         RoleArn = Role.RoleArn;
+        AcknowledgeManagedPolicy(Role);
     }
 
-    /// <summary>The role.</summary>
+    /// <summary>Acknowledges AwsSolutions-IAM4 for the AWS-managed policy Image Builder documents for lifecycle policies.</summary>
+    internal static void AcknowledgeManagedPolicy(IRole role) =>
+        Build.BuildInfrastructure.Acknowledge(
+            role,
+            "AwsSolutions-IAM4",
+            $"{ManagedPolicyName} is the AWS-managed policy EC2 Image Builder documents for lifecycle policies; it acts only on AMIs and snapshots tagged CreatedBy: EC2 Image Builder",
+            $"Policy::arn:<AWS::Partition>:iam::aws:policy/{ManagedPolicyName}");
+
+    /// <summary>The role, to pass as <see cref="AmiLifecyclePolicyProps.ExecutionRole"/>.</summary>
     public IRole Role { get; }
 
-    /// <summary>The role ARN, to pass as <see cref="AmiLifecyclePolicyProps.ExecutionRoleArn"/>.</summary>
+    /// <summary>The role ARN.</summary>
     public string RoleArn { get; }
 
-    private static string Checked(string id, LifecycleExecutionRoleProps props)
+    private static void Check(string id, LifecycleExecutionRoleProps props)
     {
         if (props.RoleName is { } name)
         {
@@ -70,7 +81,5 @@ public sealed class LifecycleExecutionRole : Construct
         {
             throw new ConstructValidationException($"{id}.Description", $"{description.Length} characters", "at most 1000 characters");
         }
-
-        return id;
     }
 }

@@ -67,8 +67,10 @@ public sealed class RecycleBinRetention : Construct
 
     /// <summary>Creates the two retention rules.</summary>
     public RecycleBinRetention(Construct scope, string id, RecycleBinRetentionProps props)
-        : base(scope, Checked(id, props))
+        : base(scope, id)
     {
+        ArgumentNullException.ThrowIfNull(props);
+        Check(Node.Path, props);
         AmiRetentionDays = props.AmiRetentionDays;
         SnapshotRetentionDays = props.SnapshotRetentionDays ?? props.AmiRetentionDays;
         var tags = props.Tags.Count == 0
@@ -115,13 +117,13 @@ public sealed class RecycleBinRetention : Construct
             properties["Tags"] = tags;
         }
 
-        return new CfnResource(this, id, new CfnResourceProps { Type = "AWS::Rbin::Rule", Properties = properties });
+        // A taggable resource (Cfn.Resource): Tags.Of reaches the rules, whose own tags are these.
+        return Cfn.Resource(this, id, new CfnDefinition("AWS::Rbin::Rule", properties));
     }
 
-    private static string Checked(string id, RecycleBinRetentionProps props)
+    private static void Check(string id, RecycleBinRetentionProps props)
     {
-        ArgumentNullException.ThrowIfNull(props);
-        Checks.Require($"{id}.FactoryName", TagRules.RecycleBin.Value.IsMatch(props.FactoryName) ? null : new Problem(Text.Quote(props.FactoryName), TagRules.RecycleBin.ValueAccepted));
+        Checks.Require($"{id}.FactoryName", Checks.IsToken(props.FactoryName) || TagRules.RecycleBin.Value.IsMatch(props.FactoryName) ? null : new Problem(Text.Quote(props.FactoryName), TagRules.RecycleBin.ValueAccepted));
         if (props.FactoryName.Length == 0)
         {
             throw new ConstructValidationException($"{id}.FactoryName", "\"\"", "the factory name (the value of the amiinfra:factory tag on its AMIs)");
@@ -141,6 +143,5 @@ public sealed class RecycleBinRetention : Construct
         }
 
         Checks.Tags($"{id}.Tags", props.Tags, TagRules.RecycleBin);
-        return id;
     }
 }

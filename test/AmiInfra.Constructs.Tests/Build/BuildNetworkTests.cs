@@ -16,8 +16,8 @@ public sealed class BuildNetworkFixture
         {
             NamePrefix = "golden",
             Key = new Key(stack, "BuildKey", new KeyProps { EnableKeyRotation = true }),
-            SubnetId = Network.SubnetId,
-            SecurityGroupIds = [Network.SecurityGroupId],
+            Subnet = Network.Subnet,
+            SecurityGroups = [Network.SecurityGroup],
         });
         Template = Template.FromStack(stack);
         Json = JsonDocument.Parse(JsonSerializer.Serialize(Template.ToJSON())).RootElement.Clone();

@@ -27,19 +27,19 @@ public sealed class BuildTemplateFixture
             NamePrefix = "golden",
             Key = key,
             InstanceTypes = ["m7i.large", "m6i.large"],
-            SubnetId = "subnet-0123456789abcdef0",
-            SecurityGroupIds = ["sg-0123456789abcdef0"],
+            Subnet = TestEnv.Subnet("subnet-0123456789abcdef0"),
+            SecurityGroups = [TestEnv.SecurityGroup("sg-0123456789abcdef0")],
             LogRetentionDays = 30,
             Tags = new Dictionary<string, string> { ["team"] = "platform" },
         });
-        DefaultInfrastructureArn = build.DefaultInfrastructureArn;
-        DefaultAgainArn = build.InfrastructureFor(["m7i.large", "m6i.large"]);
+        DefaultInfrastructureArn = build.DefaultInfrastructure.InfrastructureConfigurationArn;
+        DefaultAgainArn = build.InfrastructureFor(["m7i.large", "m6i.large"]).InfrastructureConfigurationArn;
         var graviton = build.InfrastructureFor(["m7g.large"]);
-        GravitonAgainArn = build.InfrastructureFor(["m7g.large"]);
+        GravitonAgainArn = build.InfrastructureFor(["m7g.large"]).InfrastructureConfigurationArn;
 
         Hardening = new Component(stack, "Hardening", new ComponentProps
         {
-            Name = "golden-hardening",
+            ComponentName = "golden-hardening",
             Document = Documents.Parse(Documents.Hardening, "components/hardening.yaml"),
             Platform = ComponentPlatform.Linux,
             Tags = new Dictionary<string, string> { ["team"] = "platform" },
@@ -47,14 +47,14 @@ public sealed class BuildTemplateFixture
         var update = Component.FromManaged("update-linux");
         Recipe = new ImageRecipe(stack, "Recipe", new ImageRecipeProps
         {
-            Name = "golden-al2023",
+            ImageRecipeName = "golden-al2023",
             Description = "Amazon Linux 2023, hardened",
-            ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+            ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
             Components = [new RecipeComponent(update), new RecipeComponent(Hardening, new Dictionary<string, string> { ["Level"] = "2", ["Audit"] = "true" })],
             BlockDevices =
             [
-                new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 30, KmsKeyArn = key.KeyArn, KmsKeyIdentity = "alias/golden-build", ThroughputMiBps = 250 },
-                new BlockDevice { DeviceName = "/dev/xvdb", SizeGiB = 100, VolumeType = "io2", Iops = 4000, KmsKeyArn = key.KeyArn, KmsKeyIdentity = "alias/golden-build" },
+                new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 30, KmsKey = key, ThroughputMiBps = 250 },
+                new BlockDevice { DeviceName = "/dev/xvdb", SizeGiB = 100, VolumeType = "io2", Iops = 4000, KmsKey = key },
             ],
             WorkingDirectory = "/var/tmp/imagebuilder",
             RemoveSsmAgent = true,
@@ -63,28 +63,28 @@ public sealed class BuildTemplateFixture
         });
         var arm = new ImageRecipe(stack, "ArmRecipe", new ImageRecipeProps
         {
-            Name = "golden-al2023-arm",
+            ImageRecipeName = "golden-al2023-arm",
             ParentImage = ParentImage.FromImageBuilderImage("amazon-linux-2023-arm64/x.x.x"),
             Components = [new RecipeComponent(Component.FromManaged("update-linux", "1.0.2"))],
-            BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKeyArn = key.KeyArn, KmsKeyIdentity = "alias/golden-build" }],
+            BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKey = key }],
         });
 
         _ = new ImagePipeline(stack, "Pipeline", new ImagePipelineProps
         {
-            Name = "golden-al2023",
+            ImagePipelineName = "golden-al2023",
             Description = "Weekly hardened Amazon Linux 2023",
-            ImageRecipeArn = Recipe.ImageRecipeArn,
-            InfrastructureConfigurationArn = build.DefaultInfrastructureArn,
-            DistributionConfigurationArn = DistributionArn,
+            Recipe = Recipe,
+            InfrastructureConfiguration = build.DefaultInfrastructure,
+            DistributionConfiguration = AmiInfra.Constructs.Distribution.DistributionConfiguration.FromDistributionConfigurationArn(stack, "Distribution", DistributionArn),
             Cron = "cron(0 4 ? * sun *)",
             TestTimeoutMinutes = 120,
             Tags = new Dictionary<string, string> { ["team"] = "platform" },
         });
         _ = new ImagePipeline(stack, "ArmPipeline", new ImagePipelineProps
         {
-            Name = "golden-al2023-arm",
-            ImageRecipeArn = arm.ImageRecipeArn,
-            InfrastructureConfigurationArn = graviton,
+            ImagePipelineName = "golden-al2023-arm",
+            Recipe = arm,
+            InfrastructureConfiguration = graviton,
             Cron = "cron(30 2 1 * ? *)",
             StartCondition = StartCondition.ExpressionMatchOnly,
             Timezone = "Etc/UTC",
@@ -95,9 +95,9 @@ public sealed class BuildTemplateFixture
         });
         _ = new ImagePipeline(stack, "ManualPipeline", new ImagePipelineProps
         {
-            Name = "golden-al2023-manual",
-            ImageRecipeArn = Recipe.ImageRecipeArn,
-            InfrastructureConfigurationArn = build.DefaultInfrastructureArn,
+            ImagePipelineName = "golden-al2023-manual",
+            Recipe = Recipe,
+            InfrastructureConfiguration = build.DefaultInfrastructure,
         });
 
         Template = Template.FromStack(stack);
@@ -362,7 +362,7 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
 
         Assert.Matches(@"^1\.0\.\d{1,10}$", version.AsString());
         Assert.True(long.Parse(version.AsString().Split('.')[2], System.Globalization.CultureInfo.InvariantCulture) <= Component.MaxVersionNode);
-        Assert.Equal(fixture.Hardening.Version, version.AsString());
+        Assert.Equal(fixture.Hardening.ComponentVersion, version.AsString());
         Assert.Equal($"golden-hardening/{version.AsString()}", fixture.Hardening.Fingerprint);
     }
 
@@ -380,7 +380,7 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
         _template.HasResourceProperties("AWS::ImageBuilder::ImageRecipe", Match.ObjectLike(new Dictionary<string, object>
         {
             ["Name"] = "golden-al2023",
-            ["Version"] = fixture.Recipe.Version,
+            ["Version"] = fixture.Recipe.ImageRecipeVersion,
             ["Description"] = "Amazon Linux 2023, hardened",
             ["ParentImage"] = "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
             ["Components"] = new object[]
@@ -395,7 +395,7 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
                     }))),
             },
         }));
-        Assert.Matches(@"^1\.0\.\d{1,10}$", fixture.Recipe.Version);
+        Assert.Matches(@"^1\.0\.\d{1,10}$", fixture.Recipe.ImageRecipeVersion);
     }
 
     [Fact]

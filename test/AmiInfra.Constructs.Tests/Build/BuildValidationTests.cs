@@ -40,14 +40,13 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         DeviceName = "/dev/xvda",
         SizeGiB = size,
         VolumeType = type,
-        KmsKeyArn = keyArn,
-        KmsKeyIdentity = "alias/golden-build",
+        KmsKey = keyArn.Length == 0 ? null! : TestEnv.KeyArn(keyArn),
     };
 
     private ImageRecipeProps Recipe => new()
     {
-        Name = "golden-al2023",
-        ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+        ImageRecipeName = "golden-al2023",
+        ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
         Components = [new RecipeComponent(fixture.Update)],
         BlockDevices = [Root()],
     };
@@ -56,9 +55,9 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
     private static ImagePipelineProps Pipeline => new()
     {
-        Name = "golden-al2023",
-        ImageRecipeArn = "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/golden-al2023/1.0.1",
-        InfrastructureConfigurationArn = "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/golden-build",
+        ImagePipelineName = "golden-al2023",
+        Recipe = ImageRecipe.FromFragment("Recipe", "golden-al2023", "1.0.1"),
+        InfrastructureConfiguration = InfrastructureConfiguration.FromInfrastructureConfigurationArn(TestEnv.NewStack("Imports"), "Infrastructure", "arn:aws:imagebuilder:us-east-1:123456789012:infrastructure-configuration/golden-build"),
         Cron = "cron(0 4 ? * sun *)",
         StartCondition = StartCondition.ExpressionMatchOnly,
     };
@@ -111,7 +110,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     {
         var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { BlockDevices = [Root(keyArn: keyArn)] }));
 
-        Assert.Equal($"{path}/Recipe.BlockDevices[0].KmsKeyArn", e.Where);
+        Assert.Equal($"{path}/Recipe.BlockDevices[0].KmsKey", e.Where);
         Assert.Equal(keyArn.Length == 0 ? null : $"\"{keyArn}\"", e.Value);
         Assert.StartsWith("a customer-managed KMS key", e.Accepted, StringComparison.Ordinal);
     }
@@ -158,9 +157,9 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     [InlineData("")]
     public void Recipe_rejects_a_name_image_builder_refuses(string name)
     {
-        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { Name = name }));
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { ImageRecipeName = name }));
 
-        Assert.Equal($"{path}/Recipe.Name", e.Where);
+        Assert.Equal($"{path}/Recipe.ImageRecipeName", e.Where);
         Assert.Equal($"\"{name}\"", e.Value);
     }
 
@@ -182,9 +181,9 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     [Fact]
     public void Infrastructure_rejects_security_groups_without_a_subnet()
     {
-        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { SecurityGroupIds = ["sg-0123456789abcdef0"] }));
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { SecurityGroups = [TestEnv.SecurityGroup("sg-0123456789abcdef0")] }));
 
-        Assert.Equal($"{path}/Build.SubnetId", e.Where);
+        Assert.Equal($"{path}/Build.Subnet", e.Where);
         Assert.Null(e.Value);
         Assert.Equal("a subnet whenever security groups are given", e.Accepted);
     }
@@ -204,7 +203,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
                       commands: [echo hello]
             """, "hello.yml");
 
-        var (e, _) = Rejected(s => new Component(s, "Hello", new ComponentProps { Name = "golden-hello", Document = document, Platform = ComponentPlatform.Windows }));
+        var (e, _) = Rejected(s => new Component(s, "Hello", new ComponentProps { ComponentName = "golden-hello", Document = document, Platform = ComponentPlatform.Windows }));
 
         Assert.Equal("hello.yml", e.Where);
         Assert.Equal("line 5: action ExecuteBash in step \"Hello\" of a Windows component", e.Value);
@@ -283,12 +282,12 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     {
         var (e, path) = Rejected(s => new Component(s, "Component", new ComponentProps
         {
-            Name = name,
+            ComponentName = name,
             Document = Documents.Parse(Documents.Baseline),
             Platform = ComponentPlatform.Linux,
         }));
 
-        Assert.Equal($"{path}/Component.Name", e.Where);
+        Assert.Equal($"{path}/Component.ComponentName", e.Where);
     }
 
     [Theory]
@@ -299,7 +298,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     {
         var (e, path) = Rejected(s => new Component(s, "Component", new ComponentProps
         {
-            Name = "golden-baseline",
+            ComponentName = "golden-baseline",
             Document = Documents.Parse(Documents.Baseline),
             Platform = ComponentPlatform.Linux,
             MajorMinor = majorMinor,
@@ -327,7 +326,7 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
     {
         Func<ParentImage> create = kind switch
         {
-            "ssm" => () => ParentImage.FromSsmParameter(value),
+            "ssm" => () => ParentImage.FromSsmParameterName(value),
             "ami" => () => ParentImage.FromAmiId(value),
             "imagebuilder" => () => ParentImage.FromImageBuilderImage(value),
             _ => () => ParentImage.FromMarketplace(value),
@@ -336,5 +335,28 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         var e = Assert.Throws<ConstructValidationException>(() => create());
 
         Assert.Equal($"\"{value}\"", e.Value);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Infrastructure_configuration_rejects_a_hop_limit_imds_does_not_take(int hops)
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { HttpPutResponseHopLimit = hops }));
+
+        Assert.Equal($"{path}/Infrastructure.HttpPutResponseHopLimit", e.Where);
+        Assert.Equal("a whole number from 1 to 64 hops", e.Accepted);
+    }
+
+    [Fact]
+    public void Infrastructure_configuration_rejects_a_role_with_an_instance_profile()
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps
+        {
+            Role = TestEnv.RoleArn("arn:aws:iam::123456789012:role/builder"),
+            InstanceProfile = Amazon.CDK.AWS.IAM.InstanceProfile.FromInstanceProfileName(s, "Profile", "builder"),
+        }));
+
+        Assert.Equal($"{path}/Infrastructure.Role", e.Where);
     }
 }

@@ -34,30 +34,30 @@ public sealed class VersioningFixture
         var otherKey = new Key(stack, "OtherKey", new KeyProps { EnableKeyRotation = true });
         var hardening = new Component(stack, "Hardening", new ComponentProps
         {
-            Name = "golden-hardening",
+            ComponentName = "golden-hardening",
             Document = Documents.Parse(edited ? Documents.HardeningEdited : Documents.Hardening, "hardening.yaml"),
             Platform = ComponentPlatform.Linux,
-            KmsKeyArn = key.KeyArn,
+            KmsKey = key,
         });
         var baseline = new Component(stack, "Baseline", new ComponentProps
         {
-            Name = "golden-baseline",
+            ComponentName = "golden-baseline",
             Document = Documents.Parse(Documents.Baseline, "baseline.yaml"),
             Platform = ComponentPlatform.Linux,
         });
         _ = new Component(stack, "Sealed", new ComponentProps
         {
-            Name = "golden-sealed",
+            ComponentName = "golden-sealed",
             Document = Documents.Parse(Documents.Baseline, "baseline.yaml"),
             Platform = ComponentPlatform.Linux,
-            KmsKeyArn = edited ? otherKey.KeyArn : key.KeyArn,
+            KmsKey = edited ? otherKey : key,
         });
 
-        var al2023 = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
-        var root = new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 30, KmsKeyArn = key.KeyArn, KmsKeyIdentity = "alias/golden-build" };
+        var al2023 = ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+        var root = new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 30, KmsKey = key };
         ImageRecipeProps Recipe(string name, RecipeComponent component) => new()
         {
-            Name = name,
+            ImageRecipeName = name,
             ParentImage = al2023,
             Components = [component],
             BlockDevices = [root],
@@ -68,11 +68,11 @@ public sealed class VersioningFixture
         _ = new ImageRecipe(stack, "ParameterRecipe", Recipe("golden-parameter", edited ? stable with { Parameters = new Dictionary<string, string> { ["Channel"] = "beta" } } : stable));
         _ = new ImageRecipe(stack, "ParentRecipe", Recipe("golden-parent", stable) with
         {
-            ParentImage = edited ? ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64") : al2023,
+            ParentImage = edited ? ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-minimal-kernel-default-x86_64") : al2023,
         });
         _ = new ImageRecipe(stack, "VolumeRecipe", Recipe("golden-volume", stable) with { BlockDevices = [edited ? root with { SizeGiB = 40 } : root] });
         _ = new ImageRecipe(stack, "ComponentRecipe", Recipe("golden-component", new RecipeComponent(hardening)));
-        _ = new ImageRecipe(stack, "ImportedRecipe", Recipe("golden-imported", new RecipeComponent(Component.FromComponentArn(Fn.ImportValue(edited ? "golden-cis-v2" : "golden-cis")))));
+        _ = new ImageRecipe(stack, "ImportedRecipe", Recipe("golden-imported", new RecipeComponent(Component.FromComponentArn(stack, "Cis", Fn.ImportValue(edited ? "golden-cis-v2" : "golden-cis")))));
         _ = new ImageRecipe(stack, "ManagedRecipe", Recipe("golden-managed", new RecipeComponent(Component.FromManaged("update-linux", edited ? "1.0.3" : "1.0.2"))));
 
         var template = Template.FromStack(stack);

@@ -215,34 +215,34 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
     [Fact]
     public void Rejects_a_malformed_factory_account()
     {
-        Assert.Equal("DistributionTargets Targets.FactoryAccount", Reject(Valid with { FactoryAccount = "12345" }).Where);
+        Assert.Equal("Validation/Targets.FactoryAccount", Reject(Valid with { FactoryAccount = "12345" }).Where);
     }
 
     [Fact]
     public void Rejects_no_organizational_units()
     {
-        Assert.Equal("DistributionTargets Targets.OrganizationalUnitIds", Reject(Valid with { OrganizationalUnitIds = [] }).Where);
+        Assert.Equal("Validation/Targets.OrganizationalUnitIds", Reject(Valid with { OrganizationalUnitIds = [] }).Where);
     }
 
     [Fact]
     public void Rejects_an_ou_arn_where_an_ou_id_is_expected()
     {
-        var e = Reject(Valid with { OrganizationalUnitIds = [ImageDistributionFixture.OuArn] });
-        Assert.Equal("DistributionTargets Targets.OrganizationalUnitIds[0]", e.Where);
+        var e = Reject(Valid with { OrganizationalUnitIds = [DistributionConfigurationFixture.OuArn] });
+        Assert.Equal("Validation/Targets.OrganizationalUnitIds[0]", e.Where);
     }
 
     [Fact]
     public void Rejects_deploying_from_the_management_account_without_naming_it()
     {
         var e = Reject(Valid with { Deployment = StackSets.ManagementAccount });
-        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
+        Assert.Equal("Validation/Targets.Deployment", e.Where);
     }
 
     [Fact]
     public void Rejects_a_delegated_administrator_that_is_the_management_account()
     {
         var e = Reject(Valid with { ManagementAccount = TestEnv.Account });
-        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
+        Assert.Equal("Validation/Targets.Deployment", e.Where);
         Assert.Contains("the management account cannot be registered as a delegated administrator", e.Message, StringComparison.Ordinal);
     }
 
@@ -250,13 +250,13 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
     public void Rejects_the_management_account_mode_in_another_account()
     {
         var e = Reject(Valid with { Deployment = StackSets.ManagementAccount, ManagementAccount = "999988887777" });
-        Assert.Equal("DistributionTargets Targets.Deployment", e.Where);
+        Assert.Equal("Validation/Targets.Deployment", e.Where);
     }
 
     [Fact]
     public void Rejects_an_unknown_region()
     {
-        Assert.Equal("DistributionTargets Targets.Region", Reject(Valid with { Region = "moon-1" }).Where);
+        Assert.Equal("Validation/Targets.Region", Reject(Valid with { Region = "moon-1" }).Where);
     }
 }
 
@@ -277,14 +277,14 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     public void Rejects_a_stackset_with_nothing_to_deploy()
     {
         var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Empty", Valid with { DistributionRole = false }));
-        Assert.Equal("DistributionTargets Empty.DistributionRole", e.Where);
+        Assert.Equal("Validation/Empty.DistributionRole", e.Where);
     }
 
     [Fact]
     public void Rejects_an_unknown_control_region()
     {
         var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
-        Assert.Equal("DistributionTargets Moon.ControlRegions", e.Where);
+        Assert.Equal("Validation/Moon.ControlRegions", e.Where);
     }
 
     [Fact]

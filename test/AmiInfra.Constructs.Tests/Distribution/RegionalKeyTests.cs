@@ -15,8 +15,8 @@ public sealed class RegionalKeyFixture
         {
             AliasName = "amiinfra/golden",
             LaunchAccounts = ["111122223333", "777788889999"],
-            LaunchOrganizationArns = [ImageDistributionFixture.OrganizationArn],
-            LaunchOrganizationalUnitArns = [ImageDistributionFixture.OuArn],
+            LaunchOrganizationArns = [DistributionConfigurationFixture.OrganizationArn],
+            LaunchOrganizationalUnitArns = [DistributionConfigurationFixture.OuArn],
             TargetAccounts = ["444455556666"],
         });
         AliasArnResolved = JsonSerializer.Serialize(shared.Resolve(Shared.AliasArn));
@@ -277,20 +277,20 @@ public sealed class RegionalKeyPropsValidationTests(ScopeFixture scope) : IClass
     public void Rejects_a_malformed_launch_account()
     {
         var e = Reject(new RegionalKeyProps { AliasName = "amiinfra/golden", LaunchAccounts = ["12345678901"] });
-        Assert.Equal("RegionalKey Key.LaunchAccounts[0]", e.Where);
+        Assert.Equal("Validation/Key.LaunchAccounts[0]", e.Where);
     }
 
     [Fact]
     public void Rejects_a_malformed_ou_arn()
     {
         var e = Reject(new RegionalKeyProps { AliasName = "amiinfra/golden", LaunchOrganizationalUnitArns = ["ou-ab12-cdefgh34"] });
-        Assert.Equal("RegionalKey Key.LaunchOrganizationalUnitArns[0]", e.Where);
+        Assert.Equal("Validation/Key.LaunchOrganizationalUnitArns[0]", e.Where);
     }
 
     [Fact]
     public void Rejects_a_pending_window_kms_refuses()
     {
         var e = Reject(new RegionalKeyProps { AliasName = "amiinfra/golden", PendingWindowDays = 3 });
-        Assert.Equal("RegionalKey Key.PendingWindowDays", e.Where);
+        Assert.Equal("Validation/Key.PendingWindowDays", e.Where);
     }
 }

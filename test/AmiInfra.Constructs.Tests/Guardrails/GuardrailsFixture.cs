@@ -81,6 +81,9 @@ public sealed class GuardrailsFixture
 
     public string UnacknowledgedKeyPath { get; private set; } = "";
 
+    /// <summary>The cdk_nag metadata of the acknowledged key's resource, resolved.</summary>
+    public object? AcknowledgedKeyMetadata { get; private set; }
+
     /// <summary>The guardrail annotations (those starting with a rule id) of a stack.</summary>
     public IReadOnlyList<Message> Findings(string stack) => _messages[stack].Where(m => m.Text.StartsWith("AMI-", StringComparison.Ordinal)).ToList();
 
@@ -108,19 +111,19 @@ public sealed class GuardrailsFixture
         var build = new BuildInfrastructure(home, "Build", new BuildInfrastructureProps { NamePrefix = "golden", Key = key });
         var recipe = new ImageRecipe(home, "Recipe", new ImageRecipeProps
         {
-            Name = "golden-al2023",
-            ParentImage = ParentImage.FromSsmParameter("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
+            ImageRecipeName = "golden-al2023",
+            ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"),
             Components = [new RecipeComponent(Component.FromManaged("update-linux"))],
-            BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKeyArn = key.KeyArn, KmsKeyIdentity = "alias/golden/build" }],
+            BlockDevices = [new BlockDevice { DeviceName = "/dev/xvda", SizeGiB = 20, KmsKey = key }],
         });
         string[] regions = [TestEnv.Region, "eu-west-1"];
-        var distribution = new ImageDistribution(home, "Distribution", new ImageDistributionProps
+        var distribution = new DistributionConfiguration(home, "Distribution", new DistributionConfigurationProps
         {
-            Name = "golden-al2023",
+            DistributionConfigurationName = "golden-al2023",
             Regions = regions.Select(region => new RegionDistribution
             {
                 Region = region,
-                KmsKeyArn = RegionalKey.AliasArnFor("aws", region, Account, "golden/ami"),
+                KmsKey = RegionalKey.FromAlias(home, $"AmiKey-{region}", region, "golden/ami"),
                 AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
                 LaunchAccounts = [LaunchAccount],
                 LaunchOrganizationArns = [OrganizationArn],
@@ -130,18 +133,18 @@ public sealed class GuardrailsFixture
         });
         new ImagePipeline(home, "Pipeline", new ImagePipelineProps
         {
-            Name = "golden-al2023",
-            ImageRecipeArn = recipe.ImageRecipeArn,
-            InfrastructureConfigurationArn = build.DefaultInfrastructureArn,
-            DistributionConfigurationArn = distribution.DistributionConfigurationArn,
+            ImagePipelineName = "golden-al2023",
+            Recipe = recipe,
+            InfrastructureConfiguration = build.DefaultInfrastructure,
+            DistributionConfiguration = distribution,
             Cron = "cron(0 4 ? * sun *)",
             StartCondition = StartCondition.ExpressionMatchOnly,
         });
         var role = new LifecycleExecutionRole(home, "LifecycleRole");
         new AmiLifecyclePolicy(home, "Lifecycle", new AmiLifecyclePolicyProps
         {
-            PolicyName = "golden-al2023",
-            ExecutionRoleArn = role.RoleArn,
+            LifecyclePolicyName = "golden-al2023",
+            ExecutionRole = role.Role,
             Recipes = [new RecipeSelection("golden-al2023")],
             Deprecate = CdkLifecycleRule.Age(90),
             Delete = CdkLifecycleRule.Age(365),
@@ -194,15 +197,15 @@ public sealed class GuardrailsFixture
 
         var ungranted = NewStack(app, "AMI-004");
         new RegionalKey(ungranted, "AmiKey", new RegionalKeyProps { AliasName = "narrow/ami", LaunchAccounts = [LaunchAccount] });
-        new ImageDistribution(ungranted, "Distribution", new ImageDistributionProps
+        new DistributionConfiguration(ungranted, "Distribution", new DistributionConfigurationProps
         {
-            Name = "narrow",
+            DistributionConfigurationName = "narrow",
             Regions =
             [
                 new RegionDistribution
                 {
                     Region = TestEnv.Region,
-                    KmsKeyArn = RegionalKey.AliasArnFor("aws", TestEnv.Region, Account, "narrow/ami"),
+                    KmsKey = RegionalKey.FromAlias(ungranted, "NarrowKey", TestEnv.Region, "narrow/ami"),
                     AmiName = "narrow-{{ imagebuilder:buildDate }}",
                     LaunchAccounts = [LaunchAccount, "333333333333"],
                 },
@@ -253,17 +256,18 @@ public sealed class GuardrailsFixture
         var retiring = NewStack(app, "AMI-018", "ca-central-1");
         new AmiLifecyclePolicy(retiring, "Lifecycle", new AmiLifecyclePolicyProps
         {
-            PolicyName = "retiring",
-            ExecutionRoleArn = new LifecycleExecutionRole(retiring, "LifecycleRole").RoleArn,
+            LifecyclePolicyName = "retiring",
+            ExecutionRole = new LifecycleExecutionRole(retiring, "LifecycleRole").Role,
             Recipes = [new RecipeSelection("retiring")],
             Delete = CdkLifecycleRule.Count(5),
         });
 
-        new ImagePipeline(NewStack(app, "AMI-019"), "Pipeline", new ImagePipelineProps
+        var skipping = NewStack(app, "AMI-019");
+        new ImagePipeline(skipping, "Pipeline", new ImagePipelineProps
         {
-            Name = "skipping",
-            ImageRecipeArn = $"arn:aws:imagebuilder:{TestEnv.Region}:{Account}:image-recipe/skipping/1.0.0",
-            InfrastructureConfigurationArn = $"arn:aws:imagebuilder:{TestEnv.Region}:{Account}:infrastructure-configuration/skipping",
+            ImagePipelineName = "skipping",
+            Recipe = ImageRecipe.FromImageRecipeArn(skipping, "Recipe", $"arn:aws:imagebuilder:{TestEnv.Region}:{Account}:image-recipe/skipping/1.0.0"),
+            InfrastructureConfiguration = InfrastructureConfiguration.FromInfrastructureConfigurationName(skipping, "Infrastructure", "skipping"),
             Cron = "cron(0 4 ? * sun *)",
             StartCondition = StartCondition.ExpressionMatchAndDependencyUpdatesAvailable,
         });
@@ -277,7 +281,7 @@ public sealed class GuardrailsFixture
         {
             NamePrefix = "debugging",
             Key = new Key(stack, "BuildKey", new KeyProps { EnableKeyRotation = true }),
-            KeyPair = "debug",
+            KeyPair = Amazon.CDK.AWS.EC2.KeyPair.FromKeyPairName(stack, "KeyPair", "debug"),
         });
     }
 
@@ -288,7 +292,9 @@ public sealed class GuardrailsFixture
         var acknowledged = new Key(stack, "Imported", new KeyProps { EnableKeyRotation = false });
         var other = new Key(stack, "Other", new KeyProps { EnableKeyRotation = false });
         GuardrailPack.Acknowledge(acknowledged, GuardrailRuleIds.KeyRotationOff, AcknowledgementReason);
+        GuardrailPack.Acknowledge(acknowledged, "AwsSolutions-KMS5", AcknowledgementReason, "/^Rotation::.*$/");
         AcknowledgedKeyPath = "/" + acknowledged.Node.DefaultChild!.Node.Path;
+        AcknowledgedKeyMetadata = stack.Resolve(((CfnResource)acknowledged.Node.DefaultChild!).GetMetadata("cdk_nag"));
         UnacknowledgedKeyPath = "/" + other.Node.DefaultChild!.Node.Path;
     }
 
@@ -312,7 +318,9 @@ public sealed class GuardrailsFixture
                 },
             },
         }));
-        var fragment = new CfnFragment(stack, "Images", [Public("PublicOne"), Public("PublicTwo")]);
+        var acknowledgedInDefinition = Public("PublicThree");
+        acknowledgedInDefinition = acknowledgedInDefinition with { Definition = acknowledgedInDefinition.Definition.Acknowledging(new Acknowledgement(GuardrailRuleIds.PublicWithoutOptIn, AcknowledgementReason)) };
+        var fragment = new CfnFragment(stack, "Images", [Public("PublicOne"), Public("PublicTwo"), acknowledgedInDefinition]);
         GuardrailPack.Acknowledge(fragment.Resource("PublicTwo"), GuardrailRuleIds.PublicWithoutOptIn, AcknowledgementReason);
     }
 

@@ -45,7 +45,7 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
         // The compliant factory's infrastructure configuration with one prop changed: proves the rules
         // read the resources the real constructs render (an empty result above could not prove it).
         var finding = Assert.Single(fixture.Findings("RealKeyPair"));
-        Assert.Equal("/RealKeyPair/Build/Resource", finding.Path);
+        Assert.Equal("/RealKeyPair/Build/Resource/Default", finding.Path);
         Assert.StartsWith($"{GuardrailRuleIds.UndeclaredKeyPair} ", finding.Text, StringComparison.Ordinal);
     }
 
@@ -102,10 +102,30 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
         var error = Assert.Single(findings, m => m.Level == "ERROR");
         Assert.Equal("/Fragment/Images/Template/PublicOne", error.Path);
         Assert.StartsWith(GuardrailRuleIds.PublicWithoutOptIn, error.Text, StringComparison.Ordinal);
-        var info = Assert.Single(findings, m => m.Level == "INFO");
-        Assert.Equal("/Fragment/Images/Template/PublicTwo", info.Path);
-        Assert.Contains(GuardrailsFixture.AcknowledgementReason, info.Text, StringComparison.Ordinal);
-        Assert.Equal(2, findings.Count);
+        var infos = findings.Where(m => m.Level == "INFO").OrderBy(m => m.Path, StringComparer.Ordinal).ToList();
+        Assert.Equal(["/Fragment/Images/Template/PublicThree", "/Fragment/Images/Template/PublicTwo"], infos.Select(i => i.Path));
+        Assert.All(infos, info => Assert.Contains(GuardrailsFixture.AcknowledgementReason, info.Text, StringComparison.Ordinal));
+        Assert.Equal(3, findings.Count);
+    }
+
+    [Fact]
+    public void An_acknowledgement_is_cdk_nag_metadata_for_guardrails_and_cdk_nag_rules_alike()
+    {
+        var json = System.Text.Json.JsonSerializer.Serialize(fixture.AcknowledgedKeyMetadata);
+        Assert.Equal(
+            "{\"rules_to_suppress\":[" +
+            $"{{\"id\":\"AMI-009\",\"reason\":\"{GuardrailsFixture.AcknowledgementReason}\"}}," +
+            $"{{\"id\":\"AwsSolutions-KMS5\",\"reason\":\"{GuardrailsFixture.AcknowledgementReason}\",\"applies_to\":[{{\"regex\":\"/^Rotation::.*$/\"}}]}}]}}",
+            json);
+    }
+
+    [Theory]
+    [InlineData("AwsSolutions-IAM5[Resource::*]")]
+    [InlineData("IAM5")]
+    public void An_acknowledgement_of_a_malformed_rule_id_is_rejected(string ruleId)
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => GuardrailPack.Acknowledge(TestEnv.NewStack("Malformed"), ruleId, "a reason long enough"));
+        Assert.EndsWith(".RuleId", e.Where, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -140,7 +160,7 @@ public sealed class GuardrailsTests(GuardrailsFixture fixture) : IClassFixture<G
     public void Acknowledgement_without_a_reason_is_rejected(string? reason)
     {
         var e = Assert.Throws<ConstructValidationException>(() => GuardrailPack.Acknowledge(fixture.AlreadyGuarded, GuardrailRuleIds.KeyRotationOff, reason!));
-        Assert.Contains("reason", e.Where, StringComparison.Ordinal);
+        Assert.Contains("reason", e.Where, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

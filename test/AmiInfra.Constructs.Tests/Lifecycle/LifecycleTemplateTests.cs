@@ -17,8 +17,8 @@ public sealed class LifecycleTemplateFixture
         var role = new LifecycleExecutionRole(home, "LifecycleRole");
         new AmiLifecyclePolicy(home, "Al2023Lifecycle", new AmiLifecyclePolicyProps
         {
-            PolicyName = "golden-al2023",
-            ExecutionRoleArn = role.RoleArn,
+            LifecyclePolicyName = "golden-al2023",
+            ExecutionRole = role.Role,
             Recipes = [new RecipeSelection("golden-al2023")],
             Deprecate = LifecycleRule.Age(90),
             Disable = LifecycleRule.Age(180),
@@ -35,8 +35,8 @@ public sealed class LifecycleTemplateFixture
         });
         new AmiLifecyclePolicy(home, "UbuntuLifecycle", new AmiLifecyclePolicyProps
         {
-            PolicyName = "golden-ubuntu2404",
-            ExecutionRoleArn = role.RoleArn,
+            LifecyclePolicyName = "golden-ubuntu2404",
+            ExecutionRole = role.Role,
             ImageTags = new Dictionary<string, string> { ["amiinfra:image"] = "ubuntu2404" },
             Delete = LifecycleRule.Count(5),
             DeleteSnapshots = false,
@@ -60,8 +60,8 @@ public sealed class LifecycleTemplateFixture
         var noDisable = TestEnv.NewStack("NoDisable");
         new AmiLifecyclePolicy(noDisable, "Lifecycle", new AmiLifecyclePolicyProps
         {
-            PolicyName = "golden-bastion",
-            ExecutionRoleArn = "arn:aws:iam::123456789012:role/golden-ami-lifecycle",
+            LifecyclePolicyName = "golden-bastion",
+            ExecutionRole = TestEnv.LifecycleRole,
             Recipes = [new RecipeSelection("golden-bastion")],
             Deprecate = LifecycleRule.Age(30),
             Delete = LifecycleRule.Age(365),

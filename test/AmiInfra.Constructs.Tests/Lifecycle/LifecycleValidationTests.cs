@@ -9,11 +9,11 @@ public sealed class LifecycleValidationFixture
 {
     public LifecycleValidationFixture()
     {
-        Stack = TestEnv.NewStack("Validation");
-        Role = Amazon.CDK.AWS.IAM.Role.FromRoleArn(Stack, "Role", $"arn:aws:iam::{TestEnv.Account}:role/lifecycle");
+        Role = TestEnv.RoleArn($"arn:aws:iam::{TestEnv.Account}:role/lifecycle");
     }
 
-    public Stack Stack { get; }
+    /// <summary>A new stack at every use: a construct that rejects its props has added itself to the tree already.</summary>
+    public Stack Stack => TestEnv.NewStack("Validation");
 
     public IRole Role { get; }
 }
@@ -23,8 +23,8 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
 {
     private AmiLifecyclePolicyProps Valid => new()
     {
-        PolicyName = "golden-al2023",
-        ExecutionRoleArn = fixture.Role.RoleArn,
+        LifecyclePolicyName = "golden-al2023",
+        ExecutionRole = fixture.Role,
         Recipes = [new RecipeSelection("golden-al2023")],
         Delete = LifecycleRule.Age(365),
     };
@@ -40,7 +40,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Deprecate = LifecycleRule.Age(90), Disable = LifecycleRule.Age(30), Delete = null });
 
-        Assert.Equal("Policy.Disable.AfterDays", e.Where);
+        Assert.Equal("Validation/Policy.Disable.AfterDays", e.Where);
         Assert.Equal("30", e.Value);
         Assert.StartsWith("more than Deprecate.AfterDays (90)", e.Accepted, StringComparison.Ordinal);
     }
@@ -50,7 +50,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Disable = LifecycleRule.Count(10), Delete = LifecycleRule.Count(5) });
 
-        Assert.Equal("Policy.Delete.KeepNewest", e.Where);
+        Assert.Equal("Validation/Policy.Delete.KeepNewest", e.Where);
         Assert.Equal("5", e.Value);
         Assert.StartsWith("more than Disable.KeepNewest (10)", e.Accepted, StringComparison.Ordinal);
     }
@@ -60,7 +60,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Deprecate = LifecycleRule.Age(400) });
 
-        Assert.Equal("Policy.Delete.AfterDays", e.Where);
+        Assert.Equal("Validation/Policy.Delete.AfterDays", e.Where);
         Assert.Equal("365", e.Value);
         Assert.StartsWith("more than Deprecate.AfterDays (400)", e.Accepted, StringComparison.Ordinal);
     }
@@ -70,7 +70,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Delete = LifecycleRule.Age(1001) });
 
-        Assert.Equal("Policy.Delete.AfterDays", e.Where);
+        Assert.Equal("Validation/Policy.Delete.AfterDays", e.Where);
         Assert.Equal("1001", e.Value);
         Assert.Equal("a whole number from 1 to 1000 days", e.Accepted);
     }
@@ -80,7 +80,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Deprecate = LifecycleRule.Count(1001), Delete = null });
 
-        Assert.Equal("Policy.Deprecate.KeepNewest", e.Where);
+        Assert.Equal("Validation/Policy.Deprecate.KeepNewest", e.Where);
         Assert.Equal("1001", e.Value);
         Assert.Equal("a whole number from 1 to 1000 AMIs", e.Accepted);
     }
@@ -92,7 +92,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { KeepAtLeast = keep });
 
-        Assert.Equal("Policy.KeepAtLeast", e.Where);
+        Assert.Equal("Validation/Policy.KeepAtLeast", e.Where);
         Assert.Equal(keep.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
         Assert.Equal("a whole number from 1 to 10 AMIs (Image Builder's retain-at-least)", e.Accepted);
     }
@@ -102,7 +102,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { LaunchedWithinDays = 366 } });
 
-        Assert.Equal("Policy.Exclusions.LaunchedWithinDays", e.Where);
+        Assert.Equal("Validation/Policy.Exclusions.LaunchedWithinDays", e.Where);
         Assert.Equal("366", e.Value);
         Assert.Equal("a whole number from 1 to 365 days", e.Accepted);
     }
@@ -112,7 +112,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Delete = new LifecycleRule { AfterDays = 365, KeepNewest = 10 } });
 
-        Assert.Equal("Policy.Delete", e.Where);
+        Assert.Equal("Validation/Policy.Delete", e.Where);
         Assert.Equal("both AfterDays and KeepNewest", e.Value);
         Assert.Equal("one rule per action: either AfterDays (by age) or KeepNewest (by count) for Delete", e.Accepted);
     }
@@ -122,7 +122,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Disable = new LifecycleRule() });
 
-        Assert.Equal("Policy.Disable", e.Where);
+        Assert.Equal("Validation/Policy.Disable", e.Where);
         Assert.Equal("neither AfterDays nor KeepNewest", e.Value);
     }
 
@@ -131,7 +131,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Delete = LifecycleRule.Count(0) });
 
-        Assert.Equal("Policy.Delete.KeepNewest", e.Where);
+        Assert.Equal("Validation/Policy.Delete.KeepNewest", e.Where);
         Assert.Equal("0", e.Value);
         Assert.Equal("at least 1: a delete rule that keeps no AMI would leave the image with none", e.Accepted);
     }
@@ -141,7 +141,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Delete = LifecycleRule.Count(2), KeepAtLeast = 3 });
 
-        Assert.Equal("Policy.Delete.KeepNewest", e.Where);
+        Assert.Equal("Validation/Policy.Delete.KeepNewest", e.Where);
         Assert.Equal("2", e.Value);
         Assert.StartsWith("at least KeepAtLeast (3)", e.Accepted, StringComparison.Ordinal);
     }
@@ -151,7 +151,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Delete = null });
 
-        Assert.Equal("Policy.Delete", e.Where);
+        Assert.Equal("Validation/Policy.Delete", e.Where);
         Assert.Equal("at least one of Deprecate, Disable or Delete", e.Accepted);
     }
 
@@ -160,7 +160,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Recipes = [] });
 
-        Assert.Equal("Policy.Recipes", e.Where);
+        Assert.Equal("Validation/Policy.Recipes", e.Where);
         Assert.Null(e.Value);
     }
 
@@ -172,7 +172,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { Tags = new Dictionary<string, string> { [key] = "true" } } });
 
-        Assert.Equal($"Policy.Exclusions.Tags[\"{key}\"]", e.Where);
+        Assert.Equal($"Validation/Policy.Exclusions.Tags[\"{key}\"]", e.Where);
         Assert.Equal($"the tag key \"{key}\"", e.Value);
         Assert.StartsWith("a tag key of 1 to 128 characters", e.Accepted, StringComparison.Ordinal);
     }
@@ -182,7 +182,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { Regions = ["eu-west-1", "Ireland"] } });
 
-        Assert.Equal("Policy.Exclusions.Regions[1]", e.Where);
+        Assert.Equal("Validation/Policy.Exclusions.Regions[1]", e.Where);
         Assert.Equal("\"Ireland\"", e.Value);
     }
 
@@ -191,7 +191,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { SharedWithAccounts = ["12345"] } });
 
-        Assert.Equal("Policy.Exclusions.SharedWithAccounts[0]", e.Where);
+        Assert.Equal("Validation/Policy.Exclusions.SharedWithAccounts[0]", e.Where);
         Assert.Equal("\"12345\"", e.Value);
         Assert.Equal("a 12-digit AWS account id", e.Accepted);
     }
@@ -201,16 +201,16 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(Valid with { Recipes = [new RecipeSelection("golden-al2023", "1.*")] });
 
-        Assert.Equal("Policy.Recipes[0].Version", e.Where);
+        Assert.Equal("Validation/Policy.Recipes[0].Version", e.Where);
         Assert.Equal("\"1.*\"", e.Value);
     }
 
     [Fact]
     public void Rejects_a_policy_name_image_builder_does_not_accept()
     {
-        var e = Rejected(Valid with { PolicyName = "golden/al2023" });
+        var e = Rejected(Valid with { LifecyclePolicyName = "golden/al2023" });
 
-        Assert.Equal("Policy.PolicyName", e.Where);
+        Assert.Equal("Validation/Policy.LifecyclePolicyName", e.Where);
         Assert.Equal("\"golden/al2023\"", e.Value);
     }
 
@@ -219,7 +219,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(new RecycleBinRetentionProps { FactoryName = "golden", AmiRetentionDays = 14, SnapshotRetentionDays = 7 });
 
-        Assert.Equal("Bin.SnapshotRetentionDays", e.Where);
+        Assert.Equal("Validation/Bin.SnapshotRetentionDays", e.Where);
         Assert.Equal("7", e.Value);
         Assert.StartsWith("at least AmiRetentionDays (14)", e.Accepted, StringComparison.Ordinal);
     }
@@ -231,7 +231,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(new RecycleBinRetentionProps { FactoryName = "golden", AmiRetentionDays = days });
 
-        Assert.Equal("Bin.AmiRetentionDays", e.Where);
+        Assert.Equal("Validation/Bin.AmiRetentionDays", e.Where);
         Assert.Equal("a whole number from 1 to 365 days", e.Accepted);
     }
 
@@ -240,7 +240,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var e = Rejected(new RecycleBinRetentionProps { FactoryName = "golden!" });
 
-        Assert.Equal("Bin.FactoryName", e.Where);
+        Assert.Equal("Validation/Bin.FactoryName", e.Where);
         Assert.Equal("\"golden!\"", e.Value);
     }
 
@@ -250,7 +250,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
         var e = Assert.Throws<ConstructValidationException>(() =>
             new LifecycleExecutionRole(fixture.Stack, "Role", new LifecycleExecutionRoleProps { RoleName = new string('r', 65) }));
 
-        Assert.Equal("Role.RoleName", e.Where);
+        Assert.Equal("Validation/Role.RoleName", e.Where);
     }
 
     [Fact]
@@ -259,7 +259,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
         var e = Assert.Throws<ConstructValidationException>(() =>
             new CrossAccountLifecycleRole(fixture.Stack, "CrossAccount", new CrossAccountLifecycleRoleProps { FactoryAccount = "me" }));
 
-        Assert.Equal("CrossAccount.FactoryAccount", e.Where);
+        Assert.Equal("Validation/CrossAccount.FactoryAccount", e.Where);
         Assert.Equal("\"me\"", e.Value);
     }
 
@@ -268,8 +268,8 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     {
         var name = Fn.Join("-", ["golden", Aws.REGION]);
 
-        var policy = new AmiLifecyclePolicy(new Stack(new App(), "Tokens"), "Policy", Valid with { PolicyName = name });
+        var policy = new AmiLifecyclePolicy(new Stack(new App(), "Tokens"), "Policy", Valid with { LifecyclePolicyName = name });
 
-        Assert.Equal(name, policy.PolicyName);
+        Assert.Equal(name, policy.LifecyclePolicyName);
     }
 }

@@ -6,24 +6,24 @@ using AmiInfra.Constructs.Distribution;
 namespace AmiInfra.Constructs.Tests.Distribution;
 
 /// <summary>Two distributions, synthesized once: one shared with accounts, an organization and an OU; one public with the opt-in.</summary>
-public sealed class ImageDistributionFixture
+public sealed class DistributionConfigurationFixture
 {
     public const string OrganizationArn = "arn:aws:organizations::999988887777:organization/o-a1b2c3d4e5";
     public const string OuArn = "arn:aws:organizations::999988887777:ou/o-a1b2c3d4e5/ou-ab12-cdefgh34";
 
-    public ImageDistributionFixture()
+    public DistributionConfigurationFixture()
     {
         SharedStack = TestEnv.NewStack("Shared");
-        Shared = new ImageDistribution(SharedStack, "Distribution", new ImageDistributionProps
+        Shared = new DistributionConfiguration(SharedStack, "Distribution", new DistributionConfigurationProps
         {
-            Name = "golden-al2023",
+            DistributionConfigurationName = "golden-al2023",
             Description = "AMIs of golden/al2023",
             Origin = new AmiOrigin("golden", "al2023", "1.0.3"),
             Regions =
             [
                 Region("us-east-1") with
                 {
-                    LaunchTemplates = [new LaunchTemplateTarget { LaunchTemplateId = "lt-0123456789abcdef0", AccountId = "111122223333", SetDefaultVersion = false }],
+                    LaunchTemplates = [new LaunchTemplateTarget { LaunchTemplate = TestEnv.LaunchTemplate("lt-0123456789abcdef0"), AccountId = "111122223333", SetDefaultVersion = false }],
                 },
                 Region("eu-west-1"),
             ],
@@ -32,9 +32,9 @@ public sealed class ImageDistributionFixture
         SharedTemplate = Template.FromStack(SharedStack);
 
         PublicStack = TestEnv.NewStack("Public");
-        _ = new ImageDistribution(PublicStack, "Distribution", new ImageDistributionProps
+        _ = new DistributionConfiguration(PublicStack, "Distribution", new DistributionConfigurationProps
         {
-            Name = "golden-public",
+            DistributionConfigurationName = "golden-public",
             AllowPublic = true,
             Regions = [new RegionDistribution { Region = "us-east-1", AmiName = "golden-public-{{ imagebuilder:buildDate }}", Public = true }],
         });
@@ -44,7 +44,7 @@ public sealed class ImageDistributionFixture
     }
 
     public Stack SharedStack { get; }
-    public ImageDistribution Shared { get; }
+    public DistributionConfiguration Shared { get; }
     public object ArnResolved { get; }
     public Template SharedTemplate { get; }
     public Stack PublicStack { get; }
@@ -55,19 +55,19 @@ public sealed class ImageDistributionFixture
     public static RegionDistribution Region(string region) => new()
     {
         Region = region,
-        KmsKeyArn = RegionalKey.AliasArnFor("aws", region, TestEnv.Account, "amiinfra/golden"),
+        KmsKey = TestEnv.AliasKey(region, "amiinfra/golden"),
         AmiName = "golden-al2023-{{ imagebuilder:buildDate }}",
         AmiTags = new Dictionary<string, string> { ["team"] = "platform" },
         LaunchAccounts = ["111122223333"],
         LaunchOrganizationArns = [OrganizationArn],
         LaunchOrganizationalUnitArns = [OuArn],
         TargetAccounts = ["444455556666"],
-        SsmParameterName = "/imagebuilder/golden/al2023/latest",
+        SsmParameter = TestEnv.Parameter("/imagebuilder/golden/al2023/latest"),
     };
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class ImageDistributionTests(ImageDistributionFixture fixture) : IClassFixture<ImageDistributionFixture>
+public sealed class DistributionConfigurationTests(DistributionConfigurationFixture fixture) : IClassFixture<DistributionConfigurationFixture>
 {
     private static Dictionary<string, object> Props(params object[] distributions) => new()
     {
@@ -123,8 +123,8 @@ public sealed class ImageDistributionTests(ImageDistributionFixture fixture) : I
                     ["LaunchPermissionConfiguration"] = Match.ObjectEquals(new Dictionary<string, object>
                     {
                         ["UserIds"] = new[] { "111122223333" },
-                        ["OrganizationArns"] = new[] { ImageDistributionFixture.OrganizationArn },
-                        ["OrganizationalUnitArns"] = new[] { ImageDistributionFixture.OuArn },
+                        ["OrganizationArns"] = new[] { DistributionConfigurationFixture.OrganizationArn },
+                        ["OrganizationalUnitArns"] = new[] { DistributionConfigurationFixture.OuArn },
                     }),
                     ["TargetAccountIds"] = new[] { "444455556666" },
                 }),

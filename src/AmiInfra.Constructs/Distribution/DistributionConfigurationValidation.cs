@@ -3,12 +3,12 @@ using AmiInfra.Rules;
 namespace AmiInfra.Constructs.Distribution;
 
 /// <summary>The checks of a distribution's props, each a rule of <c>AmiInfra.Rules</c> applied at its prop.</summary>
-public sealed partial class ImageDistribution
+public sealed partial class DistributionConfiguration
 {
-    private static void Validate(ImageDistributionProps props, string where, string? ownAccount)
+    private static void Validate(DistributionConfigurationProps props, string where, string? ownAccount)
     {
         ArgumentNullException.ThrowIfNull(props);
-        Checks.Shape($"{where}.Name", props.Name, PhysicalNames.ImageBuilderResource);
+        Naming.CheckImageBuilderName(props.DistributionConfigurationName!, () => $"{where}.DistributionConfigurationName");
         if (props.Description is { Length: 0 or > 1024 })
         {
             throw new ConstructValidationException($"{where}.Description", $"{props.Description.Length} characters", "1 to 1024 characters, or null");
@@ -41,7 +41,7 @@ public sealed partial class ImageDistribution
         }
     }
 
-    private static void CheckRegion(RegionDistribution r, string at, ImageDistributionProps props)
+    private static void CheckRegion(RegionDistribution r, string at, DistributionConfigurationProps props)
     {
         if (!Checks.IsToken(r.AmiName))
         {
@@ -73,17 +73,27 @@ public sealed partial class ImageDistribution
             throw new ConstructValidationException($"{at}.Public", "true", "false, unless ImageDistributionProps.AllowPublic is true (public AMIs are an explicit opt-in)");
         }
 
-        if (r.SsmParameterName is { } parameter)
+        if (r.SsmParameter is not null && r.SsmParameterName is not null)
         {
-            Checks.Shape($"{at}.SsmParameterName", parameter, Distributions.OutputParameter);
+            throw new ConstructValidationException($"{at}.SsmParameterName", Text.Quote(r.SsmParameterName), "SsmParameter or SsmParameterName, not both");
+        }
+
+        var parameterField = r.SsmParameterName is null ? "SsmParameter" : "SsmParameterName";
+        if (OutputParameterName(r) is { } parameter)
+        {
+            Checks.Shape($"{at}.{parameterField}", parameter, Distributions.OutputParameter);
             if (!props.OutputParametersByExecutionRole)
             {
-                Checks.Shape($"{at}.SsmParameterName", parameter, Distributions.ServiceLinkedRoleParameter);
+                Checks.Shape($"{at}.{parameterField}", parameter, Distributions.ServiceLinkedRoleParameter);
             }
         }
 
         CheckLaunchTemplates(r, at);
     }
+
+    // The output parameter's name, given by name or by the parameter.
+    private static string? OutputParameterName(RegionDistribution r) =>
+        r.SsmParameterName ?? (r.SsmParameter is null ? null : Attributes.ParameterName(r.SsmParameter));
 
     private static void CheckTags(RegionDistribution r, string at, AmiOrigin? origin)
     {
@@ -120,7 +130,7 @@ public sealed partial class ImageDistribution
             sharedWith.Add("TargetAccounts");
         }
 
-        var key = r.KmsKeyArn;
+        var key = r.KmsKey is null ? null : Attributes.KeyArn(r.KmsKey);
         if (key is not null)
         {
             // arn:partition:kms:region:account:key/id or alias/name; the partition (or account) may be a token.
@@ -129,32 +139,32 @@ public sealed partial class ImageDistribution
                 && (parts[5].StartsWith("key/", StringComparison.Ordinal) || parts[5].StartsWith("alias/", StringComparison.Ordinal));
             if (!shaped && !Checks.IsToken(key))
             {
-                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), "a KMS key ARN or alias ARN (arn:aws:kms:region:account:key/... or .../alias/...)");
+                throw new ConstructValidationException($"{at}.KmsKey", Text.Quote(key), "a KMS key ARN or alias ARN (arn:aws:kms:region:account:key/... or .../alias/...)");
             }
 
             if (shaped && parts[5].StartsWith("alias/aws/", StringComparison.Ordinal))
             {
                 if (sharedWith.Count > 0)
                 {
-                    throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), $"a customer-managed key of {r.Region}: the AMI is shared ({string.Join(", ", sharedWith)}), and no other account can use an AWS-managed key, so consumers could never launch or copy it");
+                    throw new ConstructValidationException($"{at}.KmsKey", Text.Quote(key), $"a customer-managed key of {r.Region}: the AMI is shared ({string.Join(", ", sharedWith)}), and no other account can use an AWS-managed key, so consumers could never launch or copy it");
                 }
 
-                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), "a customer-managed key, or null for the default encryption (an AWS-managed key is never named)");
+                throw new ConstructValidationException($"{at}.KmsKey", Text.Quote(key), "a customer-managed key, or null for the default encryption (an AWS-managed key is never named)");
             }
 
             if (shaped && !Checks.IsToken(parts[3]) && !Checks.IsToken(r.Region) && parts[3] != r.Region)
             {
-                throw new ConstructValidationException($"{at}.KmsKeyArn", Text.Quote(key), $"a key of {r.Region} (KMS keys are regional; the AMI copy in {r.Region} is encrypted there)");
+                throw new ConstructValidationException($"{at}.KmsKey", Text.Quote(key), $"a key of {r.Region} (KMS keys are regional; the AMI copy in {r.Region} is encrypted there)");
             }
 
             if (r.Public)
             {
-                throw new ConstructValidationException($"{at}.Public", "true with a KMS key", "a public region without KmsKeyArn: EC2 cannot make an AMI with encrypted snapshots public");
+                throw new ConstructValidationException($"{at}.Public", "true with a KMS key", "a public region without KmsKey: EC2 cannot make an AMI with encrypted snapshots public");
             }
         }
         else if (sharedWith.Count > 0)
         {
-            throw new ConstructValidationException($"{at}.KmsKeyArn", null, $"a customer-managed key of {r.Region} whose policy lets the consumers use it: the AMI is shared ({string.Join(", ", sharedWith)}), and without it encrypted snapshots use the AWS-managed aws/ebs key, so consumers could never launch or copy it");
+            throw new ConstructValidationException($"{at}.KmsKey", null, $"a customer-managed key of {r.Region} whose policy lets the consumers use it: the AMI is shared ({string.Join(", ", sharedWith)}), and without it encrypted snapshots use the AWS-managed aws/ebs key, so consumers could never launch or copy it");
         }
     }
 
@@ -166,21 +176,27 @@ public sealed partial class ImageDistribution
         {
             var t = r.LaunchTemplates[i];
             var where = $"{at}.LaunchTemplates[{i}]";
-            Checks.Shape($"{where}.LaunchTemplateId", t.LaunchTemplateId, Identifiers.LaunchTemplateId);
+            var id = Attributes.LaunchTemplateId(t.LaunchTemplate);
+            if (id is null)
+            {
+                throw new ConstructValidationException($"{where}.LaunchTemplate", "a launch template without an id (imported by name)", "a launch template with its id: Image Builder takes launch template ids only");
+            }
+
+            Checks.Shape($"{where}.LaunchTemplate", id, Identifiers.LaunchTemplateId);
             if (t.AccountId is { } account)
             {
                 Checks.Shape($"{where}.AccountId", account, Identifiers.AccountId);
             }
 
-            var key = $"{t.AccountId}/{t.LaunchTemplateId}";
-            if (!seen.TryAdd(key, i))
+            var key = $"{t.AccountId}/{id}";
+            if (!Checks.IsToken(id) && !seen.TryAdd(key, i))
             {
-                throw new ConstructValidationException($"{where}.LaunchTemplateId", Text.Quote(t.LaunchTemplateId), $"a launch template not already listed (LaunchTemplates[{seen[key]}])");
+                throw new ConstructValidationException($"{where}.LaunchTemplate", Text.Quote(id), $"a launch template not already listed (LaunchTemplates[{seen[key]}])");
             }
         }
     }
 
-    private static void RejectOwnAccount(string where, ImageDistributionProps props, string ownAccount)
+    private static void RejectOwnAccount(string where, DistributionConfigurationProps props, string ownAccount)
     {
         for (var i = 0; i < props.Regions.Count; i++)
         {

@@ -1,3 +1,6 @@
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.SSM;
 using AmiInfra.Rules;
 
 namespace AmiInfra.Constructs.Distribution;
@@ -11,8 +14,11 @@ public sealed record AmiOrigin(string Factory, string Image, string RecipeVersio
 /// <summary>A launch template whose new version (and, when asked, default version) uses the newest AMI.</summary>
 public sealed record LaunchTemplateTarget
 {
-    /// <summary>The launch template id (lt- and 17 hexadecimal digits). No default.</summary>
-    public required string LaunchTemplateId { get; init; }
+    /// <summary>
+    /// The launch template (of the app, or imported with <c>LaunchTemplate.FromLaunchTemplateAttributes</c>): its id
+    /// (lt- and 17 hexadecimal digits) is what Image Builder takes. No default.
+    /// </summary>
+    public required ILaunchTemplate LaunchTemplate { get; init; }
 
     /// <summary>The account that owns the launch template. Default: null (the factory's own account).</summary>
     public string? AccountId { get; init; }
@@ -28,12 +34,13 @@ public sealed record RegionDistribution
     public required string Region { get; init; }
 
     /// <summary>
-    /// The customer-managed key (key ARN or alias ARN, in <see cref="Region"/>) that encrypts the AMI in this region,
-    /// e.g. <see cref="RegionalKey.AliasArnFor"/>. Required whenever the AMI is shared or copied to target accounts.
-    /// Default: null (no re-encryption: the AMI keeps the encryption of the built image, and encrypted snapshots
-    /// copied to another region use the factory account's default EBS key, which no other account can use).
+    /// The customer-managed key of <see cref="Region"/> that encrypts the AMI there: a key of the app in that region,
+    /// or one named by ARN or alias ARN (<see cref="RegionalKey.FromAlias"/>: no cross-region reference). Required
+    /// whenever the AMI is shared or copied to target accounts. Default: null (no re-encryption: the AMI keeps the
+    /// encryption of the built image, and encrypted snapshots copied to another region use the factory account's
+    /// default EBS key, which no other account can use).
     /// </summary>
-    public string? KmsKeyArn { get; init; }
+    public IKey? KmsKey { get; init; }
 
     /// <summary>The AMI name, with <c>{{ imagebuilder:buildDate }}</c> where the build date goes (up to 127 characters). No default.</summary>
     public required string AmiName { get; init; }
@@ -53,15 +60,23 @@ public sealed record RegionDistribution
     /// <summary>OU ARNs (at most 25) whose accounts may launch the AMI. Default: none.</summary>
     public IReadOnlyList<string> LaunchOrganizationalUnitArns { get; init; } = [];
 
-    /// <summary>Make the AMI public (needs <see cref="ImageDistributionProps.AllowPublic"/> and no KMS key). Default: false.</summary>
+    /// <summary>Make the AMI public (needs <see cref="DistributionConfigurationProps.AllowPublic"/> and no KMS key). Default: false.</summary>
     public bool Public { get; init; }
 
     /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="DistributionTargets"/>). Default: none.</summary>
     public IReadOnlyList<string> TargetAccounts { get; init; } = [];
 
     /// <summary>
-    /// An SSM parameter (String, data type aws:ec2:image) in this region, in the factory account, that holds the newest
-    /// AMI id; under /imagebuilder/ unless <see cref="ImageDistributionProps.OutputParametersByExecutionRole"/>. Default: null (none).
+    /// The SSM parameter (String, data type aws:ec2:image) in this region, in the factory account, that Image Builder
+    /// creates or updates with the newest AMI id: only its name is used (import one that does not exist yet with
+    /// <c>StringParameter.FromStringParameterAttributes</c> and <c>ForceDynamicReference</c>). Under /imagebuilder/
+    /// unless <see cref="DistributionConfigurationProps.OutputParametersByExecutionRole"/>. Default: null (none).
+    /// </summary>
+    public IStringParameter? SsmParameter { get; init; }
+
+    /// <summary>
+    /// The same parameter by name alone, which costs no construct (a factory of hundreds of images names one per
+    /// image); give this or <see cref="SsmParameter"/>, not both. Default: null (none).
     /// </summary>
     public string? SsmParameterName { get; init; }
 
@@ -69,11 +84,14 @@ public sealed record RegionDistribution
     public IReadOnlyList<LaunchTemplateTarget> LaunchTemplates { get; init; } = [];
 }
 
-/// <summary>Props of an <see cref="ImageDistribution"/>.</summary>
-public sealed record ImageDistributionProps
+/// <summary>Props of a <see cref="DistributionConfiguration"/>.</summary>
+public sealed record DistributionConfigurationProps
 {
-    /// <summary>The distribution configuration name (3 to 128 letters, digits, spaces, - and _). No default.</summary>
-    public required string Name { get; init; }
+    /// <summary>
+    /// The distribution configuration name (3 to 128 letters, digits, spaces, - and _; a token is checked when
+    /// CloudFormation resolves it). Default: a name generated from the construct path (required by <c>DistributionConfiguration.Render</c>).
+    /// </summary>
+    public string? DistributionConfigurationName { get; init; }
 
     /// <summary>The distribution configuration description. Default: none.</summary>
     public string? Description { get; init; }
@@ -94,6 +112,6 @@ public sealed record ImageDistributionProps
     /// <summary>Explicit opt-in to public AMIs; without it a public region is rejected. Default: false.</summary>
     public bool AllowPublic { get; init; }
 
-    /// <summary>Tags of the distribution configuration itself (AMI tags are per region). Default: none.</summary>
+    /// <summary>Tags of the distribution configuration itself (its initial tags: <c>Tags.Of</c> adds to them; AMI tags are per region). Default: none.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }

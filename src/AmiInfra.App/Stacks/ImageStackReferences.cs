@@ -1,0 +1,59 @@
+using Amazon.CDK.AWS.EC2;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using AmiInfra.Constructs.Build;
+using AmiInfra.Constructs.Distribution;
+using AmiInfra.Declaration;
+using Constructs;
+
+namespace AmiInfra.App.Stacks;
+
+/// <summary>
+/// What the images of an image stack refer to, as the typed references the constructs' render methods take: the keys,
+/// the lifecycle role and the infrastructure configurations by name or alias ARN (no cross-stack export), imported
+/// once per stack and shared by its images; launch templates once per image that has them (SSM output parameters go
+/// by name, which costs no construct).
+/// They live under the construct "References", which holds no resource.
+/// </summary>
+public sealed class ImageStackReferences
+{
+    private readonly Construct _scope;
+    private readonly Factory _factory;
+    private readonly FactoryStack _core;
+    private readonly Dictionary<string, IKey> _regionalKeys = new(StringComparer.Ordinal);
+    private IKey? _buildKey;
+    private IRole? _lifecycleRole;
+
+    /// <summary>Creates the (empty) references of <paramref name="stack"/>.</summary>
+    public ImageStackReferences(ImageStack stack, Factory factory, FactoryStack core)
+    {
+        _scope = new Construct(stack, "References");
+        _factory = factory;
+        _core = core;
+    }
+
+    /// <summary>The build key, by its alias ARN.</summary>
+    public IKey BuildKey => _buildKey ??= Key.FromKeyArn(_scope, "BuildKey", FactoryStack.BuildKeyAliasArn(_factory));
+
+    /// <summary>The lifecycle execution role, by the ARN built from its name.</summary>
+    public IRole LifecycleRole => _lifecycleRole ??= Role.FromRoleArn(_scope, "LifecycleRole", FactoryStack.LifecycleRoleArn(_factory), new FromRoleArnOptions { Mutable = false });
+
+    /// <summary>The regional key of <paramref name="region"/>, by its alias ARN.</summary>
+    public IKey RegionalKey(string region)
+    {
+        if (!_regionalKeys.TryGetValue(region, out var key))
+        {
+            key = Constructs.Distribution.RegionalKey.FromAlias(_scope, $"AmiKey-{region}", region, RegionalStack.KeyAliasName(_factory), _factory.Account);
+            _regionalKeys[region] = key;
+        }
+
+        return key;
+    }
+
+    /// <summary>The infrastructure configuration for these instance types, made in the core stack.</summary>
+    public IInfrastructureConfiguration Infrastructure(IReadOnlyList<string> instanceTypes) => _core.Build.InfrastructureFor(instanceTypes);
+
+    /// <summary>A launch template an image's distribution updates, by id.</summary>
+    public ILaunchTemplate LaunchTemplate(Image image, int index, string launchTemplateId) =>
+        Amazon.CDK.AWS.EC2.LaunchTemplate.FromLaunchTemplateAttributes(_scope, $"{image.Name}-LaunchTemplate-{index}", new LaunchTemplateAttributes { LaunchTemplateId = launchTemplateId });
+}

@@ -1,0 +1,79 @@
+using Amazon.CDK.AWS.IAM;
+using AmiInfra.Constructs.Distribution;
+
+namespace AmiInfra.Constructs.Build;
+
+/// <summary>When Image Builder starts a scheduled run.</summary>
+public enum StartCondition
+{
+    /// <summary>At every scheduled time.</summary>
+    ExpressionMatchOnly,
+
+    /// <summary>At a scheduled time only when a component or the parent image has a newer version (the service default).</summary>
+    ExpressionMatchAndDependencyUpdatesAvailable,
+}
+
+/// <summary>Properties of an <see cref="ImagePipeline"/>.</summary>
+public sealed record ImagePipelineProps
+{
+    /// <summary>
+    /// The pipeline's physical name (3 to 128 letters, digits, '-', '_' and inner spaces; a token is checked when
+    /// CloudFormation resolves it). Default: a name generated from the construct path (required by <see cref="ImagePipeline.Render"/>).
+    /// </summary>
+    public string? ImagePipelineName { get; init; }
+
+    /// <summary>Description. Default: none.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The recipe the pipeline builds: a recipe of the app, an imported one, or one of the same fragment (<see cref="RenderedRecipe.InFragment"/>). No default.</summary>
+    public required IImageRecipe Recipe { get; init; }
+
+    /// <summary>
+    /// Where build and test instances run. Default: an <see cref="InfrastructureConfiguration"/> with its defaults, made
+    /// by the construct (<see cref="ImagePipeline.Render"/> requires one).
+    /// </summary>
+    public IInfrastructureConfiguration? InfrastructureConfiguration { get; init; }
+
+    /// <summary>Where the AMIs go and who may launch them. Default: none (the AMI stays in the home region, unshared).</summary>
+    public IDistributionConfiguration? DistributionConfiguration { get; init; }
+
+    /// <summary>
+    /// The role Image Builder runs the pipeline's workflows with. Default: none (Image Builder's service-linked role,
+    /// which may put SSM output parameters only under /imagebuilder/).
+    /// </summary>
+    public IRole? ExecutionRole { get; init; }
+
+    /// <summary>An Image Builder cron expression, e.g. cron(0 4 ? * sun *). Default: no schedule (manual runs).</summary>
+    public string? Cron { get; init; }
+
+    /// <summary>
+    /// When a scheduled run starts. Default: the service's, which skips runs when nothing changed;
+    /// leaving it unset adds a warning, since skipped runs also skip security patches that are not
+    /// visible as a component or parent update.
+    /// </summary>
+    public StartCondition? StartCondition { get; init; }
+
+    /// <summary>
+    /// Time zone of the cron expression: UTC ("UTC" or "Etc/UTC") only, since CloudFormation's
+    /// pipeline schedule has no time zone. Default: UTC.
+    /// </summary>
+    public string? Timezone { get; init; }
+
+    /// <summary>Whether the pipeline runs. Default: true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Run image tests after the build. Default: true.</summary>
+    public bool TestsEnabled { get; init; } = true;
+
+    /// <summary>Minutes before image tests time out (60 to 1440). Default: 90.</summary>
+    public int TestTimeoutMinutes { get; init; } = 90;
+
+    /// <summary>Scan the image for vulnerabilities with Amazon Inspector. Default: true.</summary>
+    public bool ScanningEnabled { get; init; } = true;
+
+    /// <summary>Collect enhanced image metadata (installed packages). Default: true.</summary>
+    public bool EnhancedMetadata { get; init; } = true;
+
+    /// <summary>Tags of the pipeline (its initial tags: <c>Tags.Of</c> adds to them). Default: none.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+}
