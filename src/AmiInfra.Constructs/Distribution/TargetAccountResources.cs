@@ -78,6 +78,11 @@ internal static class TargetAccountResources
             foreach (var resource in AccountControls.Render(controls, "DistributionTargets.AccountControls"))
             {
                 var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = resource.Definition.Properties };
+                if (resource.Definition.Acknowledgements.Count > 0)
+                {
+                    entry["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render(resource.Definition.Acknowledgements) };
+                }
+
                 if (AccountControls.DeletedWithTheStack.Contains(resource.LogicalId))
                 {
                     entry["DeletionPolicy"] = "Delete";
@@ -103,6 +108,7 @@ internal static class TargetAccountResources
     private static Dictionary<string, object> LifecycleRole() => new()
     {
         ["Type"] = "AWS::IAM::Role",
+        ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render([LifecycleExecutionRole.ManagedPolicyAcknowledgement]) },
         ["Properties"] = new Dictionary<string, object>
         {
             ["RoleName"] = CrossAccountLifecycleRole.Name,

@@ -205,7 +205,10 @@ public sealed class AccountControls : Construct
                     ["Resource"] = "*",
                 }),
             },
-        })));
+        }).Acknowledging(new Acknowledgement(
+            "AwsSolutions-IAM5",
+            "The EC2 actions that read and set the account's controls for AMIs act on account attributes of the region: the Service Authorization Reference lists no resource type for them, so * is their only resource",
+            ["Resource::*"]))));
         resources.Add(new(LogicalIds.Function, CfnDefinition.Of("AWS::Lambda::Function", new Dictionary<string, object?>
         {
             ["FunctionName"] = function,
@@ -217,7 +220,9 @@ public sealed class AccountControls : Construct
             ["Role"] = GetAtt(LogicalIds.Role, "Arn"),
             ["LoggingConfig"] = new Dictionary<string, object> { ["LogGroup"] = new Dictionary<string, object> { ["Ref"] = LogicalIds.LogGroup } },
             ["Code"] = new Dictionary<string, object> { ["ZipFile"] = HandlerSource },
-        })));
+        }).Acknowledging(new Acknowledgement(
+            "AwsSolutions-L1",
+            $"{Runtime} is a runtime Lambda supports in every partition a factory deploys to (aws, aws-cn, aws-us-gov) until its deprecation in 2028; the handler needs only the standard library and the botocore the runtime bundles, so a newer runtime is a one-line change when every partition has it"))));
 
         var token = GetAtt(LogicalIds.Function, "Arn");
         if (props.ImageBlockPublicAccess)

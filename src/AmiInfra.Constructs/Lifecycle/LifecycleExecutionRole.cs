@@ -58,11 +58,13 @@ public sealed class LifecycleExecutionRole : Construct
 
     /// <summary>Acknowledges AwsSolutions-IAM4 for the AWS-managed policy Image Builder documents for lifecycle policies.</summary>
     internal static void AcknowledgeManagedPolicy(IRole role) =>
-        Build.BuildInfrastructure.Acknowledge(
-            role,
-            "AwsSolutions-IAM4",
-            $"{ManagedPolicyName} is the AWS-managed policy EC2 Image Builder documents for lifecycle policies; it acts only on AMIs and snapshots tagged CreatedBy: EC2 Image Builder",
-            $"Policy::arn:<AWS::Partition>:iam::aws:policy/{ManagedPolicyName}");
+        Build.BuildInfrastructure.Acknowledge(role, ManagedPolicyAcknowledgement.RuleId, ManagedPolicyAcknowledgement.Reason, [.. ManagedPolicyAcknowledgement.AppliesTo!]);
+
+    /// <summary>AwsSolutions-IAM4 for the managed policy, as the roles made here and in StackSet templates carry it.</summary>
+    internal static readonly Acknowledgement ManagedPolicyAcknowledgement = new(
+        "AwsSolutions-IAM4",
+        $"{ManagedPolicyName} is the AWS-managed policy EC2 Image Builder documents for lifecycle policies; it acts only on AMIs and snapshots tagged CreatedBy: EC2 Image Builder",
+        [$"Policy::arn:<AWS::Partition>:iam::aws:policy/{ManagedPolicyName}"]);
 
     /// <summary>The role, to pass as <see cref="AmiLifecyclePolicyProps.ExecutionRole"/>.</summary>
     public IRole Role { get; }

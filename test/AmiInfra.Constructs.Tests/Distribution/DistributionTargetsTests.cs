@@ -311,4 +311,20 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
         Assert.Equal("FactoryAccountId", condition.GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetProperty("Ref").GetString());
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.SourceArnPattern, condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
     }
+
+    /// <summary>The StackSet template carries the acknowledgements of the resources it deploys, as the constructs do in the app.</summary>
+    [Fact]
+    public void The_stackset_template_carries_the_acknowledgements_of_its_roles_and_function()
+    {
+        var targets = new DistributionTargets(scope.Stack, "Acknowledged", Valid with { RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
+        string[] Rules(string logicalId) => resources.GetProperty(logicalId).GetProperty("Metadata").GetProperty("cdk_nag").GetProperty("rules_to_suppress")
+            .EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToArray();
+
+        Assert.Equal(["AwsSolutions-IAM4"], Rules("LifecycleRole"));
+        Assert.Contains("AwsSolutions-IAM4", Rules("DistributionRole"));
+        Assert.Equal(["AwsSolutions-IAM5"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Role));
+        Assert.Equal(["AwsSolutions-L1"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Function));
+        Assert.False(resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.LogGroup).TryGetProperty("Metadata", out _));
+    }
 }

@@ -128,6 +128,22 @@ public sealed class AccountControlsTests(AccountControlsFixture fixture) : IClas
         });
     }
 
+    /// <summary>What cdk-nag finds on the function and its role is acknowledged on them, with the reason, and only that.</summary>
+    [Fact]
+    public void The_role_s_wildcard_resource_and_the_runtime_are_acknowledged_for_cdk_nag()
+    {
+        static Dictionary<string, object> Suppressed(string id, string[]? appliesTo) => new()
+        {
+            ["cdk_nag"] = new Dictionary<string, object>
+            {
+                ["rules_to_suppress"] = new[] { appliesTo is null ? Match.ObjectLike(new Dictionary<string, object> { ["id"] = id, ["reason"] = Match.AnyValue() }) : Match.ObjectLike(new Dictionary<string, object> { ["id"] = id, ["applies_to"] = appliesTo }) },
+            },
+        };
+
+        Assert.Single(fixture.All.FindResources("AWS::IAM::Role", new Dictionary<string, object> { ["Metadata"] = Suppressed("AwsSolutions-IAM5", ["Resource::*"]) }));
+        Assert.Single(fixture.All.FindResources("AWS::Lambda::Function", new Dictionary<string, object> { ["Metadata"] = Suppressed("AwsSolutions-L1", null) }));
+    }
+
     [Fact]
     public void The_actions_follow_the_controls_the_handler_calls()
     {
