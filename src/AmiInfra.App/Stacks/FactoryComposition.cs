@@ -77,10 +77,11 @@ public static class FactoryComposition
             }
         }
 
+        var references = new ImageReferences(core, factory);
         var images = factory.Images
             .GroupBy(i => ImageStack.ShardOf(i.Name))
             .OrderBy(g => g.Key)
-            .Select(g => new ImageStack(factoryScope, factory, g.Key, g.ToList(), core))
+            .Select(g => new ImageStack(factoryScope, factory, g.Key, g.ToList(), core, references))
             .ToList();
         // What the declaration holds that is legal but likely not meant: warnings of the synth, on the core stack.
         for (var i = 0; i < factory.Warnings.Count; i++)

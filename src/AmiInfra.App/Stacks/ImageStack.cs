@@ -19,11 +19,11 @@ public sealed class ImageStack : Stack
     public const int ShardCount = 16;
 
     /// <summary>Creates the stack holding <paramref name="images"/>.</summary>
-    public ImageStack(Construct scope, Factory factory, int shard, IReadOnlyList<Image> images, FactoryStack core)
+    public ImageStack(Construct scope, Factory factory, int shard, IReadOnlyList<Image> images, FactoryStack core, ImageReferences references)
         : base(scope, NameOf(factory, shard), FactoryStackProps.For(factory, NameOf(factory, shard), $"image pipelines ({string.Join(", ", images.Select(i => i.Name))})"))
     {
         Shard = shard;
-        References = new ImageStackReferences(this, factory, core);
+        References = references;
         Images = images.Select(image => new ImageBuild(this, image, factory, core)).ToList();
 
         // Every resource of every image in one jsii call: the cost of a stack no longer grows with
@@ -32,8 +32,8 @@ public sealed class ImageStack : Stack
         AddDependency(core, "recipes, pipelines and lifecycle policies use the shared build infrastructure, components and role by name");
     }
 
-    /// <summary>What the images of the stack refer to, imported once per stack.</summary>
-    public ImageStackReferences References { get; }
+    /// <summary>What the images of the stack refer to, imported once per factory.</summary>
+    public ImageReferences References { get; }
 
     /// <summary>The shard number.</summary>
     public int Shard { get; }

@@ -9,13 +9,14 @@ using Constructs;
 namespace AmiInfra.App.Stacks;
 
 /// <summary>
-/// What the images of an image stack refer to, as the typed references the constructs' render methods take: the keys,
-/// the lifecycle role and the infrastructure configurations by name or alias ARN (no cross-stack export), imported
-/// once per stack and shared by its images; launch templates once per image that has them (SSM output parameters go
-/// by name, which costs no construct).
-/// They live under the construct "References", which holds no resource.
+/// What the images of a factory refer to, as the typed references the constructs' render methods take: the keys, the
+/// lifecycle role and the infrastructure configurations by name or alias ARN, imported once per factory and shared by
+/// every image stack; launch templates once per image that has them (SSM output parameters go by name, which costs no
+/// construct). The imports live under the core stack's construct "ImageReferences", which holds no resource; their
+/// ARNs are plain text built from the declaration (no token of any stack), so an image stack that uses them gets the
+/// text, never an export or a cross-stack reference.
 /// </summary>
-public sealed class ImageStackReferences
+public sealed class ImageReferences
 {
     private readonly Construct _scope;
     private readonly Factory _factory;
@@ -24,10 +25,10 @@ public sealed class ImageStackReferences
     private IKey? _buildKey;
     private IRole? _lifecycleRole;
 
-    /// <summary>Creates the (empty) references of <paramref name="stack"/>.</summary>
-    public ImageStackReferences(ImageStack stack, Factory factory, FactoryStack core)
+    /// <summary>Creates the (empty) references of the images of <paramref name="factory"/>.</summary>
+    public ImageReferences(FactoryStack core, Factory factory)
     {
-        _scope = new Construct(stack, "References");
+        _scope = new Construct(core, "ImageReferences");
         _factory = factory;
         _core = core;
     }
