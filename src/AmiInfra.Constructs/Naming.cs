@@ -41,6 +41,25 @@ internal static class Naming
         $"arn:{Partition}:imagebuilder:{Region}:{Account}:{resourceType}/{(Checks.IsToken(nameAndVersion) ? nameAndVersion : nameAndVersion.ToLowerInvariant())}";
 
     /// <summary>
+    /// The ARN of the Image Builder resource named <paramref name="name"/> in the account and region of
+    /// <paramref name="scope"/>'s stack, for the FromXxxName imports: the name is checked (a token is left to
+    /// CloudFormation), lower-cased as Image Builder writes it in ARNs when it is plain text, and kept as it is when it
+    /// is a token.
+    /// </summary>
+    /// <param name="scope">The scope of the import.</param>
+    /// <param name="id">The import's id, for the error.</param>
+    /// <param name="resourceType">The ARN's resource type, e.g. image-pipeline.</param>
+    /// <param name="name">The resource name.</param>
+    /// <param name="field">The name's prop, for the error, e.g. ImagePipelineName.</param>
+    /// <param name="version">The version (or version filter) of a versioned resource; null for the others.</param>
+    public static string ImageBuilderArnOfName(IConstruct scope, string id, string resourceType, string name, string field, string? version = null)
+    {
+        CheckImageBuilderName(name, () => $"{scope.Node.Path}/{id}.{field}");
+        var resourceName = Checks.IsToken(name) ? name : name.ToLowerInvariant();
+        return Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = resourceType, ResourceName = version is null ? resourceName : $"{resourceName}/{version}" });
+    }
+
+    /// <summary>
     /// A name for a construct whose props name none, as the Image Builder L2 constructs make it: unique in the app, from
     /// the construct path, lower case, letters, digits and hyphens, at most <paramref name="maxLength"/> characters.
     /// </summary>

@@ -223,4 +223,24 @@ public sealed class LibraryProbeTests(LibraryProbeFixture fixture) : IClassFixtu
         var component = new Component(stack, "Component", new ComponentProps { ComponentName = name, Document = Build.Documents.Parse(Build.Documents.Baseline), Platform = ComponentPlatform.Linux });
         Assert.Equal(name, component.ComponentName);
     }
+
+    /// <summary>An import by a name that is a token keeps the token in its ARN (lower-casing it would break it).</summary>
+    [Fact]
+    public void An_import_by_a_name_that_is_a_token_keeps_the_token_in_its_arn()
+    {
+        var stack = TestEnv.NewStack("TokenImports");
+        var name = new CfnParameter(stack, "PipelineName", new CfnParameterProps { Type = "String" }).ValueAsString;
+        var arns = new[]
+        {
+            ImagePipeline.FromImagePipelineName(stack, "Pipeline", name).ImagePipelineArn,
+            DistributionConfiguration.FromDistributionConfigurationName(stack, "Distribution", name).DistributionConfigurationArn,
+            InfrastructureConfiguration.FromInfrastructureConfigurationName(stack, "Infrastructure", name).InfrastructureConfigurationArn,
+            ImageRecipe.FromImageRecipeAttributes(stack, "Recipe", new ImageRecipeAttributes { ImageRecipeName = name }).ImageRecipeArn,
+            Component.FromComponentAttributes(stack, "Component", new ComponentAttributes { ComponentName = name }).ComponentArn,
+        };
+        foreach (var arn in arns)
+        {
+            Assert.Contains("{\"Ref\":\"PipelineName\"}", System.Text.Json.JsonSerializer.Serialize(stack.Resolve(arn)), StringComparison.Ordinal);
+        }
+    }
 }

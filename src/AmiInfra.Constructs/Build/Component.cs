@@ -122,10 +122,9 @@ public sealed class Component : Resource, IComponent, IFingerprinted
             throw new ConstructValidationException($"{scope.Node.Path}/{id}.ComponentArn", null, "a component ARN or a component name");
         }
 
-        Naming.CheckImageBuilderName(componentName, () => $"{scope.Node.Path}/{id}.ComponentName");
         var componentVersion = attributes.ComponentVersion ?? "x.x.x";
         Checks.Shape($"{scope.Node.Path}/{id}.ComponentVersion", componentVersion, Identifiers.VersionFilter);
-        var formatted = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "component", ResourceName = $"{componentName.ToLowerInvariant()}/{componentVersion}" });
+        var formatted = Naming.ImageBuilderArnOfName(scope, id, "component", componentName, "ComponentName", componentVersion);
         return new Imported(scope, id, formatted, componentName, componentVersion);
     }
 

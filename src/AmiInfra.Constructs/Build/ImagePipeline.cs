@@ -79,8 +79,7 @@ public sealed class ImagePipeline : Resource, IImagePipeline
     /// <summary>Imports a pipeline of this account and region by name.</summary>
     public static IImagePipeline FromImagePipelineName(Construct scope, string id, string imagePipelineName)
     {
-        Naming.CheckImageBuilderName(imagePipelineName, () => $"{scope.Node.Path}/{id}.ImagePipelineName");
-        var arn = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "image-pipeline", ResourceName = imagePipelineName.ToLowerInvariant() });
+        var arn = Naming.ImageBuilderArnOfName(scope, id, "image-pipeline", imagePipelineName, "ImagePipelineName");
         return new Imported(scope, id, arn, imagePipelineName);
     }
 

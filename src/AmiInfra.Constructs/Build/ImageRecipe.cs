@@ -91,10 +91,9 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe
             throw new ConstructValidationException($"{scope.Node.Path}/{id}.ImageRecipeArn", null, "a recipe ARN or a recipe name");
         }
 
-        Naming.CheckImageBuilderName(recipeName, () => $"{scope.Node.Path}/{id}.ImageRecipeName");
         var recipeVersion = attributes.ImageRecipeVersion ?? "x.x.x";
         Checks.Shape($"{scope.Node.Path}/{id}.ImageRecipeVersion", recipeVersion, Identifiers.VersionFilter);
-        var formatted = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "image-recipe", ResourceName = $"{recipeName.ToLowerInvariant()}/{recipeVersion}" });
+        var formatted = Naming.ImageBuilderArnOfName(scope, id, "image-recipe", recipeName, "ImageRecipeName", recipeVersion);
         return new Imported(scope, id, formatted, recipeName, recipeVersion);
     }
 

@@ -113,8 +113,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     /// <summary>Imports a configuration of this account and region by name.</summary>
     public static IInfrastructureConfiguration FromInfrastructureConfigurationName(Construct scope, string id, string infrastructureConfigurationName)
     {
-        Naming.CheckImageBuilderName(infrastructureConfigurationName, () => $"{scope.Node.Path}/{id}.InfrastructureConfigurationName");
-        var arn = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "infrastructure-configuration", ResourceName = infrastructureConfigurationName.ToLowerInvariant() });
+        var arn = Naming.ImageBuilderArnOfName(scope, id, "infrastructure-configuration", infrastructureConfigurationName, "InfrastructureConfigurationName");
         return new Imported(scope, id, arn, infrastructureConfigurationName);
     }
 

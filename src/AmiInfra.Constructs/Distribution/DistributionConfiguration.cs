@@ -91,8 +91,7 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
     /// <summary>Imports a distribution configuration of this account and region by name.</summary>
     public static IDistributionConfiguration FromDistributionConfigurationName(Construct scope, string id, string distributionConfigurationName)
     {
-        Naming.CheckImageBuilderName(distributionConfigurationName, () => $"{scope.Node.Path}/{id}.DistributionConfigurationName");
-        var arn = Stack.Of(scope).FormatArn(new ArnComponents { Service = "imagebuilder", Resource = "distribution-configuration", ResourceName = distributionConfigurationName.ToLowerInvariant() });
+        var arn = Naming.ImageBuilderArnOfName(scope, id, "distribution-configuration", distributionConfigurationName, "DistributionConfigurationName");
         return new Imported(scope, id, arn, distributionConfigurationName);
     }
 
