@@ -123,11 +123,7 @@ internal static class TargetAccountResources
                         ["Effect"] = "Allow",
                         ["Principal"] = new Dictionary<string, object> { ["Service"] = LifecycleExecutionRole.ServicePrincipalName },
                         ["Action"] = "sts:AssumeRole",
-                        ["Condition"] = new Dictionary<string, object>
-                        {
-                            ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = new Dictionary<string, object> { ["Ref"] = DistributionTargets.FactoryAccountParameter } },
-                            ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = CrossAccountLifecycleRole.SourceArnPattern },
-                        },
+                        ["Condition"] = CrossAccountLifecycleRole.TrustConditions(new Dictionary<string, object> { ["Ref"] = DistributionTargets.FactoryAccountParameter }),
                     },
                 },
             },

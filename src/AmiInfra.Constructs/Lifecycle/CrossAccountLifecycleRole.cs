@@ -33,11 +33,7 @@ public sealed class CrossAccountLifecycleRole : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Checks.Shape($"{Node.Path}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
-        var principal = new ServicePrincipal(LifecycleExecutionRole.ServicePrincipalName).WithConditions(new Dictionary<string, object>
-        {
-            ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = props.FactoryAccount },
-            ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = SourceArnPattern },
-        });
+        var principal = new ServicePrincipal(LifecycleExecutionRole.ServicePrincipalName).WithConditions(TrustConditions(props.FactoryAccount));
 
         Role = new Role(this, "Resource", new RoleProps
         {
@@ -51,4 +47,14 @@ public sealed class CrossAccountLifecycleRole : Construct
 
     /// <summary>The role.</summary>
     public IRole Role { get; }
+
+    /// <summary>
+    /// The conditions of the role's trust in Image Builder: on behalf of the factory account (aws:SourceAccount; an
+    /// account id, or a template's reference to one) and for Image Builder images only (aws:SourceArn).
+    /// </summary>
+    internal static Dictionary<string, object> TrustConditions(object factoryAccount) => new()
+    {
+        ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = factoryAccount },
+        ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = SourceArnPattern },
+    };
 }
