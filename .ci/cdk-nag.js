@@ -14,34 +14,7 @@ const path = require('path');
 const cdk = require('aws-cdk-lib');
 const include = require('aws-cdk-lib/cloudformation-include');
 const { AwsSolutionsChecks } = require('cdk-nag');
-
-function templatesUnder(dir) {
-  const found = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      found.push(...templatesUnder(full));
-    } else if (entry.name.endsWith('.template.json')) {
-      found.push(full);
-    }
-  }
-  return found.sort();
-}
-
-/** The templates StackSets deploy, written next to the others so that they are read the same way. */
-function stackSetTemplates(file, scratch) {
-  const written = [];
-  const resources = JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {};
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    const body = resource.Type === 'AWS::CloudFormation::StackSet' ? resource.Properties?.TemplateBody : undefined;
-    if (typeof body === 'string') {
-      const target = path.join(scratch, `${path.basename(file, '.template.json')}-${logicalId}.template.json`);
-      fs.writeFileSync(target, body);
-      written.push({ file: target, shown: `${path.relative(process.cwd(), file)} (StackSet ${logicalId})` });
-    }
-  }
-  return written;
-}
+const { stackSetTemplates, templatesUnder } = require('./stackset-templates');
 
 class Collector {
   constructor(shown) {
@@ -89,7 +62,7 @@ try {
   for (const assembly of assemblies) {
     for (const file of templatesUnder(assembly)) {
       const shown = path.relative(process.cwd(), file);
-      for (const target of [{ file, shown }, ...stackSetTemplates(file, scratch)]) {
+      for (const target of [{ file, shown }, ...stackSetTemplates(file, scratch, '.template.json')]) {
         const result = check(target.file, target.shown);
         templates++;
         acknowledged += result.acknowledged;

@@ -82,8 +82,8 @@ public sealed class DeliveryTests(DeliveryFixture fixture) : IClassFixture<Deliv
             build.Where(c => c.StartsWith("dotnet", StringComparison.Ordinal) || c.StartsWith("npx", StringComparison.Ordinal)));
         const string Lint = "cfn-lint --include-checks I --ignore-checks I1022 --regions us-east-1 eu-west-1 --";
         Assert.Contains($"find cdk.out -name '*.template.json' -print0 | xargs -0 {Lint}", build);
-        Assert.Contains($"if [ \"$(python3 .ci/stackset-templates.py cdk.out)\" -gt 0 ]; then {Lint} cdk.out/stacksets/*.json; fi", build);
-        Assert.True(File.Exists(Repository.Path(".ci", "stackset-templates.py")));
+        Assert.Contains($"if [ \"$(node .ci/stackset-templates.js cdk.out)\" -gt 0 ]; then {Lint} cdk.out/stacksets/*.json; fi", build);
+        Assert.True(File.Exists(Repository.Path(".ci", "stackset-templates.js")));
     }
 
     /// <summary>

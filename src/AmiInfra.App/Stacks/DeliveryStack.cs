@@ -135,7 +135,7 @@ public sealed class DeliveryStack : Stack
             "dotnet test",
             $"npx cdk synth -c declaration={declarationPath}",
             $"find cdk.out -name '*.template.json' -print0 | xargs -0 {lint}",
-            $"if [ \"$(python3 .ci/stackset-templates.py cdk.out)\" -gt 0 ]; then {lint} cdk.out/stacksets/*.json; fi",
+            $"if [ \"$(node .ci/stackset-templates.js cdk.out)\" -gt 0 ]; then {lint} cdk.out/stacksets/*.json; fi",
         ];
     }
 
