@@ -95,7 +95,7 @@ public sealed class DistributionTargets : Construct
         : base(scope, id)
     {
         Validate(this, props);
-        TemplateBody = RoleTemplate(props);
+        TemplateBody = RoleTemplate(props, Node.Path);
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
             StackSetName = props.StackSetName,
@@ -241,7 +241,7 @@ public sealed class DistributionTargets : Construct
     }
 
     /// <summary>The role template: the factory account is a parameter, so the body is the same for every factory.</summary>
-    private static string RoleTemplate(DistributionTargetsProps props)
+    private static string RoleTemplate(DistributionTargetsProps props, string where)
     {
         var updatesLaunchTemplates = props.UpdatesLaunchTemplates;
         static Dictionary<string, object> Sub(string text) => new() { ["Fn::Sub"] = text };
@@ -306,7 +306,7 @@ public sealed class DistributionTargets : Construct
             },
         };
 
-        TargetAccountResources.AddTo(template, props);
+        TargetAccountResources.AddTo(template, props, where);
         return JsonSerializer.Serialize(template);
     }
 

@@ -33,7 +33,10 @@ internal static class TargetAccountResources
         props.AccountControls is null ? [props.Region] : [.. new[] { props.Region }.Concat(props.ControlRegions).Distinct(StringComparer.Ordinal)];
 
     /// <summary>Adds the lifecycle role, the account controls and, across several regions, the roles' condition to the template.</summary>
-    public static void AddTo(Dictionary<string, object> template, DistributionTargetsProps props)
+    /// <param name="template">The StackSet template.</param>
+    /// <param name="props">The StackSet's props.</param>
+    /// <param name="where">The construct path of the StackSet, for errors.</param>
+    public static void AddTo(Dictionary<string, object> template, DistributionTargetsProps props, string where)
     {
         var resources = (Dictionary<string, object>)template["Resources"];
         if (!props.DistributionRole)
@@ -75,7 +78,7 @@ internal static class TargetAccountResources
             };
             template["Conditions"] = conditions;
             resources[PlaceholderId] = new Dictionary<string, object> { ["Type"] = "AWS::CloudFormation::WaitConditionHandle" };
-            foreach (var resource in AccountControls.Render(controls, "DistributionTargets.AccountControls"))
+            foreach (var resource in AccountControls.Render(controls, $"{where}/AccountControls"))
             {
                 var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = resource.Definition.Properties };
                 if (resource.Definition.Acknowledgements.Count > 0)
