@@ -280,8 +280,11 @@ public sealed partial class CfnFragment : Construct
             return new CfnInclude(scope, "Template", new CfnIncludeProps { TemplateFile = file });
         });
 
-    /// <summary>The start of the names of the folders the templates are written in.</summary>
-    internal const string FolderPrefix = "amiinfra-fragment-";
+    /// <summary>
+    /// The start of the names of the folders this process writes templates in: the process id tells one process's
+    /// folders from another's (several synths or test runs may share the temporary folder).
+    /// </summary>
+    internal static readonly string FolderPrefix = $"amiinfra-fragment-{System.Environment.ProcessId}-";
 
     [GeneratedRegex("^[A-Za-z0-9]{1,255}$")]
     private static partial Regex LogicalIdShape();

@@ -166,6 +166,7 @@ public sealed class CfnFragmentEdgeTests(CfnFragmentEdgeFixture fixture) : IClas
         Assert.Equal(before, Folders());
     }
 
+    // This process's folders only: other test assemblies synthesize fragments at the same time.
     private static string[] Folders() =>
         Directory.GetDirectories(Path.GetTempPath(), CfnFragment.FolderPrefix + "*").Order(StringComparer.Ordinal).ToArray();
 }
