@@ -21,6 +21,7 @@ public sealed record InvocationOptions(OutputFormat Format, string DeclarationPa
 public sealed class CommandContext : IDisposable
 {
     private readonly InvocationOptions options;
+    private readonly List<(string What, string Why)> notRead = [];
     private string? account;
     private string? declaredAccount;
     private Factory? factory;
@@ -67,6 +68,9 @@ public sealed class CommandContext : IDisposable
 
     /// <summary>Now, by the run's clock.</summary>
     public DateTimeOffset Now => Environment.Clock.GetUtcNow();
+
+    /// <summary>The account the credentials belong to, once <see cref="AccountAsync"/> asked; else null.</summary>
+    public string? Account => account;
 
     /// <summary>True when --regions or --region was given.</summary>
     public bool RegionsGiven => options.Regions.Count > 0 || options.Region is not null;
@@ -142,35 +146,111 @@ public sealed class CommandContext : IDisposable
         return actual;
     }
 
-    /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>.</summary>
+    /// <summary>
+    /// Records something the run could not read or check (a region, a control, a kind of AMI user), and why. The
+    /// report then lists it ("Not read: ..."), and the run never exits as if everything had been read: success and
+    /// "violations" become <see cref="ExitCodes.Incomplete"/>.
+    /// </summary>
+    public void NotRead(string what, string why)
+    {
+        lock (notRead)
+        {
+            if (!notRead.Contains((what, why)))
+            {
+                notRead.Add((what, why));
+            }
+        }
+    }
+
+    /// <summary>What could not be read so far.</summary>
+    public IReadOnlyList<(string What, string Why)> NotReadSoFar
+    {
+        get
+        {
+            lock (notRead)
+            {
+                return [.. notRead];
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a read-only command does with a usage check: every kind of user that could not be looked for is recorded
+    /// as not read.
+    /// </summary>
+    public void NoteUsage(Usage.UsageLookup lookup)
+    {
+        foreach (var gap in lookup.Coverage.Where(c => c.NotChecked is not null))
+        {
+            NotRead($"AMI users: {Usage.UsageCoverage.Name(gap.Kind)} in {gap.Region}", gap.NotChecked!);
+        }
+    }
+
+    /// <summary>
+    /// What a destructive command does with a usage check: when a kind of user could not be looked for, it stops and
+    /// changes nothing, naming what is missing — unless the user accepted a partial check (<c>--usage-check partial</c>),
+    /// and then the gaps are reported as not read.
+    /// </summary>
+    public void RequireCompleteUsage(Usage.UsageLookup lookup, Usage.UsageCheck mode)
+    {
+        if (lookup.Complete)
+        {
+            return;
+        }
+
+        if (mode == Usage.UsageCheck.Partial)
+        {
+            NoteUsage(lookup);
+            return;
+        }
+
+        throw new OpsException(
+            ExitCodes.Incomplete,
+            $"nothing was changed: the check of who uses the AMIs could not run completely ({string.Join("; ", lookup.Gaps)}). Grant what is missing (the amiinfra policies in docs/iam/ list it), or pass --usage-check partial to act on a check without it");
+    }
+
+    /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>, or <see cref="ExitCodes.Incomplete"/> when something was not read and nothing more serious happened.</summary>
     public int Write(IReport report, int exitCode = ExitCodes.Success)
     {
         Progress.Done();
+        var missing = NotReadSoFar;
         if (Format == OutputFormat.Json)
         {
             var body = JsonSerializer.SerializeToNode(report.JsonDocument, Formats.Json)!.AsObject();
-            var document = new JsonObject { ["account"] = account, ["declaredAccount"] = declaredAccount };
+            var document = new JsonObject { ["account"] = account, ["declaredAccount"] = declaredAccount, ["complete"] = missing.Count == 0 };
             foreach (var (key, value) in body.ToList())
             {
                 body.Remove(key);
                 document[key] = value;
             }
 
+            document["notRead"] = JsonSerializer.SerializeToNode(missing.Select(m => new { what = m.What, why = m.Why }), Formats.Json);
             Environment.Out.WriteLine(document.ToJsonString(Formats.Json));
         }
         else
         {
             var style = new TableStyle(options.Wide ? null : TableStyle.DefaultWidth, Environment.OutIsTerminal && NonEmpty(Environment.GetVariable("NO_COLOR")) is null);
-            report.WriteTable(new TableWriter(Environment.Out, style));
+            var writer = new TableWriter(Environment.Out, style);
+            report.WriteTable(writer);
+            foreach (var (what, why) in missing)
+            {
+                writer.Note($"Not read: {what}: {why}.");
+            }
+
+            if (missing.Count > 0)
+            {
+                writer.Note($"The report is partial: {Formats.Number(missing.Count)} thing(s) could not be read (exit code {ExitCodes.Incomplete}).");
+            }
+
             if (account is not null)
             {
-                Environment.Out.WriteLine(declaredAccount is null ? $"Account {account}."
+                writer.Note(declaredAccount is null ? $"Account {account}."
                     : declaredAccount == account ? $"Account {account} (the declared account)."
                     : $"Account {account}, NOT the declared account {declaredAccount} (--account-mismatch-ok).");
             }
         }
 
-        return exitCode;
+        return missing.Count > 0 ? ExitCodes.MostSerious(exitCode, ExitCodes.Incomplete) : exitCode;
     }
 
     /// <inheritdoc />

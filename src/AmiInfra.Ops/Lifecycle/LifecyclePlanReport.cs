@@ -54,11 +54,11 @@ public sealed class LifecyclePlanReport : IReport
         if (table.Count > 0)
         {
             var counts = Enum.GetValues<RetirementAction>().Select(a => $"{Name(a)} {Formats.Number(decisions.Count(d => d.Action == a))}");
-            output.WriteLine($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
+            output.Note($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
             var guarded = decisions.Count(d => d.Guard is not null);
             if (guarded > 0)
             {
-                output.WriteLine($"{Formats.Number(guarded)} action(s) guarded (GUARD): 'lifecycle apply' refuses them unless --force REASON. Users found with {usageSource}.");
+                output.Note($"{Formats.Number(guarded)} action(s) guarded (GUARD): 'lifecycle apply' refuses them unless --force REASON. Users looked for: {usageSource}.");
             }
         }
     }

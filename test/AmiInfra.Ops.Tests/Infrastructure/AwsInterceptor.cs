@@ -7,8 +7,24 @@ using Amazon.Runtime;
 
 namespace AmiInfra.Ops.Tests.Infrastructure;
 
-/// <summary>One AWS call seen by the interceptor: its action, its region (from the signature) and its query parameters.</summary>
-public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<string, string> Parameters);
+/// <summary>
+/// One AWS call seen by the interceptor: its action (the Query API's Action, the JSON protocol's X-Amz-Target operation,
+/// or a REST API's path), its region and service (from the signature's credential scope), and its query parameters.
+/// </summary>
+public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>The service as the signature names it (ec2, ssm, sts, kms, autoscaling, imagebuilder).</summary>
+    public string Service { get; init; } = "";
+
+    /// <summary>The protocol: query (EC2, Auto Scaling, STS), json (SSM, KMS) or rest-json (Image Builder).</summary>
+    public string Protocol { get; init; } = "query";
+
+    /// <summary>The JSON body of a json or rest-json call.</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>The IAM action the call needs: service prefix and action name (ec2:DescribeImages, ssm:GetParameters, ...).</summary>
+    public string IamAction => $"{Service}:{Action}";
+}
 
 /// <summary>
 /// A fault-injecting HTTP stack for the CLI's AWS clients (set as the client config's
@@ -29,6 +45,8 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     private readonly ConcurrentQueue<AwsCall> injected = new();
     private readonly List<Func<AwsCall, HttpResponseMessage?>> faults = [];
     private readonly List<Func<AwsCall, Task>> holds = [];
+    private readonly List<Func<AwsCall, CancellationToken, Task<HttpResponseMessage?>>> gates = [];
+    private readonly List<Func<AwsCall, HttpRequestMessage, Func<HttpRequestMessage, Task<HttpResponseMessage>>, CancellationToken, Task<HttpResponseMessage?>>> answers = [];
     private readonly List<Func<AwsCall, bool>> losses = [];
     private readonly Dictionary<string, Dictionary<string, string>> imageFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> imageSnapshots = new(StringComparer.Ordinal);
@@ -36,10 +54,11 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     private readonly Lazy<HttpClient> client;
     private int? pageSize;
 
-    /// <summary>Creates the interceptor.</summary>
+    /// <summary>Creates the interceptor; it answers Image Builder's API (which moto lacks) for an account without recipes until told otherwise (<see cref="AddRecipe"/>).</summary>
     public AwsInterceptor()
     {
-        client = new Lazy<HttpClient>(() => new HttpClient(new Handler(this)));
+        client = new Lazy<HttpClient>(() => new HttpClient(new Handler(this)) { Timeout = Timeout.InfiniteTimeSpan });
+        EmulateImageBuilder();
     }
 
     /// <summary>The calls that reached moto, in order.</summary>
@@ -235,6 +254,9 @@ public sealed partial class AwsInterceptor : HttpClientFactory
 
     private sealed class Handler(AwsInterceptor owner) : DelegatingHandler(new HttpClientHandler())
     {
+        /// <summary>Sends a request of the interceptor's own to moto (for emulations built on moto's state).</summary>
+        public Task<HttpResponseMessage> ForwardAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -255,12 +277,30 @@ public sealed partial class AwsInterceptor : HttpClientFactory
                 await hold(call);
             }
 
+            foreach (var gate in owner.gates)
+            {
+                if (await gate(call, cancellationToken) is { } refused)
+                {
+                    owner.injected.Enqueue(call);
+                    return refused;
+                }
+            }
+
             foreach (var fault in owner.faults)
             {
                 if (fault(call) is { } response)
                 {
                     owner.injected.Enqueue(call);
                     return response;
+                }
+            }
+
+            foreach (var answer in owner.answers)
+            {
+                if (await answer(call, request, sub => ForwardAsync(sub, cancellationToken), cancellationToken) is { } answered)
+                {
+                    owner.injected.Enqueue(call);
+                    return answered;
                 }
             }
 
@@ -288,17 +328,26 @@ public sealed partial class AwsInterceptor : HttpClientFactory
             var authorization = request.Headers.TryGetValues("Authorization", out var values) ? string.Join(' ', values) : "";
             var scope = authorization.Split("Credential=", 2).ElementAtOrDefault(1)?.Split('/');
             var region = scope is { Length: > 2 } ? scope[2] : "";
+            var service = scope is { Length: > 3 } ? scope[3] : "";
             if (request.Headers.TryGetValues("X-Amz-Target", out var targets))
             {
                 var target = targets.First();
-                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], region, new Dictionary<string, string>());
+                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], region, new Dictionary<string, string>()) { Service = service, Protocol = "json", Body = body };
+            }
+
+            if (service == "imagebuilder")
+            {
+                var query = (request.RequestUri?.Query ?? "").TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(pair => pair.Split('=', 2))
+                    .ToDictionary(kv => Uri.UnescapeDataString(kv[0]), kv => Uri.UnescapeDataString(kv.ElementAtOrDefault(1) ?? ""), StringComparer.Ordinal);
+                return new AwsCall(request.RequestUri?.AbsolutePath.Trim('/') ?? "", region, query) { Service = service, Protocol = "rest-json", Body = body };
             }
 
             var parameters = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(pair => pair.Split('=', 2))
                 .GroupBy(kv => Uri.UnescapeDataString(kv[0].Replace('+', ' ')), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => Uri.UnescapeDataString((g.First().ElementAtOrDefault(1) ?? "").Replace('+', ' ')), StringComparer.Ordinal);
-            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", region, parameters);
+            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", region, parameters) { Service = service };
         }
     }
 }
