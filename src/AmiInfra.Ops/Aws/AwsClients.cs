@@ -9,11 +9,12 @@ namespace AmiInfra.Ops.Aws;
 
 /// <summary>
 /// The SDK's standard retry mode (exponential backoff with jitter on throttling and transient errors, up to
-/// <see cref="AwsSession.MaxRetries"/> retries), except for a call that timed out: it is retried once, not
+/// <see cref="AwsSettings.MaxAttempts"/> attempts), except for a call that timed out: it is retried once, not
 /// eight times. The SDKs retry timeouts like any transient error ("socket-level failures where no HTTP response
 /// was received (connect timeouts, read timeouts ...)", https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html),
 /// so with the SDK's own policy an endpoint that accepts connections and never answers would hold the tool for
-/// nine times the call timeout plus the backoff. A throttled call, on the contrary, gets every retry.
+/// nine times the call timeout plus the backoff. A throttled call, on the contrary, gets every retry. An API the
+/// endpoint does not offer is not retried at all.
 /// </summary>
 internal sealed class BoundedTimeoutRetryPolicy(IClientConfig config, Action<string> timedOut) : StandardRetryPolicy(config)
 {
@@ -21,10 +22,14 @@ internal sealed class BoundedTimeoutRetryPolicy(IClientConfig config, Action<str
     public const int TimeoutRetries = 1;
 
     public override bool RetryForException(IExecutionContext executionContext, Exception exception) =>
-        IsTimeout(exception) ? RetryTimeout(executionContext) : base.RetryForException(executionContext, exception);
+        IsTimeout(exception) ? RetryTimeout(executionContext) : !IsNotOffered(exception) && base.RetryForException(executionContext, exception);
 
     public override async Task<bool> RetryForExceptionAsync(IExecutionContext executionContext, Exception exception) =>
-        IsTimeout(exception) ? RetryTimeout(executionContext) : await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+        IsTimeout(exception) ? RetryTimeout(executionContext) : !IsNotOffered(exception) && await base.RetryForExceptionAsync(executionContext, exception).ConfigureAwait(false);
+
+    /// <summary>An API the endpoint does not offer (an emulator's page for an unknown action) is absent, not transient: no retry.</summary>
+    private static bool IsNotOffered(Exception exception) =>
+        exception is AmazonServiceException service && AwsErrors.Classify(service) == AwsFailure.NotOffered;
 
     private bool RetryTimeout(IExecutionContext executionContext)
     {

@@ -106,7 +106,7 @@ public static class AwsErrors
     /// <summary>Why a call could not be made, in a few words: "denied (UnauthorizedOperation)", "throttled (RequestLimitExceeded) after 9 attempts", ...</summary>
     public static string Why(AmazonServiceException e) => Classify(e) switch
     {
-        AwsFailure.Throttled => $"throttled ({e.ErrorCode}), still after {AwsSession.MaxRetries + 1} attempts with backoff",
+        AwsFailure.Throttled => $"throttled ({e.ErrorCode}), still after every retry with backoff",
         AwsFailure.Denied => $"denied ({e.ErrorCode})",
         AwsFailure.NotOffered => $"not offered by the endpoint ({e.ErrorCode ?? $"HTTP {(int)e.StatusCode}"})",
         AwsFailure.RegionNotEnabled => $"the region is not enabled for the account ({e.ErrorCode})",
@@ -114,15 +114,15 @@ public static class AwsErrors
         _ => $"failed ({e.ErrorCode ?? $"HTTP {(int)e.StatusCode}"}: {OneLine(e.Message)})",
     };
 
-    /// <summary>Turns an AWS error into the one-line error the user sees, with its exit code.</summary>
-    public static OpsException ToUserError(AmazonServiceException e)
+    /// <summary>Turns an AWS error into the one-line error the user sees, with its exit code; <paramref name="attempts"/> is how many times a call is tried.</summary>
+    public static OpsException ToUserError(AmazonServiceException e, int attempts = AwsSettings.DefaultMaxAttempts)
     {
         var message = OneLine(e.Message);
         return Classify(e) switch
         {
             AwsFailure.Credentials => new OpsException(ExitCodes.Credentials, $"AWS rejected the credentials ({e.ErrorCode}): {message}", e),
             AwsFailure.Denied => new OpsException(ExitCodes.AccessDenied, $"access denied ({e.ErrorCode}): {message}", e),
-            AwsFailure.Throttled => new OpsException(ExitCodes.AwsError, $"AWS throttled the calls ({e.ErrorCode}) still after {AwsSession.MaxRetries + 1} attempts with backoff: try again later, or with fewer regions", e),
+            AwsFailure.Throttled => new OpsException(ExitCodes.AwsError, $"AWS throttled the calls ({e.ErrorCode}) still after {attempts} attempts with backoff: try again later, with fewer regions, or with more attempts (AWS_MAX_ATTEMPTS)", e),
             AwsFailure.RegionNotEnabled => new OpsException(ExitCodes.AwsError, $"the region is not enabled for the account ({e.ErrorCode}): {message}", e),
             _ => new OpsException(ExitCodes.AwsError, $"AWS error {e.ErrorCode ?? ((int)e.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)}: {message}", e),
         };

@@ -15,14 +15,14 @@ namespace AmiInfra.Ops.Aws;
 /// Credentials, endpoint, timeouts and retry settings shared by every AWS client of one run, and the clients
 /// themselves (one per service and region). Retries: the SDK's standard mode, which backs off exponentially
 /// with jitter on throttling (RequestLimitExceeded, Throttling) and transient errors, up to
-/// <see cref="MaxRetries"/> times; a call that times out (<see cref="AwsSettings.CallTimeout"/>) is retried once
+/// <see cref="MaxRetries"/> times (AWS_MAX_ATTEMPTS); a call that times out (<see cref="AwsSettings.CallTimeout"/>) is retried once
 /// (<see cref="BoundedTimeoutRetryPolicy"/>), so an endpoint that never answers ends the run in about twice the
 /// call timeout.
 /// </summary>
 public sealed class AwsSession : IDisposable
 {
-    /// <summary>How many times one call is retried after a throttle or a transient error.</summary>
-    public const int MaxRetries = 8;
+    /// <summary>How many times one call is retried after a throttle or a transient error (AWS_MAX_ATTEMPTS less one).</summary>
+    public int MaxRetries => settings.MaxAttempts - 1;
 
     /// <summary>How many per-resource calls (launch permissions, snapshot permissions, ...) are in flight at once, across regions.</summary>
     public const int PerResourceConcurrency = 16;
@@ -105,7 +105,8 @@ public sealed class AwsSession : IDisposable
                     settings.EndpointUrl,
                     environment.HttpClientFactory?.CreateHttpClient(new AmazonEC2Config()),
                     settings.CallTimeout,
-                    TimedOut);
+                    TimedOut,
+                    MaxRetries);
             }
         }
     }
@@ -183,9 +184,10 @@ public sealed class AwsSession : IDisposable
         }
     }
 
-    private T Configure<T>(T config, string region, int maxRetries = MaxRetries)
+    private T Configure<T>(T config, string region)
         where T : ClientConfig
     {
+        var maxRetries = MaxRetries;
         var endpoint = settings.EndpointUrl;
         if (string.IsNullOrWhiteSpace(endpoint))
         {

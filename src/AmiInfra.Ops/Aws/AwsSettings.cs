@@ -10,4 +10,13 @@ public sealed record AwsSettings(string? Profile, string? EndpointUrl)
 
     /// <summary>How long one attempt of one call may take before it counts as timed out (--call-timeout).</summary>
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
+
+    /// <summary>The default of <see cref="MaxAttempts"/>: a call and 8 retries.</summary>
+    public const int DefaultMaxAttempts = 9;
+
+    /// <summary>
+    /// How many times a throttled or failing call is tried in all, as the AWS SDKs' AWS_MAX_ATTEMPTS setting says
+    /// (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html). Default: 9.
+    /// </summary>
+    public int MaxAttempts { get; init; } = DefaultMaxAttempts;
 }

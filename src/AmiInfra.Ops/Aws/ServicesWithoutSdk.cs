@@ -28,6 +28,7 @@ public sealed class SignedRequests
     private readonly HttpClient http;
     private readonly TimeSpan callTimeout;
     private readonly Action<string> timedOut;
+    private readonly int maxRetries;
 
     /// <summary>Creates the client.</summary>
     /// <param name="credentials">The run's credentials.</param>
@@ -35,8 +36,10 @@ public sealed class SignedRequests
     /// <param name="http">The HTTP stack (the tests' interceptor), or null for a shared one.</param>
     /// <param name="callTimeout">How long one attempt may take.</param>
     /// <param name="timedOut">Told which call timed out for good.</param>
-    public SignedRequests(Func<Task<ImmutableCredentials>> credentials, string? endpointUrl, HttpClient? http, TimeSpan callTimeout, Action<string> timedOut)
+    /// <param name="maxRetries">How many times a throttled or failing call is retried.</param>
+    public SignedRequests(Func<Task<ImmutableCredentials>> credentials, string? endpointUrl, HttpClient? http, TimeSpan callTimeout, Action<string> timedOut, int maxRetries = AwsSettings.DefaultMaxAttempts - 1)
     {
+        this.maxRetries = maxRetries;
         this.credentials = credentials;
         this.endpointUrl = endpointUrl;
         this.http = http ?? SharedHttp;
@@ -96,7 +99,7 @@ public sealed class SignedRequests
             {
                 return await AttemptAsync(service, region, method, path, canonicalQuery, body, contentType, cancellationToken).ConfigureAwait(false);
             }
-            catch (AmazonServiceException e) when (attempt < AwsSession.MaxRetries && Retryable(e))
+            catch (AmazonServiceException e) when (attempt < maxRetries && Retryable(e))
             {
                 // The standard mode's backoff: exponential with full jitter, capped (the SDK's MaxBackoffInMilliseconds).
                 var cap = Math.Min(20_000, 100 * (1 << Math.Min(attempt + 1, 10)));

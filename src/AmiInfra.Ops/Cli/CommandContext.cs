@@ -47,7 +47,14 @@ public sealed class CommandContext : IDisposable
             }
         }
 
-        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint }, environment);
+        var attempts = NonEmpty(environment.GetVariable("AWS_MAX_ATTEMPTS"));
+        var maxAttempts = AwsSettings.DefaultMaxAttempts;
+        if (attempts is not null && (!int.TryParse(attempts, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxAttempts) || maxAttempts is < 1 or > 50))
+        {
+            throw new OpsException(ExitCodes.Usage, $"AWS_MAX_ATTEMPTS: got '{attempts}'; expected a whole number of attempts from 1 to 50 (the AWS SDKs' setting; default {AwsSettings.DefaultMaxAttempts})");
+        }
+
+        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint, MaxAttempts = maxAttempts }, environment);
         Progress = new Progress(environment.Error, environment.ErrorIsTerminal);
     }
 

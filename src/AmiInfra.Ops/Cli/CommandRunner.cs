@@ -77,7 +77,7 @@ public sealed class CommandRunner
             $"no answer{(session?.LastTimedOut is { } call ? $" to {call}" : "")} within --call-timeout {Durations.Format(session?.CallTimeout ?? AwsSettings.DefaultCallTimeout)}, twice: the endpoint accepts connections but does not answer; check the network, the proxy or --endpoint-url",
             e),
         DeclarationException declaration => new OpsException(ExitCodes.InvalidDeclaration, $"invalid declaration: {declaration.Message}", e),
-        AmazonServiceException service => AwsErrors.ToUserError(service),
+        AmazonServiceException service => AwsErrors.ToUserError(service, session?.MaxRetries + 1 ?? AwsSettings.DefaultMaxAttempts),
         AmazonClientException client when client.Message.Contains("credentials", StringComparison.OrdinalIgnoreCase) =>
             new OpsException(ExitCodes.Credentials, AwsSession.NoCredentialsMessage, e),
         HttpRequestException http => new OpsException(ExitCodes.AwsError, $"cannot reach AWS: {AwsErrors.OneLine(http.Message)}", e),

@@ -50,14 +50,16 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     private readonly List<Func<AwsCall, bool>> losses = [];
     private readonly Dictionary<string, Dictionary<string, string>> imageFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> imageSnapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Device, string Snapshot)>> imageDevices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> snapshotFields = new(StringComparer.Ordinal);
-    private readonly Lazy<HttpClient> client;
+    private readonly Lazy<Handler> handler;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, HttpClient> clients = new();
     private int? pageSize;
 
     /// <summary>Creates the interceptor; it answers Image Builder's API (which moto lacks) for an account without recipes until told otherwise (<see cref="AddRecipe"/>).</summary>
     public AwsInterceptor()
     {
-        client = new Lazy<HttpClient>(() => new HttpClient(new Handler(this)) { Timeout = Timeout.InfiniteTimeSpan });
+        handler = new Lazy<Handler>(() => new Handler(this));
         EmulateImageBuilder();
     }
 
@@ -156,6 +158,27 @@ public sealed partial class AwsInterceptor : HttpClientFactory
         return this;
     }
 
+    /// <summary>Adds a block device mapping (a data volume) to an AMI in DescribeImages responses.</summary>
+    public AwsInterceptor AddImageDevice(string imageId, string deviceName, string snapshotId)
+    {
+        if (!imageDevices.TryGetValue(imageId, out var devices))
+        {
+            devices = [];
+            imageDevices[imageId] = devices;
+        }
+
+        devices.Add((deviceName, snapshotId));
+        return this;
+    }
+
+    /// <summary>Answers the first <paramref name="count"/> calls that match with an AWS error, then lets them through.</summary>
+    public AwsInterceptor FailFirst(Func<AwsCall, bool> when, int count, string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest)
+    {
+        var left = count;
+        faults.Add(call => when(call) && Interlocked.Decrement(ref left) >= 0 ? Error(code, message, status) : null);
+        return this;
+    }
+
     /// <summary>Sets an element of a snapshot in DescribeSnapshots responses (kmsKeyId).</summary>
     public AwsInterceptor SetSnapshotField(string snapshotId, string element, string value)
     {
@@ -173,7 +196,12 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     public int CountForwarded(string action) => forwarded.Count(c => c.Action == action);
 
     /// <inheritdoc />
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => client.Value;
+    /// <summary>One HTTP client per call timeout, as the SDK would make one (its own clients take the config's Timeout), all through the interceptor.</summary>
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    {
+        var timeout = clientConfig.Timeout ?? Timeout.InfiniteTimeSpan;
+        return clients.GetOrAdd(timeout, t => new HttpClient(handler.Value, disposeHandler: false) { Timeout = t });
+    }
 
     /// <inheritdoc />
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
@@ -189,7 +217,7 @@ public sealed partial class AwsInterceptor : HttpClientFactory
 
     private string Rewrite(AwsCall call, string body)
     {
-        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || pageSize is not null || recycleBin);
+        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || imageDevices.Count > 0 || pageSize is not null || recycleBin);
         var rewriteSnapshots = call.Action == "DescribeSnapshots" && (snapshotFields.Count > 0 || recycleBin);
         if (!rewriteImages && !rewriteSnapshots)
         {
@@ -219,6 +247,20 @@ public sealed partial class AwsInterceptor : HttpClientFactory
                     foreach (var snapshotId in item.Descendants(ns + "snapshotId"))
                     {
                         snapshotId.Value = snapshot;
+                    }
+                }
+
+                if (imageDevices.TryGetValue(id, out var devices))
+                {
+                    var mapping = item.Element(ns + "blockDeviceMapping") ?? new XElement(ns + "blockDeviceMapping");
+                    if (mapping.Parent is null)
+                    {
+                        item.Add(mapping);
+                    }
+
+                    foreach (var (device, snapshotId) in devices)
+                    {
+                        mapping.Add(new XElement(ns + "item", new XElement(ns + "deviceName", device), new XElement(ns + "ebs", new XElement(ns + "snapshotId", snapshotId), new XElement(ns + "volumeSize", "8"), new XElement(ns + "deleteOnTermination", "true"), new XElement(ns + "volumeType", "gp3"), new XElement(ns + "encrypted", "false"))));
                     }
                 }
             }
