@@ -267,4 +267,22 @@ public sealed class FaultTests(FaultFixture fixture) : IClassFixture<FaultFixtur
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Equal($"amiinfra: option {option}: got '{value}'; expected a duration such as 90s, 15m or 1h (a whole number of seconds, minutes or hours, at least 1s)", result.Error.Trim());
     }
+
+    [Fact]
+    public async Task Lifecycle_plan_names_the_user_that_guards_an_action_within_120_columns()
+    {
+        using var ec2 = fixture.Account.Ec2(Region);
+        var declaration = Declarations.Write("fltp", fixture.Account.AccountId, """{ "regions": ["us-east-1"] }""", """{ "delete": { "afterDays": 30 } }""", "app");
+        var old = await Seed.TaggedImageAsync(ec2, "fltp", "app", "fltp-app-old");
+        await Seed.TaggedImageAsync(ec2, "fltp", "app", "fltp-app-new");
+        await Seed.LaunchConfigurationAsync(fixture.Account, Region, "fltp-legacy-lc", old, "fltp-legacy-web");
+        var interceptor = new AwsInterceptor().EmulateImageReferences().SetImageField(old, "creationDate", "2020-01-01T00:00:00.000Z");
+
+        var result = await CliRun.RunAsync(Env, ["lifecycle", "plan", "--declaration", declaration], interceptor);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.All(result.Out.Split('\n'), line => Assert.True(line.Length <= 120, $"{line.Length}: {line}"));
+        Assert.Contains("fltp-legacy-lc", result.Out);
+        Assert.Contains("fltp-legacy-web", result.Out);
+    }
 }
