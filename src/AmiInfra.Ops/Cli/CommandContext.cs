@@ -21,6 +21,7 @@ public sealed record InvocationOptions(OutputFormat Format, string DeclarationPa
 public sealed class CommandContext : IDisposable
 {
     private readonly InvocationOptions options;
+    private readonly Lazy<AwsSession> aws;
     private string? account;
     private string? declaredAccount;
     private Factory? factory;
@@ -46,7 +47,7 @@ public sealed class CommandContext : IDisposable
             }
         }
 
-        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint }, environment);
+        aws = new Lazy<AwsSession>(() => new AwsSession(options.Aws with { EndpointUrl = endpoint }, environment));
         Progress = new Progress(environment.Error, environment.ErrorIsTerminal);
     }
 
@@ -59,8 +60,8 @@ public sealed class CommandContext : IDisposable
     /// <summary>The declaration path (--declaration).</summary>
     public string DeclarationPath => options.DeclarationPath;
 
-    /// <summary>The AWS clients of this run.</summary>
-    public AwsSession Aws { get; }
+    /// <summary>The AWS clients of this run, made on first use (a command that needs no AWS never makes them).</summary>
+    public AwsSession Aws => aws.Value;
 
     /// <summary>The progress line (standard error, terminals only).</summary>
     public Progress Progress { get; }
@@ -174,7 +175,13 @@ public sealed class CommandContext : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Aws.Dispose();
+    public void Dispose()
+    {
+        if (aws.IsValueCreated)
+        {
+            aws.Value.Dispose();
+        }
+    }
 
     /// <summary>Checks a region code against the regions the AWS SDK knows.</summary>
     public static string Known(string region)

@@ -41,8 +41,12 @@ public static class RetirementEngine
     /// <summary>The state of an AMI that launches (deprecated AMIs included).</summary>
     public const string Available = "available";
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Retirement, IReadOnlyList<PolicyStep>> StepsOf = [];
+
     /// <summary>The declared steps, in Image Builder's priority order: deprecate, disable, delete.</summary>
-    public static IReadOnlyList<PolicyStep> Steps(Retirement rules)
+    public static IReadOnlyList<PolicyStep> Steps(Retirement rules) => StepsOf.GetValue(rules, Render);
+
+    private static List<PolicyStep> Render(Retirement rules)
     {
         var steps = new List<PolicyStep>();
         foreach (var (step, action) in new[] { (rules.Deprecate, RetirementAction.Deprecate), (rules.Disable, RetirementAction.Disable), (rules.Delete, RetirementAction.Delete) })
@@ -52,7 +56,7 @@ public static class RetirementEngine
                 continue;
             }
 
-            var name = LifecyclePlanReport.Name(action);
+            var name = Lifecycles.StepNames[(int)action - (int)RetirementAction.Deprecate];
             var rule = new RetirementStepRule(name, step.AfterDays, step.KeepNewest);
             steps.Add(new PolicyStep(action, name, step, Lifecycles.FilterAgeDays(rule), Lifecycles.WindowSize(rule, rules.KeepAtLeast), AmiTagKeys.Retain(name)));
         }
@@ -76,7 +80,10 @@ public static class RetirementEngine
 
     /// <summary>Whether the AMI is within the step's retention window, given the ranks of its image's AMIs there.</summary>
     public static bool InWindow(PolicyStep step, AmiRecord ami, IReadOnlyDictionary<string, int> ranks) =>
-        ranks.TryGetValue(ami.ImageId, out var rank) && rank < step.Window;
+        InWindow(step, ranks.TryGetValue(ami.ImageId, out var rank) ? rank : null);
+
+    /// <summary>Whether an AMI of this rank (<see cref="Ranks"/>; null when it does not launch) is within the step's retention window.</summary>
+    public static bool InWindow(PolicyStep step, int? rank) => rank < step.Window;
 
     /// <summary>
     /// The retention tags each AMI should carry (the retention marker's work): for every declared step, its tag on the
