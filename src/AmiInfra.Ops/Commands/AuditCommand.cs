@@ -13,7 +13,7 @@ public static class AuditCommand
     public static Command Create(CommandRunner runner)
     {
         var allRegions = new Option<bool>("--all-regions") { Description = "Read every region enabled for the account (DescribeRegions), not only the declared ones: a factory AMI or snapshot in an undeclared region is a violation." };
-        var command = new Command("audit", $"Compare the factory's AMIs and snapshots with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image or region not declared, orphaned or shared snapshots, a stale 'latest' SSM parameter, launch templates on deprecated or disabled AMIs, block public access off, account controls the governance declares set otherwise. Says which enabled regions it did not read. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.")
+        var command = new Command("audit", $"Compare the factory's AMIs and snapshots with the declaration and report each violation: public without opt-in, shared with an undeclared principal, unencrypted or on the AWS-managed key, missing from a declared region, past a retirement step, image or region not declared, orphaned or shared snapshots, a stale 'latest' SSM parameter, launch templates on deprecated or disabled AMIs, block public access off, account controls the governance declares set otherwise, a stalled pipeline, retention tags that disagree with the retention windows. Says which enabled regions it did not read. Exit code {ExitCodes.Success} when clean, {ExitCodes.Violations} when there are violations.")
         {
             allRegions,
         };
