@@ -1,10 +1,10 @@
 namespace AmiInfra.Rules;
 
-/// <summary>
-/// When a valid Image Builder cron expression fires. Semantics from "Use cron expressions in Image Builder"
+/// <remarks>
+/// When a valid expression fires (<see cref="Occurrences"/>). Semantics from "Use cron expressions in Image Builder"
 /// (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cron-expressions.html) and, where that page is
 /// terse, EventBridge's "Cron expressions reference" (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html),
-/// whose dialect Image Builder's is:
+/// the dialect Image Builder uses:
 /// <list type="bullet">
 /// <item>day-of-week 1-7 is SUN-SAT (1 = Sunday), as both pages list it ("1-7 or sun-sat"; an older copy of the
 /// Image Builder page wrote "1-7 or mon-sun", which its current edition and EventBridge's do not);</item>
@@ -15,7 +15,8 @@ namespace AmiInfra.Rules;
 /// day n has no occurrence;</item>
 /// <item><c>d#n</c> is the n-th weekday d of the month (<c>2#1</c>: the first Monday); a month without it has none;</item>
 /// <item><c>a/s</c> is a, a+s, ... up to the field's maximum; <c>*/s</c> starts at the field's minimum; a range
-/// whose start is after its end wraps around (<c>FRI-MON</c>: Friday to Monday). Each list item stands alone, as
+/// whose start is after its end (which <see cref="Reason"/> accepts, and the pages do not explain) is read as wrapping
+/// around (<c>FRI-MON</c>: Friday to Monday); a step on L, LW or nW changes nothing. Each list item stands alone, as
 /// <see cref="Reason"/> reads it (the Image Builder page's <c>sat#2,4</c> thus means the second Saturday, or any
 /// Wednesday);</item>
 /// <item>the expression is read in the schedule's IANA time zone (default UTC). Image Builder's page is silent
@@ -24,7 +25,7 @@ namespace AmiInfra.Rules;
 /// a local time that does not exist (clocks forward) has no occurrence, and one that exists twice (clocks back)
 /// occurs once, at its first instant.</item>
 /// </list>
-/// </summary>
+/// </remarks>
 public static partial class CronExpression
 {
     /// <summary>The earliest and latest year an expression can name.</summary>
