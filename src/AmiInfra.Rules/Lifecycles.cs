@@ -61,6 +61,19 @@ public static class Lifecycles
     /// <summary>Days the Recycle Bin can keep a resource (RetentionPeriod.RetentionPeriodValue).</summary>
     public static readonly (int Min, int Max) RecycleBinDays = (1, 365);
 
+    /// <summary>
+    /// The retention window of a step: how many of the newest available AMIs of an image (per region and account)
+    /// carry its retention tag, so that its policy detail never acts on them. A step by count keeps its
+    /// <c>keepNewest</c>; a step by age keeps <paramref name="keepAtLeast"/>.
+    /// </summary>
+    public static int WindowSize(RetirementStepRule step, int keepAtLeast) => step.KeepNewest ?? keepAtLeast;
+
+    /// <summary>
+    /// The age (days) of a step's policy detail: its <c>afterDays</c>, or 1 for a step by count (its retention
+    /// window does the counting, across recipe versions, which Image Builder's COUNT filter does not).
+    /// </summary>
+    public static int FilterAgeDays(RetirementStepRule step) => step.AfterDays ?? 1;
+
     /// <summary>A whole number within a range.</summary>
     public static Problem? Within(int value, (int Min, int Max) range, string unit) =>
         value < range.Min || value > range.Max

@@ -22,6 +22,7 @@ public sealed class CommandContext : IDisposable
 {
     private readonly InvocationOptions options;
     private readonly List<(string What, string Why)> notRead = [];
+    private readonly Lazy<AwsSession> aws;
     private string? account;
     private string? declaredAccount;
     private Factory? factory;
@@ -54,7 +55,7 @@ public sealed class CommandContext : IDisposable
             throw new OpsException(ExitCodes.Usage, $"AWS_MAX_ATTEMPTS: got '{attempts}'; expected a whole number of attempts from 1 to 50 (the AWS SDKs' setting; default {AwsSettings.DefaultMaxAttempts})");
         }
 
-        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint, MaxAttempts = maxAttempts }, environment);
+        aws = new Lazy<AwsSession>(() => new AwsSession(options.Aws with { EndpointUrl = endpoint, MaxAttempts = maxAttempts }, environment));
         Progress = new Progress(environment.Error, environment.ErrorIsTerminal);
     }
 
@@ -67,8 +68,8 @@ public sealed class CommandContext : IDisposable
     /// <summary>The declaration path (--declaration).</summary>
     public string DeclarationPath => options.DeclarationPath;
 
-    /// <summary>The AWS clients of this run.</summary>
-    public AwsSession Aws { get; }
+    /// <summary>The AWS clients of this run, made on first use (a command that needs no AWS never makes them).</summary>
+    public AwsSession Aws => aws.Value;
 
     /// <summary>The progress line (standard error, terminals only).</summary>
     public Progress Progress { get; }
@@ -261,7 +262,13 @@ public sealed class CommandContext : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => Aws.Dispose();
+    public void Dispose()
+    {
+        if (aws.IsValueCreated)
+        {
+            aws.Value.Dispose();
+        }
+    }
 
     /// <summary>Checks a region code against the regions the AWS SDK knows.</summary>
     public static string Known(string region)

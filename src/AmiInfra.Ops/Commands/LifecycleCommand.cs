@@ -58,6 +58,7 @@ public static class LifecycleCommand
         var lifecycle = new Command("lifecycle", "AMI retirement (deprecate, disable, delete) as the declaration describes it.");
         lifecycle.Subcommands.Add(plan);
         lifecycle.Subcommands.Add(apply);
+        lifecycle.Subcommands.Add(LifecycleForecastCommand.Create(runner));
         return lifecycle;
     }
 
