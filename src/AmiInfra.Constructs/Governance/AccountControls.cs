@@ -45,7 +45,7 @@ public sealed record AccountControlsProps
 /// inline in the template (so the same resources also work inside a StackSet, which takes no assets).
 /// Each custom resource records the account's setting when it is created and restores it when it is
 /// deleted; an update sets the declared setting again. The function's role may call exactly the EC2
-/// actions the declared controls use, and write its own log group.
+/// actions of the controls the function manages (<see cref="Actions"/>), and write its own log group.
 /// </summary>
 /// <remarks>
 /// Why not CDK's AwsCustomResource: its handler is a CDK asset (a StackSet template cannot carry one),
@@ -120,34 +120,19 @@ public sealed class AccountControls : Construct
     public static string HandlerSource { get; } = ReadHandler();
 
     /// <summary>
-    /// The EC2 actions the function calls for the declared controls, and nothing else: the role's policy.
-    /// Each control reads its setting first (recorded on create), sets it, and on delete restores it.
+    /// The EC2 actions the function calls, for every control it manages, and nothing else: the role's policy.
+    /// Each control reads its setting first (recorded on create), sets it, and on delete restores it. The role
+    /// keeps all of them whichever controls are declared: when a control leaves the declaration, CloudFormation
+    /// updates the role in the update phase and deletes the control's custom resource only in the cleanup phase,
+    /// so a role narrowed to the remaining controls would be refused the restore, and the setting would stay.
     /// </summary>
-    public static IReadOnlyList<string> Actions(AccountControlsProps props)
-    {
-        ArgumentNullException.ThrowIfNull(props);
-        var actions = new List<string>();
-        if (props.ImageBlockPublicAccess)
-        {
-            actions.AddRange(["ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess"]);
-        }
-
-        if (props.EbsEncryptionByDefault)
-        {
-            actions.AddRange(["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault"]);
-            if (props.EbsDefaultKey is not null)
-            {
-                actions.AddRange(["ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId"]);
-            }
-        }
-
-        if (props.AllowedImagesMode is not null)
-        {
-            actions.AddRange(["ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings"]);
-        }
-
-        return actions;
-    }
+    public static IReadOnlyList<string> Actions { get; } =
+    [
+        "ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",
+        "ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
+        "ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId",
+        "ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings",
+    ];
 
     /// <summary>
     /// The controls as CloudFormation resources, for a stack (<see cref="CfnFragment"/>) or a StackSet
@@ -201,7 +186,7 @@ public sealed class AccountControls : Construct
                 {
                     ["Sid"] = "ReadSetAndRestoreAccountControls",
                     ["Effect"] = "Allow",
-                    ["Action"] = Actions(props).ToArray(),
+                    ["Action"] = Actions.ToArray(),
                     ["Resource"] = "*",
                 }),
             },

@@ -34,6 +34,10 @@ public sealed class AccountControlsHandlerTests : IDisposable
         },
     };
 
+    private static readonly object AllowedAudit = new { Control = "allowed-images", Mode = "audit-mode", Criteria = new object[] { new { Providers = new[] { "123456789012" } } } };
+
+    private static readonly object ImageBlock = new { Control = "image-block-public-access", State = "block-new-sharing" };
+
     private JsonElement Run(string requestType, object properties, string? physicalId = null)
     {
         _ec2.Calls.Clear();
@@ -80,6 +84,15 @@ public sealed class AccountControlsHandlerTests : IDisposable
     private static string Status(JsonElement response) => response.GetProperty("Status").GetString()!;
 
     private static string Physical(JsonElement response) => response.GetProperty("PhysicalResourceId").GetString()!;
+
+    /// <summary>The EC2 actions the function's role may call, read from the role the template renders for <paramref name="props"/>.</summary>
+    private static HashSet<string> RoleActions(AccountControlsProps props)
+    {
+        var role = AccountControls.Render(props, "Controls").Single(r => r.LogicalId == AccountControls.LogicalIds.Role);
+        var policy = ((object[])role.Definition.Properties["Policies"]).Cast<Dictionary<string, object>>().Single(p => (string)p["PolicyName"] == "AccountControlsForAmis");
+        var statement = (Dictionary<string, object>)((object[])((Dictionary<string, object>)policy["PolicyDocument"])["Statement"]).Single();
+        return [.. (string[])statement["Action"]];
+    }
 
     [Fact]
     public void Allowed_images_from_disabled_go_through_audit_mode_get_their_criteria_and_are_restored_on_delete()
@@ -171,6 +184,27 @@ public sealed class AccountControlsHandlerTests : IDisposable
         Assert.Equal(["GetEbsEncryptionByDefault", "EnableEbsEncryptionByDefault"], _ec2.Calls.Select(c => c.Action));
         Run("Delete", properties, Physical(created));
         Assert.Equal(["DisableEbsEncryptionByDefault"], _ec2.Mutations);
+    }
+
+    /// <summary>
+    /// CloudFormation updates the role in the update phase and deletes a removed control's custom resource in the
+    /// cleanup phase: the delete runs with the role the template gives without the control, and must restore.
+    /// </summary>
+    [Fact]
+    public void Removing_a_control_from_the_declaration_restores_it_with_the_role_the_template_then_gives()
+    {
+        var before = new AccountControlsProps { NamePrefix = "golden", ImageBlockPublicAccess = true, EbsEncryptionByDefault = true, AllowedImagesMode = "audit-mode" };
+        _ec2.Permitted = RoleActions(before);
+        var image = Run("Create", ImageBlock);
+        var allowed = Run("Create", AllowedAudit);
+        Assert.Equal(("block-new-sharing", "audit-mode"), (_ec2.ImageBlockPublicAccess, _ec2.AllowedImagesState));
+
+        _ec2.Permitted = RoleActions(before with { ImageBlockPublicAccess = false, AllowedImagesMode = null });
+        var imageDeleted = Run("Delete", ImageBlock, Physical(image));
+        var allowedDeleted = Run("Delete", AllowedAudit, Physical(allowed));
+        Assert.Equal(("SUCCESS", "SUCCESS"), (Status(imageDeleted), Status(allowedDeleted)));
+        Assert.Equal(("unblocked", "disabled"), (_ec2.ImageBlockPublicAccess, _ec2.AllowedImagesState));
+        Assert.Empty(_ec2.Criteria);
     }
 
     [Fact]

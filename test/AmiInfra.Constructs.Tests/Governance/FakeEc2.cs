@@ -40,6 +40,9 @@ public sealed class FakeEc2 : IDisposable
 
     public string ManagedBy { get; set; } = "account";
 
+    /// <summary>The IAM actions (ec2:...) the role may call; null: all of them. A test narrows it as CloudFormation would narrow the role.</summary>
+    public IReadOnlySet<string>? Permitted { get; set; }
+
     /// <summary>An action that answers with UnauthorizedOperation, to test failures.</summary>
     public string? FailingAction { get; set; }
 
@@ -100,7 +103,7 @@ public sealed class FakeEc2 : IDisposable
             return Error("AuthFailure", "the request is not signed with SigV4 for the 2016-11-15 API");
         }
 
-        if (action == FailingAction)
+        if (action == FailingAction || (Permitted is not null && !Permitted.Contains($"ec2:{action}")))
         {
             return Error("UnauthorizedOperation", $"You are not authorized to perform {action}.");
         }
