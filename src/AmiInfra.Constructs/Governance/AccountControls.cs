@@ -67,6 +67,23 @@ public sealed class AccountControls : Construct
     /// <summary>The Lambda runtime, pinned.</summary>
     public const string Runtime = "python3.12";
 
+    /// <summary>
+    /// The function's timeout, in seconds. The function answers CloudFormation before it: it stops calling EC2 a
+    /// reserve ahead of the time the Lambda context says is left, each EC2 call waits at most 20 seconds, and its
+    /// retries (throttling, IAM's eventual consistency right after the role is created) stop at that deadline.
+    /// </summary>
+    public const int FunctionTimeoutSeconds = 300;
+
+    /// <summary>
+    /// How long CloudFormation waits for an answer to each custom resource event (<c>ServiceTimeout</c>, 1 to 3600
+    /// seconds, default 3600: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html).
+    /// A minute above <see cref="FunctionTimeoutSeconds"/>, for the asynchronous invocation's queueing and the
+    /// response's upload, so that an answer the function sends is never cut off; and a function that could not
+    /// answer at all (its code failed to load, Lambda refused to run it) fails the resource, and lets a rollback
+    /// start, after six minutes rather than after the default hour.
+    /// </summary>
+    public const int ServiceTimeoutSeconds = FunctionTimeoutSeconds + 60;
+
     /// <summary>Days the function's log group keeps its events.</summary>
     public const int LogRetentionDays = 90;
 
@@ -200,7 +217,7 @@ public sealed class AccountControls : Construct
             ["Description"] = "Sets the account's controls for AMIs as the factory declares them, and restores the previous settings on delete",
             ["Runtime"] = Runtime,
             ["Handler"] = "index.handler",
-            ["Timeout"] = 300,
+            ["Timeout"] = FunctionTimeoutSeconds,
             ["MemorySize"] = 128,
             ["Role"] = GetAtt(LogicalIds.Role, "Arn"),
             ["LoggingConfig"] = new Dictionary<string, object> { ["LogGroup"] = new Dictionary<string, object> { ["Ref"] = LogicalIds.LogGroup } },
@@ -215,6 +232,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.ImageBlockPublicAccess, CfnDefinition.Of(ImageBlockPublicAccessType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "image-block-public-access",
                 ["State"] = Rules.Governance.ImageBlockPublicAccessState,
             })));
@@ -225,6 +243,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.EbsEncryptionByDefault, CfnDefinition.Of(EbsEncryptionByDefaultType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "ebs-encryption-by-default",
                 ["DefaultKey"] = props.EbsDefaultKey ?? "keep",
             })));
@@ -235,6 +254,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.AllowedImages, CfnDefinition.Of(AllowedImagesType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "allowed-images",
                 ["Mode"] = mode,
                 ["Criteria"] = props.AllowedImagesCriteria.Select(c => (object)Cfn.Clean(new Dictionary<string, object?>

@@ -4,48 +4,138 @@
 # PhysicalResourceId, which CloudFormation hands back on Update and Delete: nothing is stored elsewhere.
 # EC2 is called through its Query API, signed with SigV4 by botocore, so that the operations do not depend
 # on the version of boto3 the Lambda runtime bundles (Allowed AMIs is newer than some of them).
-import base64, json, time, urllib.error, urllib.parse, urllib.request
+#
+# CloudFormation learns the outcome only from the response URL, and waits for it until the resource's
+# ServiceTimeout: the handler answers every event whatever happens (a malformed event, a client that cannot be
+# built, EC2 denying, throttling or not answering), before the function's timeout and with time kept to send it
+# (https://repost.aws/knowledge-center/best-practices-custom-cf-lambda).
+import base64, json, os, random, time, urllib.error, urllib.parse, urllib.request
 import xml.etree.ElementTree as ET
+from http.client import HTTPException
 
 PREFIX = "amiinfra-governance"
 MAX_ID = 1024  # CloudFormation: a custom resource's PhysicalResourceId is at most 1 KB
+NOTHING = "none"  # the physical id of a resource whose create recorded nothing
+
+# Time. The budget is the Lambda context's remaining time
+# (https://docs.aws.amazon.com/lambda/latest/dg/python-context.html), or DEFAULT_SECONDS without a context
+# (tests); a reserve at its end is kept for the response. One EC2 call waits at most CALL_SECONDS, far below
+# the function's timeout, and at most a quarter of the budget, so that a call that hangs leaves time to retry.
+DEFAULT_SECONDS = 60.0
+RESPONSE_RESERVE_SECONDS = 10.0
+CALL_SECONDS = 20.0
+# IAM is eventually consistent: right after CloudFormation creates the role, the function's first calls may be
+# denied (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency).
+# A denial is retried until a first call of this invocation passes (the role's permissions arrive together:
+# after one passed, a denial is a real one, from an SCP or a missing permission), and for at most this long.
+# Delete waits little: its role is never new (this resource's Create used it), and a real denial must not hold it up.
+IAM_SECONDS = {"Create": 60.0, "Update": 60.0, "Delete": 5.0}
+# EC2 throttles with RequestLimitExceeded (HTTP 503) and asks for retries with exponential backoff
+# (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html); server errors are retried alike.
+RETRIED = {"RequestLimitExceeded", "Throttling", "ThrottlingException", "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable", "NoAnswer"}
+# What IAM, an SCP or a permissions boundary answers (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html).
+DENIED = {"UnauthorizedOperation", "AccessDenied", "AccessDeniedException"}
 
 
 class Ec2Error(Exception):
-    def __init__(self, code, message):
-        super().__init__(f"{code}: {message}")
-        self.code = code
+    def __init__(self, action, code, message, status=None):
+        super().__init__(f"{action}: {code}: {message}")
+        self.action, self.code, self.message, self.status = action, code, message, status
+
+    @property
+    def denied(self):
+        return self.code in DENIED or "declarative polic" in self.message.lower()
+
+    @property
+    def retried(self):
+        return self.code in RETRIED or (self.status or 0) >= 500
+
+
+class Budget:
+    """The time this invocation may spend on EC2, from the Lambda context's remaining time."""
+
+    def __init__(self, context, request_type):
+        now = time.monotonic()
+        try:
+            remaining = float(context.get_remaining_time_in_millis()) / 1000.0
+        except Exception:  # noqa: BLE001 - no context (tests): the default budget
+            remaining = DEFAULT_SECONDS
+        self.deadline = now + remaining - min(RESPONSE_RESERVE_SECONDS, remaining / 4)
+        self.call_seconds = max(0.05, min(CALL_SECONDS, (self.deadline - now) / 4))
+        self.iam_until = min(self.deadline, now + IAM_SECONDS.get(request_type, 5.0))
+
+    def left(self):
+        return self.deadline - time.monotonic()
+
+    def wait(self, seconds, until):
+        """Sleeps when the sleep ends before `until` with time for a call; False (no sleep) otherwise."""
+        if time.monotonic() + seconds + 0.05 >= min(until, self.deadline):
+            return False
+        time.sleep(seconds)
+        return True
 
 
 class Ec2:
     """EC2's Query API (version 2016-11-15) in this Lambda's region, with the function's credentials."""
 
-    def __init__(self, region):
+    def __init__(self, budget):
         import botocore.session
+        region = os.environ.get("AWS_REGION")
+        if not region:
+            raise RuntimeError("AWS_REGION is not set: the function cannot tell which region's EC2 to call")
         session = botocore.session.get_session()
         self.region = region
         self.endpoint = session.create_client("ec2", region_name=region).meta.endpoint_url
         self.credentials = session.get_credentials()
+        if self.credentials is None:
+            raise RuntimeError("the function has no AWS credentials")
+        self.budget = budget
+        self.answered = False  # a call of this invocation passed: the role's permissions are in effect
 
     def call(self, action, params=None):
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         body = urllib.parse.urlencode({"Action": action, "Version": "2016-11-15", **(params or {})})
-        for attempt in range(5):
+        attempt = 0
+        while True:
+            timeout = min(self.budget.call_seconds, self.budget.left())
+            if timeout <= 0:
+                raise Ec2Error(action, "NoAnswer", "no time left before the function's timeout to call EC2")
             request = AWSRequest(method="POST", url=self.endpoint, data=body,
                                  headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
             SigV4Auth(self.credentials.get_frozen_credentials(), "ec2", self.region).add_auth(request)
             prepared = request.prepare()
             try:
-                with urllib.request.urlopen(urllib.request.Request(prepared.url, data=body.encode(), headers=dict(prepared.headers), method="POST"), timeout=30) as answer:
-                    return strip(ET.fromstring(answer.read()))
+                with urllib.request.urlopen(urllib.request.Request(prepared.url, data=body.encode(), headers=dict(prepared.headers), method="POST"), timeout=timeout) as answer:
+                    document = strip(ET.fromstring(answer.read()))
+                self.answered = True
+                return document
             except urllib.error.HTTPError as e:
-                error = strip(ET.fromstring(e.read() or b"<Response/>"))
-                code, message = text(error, "Code") or str(e.code), text(error, "Message") or ""
-                if code in ("RequestLimitExceeded", "Throttling", "InternalError", "Unavailable") and attempt < 4:
-                    time.sleep(2 ** attempt)
-                    continue
-                raise Ec2Error(code, message)
+                error = http_error(action, e)
+            except (OSError, HTTPException, ET.ParseError) as e:  # refused, reset, timed out, cut short
+                error = Ec2Error(action, "NoAnswer", f"EC2 gave no answer within {timeout:.1f} s ({type(e).__name__}: {e})")
+            if error.denied and not self.answered:
+                until = self.budget.iam_until
+            elif error.retried:
+                until = self.budget.deadline
+            else:
+                raise error
+            if not self.budget.wait(min(8.0, 0.25 * 2 ** attempt) * random.uniform(0.5, 1.0), until):
+                raise error
+            attempt += 1
+
+
+def http_error(action, e):
+    try:
+        payload = e.read() or b""
+    except Exception:  # noqa: BLE001 - a body cut short is no body
+        payload = b""
+    try:
+        document = strip(ET.fromstring(payload))
+        code, message = text(document, "Code"), text(document, "Message")
+    except ET.ParseError:  # a load balancer's page, not EC2's XML
+        code = message = None
+    return Ec2Error(action, code or f"HTTP{e.code}", message or payload[:200].decode("utf-8", "replace") or str(e.reason), e.code)
 
 
 def strip(element):
@@ -177,6 +267,7 @@ CONTROLS = {
     "ebs-encryption-by-default": (ebs_read, ebs_apply, ebs_restore),
     "allowed-images": (allowed_read, allowed_apply, allowed_restore),
 }
+REQUIRED = {"image-block-public-access": ("State",), "allowed-images": ("Mode",)}
 
 
 def encode(control, record):
@@ -187,51 +278,97 @@ def encode(control, record):
 
 def decode(physical_id):
     parts = (physical_id or "").split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or parts[2] == "none":
-        return None
-    return json.loads(base64.urlsafe_b64decode(parts[2].encode()))
+    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in CONTROLS or parts[2] == NOTHING:
+        return None, None
+    return parts[1], json.loads(base64.urlsafe_b64decode(parts[2].encode()))
 
 
-def run(event, ec2):
+def set_control(request, control, props, outcome, ec2):
+    """Create and Update: the declared setting."""
+    read, apply, _ = CONTROLS[control]
+    for key in REQUIRED.get(control, ()):
+        if props.get(key) in (None, ""):
+            raise ValueError(f"ResourceProperties.{key} is missing")
+    current = read(ec2, props)
+    if current.get("managedBy") not in (None, "", "account"):
+        raise ValueError(f"{control} is managed by a declarative policy of the organization; the account cannot change it")
+    if request == "Create":
+        recorded = encode(control, current)
+        if len(recorded) > MAX_ID:
+            raise ValueError(f"the account's current setting ({len(recorded)} bytes) is too large to record for restoring it on delete (at most {MAX_ID}); simplify it first")
+        outcome["physical"] = recorded  # from here on, a failure keeps the record: the rollback's Delete restores it
+    apply(ec2, props, current)
+    return "SUCCESS", "set"
+
+
+def delete(physical, budget):
+    """Delete: restores the record, if there is one of ours."""
+    control, record = decode(physical)
+    if record is None:
+        return "SUCCESS", "nothing recorded"
+    CONTROLS[control][2](Ec2(budget), record)
+    return "SUCCESS", "restored"
+
+
+def run(event, context):
     """Returns (status, physical id, reason). Never raises: CloudFormation must always get an answer."""
-    props = event.get("ResourceProperties", {})
-    control = props.get("Control")
-    physical = event.get("PhysicalResourceId") or f"{PREFIX}:{control}:none"
+    outcome = {"physical": None}
+    control = None
     try:
-        read, apply, restore = CONTROLS[control]
-        if event["RequestType"] == "Delete":
-            record = decode(physical)
-            if record is not None:
-                restore(ec2, record)
-            return "SUCCESS", physical, "restored" if record is not None else "nothing recorded"
-        current = read(ec2, props)
-        if current.get("managedBy") not in (None, "", "account"):
-            raise Ec2Error("ManagedByDeclarativePolicy", f"{control} is managed by a declarative policy of the organization; the account cannot change it")
-        if event["RequestType"] == "Create":
-            recorded = encode(control, current)
-            if len(recorded) > MAX_ID:
-                raise Ec2Error("RecordTooLarge", f"the account's current {control} setting ({len(recorded)} bytes) is too large to record for restoring it on delete (at most {MAX_ID}); simplify it first")
-            physical = recorded
-        apply(ec2, props, current)
-        return "SUCCESS", physical, "set"
+        if not isinstance(event, dict):
+            raise ValueError(f"the event is a {type(event).__name__}, not an object")
+        request = event.get("RequestType")
+        props = event.get("ResourceProperties") if isinstance(event.get("ResourceProperties"), dict) else {}
+        control = props.get("Control")
+        outcome["physical"] = event.get("PhysicalResourceId") or f"{PREFIX}:{str(control)[:64]}:{NOTHING}"
+        budget = Budget(context, request)
+        if request == "Delete":
+            status, reason = delete(outcome["physical"], budget)
+            return status, outcome["physical"], reason
+        if request not in ("Create", "Update"):
+            raise ValueError(f"RequestType {request!r} is none of Create, Update, Delete")
+        if control not in CONTROLS:
+            raise ValueError(f"Control {control!r} is none of {', '.join(CONTROLS)}")
+        status, reason = set_control(request, control, props, outcome, Ec2(budget))
+        return status, outcome["physical"], reason
     except Exception as e:  # noqa: BLE001 - every failure is reported to CloudFormation
-        return "FAILED", physical, f"{control}: {e}"[:900]
+        reason = str(e) if isinstance(e, (Ec2Error, ValueError, RuntimeError)) else f"{type(e).__name__}: {e}"
+        return "FAILED", outcome["physical"] or f"{PREFIX}:{str(control)[:64]}:{NOTHING}", f"{control}: {reason}"
 
 
-def send(event, status, physical, reason):
-    body = json.dumps({"Status": status, "Reason": reason, "PhysicalResourceId": physical, "StackId": event["StackId"],
-                       "RequestId": event["RequestId"], "LogicalResourceId": event["LogicalResourceId"], "Data": {}}).encode()
-    request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(body))})
-    for attempt in range(5):
+def send(event, status, physical, reason, context):
+    """PUTs the response (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-responses.html)
+    with what the event has, retrying while the function has time."""
+    if not isinstance(event, dict) or not isinstance(event.get("ResponseURL"), str):
+        print(json.dumps({"Error": "the event has no ResponseURL: nothing to answer"}))
+        return
+    body = json.dumps({"Status": status, "Reason": reason[:1500], "PhysicalResourceId": physical[:MAX_ID], "StackId": event.get("StackId"),
+                       "RequestId": event.get("RequestId"), "LogicalResourceId": event.get("LogicalResourceId"), "Data": {}}).encode()
+    try:
+        end = time.monotonic() + float(context.get_remaining_time_in_millis()) / 1000.0 - 0.5
+    except Exception:  # noqa: BLE001 - no context (tests)
+        end = time.monotonic() + 30.0
+    for attempt in range(4):
+        timeout = min(10.0, end - time.monotonic())
+        if timeout <= 0:
+            break
         try:
-            with urllib.request.urlopen(request, timeout=30):
+            request = urllib.request.Request(event["ResponseURL"], data=body, method="PUT", headers={"Content-Type": "", "Content-Length": str(len(body))})
+            with urllib.request.urlopen(request, timeout=timeout):
                 return
-        except Exception:  # noqa: BLE001
-            time.sleep(2 ** attempt)
+        except Exception as e:  # noqa: BLE001
+            print(json.dumps({"Error": f"sending the response failed: {e}"}))
+            if time.monotonic() + 0.5 * 2 ** attempt >= end:
+                break
+            time.sleep(0.5 * 2 ** attempt)
 
 
 def handler(event, context):
-    import os
-    status, physical, reason = run(event, Ec2(os.environ["AWS_REGION"]))
-    print(json.dumps({"RequestType": event.get("RequestType"), "Control": event.get("ResourceProperties", {}).get("Control"), "Status": status, "Reason": reason}))
-    send(event, status, physical, reason)
+    try:
+        status, physical, reason = run(event, context)
+    except BaseException as e:  # noqa: BLE001 - run never raises; this is the net under it
+        status, physical, reason = "FAILED", f"{PREFIX}:unknown:{NOTHING}", f"{type(e).__name__}: {e}"
+    plain = event if isinstance(event, dict) else {}
+    props = plain.get("ResourceProperties") if isinstance(plain.get("ResourceProperties"), dict) else {}
+    print(json.dumps({"RequestType": plain.get("RequestType"), "Control": props.get("Control"), "Status": status, "Reason": reason}, default=str))
+    send(event, status, physical, reason, context)

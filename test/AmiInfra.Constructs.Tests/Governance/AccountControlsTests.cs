@@ -144,6 +144,19 @@ public sealed class AccountControlsTests(AccountControlsFixture fixture) : IClas
         Assert.Equal(EveryControlAction, AccountControls.Actions);
     }
 
+    [Fact]
+    public void Every_custom_resource_gives_cloudformation_a_service_timeout_a_minute_above_the_function_s_timeout()
+    {
+        fixture.All.HasResourceProperties("AWS::Lambda::Function", new Dictionary<string, object> { ["Timeout"] = 300 });
+        foreach (var type in new[] { AccountControls.ImageBlockPublicAccessType, AccountControls.EbsEncryptionByDefaultType, AccountControls.AllowedImagesType })
+        {
+            fixture.All.HasResourceProperties(type, new Dictionary<string, object> { ["ServiceTimeout"] = 360 });
+        }
+
+        fixture.Allowed.HasResourceProperties(AccountControls.AllowedImagesType, new Dictionary<string, object> { ["ServiceTimeout"] = 360 });
+        Assert.Equal(3, fixture.All.FindResources(AccountControls.ImageBlockPublicAccessType).Count + fixture.All.FindResources(AccountControls.EbsEncryptionByDefaultType).Count + fixture.All.FindResources(AccountControls.AllowedImagesType).Count);
+    }
+
     /// <summary>What cdk-nag finds on the function and its role is acknowledged on them, with the reason, and only that.</summary>
     [Fact]
     public void The_role_s_wildcard_resource_and_the_runtime_are_acknowledged_for_cdk_nag()
