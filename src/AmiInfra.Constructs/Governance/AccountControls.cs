@@ -44,7 +44,9 @@ public sealed record AccountControlsProps
 /// Allowed AMIs as custom resources served by one small Lambda function of ours, whose Python code is
 /// inline in the template (so the same resources also work inside a StackSet, which takes no assets).
 /// Each custom resource records the account's setting when it is created and restores it when it is
-/// deleted; an update sets the declared setting again. The function's role may call exactly the EC2
+/// deleted; an update sets the declared setting again. A control an organization's declarative policy manages
+/// is left to it (the resource fails only when the policy's setting is not the declared one), and a restore that
+/// is refused never fails a delete: its reason says what stayed. The function's role may call exactly the EC2
 /// actions of the controls the function manages (<see cref="Actions"/>), and write its own log group.
 /// </summary>
 /// <remarks>

@@ -9,13 +9,23 @@
 # ServiceTimeout: the handler answers every event whatever happens (a malformed event, a client that cannot be
 # built, EC2 denying, throttling or not answering), before the function's timeout and with time kept to send it
 # (https://repost.aws/knowledge-center/best-practices-custom-cf-lambda).
+#
+# A control an organization owns is respected, not fought. Where a declarative policy manages a control, its
+# Get* answer says managedBy "declarative-policy" and the account's Enable*/Disable*/Replace* calls fail
+# (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetImageBlockPublicAccessState.html,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetAllowedImagesSettings.html,
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_declarative_syntax.html):
+# a setting the policy already gives as declared succeeds with nothing recorded, one it gives otherwise fails
+# naming the policy and both values, and Delete leaves what the organization owns. A service control policy
+# shows only as a denied call: Delete then succeeds and says what it could not restore and why.
 import base64, json, os, random, time, urllib.error, urllib.parse, urllib.request
 import xml.etree.ElementTree as ET
 from http.client import HTTPException
 
 PREFIX = "amiinfra-governance"
 MAX_ID = 1024  # CloudFormation: a custom resource's PhysicalResourceId is at most 1 KB
-NOTHING = "none"  # the physical id of a resource whose create recorded nothing
+NOTHING, ORGANIZATION = "none", "organization"  # physical ids holding no record: nothing set, or owned by the organization
+MANAGED_BY_POLICY = "declarative-policy"
 
 # Time. The budget is the Lambda context's remaining time
 # (https://docs.aws.amazon.com/lambda/latest/dg/python-context.html), or DEFAULT_SECONDS without a context
@@ -91,6 +101,7 @@ class Ec2:
             raise RuntimeError("the function has no AWS credentials")
         self.budget = budget
         self.answered = False  # a call of this invocation passed: the role's permissions are in effect
+        self.changes = []  # the mutating actions that succeeded, in order
 
     def call(self, action, params=None):
         from botocore.auth import SigV4Auth
@@ -109,6 +120,8 @@ class Ec2:
                 with urllib.request.urlopen(urllib.request.Request(prepared.url, data=body.encode(), headers=dict(prepared.headers), method="POST"), timeout=timeout) as answer:
                     document = strip(ET.fromstring(answer.read()))
                 self.answered = True
+                if not action.startswith("Get"):
+                    self.changes.append(action)
                 return document
             except urllib.error.HTTPError as e:
                 error = http_error(action, e)
@@ -156,9 +169,17 @@ def items(element, name):
 
 # --- block public access for AMIs ---------------------------------------------------------------
 
-def image_bpa_read(ec2, props):
+def image_bpa_read(ec2, needs):
     answer = ec2.call("GetImageBlockPublicAccessState")
-    return {"state": text(answer, "imageBlockPublicAccessState") or "unblocked", "managedBy": text(answer, "managedBy")}
+    return {"state": text(answer, "imageBlockPublicAccessState") or "unblocked", "managedBy": text(answer, "managedBy") or "account"}
+
+
+def image_bpa_declared(props):
+    return {"state": props["State"]}
+
+
+def image_bpa_meets(wanted, current):
+    return wanted["state"] == current["state"]
 
 
 def image_bpa_apply(ec2, props, current):
@@ -166,9 +187,13 @@ def image_bpa_apply(ec2, props, current):
         ec2.call("EnableImageBlockPublicAccess", {"ImageBlockPublicAccessState": props["State"]})
 
 
-def image_bpa_restore(ec2, record):
-    if record["state"] == "unblocked" and image_bpa_read(ec2, {})["state"] != "unblocked":
+def image_bpa_restore(ec2, record, current):
+    if record["state"] == "unblocked" and current["state"] != "unblocked":
         ec2.call("DisableImageBlockPublicAccess")
+
+
+def image_bpa_describe(setting):
+    return setting["state"]
 
 
 # --- EBS encryption by default --------------------------------------------------------------------
@@ -177,11 +202,26 @@ def is_aws_managed(key):
     return key is None or key == "" or key.endswith("alias/aws/ebs")
 
 
-def ebs_read(ec2, props):
-    record = {"enabled": (text(ec2.call("GetEbsEncryptionByDefault"), "ebsEncryptionByDefault") or "false") == "true"}
-    if props.get("DefaultKey", "keep") != "keep":
+def same_key(a, b):
+    return (is_aws_managed(a) and is_aws_managed(b)) or a == b
+
+
+def ebs_read(ec2, needs):
+    # Declarative policies have no attribute for EBS encryption by default, and its Get answers carry no managedBy
+    # (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_GetEbsEncryptionByDefault.html): the account manages it.
+    record = {"enabled": (text(ec2.call("GetEbsEncryptionByDefault"), "ebsEncryptionByDefault") or "false") == "true", "managedBy": "account"}
+    if needs.get("DefaultKey", "keep") != "keep" or "key" in needs:
         record["key"] = text(ec2.call("GetEbsDefaultKmsKeyId"), "kmsKeyId")
     return record
+
+
+def ebs_declared(props):
+    wanted = props.get("DefaultKey", "keep")
+    return {"enabled": True} if wanted == "keep" else {"enabled": True, "key": None if wanted == "aws-managed" else wanted}
+
+
+def ebs_meets(wanted, current):
+    return current["enabled"] and ("key" not in wanted or same_key(wanted["key"], current.get("key")))
 
 
 def ebs_apply(ec2, props, current):
@@ -194,80 +234,121 @@ def ebs_apply(ec2, props, current):
         ec2.call("ModifyEbsDefaultKmsKeyId", {"KmsKeyId": wanted})
 
 
-def ebs_restore(ec2, record):
-    if "key" in record:
+def ebs_restore(ec2, record, current):
+    if "key" in record and not same_key(record["key"], current.get("key")):
         if is_aws_managed(record["key"]):
             ec2.call("ResetEbsDefaultKmsKeyId")
         else:
             ec2.call("ModifyEbsDefaultKmsKeyId", {"KmsKeyId": record["key"]})
-    if not record["enabled"]:
+    if not record["enabled"] and current["enabled"]:
         ec2.call("DisableEbsEncryptionByDefault")
 
 
-# --- Allowed AMIs ---------------------------------------------------------------------------------
+def ebs_describe(setting):
+    described = "encryption by default " + ("on" if setting["enabled"] else "off")
+    if "key" in setting:
+        described += ", default key " + ("aws/ebs" if is_aws_managed(setting["key"]) else setting["key"])
+    return described
 
-def allowed_read(ec2, props):
+
+# --- Allowed AMIs ---------------------------------------------------------------------------------
+LISTS = (("Providers", "imageProviderSet", "ImageProvider"), ("Names", "imageNameSet", "ImageName"))
+DAYS = (("MaxDaysSinceCreated", "maximumDaysSinceCreated", "CreationDateCondition.MaximumDaysSinceCreated"),
+        ("MaxDaysSinceDeprecated", "maximumDaysSinceDeprecated", "DeprecationTimeCondition.MaximumDaysSinceDeprecated"))
+
+
+def allowed_read(ec2, needs):
     answer = ec2.call("GetAllowedImagesSettings")
     criteria = []
     found = answer.find(".//imageCriterionSet")
     for item in ([] if found is None else found.findall("item")):
-        criterion = {"Providers": items(item, "imageProviderSet"), "Names": items(item, "imageNameSet")}
-        for key, name in (("MaxDaysSinceCreated", "maximumDaysSinceCreated"), ("MaxDaysSinceDeprecated", "maximumDaysSinceDeprecated")):
+        criterion = {}
+        for key, name, _ in LISTS:
+            criterion[key] = items(item, name)
+        for key, name, _ in DAYS:
             value = text(item, name)
             if value:
                 criterion[key] = value
         criteria.append(criterion)
-    return {"state": text(answer, "state") or "disabled", "criteria": criteria, "managedBy": text(answer, "managedBy")}
+    return {"state": text(answer, "state") or "disabled", "criteria": criteria, "managedBy": text(answer, "managedBy") or "account"}
+
+
+def normalized(criterion):
+    """A criterion as allowed_read gives it, so that declared and effective settings read alike."""
+    shaped = {}
+    for key, _, _ in LISTS:
+        shaped[key] = [str(v) for v in criterion.get(key) or []]
+    for key, _, _ in DAYS:
+        if criterion.get(key) not in (None, ""):
+            shaped[key] = str(criterion[key])
+    return shaped
+
+
+def allowed_declared(props):
+    return {"state": props["Mode"], "criteria": [normalized(c) for c in props.get("Criteria") or [] if isinstance(c, dict)]}
+
+
+def same(criteria_a, criteria_b):
+    def key(c):
+        return json.dumps([sorted(c.get(k) or []) for k, _, _ in LISTS] + [str(c.get(k) or "") for k, _, _ in DAYS])
+    return sorted(map(key, criteria_a)) == sorted(map(key, criteria_b))
+
+
+def allowed_meets(wanted, current):
+    return wanted["state"] == current["state"] and same(wanted["criteria"], current["criteria"])
 
 
 def criteria_params(criteria):
     params = {}
     for n, criterion in enumerate(criteria, 1):
-        for key, name in (("Providers", "ImageProvider"), ("Names", "ImageName")):
+        for key, _, name in LISTS:
             for m, value in enumerate(criterion.get(key) or [], 1):
                 params[f"ImageCriterion.{n}.{name}.{m}"] = value
-        if criterion.get("MaxDaysSinceCreated") not in (None, ""):
-            params[f"ImageCriterion.{n}.CreationDateCondition.MaximumDaysSinceCreated"] = str(criterion["MaxDaysSinceCreated"])
-        if criterion.get("MaxDaysSinceDeprecated") not in (None, ""):
-            params[f"ImageCriterion.{n}.DeprecationTimeCondition.MaximumDaysSinceDeprecated"] = str(criterion["MaxDaysSinceDeprecated"])
+        for key, _, name in DAYS:
+            if criterion.get(key) not in (None, ""):
+                params[f"ImageCriterion.{n}.{name}"] = str(criterion[key])
     return params
 
 
-def same(criteria_a, criteria_b):
-    def key(c):
-        return json.dumps([sorted(c.get("Providers") or []), sorted(c.get("Names") or []),
-                           str(c.get("MaxDaysSinceCreated") or ""), str(c.get("MaxDaysSinceDeprecated") or "")])
-    return sorted(map(key, criteria_a)) == sorted(map(key, criteria_b))
-
-
-def allowed_set(ec2, current_state, state, criteria, current_criteria):
-    # Criteria first, then the state: enabled never applies stale criteria. From disabled, audit-mode first.
-    if current_state == "disabled" and state != "disabled":
-        ec2.call("EnableAllowedImagesSettings", {"AllowedImagesSettingsState": "audit-mode"})
-        current_state = "audit-mode"
-    if not same(criteria, current_criteria):
-        ec2.call("ReplaceImageCriteriaInAllowedImagesSettings", criteria_params(criteria))
-    if state == "disabled" and current_state != "disabled":
+def allowed_state(ec2, state):
+    if state == "disabled":
         ec2.call("DisableAllowedImagesSettings")
-    elif state != "disabled" and state != current_state:
+    else:
         ec2.call("EnableAllowedImagesSettings", {"AllowedImagesSettingsState": state})
 
 
+def allowed_set(ec2, current_state, current_criteria, state, criteria):
+    # Criteria first, then the state: enabled never applies stale criteria. From disabled, audit-mode first.
+    if current_state == "disabled" and state != "disabled":
+        allowed_state(ec2, "audit-mode")
+        current_state = "audit-mode"
+    if not same(criteria, current_criteria):
+        ec2.call("ReplaceImageCriteriaInAllowedImagesSettings", criteria_params(criteria))
+    if state != current_state:
+        allowed_state(ec2, state)
+
+
 def allowed_apply(ec2, props, current):
-    allowed_set(ec2, current["state"], props["Mode"], props.get("Criteria") or [], current["criteria"])
+    wanted = allowed_declared(props)
+    allowed_set(ec2, current["state"], current["criteria"], wanted["state"], wanted["criteria"])
 
 
-def allowed_restore(ec2, record):
-    current = allowed_read(ec2, {})
-    allowed_set(ec2, current["state"], record["state"], record["criteria"], current["criteria"])
+def allowed_restore(ec2, record, current):
+    allowed_set(ec2, current["state"], current["criteria"], record["state"], record.get("criteria") or [])
+
+
+def allowed_describe(setting):
+    return f"{setting['state']} with criteria {json.dumps(setting.get('criteria') or [], separators=(',', ':'), sort_keys=True)}"
 
 
 CONTROLS = {
-    "image-block-public-access": (image_bpa_read, image_bpa_apply, image_bpa_restore),
-    "ebs-encryption-by-default": (ebs_read, ebs_apply, ebs_restore),
-    "allowed-images": (allowed_read, allowed_apply, allowed_restore),
+    "image-block-public-access": {"requires": ("State",), "read": image_bpa_read, "declared": image_bpa_declared, "meets": image_bpa_meets,
+                                  "apply": image_bpa_apply, "restore": image_bpa_restore, "describe": image_bpa_describe},
+    "ebs-encryption-by-default": {"requires": (), "read": ebs_read, "declared": ebs_declared, "meets": ebs_meets,
+                                  "apply": ebs_apply, "restore": ebs_restore, "describe": ebs_describe},
+    "allowed-images": {"requires": ("Mode",), "read": allowed_read, "declared": allowed_declared, "meets": allowed_meets,
+                       "apply": allowed_apply, "restore": allowed_restore, "describe": allowed_describe},
 }
-REQUIRED = {"image-block-public-access": ("State",), "allowed-images": ("Mode",)}
 
 
 def encode(control, record):
@@ -277,37 +358,92 @@ def encode(control, record):
 
 
 def decode(physical_id):
+    """(kind, control, record): kind is "record", "none", "organization", "unreadable" or "foreign"."""
     parts = (physical_id or "").split(":", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in CONTROLS or parts[2] == NOTHING:
-        return None, None
-    return parts[1], json.loads(base64.urlsafe_b64decode(parts[2].encode()))
+    if len(parts) != 3 or parts[0] != PREFIX or parts[1] not in CONTROLS:
+        return "foreign", None, None
+    if parts[2] in (NOTHING, ORGANIZATION):
+        return parts[2], parts[1], None
+    try:
+        return "record", parts[1], json.loads(base64.urlsafe_b64decode(parts[2].encode()))
+    except Exception as e:  # noqa: BLE001
+        return "unreadable", parts[1], str(e)
 
 
-def set_control(request, control, props, outcome, ec2):
-    """Create and Update: the declared setting."""
-    read, apply, _ = CONTROLS[control]
-    for key in REQUIRED.get(control, ()):
+def set_control(event, request, control, props, outcome, ec2):
+    """Create and Update: the declared setting, unless the organization owns the control."""
+    c = CONTROLS[control]
+    for key in c["requires"]:
         if props.get(key) in (None, ""):
             raise ValueError(f"ResourceProperties.{key} is missing")
-    current = read(ec2, props)
-    if current.get("managedBy") not in (None, "", "account"):
-        raise ValueError(f"{control} is managed by a declarative policy of the organization; the account cannot change it")
+    current = c["read"](ec2, props)
+    declared, effective = c["describe"](c["declared"](props)), c["describe"](current)
+    if current.get("managedBy") == MANAGED_BY_POLICY:
+        if request == "Create":
+            outcome["physical"] = f"{PREFIX}:{control}:{ORGANIZATION}"
+        if c["meets"](c["declared"](props), current):
+            return "SUCCESS", f"{control} is managed by the organization (a declarative policy), whose effective setting is the declared one ({effective}): nothing changed" + (", nothing recorded to restore" if request == "Create" else "")
+        conflict = (f"{control} is managed by the organization (a declarative policy; the account cannot change it): declared {declared}, "
+                    f"effective {effective}. Make the declarative policy and the declaration agree, or leave {control} out of the declaration")
+        old = event.get("OldResourceProperties")
+        if request == "Update" and isinstance(old, dict) and all(old.get(k) not in (None, "") for k in c["requires"]) and not c["meets"](c["declared"](old), current):
+            # The previous declaration conflicts too: failing would leave the rollback (which sends the previous
+            # properties back) failing alike, and the stack stuck in UPDATE_ROLLBACK_FAILED.
+            return "SUCCESS", conflict + " (not failed: the previous declaration conflicts with it as well)"
+        return "FAILED", conflict
     if request == "Create":
         recorded = encode(control, current)
         if len(recorded) > MAX_ID:
             raise ValueError(f"the account's current setting ({len(recorded)} bytes) is too large to record for restoring it on delete (at most {MAX_ID}); simplify it first")
         outcome["physical"] = recorded  # from here on, a failure keeps the record: the rollback's Delete restores it
-    apply(ec2, props, current)
-    return "SUCCESS", "set"
+    try:
+        c["apply"](ec2, props, current)
+    except Ec2Error as e:
+        if e.denied:
+            return "FAILED", f"{control}: {e.action} was denied ({e.code}: {e.message}): the account, or its organization (a service control policy), does not let the function change it; declared {declared}, effective {effective}"
+        raise
+    if kind_of(outcome["physical"]) == ORGANIZATION:
+        return "SUCCESS", f"{control}: set ({declared}); the organization owned it when this resource was created, so nothing is recorded to restore on delete"
+    return "SUCCESS", f"{control}: set ({declared})"
+
+
+def kind_of(physical):
+    return decode(physical)[0]
 
 
 def delete(physical, budget):
-    """Delete: restores the record, if there is one of ours."""
-    control, record = decode(physical)
-    if record is None:
-        return "SUCCESS", "nothing recorded"
-    CONTROLS[control][2](Ec2(budget), record)
-    return "SUCCESS", "restored"
+    """Delete: restores the record. Fails only when EC2 cannot be asked (so that a retry can restore); never because
+    the organization owns the control or denies the restore: then it succeeds and says what stayed and why."""
+    kind, control, record = decode(physical)
+    if kind == "foreign":
+        return "SUCCESS", "nothing recorded by AmiInfra in this physical id: nothing to restore"
+    if kind == NOTHING:
+        return "SUCCESS", f"{control}: nothing was recorded (the create did not get as far as changing it): nothing to restore"
+    if kind == ORGANIZATION:
+        return "SUCCESS", f"{control}: the organization (a declarative policy) managed it when this resource was created: nothing recorded, nothing to restore"
+    c = CONTROLS[control]
+    try:
+        wanted = c["describe"](record)
+    except Exception as e:  # noqa: BLE001 - unreadable, or not a record of this control
+        return "SUCCESS", f"{control}: the record in the physical id cannot be read ({record if kind == 'unreadable' else repr(e)}): nothing restored"
+    ec2 = Ec2(budget)
+    try:
+        current = c["read"](ec2, record)
+    except Ec2Error as e:
+        if e.denied:
+            return "SUCCESS", f"{control}: not restored to {wanted}: reading it was denied ({e}); it stays as it is"
+        raise
+    if current.get("managedBy") == MANAGED_BY_POLICY:
+        return "SUCCESS", f"{control}: not restored to {wanted}: the organization (a declarative policy) manages it now, and its setting ({c['describe'](current)}) stays"
+    try:
+        c["restore"](ec2, record, current)
+    except Ec2Error as e:
+        if not e.denied:
+            raise
+        done = f"; done before the denial: {', '.join(ec2.changes)}" if ec2.changes else ""
+        return "SUCCESS", (f"{control}: not restored to {wanted}: {e.action} was denied ({e.code}: {e.message}){done}; "
+                           f"the account's setting stays as it was ({c['describe'](current)}) unless changed by hand")
+    return "SUCCESS", f"{control}: restored ({wanted})" if ec2.changes else f"{control}: already as recorded ({wanted})"
 
 
 def run(event, context):
@@ -329,7 +465,7 @@ def run(event, context):
             raise ValueError(f"RequestType {request!r} is none of Create, Update, Delete")
         if control not in CONTROLS:
             raise ValueError(f"Control {control!r} is none of {', '.join(CONTROLS)}")
-        status, reason = set_control(request, control, props, outcome, Ec2(budget))
+        status, reason = set_control(event, request, control, props, outcome, Ec2(budget))
         return status, outcome["physical"], reason
     except Exception as e:  # noqa: BLE001 - every failure is reported to CloudFormation
         reason = str(e) if isinstance(e, (Ec2Error, ValueError, RuntimeError)) else f"{type(e).__name__}: {e}"

@@ -268,20 +268,6 @@ public sealed class AccountControlsHandlerTests : IDisposable
     }
 
     [Fact]
-    public void A_setting_managed_by_a_declarative_policy_fails_without_a_change()
-    {
-        _ec2.ManagedBy = Policy;
-        var created = Run("Create", AllowedEnabled);
-        Assert.Equal("FAILED", Status(created));
-        Assert.Contains("declarative policy", Reason(created), StringComparison.Ordinal);
-        Assert.Empty(_ec2.Mutations);
-        Assert.Equal("amiinfra-governance:allowed-images:none", Physical(created));
-
-        Assert.Equal("SUCCESS", Status(Run("Delete", AllowedEnabled, Physical(created))));
-        Assert.Empty(_ec2.Calls);
-    }
-
-    [Fact]
     public void A_failure_after_the_record_keeps_it_so_that_the_rollback_restores()
     {
         _ec2.Denied.Add("ReplaceImageCriteriaInAllowedImagesSettings");
@@ -294,6 +280,135 @@ public sealed class AccountControlsHandlerTests : IDisposable
         _ec2.Denied.Clear();
         Assert.Equal("SUCCESS", Status(Run("Delete", AllowedEnabled, Physical(created))));
         Assert.Equal("disabled", _ec2.AllowedImagesState);
+    }
+
+    [Fact]
+    public void A_failed_update_is_rolled_back_by_an_update_with_the_previous_properties_and_the_record_stays()
+    {
+        var created = Run("Create", AllowedAudit);
+        _ec2.Denied.Add("EnableAllowedImagesSettings");
+        var updated = Run("Update", AllowedEnabled, Physical(created), AllowedAudit);
+        Assert.Equal("FAILED", Status(updated));
+        Assert.Contains("EnableAllowedImagesSettings was denied", Reason(updated), StringComparison.Ordinal);
+        Assert.Contains("declared enabled", Reason(updated), StringComparison.Ordinal);
+        Assert.Contains("effective audit-mode", Reason(updated), StringComparison.Ordinal);
+
+        var rolledBack = Run("Update", AllowedAudit, Physical(created), AllowedEnabled);
+        Assert.Equal(("SUCCESS", Physical(created)), (Status(rolledBack), Physical(rolledBack)));
+        Assert.Equal(["ReplaceImageCriteriaInAllowedImagesSettings"], _ec2.Mutations);
+        Assert.Equal(["123456789012"], Assert.Single(_ec2.Criteria).Providers);
+
+        _ec2.Denied.Clear();
+        Run("Delete", AllowedAudit, Physical(created));
+        Assert.Equal(("disabled", 0), (_ec2.AllowedImagesState, _ec2.Criteria.Count));
+    }
+
+    [Fact]
+    public void A_setting_the_organization_s_declarative_policy_already_gives_as_declared_succeeds_and_is_left_to_it_on_delete()
+    {
+        _ec2.ManagedBy = Policy;
+        _ec2.ImageBlockPublicAccess = "block-new-sharing";
+        var created = Run("Create", ImageBlock);
+        Assert.Equal("SUCCESS", Status(created));
+        Assert.Equal("amiinfra-governance:image-block-public-access:organization", Physical(created));
+        Assert.Contains("declarative policy", Reason(created), StringComparison.Ordinal);
+        Assert.Empty(_ec2.Mutations);
+
+        var deleted = Run("Delete", ImageBlock, Physical(created));
+        Assert.Equal("SUCCESS", Status(deleted));
+        Assert.Contains("nothing to restore", Reason(deleted), StringComparison.Ordinal);
+        Assert.Empty(_ec2.Calls);
+        Assert.Equal("block-new-sharing", _ec2.ImageBlockPublicAccess);
+    }
+
+    [Fact]
+    public void A_setting_the_organization_s_declarative_policy_gives_otherwise_fails_naming_it_and_both_values()
+    {
+        _ec2.ManagedBy = Policy;
+        _ec2.AllowedImagesState = "enabled";
+        _ec2.Criteria = [new(["amazon"], [])];
+        var created = Run("Create", AllowedEnabled);
+        Assert.Equal("FAILED", Status(created));
+        Assert.Contains("managed by the organization (a declarative policy", Reason(created), StringComparison.Ordinal);
+        Assert.Contains("declared enabled with criteria [{\"Names\":[],\"Providers\":[\"123456789012\"]},{\"MaxDaysSinceCreated\":\"365\"", Reason(created), StringComparison.Ordinal);
+        Assert.Contains("effective enabled with criteria [{\"Names\":[],\"Providers\":[\"amazon\"]}]", Reason(created), StringComparison.Ordinal);
+        Assert.Empty(_ec2.Mutations);
+
+        // The rollback's Delete, with the physical id the failed create returned, touches nothing.
+        Assert.Equal("SUCCESS", Status(Run("Delete", AllowedEnabled, Physical(created))));
+        Assert.Empty(_ec2.Calls);
+    }
+
+    [Fact]
+    public void A_control_the_organization_takes_over_later_is_not_fought_on_update_nor_restored_on_delete()
+    {
+        var created = Run("Create", ImageBlock);
+        _ec2.ManagedBy = Policy;
+
+        var updated = Run("Update", ImageBlock, Physical(created), ImageBlock);
+        Assert.Equal(("SUCCESS", Physical(created)), (Status(updated), Physical(updated)));
+        Assert.Empty(_ec2.Mutations);
+
+        var deleted = Run("Delete", ImageBlock, Physical(created));
+        Assert.Equal("SUCCESS", Status(deleted));
+        Assert.Contains("not restored to unblocked: the organization (a declarative policy) manages it now", Reason(deleted), StringComparison.Ordinal);
+        Assert.Equal(0, _ec2.Attempts("DisableImageBlockPublicAccess"));
+        Assert.Equal("block-new-sharing", _ec2.ImageBlockPublicAccess);
+    }
+
+    [Fact]
+    public void An_update_into_a_conflict_with_the_organization_fails_and_its_rollback_succeeds()
+    {
+        var created = Run("Create", AllowedAudit);
+        _ec2.ManagedBy = Policy;
+
+        var updated = Run("Update", AllowedEnabled, Physical(created), AllowedAudit);
+        Assert.Equal("FAILED", Status(updated));
+        Assert.Contains("declared enabled", Reason(updated), StringComparison.Ordinal);
+        Assert.Contains("effective audit-mode", Reason(updated), StringComparison.Ordinal);
+
+        var rolledBack = Run("Update", AllowedAudit, Physical(created), AllowedEnabled);
+        Assert.Equal("SUCCESS", Status(rolledBack));
+        Assert.Empty(_ec2.Mutations);
+
+        // When the previous declaration conflicts as well, failing would fail the rollback alike and leave the
+        // stack in UPDATE_ROLLBACK_FAILED: the update succeeds and says why.
+        _ec2.AllowedImagesState = "enabled";
+        _ec2.Criteria = [new(["amazon"], [])];
+        var both = Run("Update", AllowedEnabled, Physical(created), AllowedAudit);
+        Assert.Equal("SUCCESS", Status(both));
+        Assert.Contains("the previous declaration conflicts with it as well", Reason(both), StringComparison.Ordinal);
+        Assert.Empty(_ec2.Mutations);
+    }
+
+    [Fact]
+    public void A_restore_that_a_service_control_policy_denies_lets_the_delete_succeed_at_once_saying_what_stayed()
+    {
+        var created = Run("Create", EbsKeep);
+        _ec2.Denied.Add("DisableEbsEncryptionByDefault");
+
+        var deleted = Run("Delete", EbsKeep, Physical(created));
+        Assert.Equal("SUCCESS", Status(deleted));
+        Assert.Contains("not restored to encryption by default off: DisableEbsEncryptionByDefault was denied (UnauthorizedOperation", Reason(deleted), StringComparison.Ordinal);
+        Assert.Contains("explicit deny in a service control policy", Reason(deleted), StringComparison.Ordinal);
+        Assert.Equal(1, _ec2.Attempts("DisableEbsEncryptionByDefault"));
+        Assert.True(_ec2.EbsEncryptionByDefault);
+    }
+
+    [Fact]
+    public void A_service_control_policy_that_denies_setting_a_control_fails_the_create_only_where_the_account_differs()
+    {
+        _ec2.Denied.Add("EnableImageBlockPublicAccess");
+        _ec2.ImageBlockPublicAccess = "block-new-sharing";
+        Assert.Equal("SUCCESS", Status(Run("Create", ImageBlock)));
+        Assert.Empty(_ec2.Mutations);
+
+        _ec2.ImageBlockPublicAccess = "unblocked";
+        var created = Run("Create", ImageBlock);
+        Assert.Equal("FAILED", Status(created));
+        Assert.Contains("EnableImageBlockPublicAccess was denied", Reason(created), StringComparison.Ordinal);
+        Assert.Contains("declared block-new-sharing, effective unblocked", Reason(created), StringComparison.Ordinal);
+        Assert.Equal(1, _ec2.Attempts("EnableImageBlockPublicAccess"));
     }
 
     [Fact]
