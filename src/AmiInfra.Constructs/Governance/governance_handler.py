@@ -188,7 +188,10 @@ def image_bpa_apply(ec2, props, current):
 
 
 def image_bpa_restore(ec2, record, current):
-    if record["state"] == "unblocked" and current["state"] != "unblocked":
+    # EnableImageBlockPublicAccess takes up to 10 minutes to show in GetImageBlockPublicAccessState, which says
+    # "unblocked" meanwhile (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableImageBlockPublicAccess.html):
+    # a delete right after the create must disable all the same, so the record alone decides.
+    if record["state"] == "unblocked":
         ec2.call("DisableImageBlockPublicAccess")
 
 
@@ -252,9 +255,15 @@ def ebs_describe(setting):
 
 
 # --- Allowed AMIs ---------------------------------------------------------------------------------
-LISTS = (("Providers", "imageProviderSet", "ImageProvider"), ("Names", "imageNameSet", "ImageName"))
+# A criterion: Providers, MarketplaceProductCodes, Names, MaxDaysSinceCreated, MaxDaysSinceDeprecated; EC2's names
+# for them in GetAllowedImagesSettings (imageProviderSet, marketplaceProductCodeSet, imageNameSet, ...) and in
+# ReplaceImageCriteriaInAllowedImagesSettings (ImageCriterion.N.ImageProvider.M, .MarketplaceProductCode.M, ...):
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageCriterion.html,
+# https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ImageCriterionRequest.html
+LISTS = (("Providers", "imageProviderSet", "ImageProvider"), ("MarketplaceProductCodes", "marketplaceProductCodeSet", "MarketplaceProductCode"), ("Names", "imageNameSet", "ImageName"))
 DAYS = (("MaxDaysSinceCreated", "maximumDaysSinceCreated", "CreationDateCondition.MaximumDaysSinceCreated"),
         ("MaxDaysSinceDeprecated", "maximumDaysSinceDeprecated", "DeprecationTimeCondition.MaximumDaysSinceDeprecated"))
+STRICTNESS = {"disabled": 0, "audit-mode": 1, "enabled": 2}
 
 
 def allowed_read(ec2, needs):
@@ -264,7 +273,9 @@ def allowed_read(ec2, needs):
     for item in ([] if found is None else found.findall("item")):
         criterion = {}
         for key, name, _ in LISTS:
-            criterion[key] = items(item, name)
+            values = items(item, name)
+            if values or key != "MarketplaceProductCodes":  # a record stays small: codes only where there are some
+                criterion[key] = values
         for key, name, _ in DAYS:
             value = text(item, name)
             if value:
@@ -277,7 +288,9 @@ def normalized(criterion):
     """A criterion as allowed_read gives it, so that declared and effective settings read alike."""
     shaped = {}
     for key, _, _ in LISTS:
-        shaped[key] = [str(v) for v in criterion.get(key) or []]
+        values = [str(v) for v in criterion.get(key) or []]
+        if values or key != "MarketplaceProductCodes":
+            shaped[key] = values
     for key, _, _ in DAYS:
         if criterion.get(key) not in (None, ""):
             shaped[key] = str(criterion[key])
@@ -318,7 +331,12 @@ def allowed_state(ec2, state):
 
 
 def allowed_set(ec2, current_state, current_criteria, state, criteria):
-    # Criteria first, then the state: enabled never applies stale criteria. From disabled, audit-mode first.
+    # Never judge a launch more strictly than either setting would: a looser state comes before the criteria change
+    # (restoring "disabled" disables first), a stricter one after it; from disabled, audit-mode first. So EC2 is
+    # never "enabled" with no criteria or with criteria that were never meant to be enforced.
+    if STRICTNESS.get(state, 0) < STRICTNESS.get(current_state, 0):
+        allowed_state(ec2, state)
+        current_state = state
     if current_state == "disabled" and state != "disabled":
         allowed_state(ec2, "audit-mode")
         current_state = "audit-mode"

@@ -172,9 +172,11 @@ public sealed class AccountControlsHandlerTests : IDisposable
         Assert.Equal("0", replaced["ImageCriterion.2.DeprecationTimeCondition.MaximumDaysSinceDeprecated"]);
         Assert.StartsWith("amiinfra-governance:allowed-images:", Physical(created), StringComparison.Ordinal);
 
+        // Back to disabled: disabled first, then the criteria as they were, so that EC2 never enforces
+        // criteria that are not the declared ones, not even for a moment.
         var deleted = Run("Delete", AllowedEnabled, Physical(created));
         Assert.Equal("SUCCESS", Status(deleted));
-        Assert.Equal(["ReplaceImageCriteriaInAllowedImagesSettings", "DisableAllowedImagesSettings"], _ec2.Mutations);
+        Assert.Equal(["DisableAllowedImagesSettings", "ReplaceImageCriteriaInAllowedImagesSettings"], _ec2.Mutations);
         Assert.Equal("disabled", _ec2.AllowedImagesState);
         Assert.Empty(_ec2.Criteria);
     }
@@ -198,12 +200,34 @@ public sealed class AccountControlsHandlerTests : IDisposable
         var created = Run("Create", AllowedEnabled);
         Assert.Equal(["ReplaceImageCriteriaInAllowedImagesSettings", "EnableAllowedImagesSettings"], _ec2.Mutations);
 
+        // Back to audit-mode before the account's criteria return: they were never enforced, and are not now.
         Run("Delete", AllowedEnabled, Physical(created));
+        Assert.Equal(["EnableAllowedImagesSettings", "ReplaceImageCriteriaInAllowedImagesSettings"], _ec2.Mutations);
+        Assert.Equal("audit-mode", _ec2.Calls.First(c => c.Action == "EnableAllowedImagesSettings").Parameters["AllowedImagesSettingsState"]);
         Assert.Equal("audit-mode", _ec2.AllowedImagesState);
         var criterion = Assert.Single(_ec2.Criteria);
         Assert.Equal(["amazon"], criterion.Providers);
         Assert.Equal(["Windows_Server-*"], criterion.Names);
         Assert.Equal(("90", (string?)null), (criterion.Created, criterion.Deprecated));
+    }
+
+    [Fact]
+    public void Marketplace_product_codes_of_the_account_s_criteria_are_recorded_and_restored()
+    {
+        _ec2.AllowedImagesState = "enabled";
+        _ec2.Criteria = [new(["aws-marketplace"], []) { MarketplaceCodes = ["abcdefghijklmnopqrstuvwxy", "prodview1"] }, new(["amazon"], ["al2023-ami-*"])];
+        var created = Run("Create", AllowedEnabled);
+        Assert.Equal("SUCCESS", Status(created));
+        Assert.DoesNotContain(_ec2.Criteria, c => c.MarketplaceCodes.Count > 0);
+
+        Run("Delete", AllowedEnabled, Physical(created));
+        var replaced = _ec2.Calls.Single(c => c.Action == "ReplaceImageCriteriaInAllowedImagesSettings").Parameters;
+        Assert.Equal("abcdefghijklmnopqrstuvwxy", replaced["ImageCriterion.1.MarketplaceProductCode.1"]);
+        Assert.Equal("prodview1", replaced["ImageCriterion.1.MarketplaceProductCode.2"]);
+        Assert.Equal("enabled", _ec2.AllowedImagesState);
+        Assert.Equal(["abcdefghijklmnopqrstuvwxy", "prodview1"], _ec2.Criteria[0].MarketplaceCodes);
+        Assert.Equal(["amazon"], _ec2.Criteria[1].Providers);
+        Assert.Equal(["al2023-ami-*"], _ec2.Criteria[1].Names);
     }
 
     [Fact]
@@ -221,6 +245,19 @@ public sealed class AccountControlsHandlerTests : IDisposable
         Run("Delete", ImageBlock, Physical(already));
         Assert.Empty(_ec2.Mutations);
         Assert.Equal("block-new-sharing", _ec2.ImageBlockPublicAccess);
+    }
+
+    [Fact]
+    public void A_delete_right_after_the_create_turns_image_block_public_access_off_though_ec2_does_not_show_it_on_yet()
+    {
+        _ec2.ImageBlockLag = 10;
+        var created = Run("Create", ImageBlock);
+        Assert.Equal("block-new-sharing", _ec2.ImageBlockPublicAccess);
+
+        var deleted = Run("Delete", ImageBlock, Physical(created));
+        Assert.Equal("SUCCESS", Status(deleted));
+        Assert.Equal(["DisableImageBlockPublicAccess"], _ec2.Mutations);
+        Assert.Equal("unblocked", _ec2.ImageBlockPublicAccess);
     }
 
     [Fact]
