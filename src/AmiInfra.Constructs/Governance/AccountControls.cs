@@ -135,7 +135,13 @@ public sealed class AccountControls : Construct
     /// <summary>The resources.</summary>
     public CfnFragment Resources { get; }
 
-    /// <summary>The function's Python source (the inline ZipFile code).</summary>
+    /// <summary>
+    /// The function's Python source as the template carries it (the inline ZipFile code): governance_handler.py
+    /// without its comment lines, which explain the code and cite the AWS pages it follows, and stay in the
+    /// repository. The template of a StackSet is at most 51,200 bytes
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html), and the
+    /// function's code is most of it.
+    /// </summary>
     public static string HandlerSource { get; } = ReadHandler();
 
     /// <summary>
@@ -324,6 +330,6 @@ public sealed class AccountControls : Construct
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("AmiInfra.Constructs.Governance.governance_handler.py")
             ?? throw new InvalidOperationException("the account-controls handler is missing from the assembly");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return string.Join('\n', reader.ReadToEnd().Split('\n').Where(line => !line.TrimStart().StartsWith('#')));
     }
 }
