@@ -460,7 +460,7 @@ def delete(physical, budget):
             raise
         done = f"; done before the denial: {', '.join(ec2.changes)}" if ec2.changes else ""
         return "SUCCESS", (f"{control}: not restored to {wanted}: {e.action} was denied ({e.code}: {e.message}){done}; "
-                           f"the account's setting stays as it was ({c['describe'](current)}) unless changed by hand")
+                           f"otherwise the setting stays as it was ({c['describe'](current)}), for the account to change by hand if it wants")
     return "SUCCESS", f"{control}: restored ({wanted})" if ec2.changes else f"{control}: already as recorded ({wanted})"
 
 
