@@ -96,6 +96,7 @@ public sealed class DistributionTargets : Construct
     {
         Validate(this, props);
         TemplateBody = RoleTemplate(props, Node.Path);
+        Checks.Require($"{Node.Path}.TemplateBody", StackSets.TemplateBody(System.Text.Encoding.UTF8.GetByteCount(TemplateBody)));
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
             StackSetName = props.StackSetName,
