@@ -40,9 +40,10 @@ public static class RegionReads
         }
 
         var explained = await Task.WhenAll(failed.Select(async f => (f.Region, f.Error, Why: await ExplainAsync(context, read_.Select(r => r.Region).FirstOrDefault(), f.Region, f.Error!, cancellationToken).ConfigureAwait(false)))).ConfigureAwait(false);
-        if (read_.Count == 0 && explained.All(e => !e.Why.RegionSpecific))
+        if (read_.Count == 0 && explained.FirstOrDefault(e => !e.Why.RegionSpecific) is { Error: { } general })
         {
-            throw explained[0].Error!;
+            // Nothing could be read, and not (only) because of the regions themselves: that is the run's error.
+            throw general;
         }
 
         foreach (var (region, _, why) in explained)
@@ -58,7 +59,7 @@ public static class RegionReads
     {
         if (error is TimeoutException)
         {
-            return ($"no answer within --call-timeout {Durations.Format(context.Aws.CallTimeout)}, twice", false);
+            return ($"no answer{(context.Aws.LastTimedOut is { } call ? $" to {call}" : "")} within --call-timeout {Durations.Format(context.Aws.CallTimeout)}, twice", false);
         }
 
         var e = (AmazonServiceException)error;

@@ -48,14 +48,31 @@ public sealed class ImagesReport : IReport
     public void WriteTable(TextWriter output)
     {
         string[] headers = ["REGION", "IMAGE", "AMI", "NAME", "CREATED", "AGE", "STATE", "ENCRYPTION", "SHARING", "DEPRECATION"];
-        var table = new Table(usage is null ? headers : [.. headers, "USED BY"]);
+        var table = new Table(usage is null ? headers : [.. headers, "USERS"]).KeepWhole("REGION", "AMI", "CREATED", "AGE", "STATE", "DEPRECATION");
         foreach (var a in amis)
         {
             string?[] cells = [a.Region, a.ImageName, a.ImageId, a.Name, Formats.Time(a.Created), Formats.Days(a.AgeDays(now)), a.State, Encryption(a), Sharing(a), Formats.Time(a.DeprecationTime)];
-            table.Add(usage is null ? cells : [.. cells, Usage(a) is { InUse: true } u ? u.Summary() : "not in use"]);
+            table.Add(usage is null ? cells : [.. cells, Usage(a) is { InUse: true } u ? $"{Formats.Number(u.Users().Count())} (below)" : "none"]);
         }
 
         table.Write(output, "No AMIs of this factory in these regions.");
+        var inUse = amis.Where(a => Usage(a)?.InUse == true).ToList();
+        if (inUse.Count > 0)
+        {
+            // Each user named in full, one row each, rather than cut to fit the inventory's columns.
+            output.WriteLine();
+            var users = new Table("AMI", "REGION", "USER", "ID");
+            foreach (var a in inUse)
+            {
+                foreach (var (kind, id) in Usage(a)!.Users())
+                {
+                    users.Add(a.ImageId, a.Region, kind, id);
+                }
+            }
+
+            users.Write(output, "");
+            output.WriteLine();
+        }
         if (table.Count > 0)
         {
             output.Note($"{Formats.Number(amis.Count)} AMI(s) in {Formats.Number(amis.Select(a => a.Region).Distinct().Count())} region(s).");

@@ -43,7 +43,7 @@ public sealed class LifecyclePlanReport : IReport
     /// <inheritdoc />
     public void WriteTable(TextWriter output)
     {
-        var table = new Table("REGION", "IMAGE", "AMI", "CREATED", "AGE", "ACTION", "REASON", "KEPT BY", "GUARD");
+        var table = new Table("REGION", "IMAGE", "AMI", "CREATED", "AGE", "ACTION", "REASON", "KEPT BY", "GUARD").KeepWhole("REGION", "AMI", "CREATED", "AGE", "ACTION", "GUARD");
         foreach (var d in decisions)
         {
             var action = Name(d.Action) + (d.AlreadyApplied ? " (done)" : "");
@@ -81,9 +81,9 @@ public sealed class LifecyclePlanReport : IReport
         }
     }
 
-    /// <summary>The GUARD cell: what stands against the action in a few words (in use, public, shared), the users in the table below.</summary>
+    /// <summary>The GUARD cell: how many users or principals stand against the action; they are named in the table below.</summary>
     private static string? Short(LifecycleDecision d) =>
-        d.Guard is null ? null : string.Join(", ", d.GuardedFor.GroupBy(u => u.Kind).Select(g => $"{g.Key} x{g.Count()}"));
+        d.Guard is null ? null : $"{Formats.Number(d.GuardedFor.Count)} (below)";
 
     /// <summary>The name of an action as reports show it (keep, deprecate, disable, delete, re-enable).</summary>
     public static string Name(RetirementAction action) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(action.ToString());

@@ -54,11 +54,23 @@ public sealed partial class Table
     private const int MinimumCut = 10;
     private readonly string[] headers;
     private readonly List<string[]> rows = [];
+    private readonly HashSet<int> whole = [];
 
     /// <summary>Creates a table with these column headers.</summary>
     public Table(params string[] headers)
     {
         this.headers = headers;
+    }
+
+    /// <summary>Columns never cut to fit (dates, states, regions): the others give way first.</summary>
+    public Table KeepWhole(params string[] columns)
+    {
+        foreach (var column in columns)
+        {
+            whole.Add(Array.IndexOf(headers, column));
+        }
+
+        return this;
     }
 
     /// <summary>Number of rows added.</summary>
@@ -91,7 +103,7 @@ public sealed partial class Table
         {
             cells = cells.Select(r => r.Select(ShortenId).ToArray()).ToList();
             widths = Widths(cells);
-            var exhausted = new HashSet<int>();
+            var exhausted = new HashSet<int>(whole.Where(i => i >= 0));
             while (Total(widths) > max && exhausted.Count < widths.Length)
             {
                 var widest = Enumerable.Range(0, widths.Length).Where(i => !exhausted.Contains(i)).MaxBy(i => widths[i]);
