@@ -148,6 +148,9 @@ public sealed class AwsSession : IDisposable
         }
     }
 
+    /// <summary>The account of the credentials as STS in another region says it (not remembered): to tell a region that refuses them from credentials refused everywhere.</summary>
+    public Task<string> AccountIdElsewhereAsync(string region, CancellationToken cancellationToken) => AskAccountAsync(region, cancellationToken);
+
     /// <inheritdoc />
     public void Dispose()
     {

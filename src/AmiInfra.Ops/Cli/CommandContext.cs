@@ -138,7 +138,16 @@ public sealed class CommandContext : IDisposable
     /// </summary>
     public async Task<string> AccountAsync(string region, Factory? declared, CancellationToken cancellationToken)
     {
-        var actual = await Aws.AccountIdAsync(region, cancellationToken).ConfigureAwait(false);
+        string actual;
+        try
+        {
+            actual = await Aws.AccountIdAsync(region, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Amazon.Runtime.AmazonServiceException e) when (AwsErrors.Is(e, AwsFailure.Credentials, AwsFailure.RegionNotEnabled))
+        {
+            throw await RegionOrCredentialsAsync(region, e, cancellationToken).ConfigureAwait(false);
+        }
+
         account = actual;
         if (declared is not null)
         {
@@ -215,6 +224,35 @@ public sealed class CommandContext : IDisposable
         throw new OpsException(
             ExitCodes.Incomplete,
             $"nothing was changed: the check of who uses the AMIs could not run completely ({string.Join("; ", lookup.Gaps)}). Grant what is missing (the amiinfra policies in docs/iam/ list it), or pass --usage-check partial to act on a check without it");
+    }
+
+    /// <summary>
+    /// Why STS refused the credentials in <paramref name="region"/>: when the partition's first region accepts them,
+    /// the region is not enabled for the account (STS and EC2 refuse credentials in a region the account has not opted
+    /// in to, https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html), and the message
+    /// names it; otherwise the credentials themselves are refused.
+    /// </summary>
+    private async Task<OpsException> RegionOrCredentialsAsync(string region, Amazon.Runtime.AmazonServiceException e, CancellationToken cancellationToken)
+    {
+        var home = AmiInfra.Rules.Partitions.Of(region)?.Regions[0];
+        if (home is not null && home != region)
+        {
+            try
+            {
+                var account = await Aws.AccountIdElsewhereAsync(home, cancellationToken).ConfigureAwait(false);
+                var status = await new RegionGateway(Aws, home).OptInStatusAsync(region, cancellationToken).ConfigureAwait(false);
+                return new OpsException(
+                    ExitCodes.AwsError,
+                    $"region {region} is not enabled for account {account}{(status is null ? "" : $" (opt-in status {status})")}: AWS refuses there the credentials {home} accepts ({e.ErrorCode}); enable the region in the account's settings, or pass another --region",
+                    e);
+            }
+            catch (Amazon.Runtime.AmazonServiceException)
+            {
+                // The credentials are refused everywhere: say so.
+            }
+        }
+
+        return AwsErrors.ToUserError(e);
     }
 
     /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>, or <see cref="ExitCodes.Incomplete"/> when something was not read and nothing more serious happened.</summary>

@@ -91,11 +91,14 @@ public sealed partial class AwsInterceptor
     /// <summary>Every call of a region fails as in a region the account has not enabled; DescribeRegions elsewhere says not-opted-in.</summary>
     public AwsInterceptor DisableRegion(string region, string code = "AuthFailure")
     {
-        gates.Add((call, _) => Task.FromResult(call.Region == region
-            ? code == "AuthFailure"
-                ? Error(code, "AWS was not able to validate the provided access credentials", HttpStatusCode.Unauthorized)
-                : Error(code, $"You are not subscribed to this service in {region}.", HttpStatusCode.Forbidden)
-            : null));
+        gates.Add((call, _) => Task.FromResult(call.Region != region ? null
+            : call.Service == "ec2"
+                ? code == "AuthFailure"
+                    ? Error(code, "AWS was not able to validate the provided access credentials", HttpStatusCode.Unauthorized)
+                    : Error(code, $"You are not subscribed to this service in {region}.", HttpStatusCode.Forbidden)
+                : call.Protocol == "query"
+                    ? QueryError(code, "The security token included in the request is invalid.", HttpStatusCode.Forbidden)
+                    : Json(HttpStatusCode.BadRequest, "UnrecognizedClientException", "The security token included in the request is invalid.")));
         disabledRegions.Add(region);
         return this;
     }

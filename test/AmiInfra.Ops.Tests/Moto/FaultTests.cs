@@ -201,6 +201,15 @@ public sealed class FaultTests(FaultFixture fixture) : IClassFixture<FaultFixtur
     }
 
     [Fact]
+    public async Task A_single_region_command_in_a_region_that_is_not_enabled_names_the_region_not_the_credentials()
+    {
+        var result = await CliRun.RunAsync(Env, ["usage", "ami-0123456789abcdef0", "--region", "ap-east-1"], new AwsInterceptor().DisableRegion("ap-east-1", "InvalidClientTokenId"));
+
+        Assert.Equal(ExitCodes.AwsError, result.ExitCode);
+        Assert.Equal("amiinfra: region ap-east-1 is not enabled for account 200000000030 (opt-in status not-opted-in): AWS refuses there the credentials us-east-1 accepts (InvalidClientTokenId); enable the region in the account's settings, or pass another --region", result.Error.Trim());
+    }
+
+    [Fact]
     public async Task Audit_and_guard_with_a_region_that_is_not_enabled_never_exit_as_if_they_had_read_it()
     {
         var interceptor = new AwsInterceptor().DisableRegion("ap-east-1")
