@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using AmiInfra.Ops.Cli;
 
 using var cancellation = new CancellationTokenSource();

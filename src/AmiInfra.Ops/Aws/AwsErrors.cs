@@ -1,5 +1,5 @@
+using AmiInfra.Ops.Core;
 using Amazon.Runtime;
-using AmiInfra.Ops.Cli;
 
 namespace AmiInfra.Ops.Aws;
 

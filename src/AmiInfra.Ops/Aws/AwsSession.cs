@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using Amazon;
 using Amazon.EC2;
 using Amazon.KeyManagementService;
@@ -7,7 +8,6 @@ using Amazon.Runtime.Credentials;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
 using Amazon.SimpleSystemsManagement;
-using AmiInfra.Ops.Cli;
 
 namespace AmiInfra.Ops.Aws;
 

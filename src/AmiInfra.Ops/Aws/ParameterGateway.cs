@@ -1,5 +1,5 @@
+using AmiInfra.Ops.Core;
 using Amazon.SimpleSystemsManagement.Model;
-using AmiInfra.Ops.Cli;
 
 namespace AmiInfra.Ops.Aws;
 

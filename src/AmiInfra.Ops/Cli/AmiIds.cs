@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using AmiInfra.Rules;
 
 namespace AmiInfra.Ops.Cli;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.CommandLine;
 using System.CommandLine.Help;
 using AmiInfra.Ops.Commands;

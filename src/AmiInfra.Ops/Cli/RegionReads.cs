@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using Amazon.Runtime;
 using AmiInfra.Ops.Aws;
 

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.CommandLine;
 using Amazon.EC2.Model;
 using AmiInfra.Ops.Aws;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.CommandLine;
 using AmiInfra.Ops.Aws;
 using AmiInfra.Ops.Cli;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using AmiInfra.Ops.Output;
 
 namespace AmiInfra.Ops.Deregistration;
@@ -32,11 +33,11 @@ public sealed class ActionReport : IReport
     /// <summary>True when a guard refused at least one action.</summary>
     public bool AnyRefused => rows.Any(r => r.Refused);
 
-    /// <summary>The exit code: partial failure, refused, not owned, or success (<see cref="Cli.ExitCodes.MostSerious"/>).</summary>
-    public int ExitCode => Cli.ExitCodes.MostSerious(
-        AnyFailed ? Cli.ExitCodes.PartialFailure : Cli.ExitCodes.Success,
-        AnyRefused ? Cli.ExitCodes.Refused : Cli.ExitCodes.Success,
-        rows.Any(r => r.NotOwned) ? Cli.ExitCodes.NotOwned : Cli.ExitCodes.Success);
+    /// <summary>The exit code: partial failure, refused, not owned, or success (<see cref="Core.ExitCodes.MostSerious"/>).</summary>
+    public int ExitCode => Core.ExitCodes.MostSerious(
+        AnyFailed ? Core.ExitCodes.PartialFailure : Core.ExitCodes.Success,
+        AnyRefused ? Core.ExitCodes.Refused : Core.ExitCodes.Success,
+        rows.Any(r => r.NotOwned) ? Core.ExitCodes.NotOwned : Core.ExitCodes.Success);
 
     /// <inheritdoc />
     public object JsonDocument => new

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using Amazon.EC2.Model;
 using AmiInfra.Declaration;
 using AmiInfra.Ops.Aws;

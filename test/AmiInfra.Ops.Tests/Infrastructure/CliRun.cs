@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.Text.Json;
 using AmiInfra.Ops.Cli;
 

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using AmiInfra.Ops.Cli;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.Net;
 using AmiInfra.Ops.Cli;
 using AmiInfra.Ops.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.Diagnostics;
 using System.Net;
 using AmiInfra.Ops.Aws;

@@ -1,3 +1,4 @@
+using AmiInfra.Ops.Core;
 using System.Text.Json.Nodes;
 using Amazon.EC2.Model;
 using AmiInfra.Ops.Cli;

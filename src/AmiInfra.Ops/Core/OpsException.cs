@@ -1,4 +1,4 @@
-namespace AmiInfra.Ops.Cli;
+namespace AmiInfra.Ops.Core;
 
 /// <summary>An error to show the user as one line, with the exit code it ends the process with.</summary>
 public sealed class OpsException : Exception

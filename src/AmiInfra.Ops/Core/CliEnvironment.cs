@@ -1,6 +1,6 @@
 using Amazon.Runtime;
 
-namespace AmiInfra.Ops.Cli;
+namespace AmiInfra.Ops.Core;
 
 /// <summary>
 /// What the command line runs in: its output streams, its environment variables, its clock and,

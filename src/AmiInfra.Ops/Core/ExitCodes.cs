@@ -1,4 +1,4 @@
-namespace AmiInfra.Ops.Cli;
+namespace AmiInfra.Ops.Core;
 
 /// <summary>The exit codes of <c>amiinfra</c>; documented in the README (The amiinfra command-line tool).</summary>
 public static class ExitCodes
