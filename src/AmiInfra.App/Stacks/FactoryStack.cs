@@ -2,8 +2,8 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.KMS;
 using AmiInfra.Constructs.Build;
-using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Declaration;
 using AmiInfra.Rules;
 using Constructs;
@@ -41,7 +41,7 @@ public sealed class FactoryStack : Stack
         });
 
         // Target accounts copy the build output, which the build key encrypts: their distribution role reads it.
-        DistributionTargets.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+        TargetAccountStackSet.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
         LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
             ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps

@@ -1,16 +1,17 @@
 using Amazon.CDK;
-using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Declaration;
 using Constructs;
 
 namespace AmiInfra.App.Stacks;
 
 /// <summary>
-/// The distribution role in every account of the target OUs, with the lifecycle role that retires the copies there
-/// and the account controls for AMIs the governance declares (in every distribution region), deployed as a
-/// service-managed StackSet. The stack
-/// lives where the declaration says StackSets are created from: the factory account as a delegated administrator
-/// for StackSets (CallAs DELEGATED_ADMIN, the default), or the organization's management account (CallAs SELF).
+/// What every account of the target OUs receives from the factory, as one service-managed StackSet
+/// (<see cref="TargetAccountStackSet"/>): the distribution role where AMIs are copied or launch templates updated, the
+/// lifecycle role that retires the copies there, and the account controls for AMIs the governance declares (in every
+/// distribution region). The stack lives where the declaration says StackSets are created from: the factory account as
+/// a delegated administrator for StackSets (CallAs DELEGATED_ADMIN, the default), or the organization's management
+/// account (CallAs SELF).
 /// </summary>
 public sealed class TargetsStack : Stack
 {
@@ -19,7 +20,10 @@ public sealed class TargetsStack : Stack
         : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), "the Image Builder distribution role in every target account.", account: AccountOf(factory)))
     {
         var organization = factory.Organization!;
-        Targets = new DistributionTargets(this, "DistributionTargets", new DistributionTargetsProps
+
+        // The construct id and the StackSet name are those of the first releases: the id makes the StackSet's logical
+        // id, and a new logical id or name would replace the StackSet, deleting its stack instances in every account.
+        Targets = new TargetAccountStackSet(this, "DistributionTargets", new TargetAccountStackSetProps
         {
             StackSetName = $"{factory.Name}-distribution-targets",
             FactoryAccount = factory.Account,
@@ -36,7 +40,7 @@ public sealed class TargetsStack : Stack
     }
 
     /// <summary>The StackSet.</summary>
-    public DistributionTargets Targets { get; }
+    public TargetAccountStackSet Targets { get; }
 
     /// <summary>The stack's name.</summary>
     public static string NameOf(Factory factory) => $"{factory.Name}-targets";

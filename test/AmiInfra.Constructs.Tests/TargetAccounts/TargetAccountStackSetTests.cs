@@ -1,18 +1,19 @@
 using System.Text.Json;
 using Amazon.CDK.Assertions;
 using Amazon.CDK;
-using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Tests.Distribution;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Rules;
 
-namespace AmiInfra.Constructs.Tests.Distribution;
+namespace AmiInfra.Constructs.Tests.TargetAccounts;
 
-/// <summary>The distribution-role StackSet, synthesized once.</summary>
-public sealed class DistributionTargetsFixture
+/// <summary>The target-account StackSet, synthesized once.</summary>
+public sealed class TargetAccountStackSetFixture
 {
-    public DistributionTargetsFixture()
+    public TargetAccountStackSetFixture()
     {
         var stack = TestEnv.NewStack("Targets");
-        var targets = new DistributionTargets(stack, "Targets", new DistributionTargetsProps
+        var targets = new TargetAccountStackSet(stack, "Targets", new TargetAccountStackSetProps
         {
             StackSetName = "amiinfra-golden-distribution-role",
             FactoryAccount = TestEnv.Account,
@@ -24,7 +25,7 @@ public sealed class DistributionTargetsFixture
 
         // From the management account, for a factory that also updates launch templates in target accounts.
         var management = new Stack(new App(), "Management", new StackProps { Env = new Amazon.CDK.Environment { Account = ManagementAccount, Region = "us-east-1" } });
-        var fromManagement = new DistributionTargets(management, "Targets", new DistributionTargetsProps
+        var fromManagement = new TargetAccountStackSet(management, "Targets", new TargetAccountStackSetProps
         {
             StackSetName = "amiinfra-golden-distribution-role",
             FactoryAccount = TestEnv.Account,
@@ -39,7 +40,7 @@ public sealed class DistributionTargetsFixture
 
         var factory = TestEnv.NewStack("BuildKey");
         var key = new Amazon.CDK.AWS.KMS.Key(factory, "BuildKey");
-        DistributionTargets.AllowCopiesFrom(key, ["444455556666", "777788889999"]);
+        TargetAccountStackSet.AllowCopiesFrom(key, ["444455556666", "777788889999"]);
         BuildKeyTemplate = Template.FromStack(factory);
     }
 
@@ -53,7 +54,7 @@ public sealed class DistributionTargetsFixture
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture) : IClassFixture<DistributionTargetsFixture>
+public sealed class TargetAccountStackSetTests(TargetAccountStackSetFixture fixture) : IClassFixture<TargetAccountStackSetFixture>
 {
     private JsonElement Role => fixture.RoleTemplate.GetProperty("Resources").GetProperty("DistributionRole");
 
@@ -199,9 +200,9 @@ public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture)
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
+public sealed class TargetAccountStackSetValidationTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
 {
-    private static readonly DistributionTargetsProps Valid = new()
+    private static readonly TargetAccountStackSetProps Valid = new()
     {
         StackSetName = "amiinfra-golden-distribution-role",
         FactoryAccount = TestEnv.Account,
@@ -209,8 +210,8 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
         Region = "us-east-1",
     };
 
-    private ConstructValidationException Reject(DistributionTargetsProps props) =>
-        Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Targets", props));
+    private ConstructValidationException Reject(TargetAccountStackSetProps props) =>
+        Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Targets", props));
 
     [Fact]
     public void Rejects_a_malformed_factory_account()
@@ -261,9 +262,9 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
+public sealed class TargetAccountStackSetPartsTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
 {
-    private static readonly DistributionTargetsProps Valid = new()
+    private static readonly TargetAccountStackSetProps Valid = new()
     {
         StackSetName = "amiinfra-golden-distribution-role",
         FactoryAccount = TestEnv.Account,
@@ -276,21 +277,21 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void Rejects_a_stackset_with_nothing_to_deploy()
     {
-        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Empty", Valid with { DistributionRole = false }));
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Empty", Valid with { DistributionRole = false }));
         Assert.Equal("Validation/Empty.DistributionRole", e.Where);
     }
 
     [Fact]
     public void Rejects_an_unknown_control_region()
     {
-        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
         Assert.Equal("Validation/Moon.ControlRegions", e.Where);
     }
 
     [Fact]
     public void Controls_alone_deploy_no_role_and_no_outputs()
     {
-        var targets = new DistributionTargets(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var targets = new TargetAccountStackSet(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
         var template = JsonDocument.Parse(targets.TemplateBody).RootElement;
         var resources = template.GetProperty("Resources").EnumerateObject().Select(r => r.Name).ToList();
         Assert.DoesNotContain("DistributionRole", resources);
@@ -304,7 +305,7 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void The_lifecycle_role_is_the_one_image_builder_looks_up_trusting_the_factory_account()
     {
-        var targets = new DistributionTargets(scope.Stack, "Retiring", Valid with { RetiresCopies = true });
+        var targets = new TargetAccountStackSet(scope.Stack, "Retiring", Valid with { RetiresCopies = true });
         var role = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources").GetProperty("LifecycleRole").GetProperty("Properties");
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.Name, role.GetProperty("RoleName").GetString());
         var condition = role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement")[0].GetProperty("Condition");
@@ -316,7 +317,7 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void The_stackset_template_carries_the_acknowledgements_of_its_roles_and_function()
     {
-        var targets = new DistributionTargets(scope.Stack, "Acknowledged", Valid with { RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var targets = new TargetAccountStackSet(scope.Stack, "Acknowledged", Valid with { RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
         var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
         string[] Rules(string logicalId) => resources.GetProperty(logicalId).GetProperty("Metadata").GetProperty("cdk_nag").GetProperty("rules_to_suppress")
             .EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToArray();
@@ -326,5 +327,37 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
         Assert.Equal(["AwsSolutions-IAM5"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Role));
         Assert.Equal(["AwsSolutions-L1"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Function));
         Assert.False(resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.LogGroup).TryGetProperty("Metadata", out _));
+    }
+}
+
+[Collection(CdkCollection.Name)]
+public sealed class TargetAccountTemplateTests
+{
+    /// <summary>Each part adds itself: what one part adds is never removed by another, and the order is stable.</summary>
+    [Fact]
+    public void Parts_add_themselves_account_wide_first_then_the_placeholder_then_regional_ones()
+    {
+        var template = new TargetAccountTemplate("parts", ["us-east-1", "eu-west-1"]);
+        LifecycleRolePart.AddTo(template);
+        AccountControlsPart.AddTo(template, new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" }, "Parts");
+        var rendered = JsonDocument.Parse(template.Render()).RootElement;
+
+        Assert.Equal(["LifecycleRole", "AmiInfraTargetAccount", "SnapshotBlockPublicAccess"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
+        Assert.Equal("InRolesRegion", rendered.GetProperty("Resources").GetProperty("LifecycleRole").GetProperty("Condition").GetString());
+        Assert.Equal("NotFactoryAccount", rendered.GetProperty("Resources").GetProperty("SnapshotBlockPublicAccess").GetProperty("Condition").GetString());
+        Assert.Equal(["LifecycleRoleArn"], rendered.GetProperty("Outputs").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(["InRolesRegion", "NotFactoryAccount"], rendered.GetProperty("Conditions").EnumerateObject().Select(c => c.Name));
+    }
+
+    [Fact]
+    public void In_one_region_roles_carry_no_condition_and_no_placeholder_is_needed()
+    {
+        var template = new TargetAccountTemplate("parts", ["us-east-1"]);
+        DistributionRolePart.AddTo(template, updatesLaunchTemplates: false);
+        var rendered = JsonDocument.Parse(template.Render()).RootElement;
+
+        Assert.Equal(["DistributionRole"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
+        Assert.False(rendered.GetProperty("Resources").GetProperty("DistributionRole").TryGetProperty("Condition", out _));
+        Assert.False(rendered.TryGetProperty("Conditions", out _));
     }
 }

@@ -1,0 +1,45 @@
+using AmiInfra.Constructs.Governance;
+
+namespace AmiInfra.Constructs.TargetAccounts;
+
+/// <summary>
+/// The account controls for AMIs (<see cref="AccountControls"/>) as a part of the <see cref="TargetAccountStackSet"/>
+/// template: regional, so in every region of the stack instances, and in every account but the factory's.
+/// </summary>
+internal static class AccountControlsPart
+{
+    /// <summary>
+    /// The condition that holds in every account but the factory's: should the factory account be in a target OU,
+    /// its regional stacks already set its controls (with the same function name), so the StackSet does not.
+    /// </summary>
+    public const string NotFactoryAccountCondition = "NotFactoryAccount";
+
+    /// <summary>Adds the controls (regional, under <see cref="NotFactoryAccountCondition"/>) to <paramref name="template"/>.</summary>
+    /// <param name="template">The StackSet template.</param>
+    /// <param name="controls">The controls.</param>
+    /// <param name="where">The construct path of the StackSet, for errors.</param>
+    public static void AddTo(TargetAccountTemplate template, AccountControlsProps controls, string where)
+    {
+        template.AddCondition(NotFactoryAccountCondition, new Dictionary<string, object>
+        {
+            ["Fn::Not"] = new object[] { new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::AccountId" }, TargetAccountTemplate.FactoryAccount } } },
+        });
+        template.AddPlaceholder();
+        foreach (var resource in AccountControls.Render(controls, $"{where}/AccountControls"))
+        {
+            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = resource.Definition.Properties };
+            if (resource.Definition.Acknowledgements.Count > 0)
+            {
+                entry["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render(resource.Definition.Acknowledgements) };
+            }
+
+            if (AccountControls.DeletedWithTheStack.Contains(resource.LogicalId))
+            {
+                entry["DeletionPolicy"] = "Delete";
+                entry["UpdateReplacePolicy"] = "Delete";
+            }
+
+            template.AddRegional(resource.LogicalId, entry);
+        }
+    }
+}
