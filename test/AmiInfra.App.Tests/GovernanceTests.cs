@@ -115,6 +115,18 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
     }
 
     [Fact]
+    public void The_targets_stack_says_what_the_stackset_puts_into_the_accounts()
+    {
+        Assert.Equal(
+            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role, the lifecycle role and the account controls for AMIs into every account of the target OUs.",
+            (string?)fixture.Governed.Templates["golden-targets"]["Description"]);
+        Assert.Equal(
+            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role into every account of the target OUs.",
+            (string?)fixture.Ungoverned.Templates["golden-targets"]["Description"]);
+        Assert.Contains("the account controls for AMIs", (string)StackSet(fixture.Governed)["Description"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_retirement_the_target_accounts_get_no_lifecycle_role()
     {
         Assert.Null(StackSetTemplate(fixture.Ungoverned)["Resources"]!["LifecycleRole"]);

@@ -17,7 +17,7 @@ public sealed class TargetsStack : Stack
 {
     /// <summary>Creates the stack; the factory must declare its organization's target OUs.</summary>
     public TargetsStack(Construct scope, Factory factory)
-        : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), "the Image Builder distribution role in every target account.", account: AccountOf(factory)))
+        : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), Description(factory), account: AccountOf(factory)))
     {
         var organization = factory.Organization!;
 
@@ -44,6 +44,29 @@ public sealed class TargetsStack : Stack
 
     /// <summary>The stack's name.</summary>
     public static string NameOf(Factory factory) => $"{factory.Name}-targets";
+
+    /// <summary>The stack's description: what the StackSet puts into every account of the target OUs.</summary>
+    public static string Description(Factory factory)
+    {
+        var parts = new List<string>();
+        if (Distributes(factory))
+        {
+            parts.Add("the Image Builder distribution role");
+        }
+
+        if (RetiresCopies(factory))
+        {
+            parts.Add("the lifecycle role");
+        }
+
+        if (factory.GovernsTargetAccounts)
+        {
+            parts.Add("the account controls for AMIs");
+        }
+
+        var what = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
+        return $"the StackSet that puts {what} into every account of the target OUs.";
+    }
 
     /// <summary>The account the stack is deployed in: where the StackSet can be created from.</summary>
     public static string AccountOf(Factory factory) => factory.Organization!.StackSetAccount(factory.Account);

@@ -24,6 +24,7 @@ internal static class AccountControlsPart
         {
             ["Fn::Not"] = new object[] { new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::AccountId" }, TargetAccountTemplate.FactoryAccount } } },
         });
+        template.Describe("the account controls for AMIs (in every region of the stack instances)");
         template.AddPlaceholder();
         foreach (var resource in AccountControls.Render(controls, $"{where}/AccountControls"))
         {

@@ -26,6 +26,7 @@ internal static class DistributionRolePart
     public static void AddTo(TargetAccountTemplate template, bool updatesLaunchTemplates)
     {
         static Dictionary<string, object> Sub(string text) => TargetAccountTemplate.Sub(text);
+        template.Describe($"the distribution role {RegionalKey.DistributionRoleName} (EC2 Image Builder in the factory account copies AMIs into the account{(updatesLaunchTemplates ? " and updates its launch templates" : "")})");
         template.AddAccountWide(LogicalId, new Dictionary<string, object>
         {
             ["Type"] = "AWS::IAM::Role",

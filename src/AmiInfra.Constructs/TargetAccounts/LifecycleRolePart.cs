@@ -18,29 +18,33 @@ internal static class LifecycleRolePart
     public const string Output = "LifecycleRoleArn";
 
     /// <summary>Adds the role (account-wide) to <paramref name="template"/>.</summary>
-    public static void AddTo(TargetAccountTemplate template) => template.AddAccountWide(LogicalId, new Dictionary<string, object>
+    public static void AddTo(TargetAccountTemplate template)
     {
-        ["Type"] = "AWS::IAM::Role",
-        ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render([LifecycleExecutionRole.ManagedPolicyAcknowledgement]) },
-        ["Properties"] = new Dictionary<string, object>
+        template.Describe($"the lifecycle role {CrossAccountLifecycleRole.Name} (the factory's lifecycle policies retire the account's copies)");
+        template.AddAccountWide(LogicalId, new Dictionary<string, object>
         {
-            ["RoleName"] = CrossAccountLifecycleRole.Name,
-            ["Description"] = "Lets the EC2 Image Builder lifecycle policies of the factory account retire the AMI copies this account owns",
-            ["AssumeRolePolicyDocument"] = new Dictionary<string, object>
+            ["Type"] = "AWS::IAM::Role",
+            ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render([LifecycleExecutionRole.ManagedPolicyAcknowledgement]) },
+            ["Properties"] = new Dictionary<string, object>
             {
-                ["Version"] = "2012-10-17",
-                ["Statement"] = new object[]
+                ["RoleName"] = CrossAccountLifecycleRole.Name,
+                ["Description"] = "Lets the EC2 Image Builder lifecycle policies of the factory account retire the AMI copies this account owns",
+                ["AssumeRolePolicyDocument"] = new Dictionary<string, object>
                 {
-                    new Dictionary<string, object>
+                    ["Version"] = "2012-10-17",
+                    ["Statement"] = new object[]
                     {
-                        ["Effect"] = "Allow",
-                        ["Principal"] = new Dictionary<string, object> { ["Service"] = LifecycleExecutionRole.ServicePrincipalName },
-                        ["Action"] = "sts:AssumeRole",
-                        ["Condition"] = CrossAccountLifecycleRole.TrustConditions(TargetAccountTemplate.FactoryAccount),
+                        new Dictionary<string, object>
+                        {
+                            ["Effect"] = "Allow",
+                            ["Principal"] = new Dictionary<string, object> { ["Service"] = LifecycleExecutionRole.ServicePrincipalName },
+                            ["Action"] = "sts:AssumeRole",
+                            ["Condition"] = CrossAccountLifecycleRole.TrustConditions(TargetAccountTemplate.FactoryAccount),
+                        },
                     },
                 },
+                ["ManagedPolicyArns"] = new object[] { TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{LifecycleExecutionRole.ManagedPolicyName}") },
             },
-            ["ManagedPolicyArns"] = new object[] { TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{LifecycleExecutionRole.ManagedPolicyName}") },
-        },
-    }, Output);
+        }, Output);
+    }
 }

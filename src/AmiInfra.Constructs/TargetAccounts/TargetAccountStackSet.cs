@@ -105,11 +105,13 @@ public sealed class TargetAccountStackSet : Construct
     {
         ArgumentNullException.ThrowIfNull(props);
         Validate(this, props);
-        TemplateBody = Template(props, Node.Path);
+        var template = Template(props, Node.Path);
+        TemplateBody = template.Render();
+        Summary = template.Summary;
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {
             StackSetName = props.StackSetName,
-            Description = $"{RegionalKey.DistributionRoleName}: lets EC2 Image Builder in the factory account copy AMIs into this account",
+            Description = $"AmiInfra: what every account of the target OUs receives from the factory account {props.FactoryAccount}: {Summary}",
             PermissionModel = "SERVICE_MANAGED",
             // AWS::CloudFormation::StackSet, CallAs: SELF only from the management account, DELEGATED_ADMIN from a
             // registered delegated administrator (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-stackset.html#cfn-cloudformation-stackset-callas).
@@ -148,6 +150,9 @@ public sealed class TargetAccountStackSet : Construct
 
     /// <summary>The template every target account receives (JSON).</summary>
     public string TemplateBody { get; }
+
+    /// <summary>What the template holds, in words ("the distribution role ... and the account controls for AMIs ...").</summary>
+    public string Summary { get; }
 
     /// <summary>
     /// Lets the <see cref="RegionalKey.DistributionRoleName"/> of <paramref name="targetAccounts"/> read what
@@ -209,9 +214,9 @@ public sealed class TargetAccountStackSet : Construct
         props.AccountControls is null ? [props.Region] : [.. new[] { props.Region }.Concat(props.ControlRegions).Distinct(StringComparer.Ordinal)];
 
     /// <summary>The template: each part adds itself. The factory account is a parameter, so the parts are the same for every factory.</summary>
-    private static string Template(TargetAccountStackSetProps props, string where)
+    private static TargetAccountTemplate Template(TargetAccountStackSetProps props, string where)
     {
-        var template = new TargetAccountTemplate("EC2 Image Builder cross-account distribution role (AmiInfra)", Regions(props));
+        var template = new TargetAccountTemplate(Regions(props));
         if (props.DistributionRole)
         {
             DistributionRolePart.AddTo(template, props.UpdatesLaunchTemplates);
@@ -227,7 +232,7 @@ public sealed class TargetAccountStackSet : Construct
             AccountControlsPart.AddTo(template, controls, where);
         }
 
-        return template.Render();
+        return template;
     }
 
     private static void Validate(Construct scope, TargetAccountStackSetProps props)

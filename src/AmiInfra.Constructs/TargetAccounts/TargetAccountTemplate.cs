@@ -24,19 +24,24 @@ internal sealed class TargetAccountTemplate
     private readonly List<(string LogicalId, Dictionary<string, object> Resource, (string Name, object Value)? Output)> _accountWide = [];
     private readonly List<(string LogicalId, Dictionary<string, object> Resource)> _regional = [];
     private readonly Dictionary<string, object> _conditions = [];
+    private readonly List<string> _contents = [];
     private bool _placeholder;
 
     /// <summary>Starts a template deployed to <paramref name="regions"/> (the roles' region first).</summary>
-    /// <param name="description">The template's description.</param>
     /// <param name="regions">The regions of the stack instances; the first is where account-wide resources are created.</param>
-    public TargetAccountTemplate(string description, IReadOnlyList<string> regions)
+    public TargetAccountTemplate(IReadOnlyList<string> regions)
     {
-        Description = description;
         Regions = regions;
     }
 
-    /// <summary>The template's description.</summary>
-    public string Description { get; }
+    /// <summary>What the parts added, in words, in the order they were added ("the distribution role ...").</summary>
+    public IReadOnlyList<string> Contents => _contents;
+
+    /// <summary>What the template holds, in one phrase: its parts' words, joined.</summary>
+    public string Summary => Join(_contents);
+
+    /// <summary>The template's description: its summary.</summary>
+    public string Description => $"AmiInfra target account: {Summary}";
 
     /// <summary>The regions of the stack instances, the roles' region first.</summary>
     public IReadOnlyList<string> Regions { get; }
@@ -56,6 +61,17 @@ internal sealed class TargetAccountTemplate
 
     /// <summary>Adds a regional resource, created in every region of the stack instances.</summary>
     public void AddRegional(string logicalId, Dictionary<string, object> resource) => _regional.Add((logicalId, resource));
+
+    /// <summary>Says what a part adds, in words, for the descriptions of the template and the StackSet.</summary>
+    public void Describe(string contents) => _contents.Add(contents);
+
+    /// <summary>Joins phrases as a sentence does: "a", "a and b", "a, b and c".</summary>
+    public static string Join(IReadOnlyList<string> phrases) => phrases.Count switch
+    {
+        0 => "nothing",
+        1 => phrases[0],
+        _ => $"{string.Join(", ", phrases.Take(phrases.Count - 1))} and {phrases[^1]}",
+    };
 
     /// <summary>Adds a condition regional resources name.</summary>
     public void AddCondition(string name, object definition) => _conditions[name] = definition;

@@ -313,6 +313,17 @@ public sealed class TargetAccountStackSetPartsTests(ScopeFixture scope) : IClass
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.SourceArnPattern, condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
     }
 
+    /// <summary>The descriptions say what the StackSet holds, not only the distribution role.</summary>
+    [Fact]
+    public void Descriptions_name_every_part_of_the_template()
+    {
+        var targets = new TargetAccountStackSet(scope.Stack, "Described", Valid with { DistributionRole = false, RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var description = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Description").GetString()!;
+        Assert.Equal("AmiInfra target account: the lifecycle role Ec2ImageBuilderCrossAccountLifecycleAccess (the factory's lifecycle policies retire the account's copies) and the account controls for AMIs (in every region of the stack instances)", description);
+        Assert.Equal($"AmiInfra: what every account of the target OUs receives from the factory account {TestEnv.Account}: {targets.Summary}", targets.Resource.Description);
+        Assert.DoesNotContain("distribution role", targets.Summary, StringComparison.Ordinal);
+    }
+
     /// <summary>The StackSet template carries the acknowledgements of the resources it deploys, as the constructs do in the app.</summary>
     [Fact]
     public void The_stackset_template_carries_the_acknowledgements_of_its_roles_and_function()
@@ -337,7 +348,7 @@ public sealed class TargetAccountTemplateTests
     [Fact]
     public void Parts_add_themselves_account_wide_first_then_the_placeholder_then_regional_ones()
     {
-        var template = new TargetAccountTemplate("parts", ["us-east-1", "eu-west-1"]);
+        var template = new TargetAccountTemplate(["us-east-1", "eu-west-1"]);
         LifecycleRolePart.AddTo(template);
         AccountControlsPart.AddTo(template, new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" }, "Parts");
         var rendered = JsonDocument.Parse(template.Render()).RootElement;
@@ -352,7 +363,7 @@ public sealed class TargetAccountTemplateTests
     [Fact]
     public void In_one_region_roles_carry_no_condition_and_no_placeholder_is_needed()
     {
-        var template = new TargetAccountTemplate("parts", ["us-east-1"]);
+        var template = new TargetAccountTemplate(["us-east-1"]);
         DistributionRolePart.AddTo(template, updatesLaunchTemplates: false);
         var rendered = JsonDocument.Parse(template.Render()).RootElement;
 
