@@ -46,6 +46,67 @@ public static class Lifecycles
     /// </summary>
     public const string WildcardGrouping = "each recipe version apart";
 
+    /// <summary>
+    /// The value of a retention tag (<see cref="AmiTagKeys.RetainDeprecate"/>, <see cref="AmiTagKeys.RetainDisable"/>,
+    /// <see cref="AmiTagKeys.RetainDelete"/>) on the AMIs in a step's retention window.
+    /// </summary>
+    public const string RetentionTagValue = "true";
+
+    /// <summary>
+    /// The age filter a step by count gets with retention windows: 1 day (the smallest age Image Builder takes), so that
+    /// the window, not Image Builder's per-recipe-version count, decides which AMIs stay.
+    /// </summary>
+    public const int CountStepAgeDays = 1;
+
+    /// <summary>The retention tag key of a step (deprecate, disable or delete).</summary>
+    public static string RetentionTag(string step) => step switch
+    {
+        "deprecate" => AmiTagKeys.RetainDeprecate,
+        "disable" => AmiTagKeys.RetainDisable,
+        "delete" => AmiTagKeys.RetainDelete,
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "deprecate, disable or delete"),
+    };
+
+    /// <summary>
+    /// The retention window of a step: how many of an image's newest available AMIs, in each region and account, carry
+    /// the step's retention tag (and so are never acted on by the step). A step by count keeps its
+    /// <see cref="RetirementStepRule.KeepNewest"/>; a step by age keeps <paramref name="keepAtLeast"/> (at least the newest).
+    /// </summary>
+    public static int WindowSize(RetirementStepRule step, int keepAtLeast)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return step.KeepNewest ?? keepAtLeast;
+    }
+
+    /// <summary>
+    /// The declared exclusion tags of a policy whose steps also exclude their retention tag: at most
+    /// <see cref="MaxTags"/> - 1 (Image Builder takes <see cref="MaxTags"/> per exclusion rule, and one is the step's
+    /// retention tag), and none of the retention tags themselves (a declared value would replace the window's).
+    /// </summary>
+    public static Problem? ExclusionTags(IReadOnlyDictionary<string, string> tags, bool retentionWindows)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        if (!retentionWindows)
+        {
+            return null;
+        }
+
+        if (tags.Count > MaxTags - 1)
+        {
+            return new Problem($"{tags.Count} tags", $"at most {MaxTags - 1} tags: each step also excludes its retention tag (amiinfra:retain-<step>), and Image Builder takes at most {MaxTags} per exclusion rule");
+        }
+
+        foreach (var step in StepNames)
+        {
+            if (tags.ContainsKey(RetentionTag(step)))
+            {
+                return new Problem($"the tag key {Text.Quote(RetentionTag(step))}", "a key other than the retention tags amiinfra:retain-deprecate, amiinfra:retain-disable and amiinfra:retain-delete, which the retention marker sets") { Part = RetentionTag(step) };
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The lastLaunched exclusion, in days.</summary>
     public static readonly (int Min, int Max) LastLaunchedDays = (1, 365);
 

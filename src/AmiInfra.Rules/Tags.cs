@@ -17,6 +17,15 @@ public static class AmiTagKeys
     /// <summary>The recipe version that built the AMI.</summary>
     public const string RecipeVersion = "amiinfra:recipe-version";
 
+    /// <summary>On the newest AMIs of an image in a region and account that its deprecate step must not touch (value true).</summary>
+    public const string RetainDeprecate = "amiinfra:retain-deprecate";
+
+    /// <summary>On the newest AMIs of an image in a region and account that its disable step must not touch (value true).</summary>
+    public const string RetainDisable = "amiinfra:retain-disable";
+
+    /// <summary>On the newest AMIs of an image in a region and account that its delete step must not touch (value true).</summary>
+    public const string RetainDelete = "amiinfra:retain-delete";
+
     /// <summary>The tags AmiInfra sets on every AMI, which nothing else may set.</summary>
     public static readonly IReadOnlyList<string> OnEveryAmi = [Factory, Image, RecipeVersion];
 }

@@ -98,6 +98,29 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     }
 
     [Fact]
+    public void With_retention_windows_rejects_fifty_declared_exclusion_tags()
+    {
+        var tags = Enumerable.Range(0, 50).ToDictionary(i => $"keep{i}", _ => "true");
+        var e = Rejected(Valid with { RetentionWindows = true, Exclusions = new LifecycleExclusions { Tags = tags } });
+
+        Assert.Equal("Validation/Policy.Exclusions.Tags", e.Where);
+        Assert.Equal("50 tags", e.Value);
+        Assert.StartsWith("at most 49 tags: each step also excludes its retention tag", e.Accepted, StringComparison.Ordinal);
+
+        // Without windows, Image Builder's 50 are the limit.
+        _ = new AmiLifecyclePolicy(fixture.Stack, "Policy", Valid with { Exclusions = new LifecycleExclusions { Tags = tags } });
+    }
+
+    [Fact]
+    public void With_retention_windows_rejects_a_declared_retention_tag()
+    {
+        var e = Rejected(Valid with { RetentionWindows = true, Exclusions = new LifecycleExclusions { Tags = new Dictionary<string, string> { ["amiinfra:retain-delete"] = "false" } } });
+
+        Assert.Equal("Validation/Policy.Exclusions.Tags.amiinfra:retain-delete", e.Where);
+        Assert.StartsWith("a key other than the retention tags", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Rejects_launched_within_days_above_what_image_builder_accepts()
     {
         var e = Rejected(Valid with { Exclusions = new LifecycleExclusions { LaunchedWithinDays = 366 } });
