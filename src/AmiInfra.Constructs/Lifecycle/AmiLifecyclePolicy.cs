@@ -26,7 +26,7 @@ public interface ILifecyclePolicy : IResource
 /// AMIs of one image: deprecate, then disable, then deregister (with their snapshots by default),
 /// each by age or by count, and no step touches the excluded ones. Which AMIs stay: with
 /// <see cref="AmiLifecyclePolicyProps.RetentionWindows"/>, the newest of the image in each region and account, as the
-/// retention tags a <c>RetentionMarker</c> keeps say; without, Image Builder's counting per recipe version
+/// retention tags a <see cref="RetentionMarker"/> keeps say; without, Image Builder's counting per recipe version
 /// (deletion by age never touches the newest <see cref="AmiLifecyclePolicyProps.KeepAtLeast"/> AMIs of each recipe
 /// version). One policy per image, so that each image has its own rules and adding an image never changes another's policy.
 /// </summary>

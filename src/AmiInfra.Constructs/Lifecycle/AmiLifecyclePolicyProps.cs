@@ -110,7 +110,7 @@ public sealed record AmiLifecyclePolicyProps
     /// so superseded versions retire like any other AMI and the newest AMIs stay however long the pipeline stalls.
     /// <para>
     /// Turn it on only with something that keeps the tags on the newest AMIs of the image in every region and account:
-    /// a <c>RetentionMarker</c> (the AmiInfra app deploys one). Without the tags, nothing is protected: a rule by
+    /// a <see cref="RetentionMarker"/> (the AmiInfra app deploys one). Without the tags, nothing is protected: a rule by
     /// count then acts on every AMI older than a day, and a rule by age on every AMI older than its days.
     /// </para>
     /// Default: false (Image Builder's count and retain-at-least, per recipe version).

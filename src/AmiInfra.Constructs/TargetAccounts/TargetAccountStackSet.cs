@@ -56,6 +56,13 @@ public sealed record TargetAccountStackSetProps
     public bool RetiresCopies { get; init; }
 
     /// <summary>
+    /// The factory whose <see cref="Lifecycle.RetentionMarker"/> marks the retention windows of the copies the accounts
+    /// own: puts its role <see cref="Lifecycle.RetentionMarker.TargetRoleName"/> into the accounts, trusted only by the
+    /// marker's role in <see cref="FactoryAccount"/>. Default: none (no marker role).
+    /// </summary>
+    public string? RetentionMarkerFactory { get; init; }
+
+    /// <summary>
     /// The account controls for AMIs to set in every account, in <see cref="Region"/> and every region of
     /// <see cref="ControlRegions"/> (<see cref="Governance.AccountControls"/>). Default: none.
     /// </summary>
@@ -227,6 +234,11 @@ public sealed class TargetAccountStackSet : Construct
             LifecycleRolePart.AddTo(template);
         }
 
+        if (props.RetentionMarkerFactory is { } factory)
+        {
+            RetentionMarkerRolePart.AddTo(template, factory);
+        }
+
         if (props.AccountControls is { } controls)
         {
             AccountControlsPart.AddTo(template, controls, where);
@@ -266,9 +278,14 @@ public sealed class TargetAccountStackSet : Construct
             Checks.Require($"{where}.ControlRegions", Partitions.Region(region));
         }
 
-        if (!props.DistributionRole && !props.RetiresCopies && props.AccountControls is null)
+        if (!props.DistributionRole && !props.RetiresCopies && props.RetentionMarkerFactory is null && props.AccountControls is null)
         {
-            throw new ConstructValidationException($"{where}.DistributionRole", "false, with neither RetiresCopies nor AccountControls", "something to deploy: the distribution role, the lifecycle role or the account controls");
+            throw new ConstructValidationException($"{where}.DistributionRole", "false, with neither RetiresCopies, RetentionMarkerFactory nor AccountControls", "something to deploy: the distribution role, the lifecycle role, the retention marker's role or the account controls");
+        }
+
+        if (props.RetentionMarkerFactory is { } factory && !System.Text.RegularExpressions.Regex.IsMatch(factory, "^[A-Za-z0-9-]{1,40}$"))
+        {
+            throw new ConstructValidationException($"{where}.RetentionMarkerFactory", $"\"{factory}\"", "the RetentionMarker's FactoryName: 1 to 40 letters, digits and hyphens");
         }
 
         if (props.FailureTolerancePercentage is < 0 or > 100)
