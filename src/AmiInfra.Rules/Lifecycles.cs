@@ -173,7 +173,7 @@ public static class Lifecycles
             }
         }
 
-        if (Within(keepAtLeast, RetainAtLeast, "AMIs (Image Builder's retain-at-least)") is { } keepProblem)
+        if (Within(keepAtLeast, RetainAtLeast, "AMIs (the newest AMIs retirement by age keeps)") is { } keepProblem)
         {
             return keepProblem with { Part = N("keepAtLeast") };
         }

@@ -118,7 +118,7 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
     public void The_targets_stack_says_what_the_stackset_puts_into_the_accounts()
     {
         Assert.Equal(
-            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role, the lifecycle role and the account controls for AMIs into every account of the target OUs.",
+            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role, the lifecycle role, the retention marker's role and the account controls for AMIs into every account of the target OUs.",
             (string?)fixture.Governed.Templates["golden-targets"]["Description"]);
         Assert.Equal(
             "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role into every account of the target OUs.",

@@ -34,6 +34,7 @@ public sealed class TargetsStack : Stack
             UpdatesLaunchTemplates = UpdatesLaunchTemplates(factory),
             DistributionRole = Distributes(factory),
             RetiresCopies = RetiresCopies(factory),
+            RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
         });
@@ -57,6 +58,7 @@ public sealed class TargetsStack : Stack
         if (RetiresCopies(factory))
         {
             parts.Add("the lifecycle role");
+            parts.Add("the retention marker's role");
         }
 
         if (factory.GovernsTargetAccounts)

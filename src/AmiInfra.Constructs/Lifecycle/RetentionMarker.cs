@@ -86,6 +86,13 @@ public sealed record RetentionMarkerProps
     /// <summary>Days the function's log group keeps its events (one of the retentions CloudWatch Logs takes). Default: 90.</summary>
     public int LogRetentionDays { get; init; } = 90;
 
+    /// <summary>
+    /// A prefix every image's <see cref="RetentionMarkerImage.RecipeName"/> starts with, on which the rule of image state
+    /// changes filters (so that adding an image leaves the rule's pattern as it is). Default: the longest prefix the
+    /// recipe names share (up to a capital letter).
+    /// </summary>
+    public string? RecipePrefix { get; init; }
+
     /// <summary>When the marker also runs, besides after every image that becomes available (an EventBridge schedule expression). Default: rate(1 day).</summary>
     public string Schedule { get; init; } = "rate(1 day)";
 }
@@ -151,8 +158,8 @@ public sealed class RetentionMarker : Construct
         group.ApplyRemovalPolicy(RemovalPolicy.DESTROY);
         if (props.LogKey is { } key)
         {
+            // The key's policy is a property of the key, which the log group names (KmsKeyId): created before it.
             AllowLogsToUse(key, stack, group.LogGroupName!);
-            group.Node.AddDependency(key);
         }
 
         var targets = props.Images.Any(i => i.TargetAccounts.Count > 0);
@@ -223,7 +230,7 @@ public sealed class RetentionMarker : Construct
             $"{Runtime} is a runtime Lambda supports in every partition a factory deploys to (aws, aws-cn, aws-us-gov) until its deprecation in 2028; the handler needs only the standard library and the botocore the runtime bundles, so a newer runtime is a one-line change when every partition has it")]);
 
         var inputs = Inputs(props);
-        var prefix = EventPrefix(props.Images.Select(i => i.RecipeName));
+        var prefix = props.RecipePrefix ?? EventPrefix(props.Images.Select(i => i.RecipeName));
         for (var r = 0; r * MaxTargetsPerRule < inputs.Count; r++)
         {
             var chunk = inputs.Skip(r * MaxTargetsPerRule).Take(MaxTargetsPerRule).ToList();
@@ -490,6 +497,11 @@ public sealed class RetentionMarker : Construct
             }
 
             Checks.Shape($"{at}.RecipeName", image.RecipeName, PhysicalNames.ImageBuilderResource);
+            if (props.RecipePrefix is { } recipePrefix && !image.RecipeName.StartsWith(recipePrefix, StringComparison.Ordinal))
+            {
+                throw new ConstructValidationException($"{at}.RecipeName", $"\"{image.RecipeName}\"", $"a recipe name that starts with RecipePrefix \"{recipePrefix}\"");
+            }
+
             if (image.Regions.Count == 0)
             {
                 throw new ConstructValidationException($"{at}.Regions", "no regions", "at least one region the image is distributed to");

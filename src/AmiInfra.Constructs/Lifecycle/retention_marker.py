@@ -16,7 +16,10 @@ IMAGE_TAG = "amiinfra:image"
 RETENTION_TAGS = {"deprecate": "amiinfra:retain-deprecate", "disable": "amiinfra:retain-disable", "delete": "amiinfra:retain-delete"}
 VALUE = "true"
 RETRIED = ("RequestLimitExceeded", "Throttling", "ThrottlingException", "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable")
-BATCH = 100  # resource ids per CreateTags / DeleteTags call, and image names per DescribeImages filter
+# Resource ids per CreateTags / DeleteTags call ("Up to 1000 resource IDs. We recommend breaking up this request into
+# smaller batches": https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html), and image names per
+# DescribeImages filter.
+BATCH = 100
 _print = threading.Lock()
 
 
@@ -105,7 +108,12 @@ class Session:
 
 
 def describe(ec2, factory, names):
-    """The account's AMIs of the factory's images named, in this region, deprecated and disabled ones included."""
+    """
+    The account's AMIs of the factory's images named, in this region, deprecated and disabled ones included (DescribeImages:
+    "IncludeDeprecated ... If you are the AMI owner, all deprecated AMIs appear in the response regardless"; disabled
+    AMIs only with IncludeDisabled: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html).
+    Disabled ones take no place in a window, but lose their marks.
+    """
     params = {"Owner.1": "self", "IncludeDeprecated": "true", "IncludeDisabled": "true", "MaxResults": "1000",
               "Filter.1.Name": f"tag:{FACTORY_TAG}", "Filter.1.Value.1": factory, "Filter.2.Name": f"tag:{IMAGE_TAG}"}
     for n, name in enumerate(names, 1):
@@ -126,7 +134,11 @@ def describe(ec2, factory, names):
 
 
 def windows_of(amis, sizes):
-    """For each step, the ids of the newest K available AMIs (newest first; equal creation dates by id)."""
+    """
+    For each step, the ids of the newest K available AMIs (newest first; equal creation dates by id). Deprecated AMIs are
+    still available and launch; disabled, pending and failed ones are not (Image.State:
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html).
+    """
     available = [a for a in amis if a["state"] == "available"]
     available.sort(key=lambda a: a["id"])
     available.sort(key=lambda a: a["created"], reverse=True)

@@ -94,7 +94,7 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
 
         Assert.Equal("Validation/Policy.KeepAtLeast", e.Where);
         Assert.Equal(keep.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
-        Assert.Equal("a whole number from 1 to 10 AMIs (Image Builder's retain-at-least)", e.Accepted);
+        Assert.Equal("a whole number from 1 to 10 AMIs (the newest AMIs retirement by age keeps)", e.Accepted);
     }
 
     [Fact]
