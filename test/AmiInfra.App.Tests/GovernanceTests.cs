@@ -126,6 +126,22 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         Assert.Contains("the account controls for AMIs", (string)StackSet(fixture.Governed)["Description"]!, StringComparison.Ordinal);
     }
 
+    /// <summary>An account leaving the target OUs keeps its stack by default (its controls stay); onAccountRemoval "delete" deletes it.</summary>
+    [Fact]
+    public void An_account_leaving_the_target_ous_keeps_its_stack_unless_declared_otherwise()
+    {
+        Assert.Equal("retain", fixture.Governed.Factory.Organization!.OnAccountRemoval);
+        Assert.True((bool)StackSet(fixture.Governed)["AutoDeployment"]!["RetainStacksOnAccountRemoval"]!);
+        Assert.True((bool)StackSet(fixture.Governed)["AutoDeployment"]!["Enabled"]!);
+
+        var deleting = fixture.Governed.Factory with { Organization = fixture.Governed.Factory.Organization with { OnAccountRemoval = "delete" } };
+        var stack = new AmiInfra.App.Stacks.TargetsStack(new Amazon.CDK.App(), deleting);
+        Amazon.CDK.Assertions.Template.FromStack(stack).HasResourceProperties("AWS::CloudFormation::StackSet", new Dictionary<string, object>
+        {
+            ["AutoDeployment"] = new Dictionary<string, object> { ["Enabled"] = true, ["RetainStacksOnAccountRemoval"] = false },
+        });
+    }
+
     [Fact]
     public void Without_retirement_the_target_accounts_get_no_lifecycle_role()
     {

@@ -67,6 +67,7 @@ internal static class SchemaRules
         Set("/properties/organization/properties/id/pattern", Identifiers.OrganizationId.Regex, "Identifiers.OrganizationId");
         Set("/properties/organization/properties/targetOrganizationalUnits/items/pattern", Identifiers.OrganizationalUnitOrRootId.Regex, "Identifiers.OrganizationalUnitOrRootId");
         Set("/properties/organization/properties/stackSetsFrom/enum", Strings(StackSets.DeploymentNames), "StackSets.Deployments");
+        Set("/properties/organization/properties/onAccountRemoval/enum", Strings(StackSets.AccountRemovals), "StackSets.AccountRemovals");
         Set("/properties/organization/if/properties/stackSetsFrom/const", StackSets.ManagementAccount.Name, "StackSets.DeployedFrom: CallAs SELF works only in the management account, which must be named");
         Set("/properties/build/properties/network/enum", Strings(Builds.NetworkNames), "Builds.Networks");
         Set("/properties/build/allOf", new JsonArray(

@@ -37,6 +37,7 @@ public sealed class TargetsStack : Stack
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
+            RetainStacksOnAccountRemoval = AmiInfra.Rules.StackSets.RetainsStacks(organization.OnAccountRemoval),
         });
     }
 

@@ -71,7 +71,14 @@ public sealed record TargetAccountStackSetProps
     /// <summary>The regions where the account controls are set, besides <see cref="Region"/>. Default: none.</summary>
     public IReadOnlyList<string> ControlRegions { get; init; } = [];
 
-    /// <summary>Keep the stack (roles, controls) in an account that leaves the target OUs. Default: false (the stack is deleted).</summary>
+    /// <summary>
+    /// Keep the stack (roles, controls) in an account that leaves the target OUs. Kept, it is an ordinary stack of the
+    /// account, detached from the StackSet for good ("The stacks cannot be reassociated with an existing or new stack
+    /// set": https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html):
+    /// its roles keep trusting the factory account and its account controls stay set, and since their names are fixed,
+    /// a new stack instance fails should the account come back to an OU before someone deletes the kept stack. Deleted,
+    /// the account loses the roles and its account controls are restored as they were. Default: false (deleted).
+    /// </summary>
     public bool RetainStacksOnAccountRemoval { get; init; }
 
     /// <summary>Percentage (0 to 100) of accounts per region that may fail before the operation stops. Default: 10.</summary>
