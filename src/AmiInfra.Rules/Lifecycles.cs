@@ -47,38 +47,6 @@ public static class Lifecycles
     public const string WildcardGrouping = "each recipe version apart";
 
     /// <summary>
-    /// The value of a retention tag (<see cref="AmiTagKeys.RetainDeprecate"/>, <see cref="AmiTagKeys.RetainDisable"/>,
-    /// <see cref="AmiTagKeys.RetainDelete"/>) on the AMIs in a step's retention window.
-    /// </summary>
-    public const string RetentionTagValue = "true";
-
-    /// <summary>
-    /// The age filter a step by count gets with retention windows: 1 day (the smallest age Image Builder takes), so that
-    /// the window, not Image Builder's per-recipe-version count, decides which AMIs stay.
-    /// </summary>
-    public const int CountStepAgeDays = 1;
-
-    /// <summary>The retention tag key of a step (deprecate, disable or delete).</summary>
-    public static string RetentionTag(string step) => step switch
-    {
-        "deprecate" => AmiTagKeys.RetainDeprecate,
-        "disable" => AmiTagKeys.RetainDisable,
-        "delete" => AmiTagKeys.RetainDelete,
-        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "deprecate, disable or delete"),
-    };
-
-    /// <summary>
-    /// The retention window of a step: how many of an image's newest available AMIs, in each region and account, carry
-    /// the step's retention tag (and so are never acted on by the step). A step by count keeps its
-    /// <see cref="RetirementStepRule.KeepNewest"/>; a step by age keeps <paramref name="keepAtLeast"/> (at least the newest).
-    /// </summary>
-    public static int WindowSize(RetirementStepRule step, int keepAtLeast)
-    {
-        ArgumentNullException.ThrowIfNull(step);
-        return step.KeepNewest ?? keepAtLeast;
-    }
-
-    /// <summary>
     /// The declared exclusion tags of a policy whose steps also exclude their retention tag: at most
     /// <see cref="MaxTags"/> - 1 (Image Builder takes <see cref="MaxTags"/> per exclusion rule, and one is the step's
     /// retention tag), and none of the retention tags themselves (a declared value would replace the window's).
@@ -98,9 +66,9 @@ public static class Lifecycles
 
         foreach (var step in StepNames)
         {
-            if (tags.ContainsKey(RetentionTag(step)))
+            if (tags.ContainsKey(AmiTagKeys.Retain(step)))
             {
-                return new Problem($"the tag key {Text.Quote(RetentionTag(step))}", "a key other than the retention tags amiinfra:retain-deprecate, amiinfra:retain-disable and amiinfra:retain-delete, which the retention marker sets") { Part = RetentionTag(step) };
+                return new Problem($"the tag key {Text.Quote(AmiTagKeys.Retain(step))}", "a key other than the retention tags amiinfra:retain-deprecate, amiinfra:retain-disable and amiinfra:retain-delete, which the retention marker sets") { Part = AmiTagKeys.Retain(step) };
             }
         }
 
@@ -121,6 +89,19 @@ public static class Lifecycles
 
     /// <summary>Days the Recycle Bin can keep a resource (RetentionPeriod.RetentionPeriodValue).</summary>
     public static readonly (int Min, int Max) RecycleBinDays = (1, 365);
+
+    /// <summary>
+    /// The retention window of a step: how many of the newest available AMIs of an image (per region and account)
+    /// carry its retention tag, so that its policy detail never acts on them. A step by count keeps its
+    /// <c>keepNewest</c>; a step by age keeps <paramref name="keepAtLeast"/>.
+    /// </summary>
+    public static int WindowSize(RetirementStepRule step, int keepAtLeast) => step.KeepNewest ?? keepAtLeast;
+
+    /// <summary>
+    /// The age (days) of a step's policy detail: its <c>afterDays</c>, or 1 for a step by count (its retention
+    /// window does the counting, across recipe versions, which Image Builder's COUNT filter does not).
+    /// </summary>
+    public static int FilterAgeDays(RetirementStepRule step) => step.AfterDays ?? 1;
 
     /// <summary>A whole number within a range.</summary>
     public static Problem? Within(int value, (int Min, int Max) range, string unit) =>

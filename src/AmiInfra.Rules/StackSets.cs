@@ -78,6 +78,18 @@ public static class StackSets
     public static bool RetainsStacks(string accountRemoval) => accountRemoval == AccountRemovals[0];
 
     /// <summary>
+    /// The most bytes a StackSet's template body may hold (CreateStackSet, TemplateBody: "a maximum length of
+    /// 51,200 bytes", https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
+    /// </summary>
+    public const int MaxTemplateBodyBytes = 51_200;
+
+    /// <summary>A StackSet's template body of <paramref name="bytes"/> bytes (UTF-8): at most <see cref="MaxTemplateBodyBytes"/>.</summary>
+    public static Problem? TemplateBody(int bytes) =>
+        bytes > MaxTemplateBodyBytes
+            ? new Problem(bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " bytes", $"a template body of at most {MaxTemplateBodyBytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes, CloudFormation's limit for a StackSet")
+            : null;
+
+    /// <summary>
     /// An account a service-managed StackSet should put a stack into: never the management account,
     /// where StackSets does not deploy. <paramref name="managementAccount"/> is null when not known.
     /// </summary>

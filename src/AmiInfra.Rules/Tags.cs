@@ -17,17 +17,32 @@ public static class AmiTagKeys
     /// <summary>The recipe version that built the AMI.</summary>
     public const string RecipeVersion = "amiinfra:recipe-version";
 
-    /// <summary>On the newest AMIs of an image in a region and account that its deprecate step must not touch (value true).</summary>
-    public const string RetainDeprecate = "amiinfra:retain-deprecate";
-
-    /// <summary>On the newest AMIs of an image in a region and account that its disable step must not touch (value true).</summary>
-    public const string RetainDisable = "amiinfra:retain-disable";
-
-    /// <summary>On the newest AMIs of an image in a region and account that its delete step must not touch (value true).</summary>
-    public const string RetainDelete = "amiinfra:retain-delete";
-
     /// <summary>The tags AmiInfra sets on every AMI, which nothing else may set.</summary>
     public static readonly IReadOnlyList<string> OnEveryAmi = [Factory, Image, RecipeVersion];
+
+    /// <summary>
+    /// On the AMIs within the deprecate step's retention window (the newest K available AMIs of the image in
+    /// their region and account): the step's lifecycle policy detail excludes AMIs carrying it.
+    /// </summary>
+    public const string RetainDeprecate = "amiinfra:retain-deprecate";
+
+    /// <summary>On the AMIs within the disable step's retention window.</summary>
+    public const string RetainDisable = "amiinfra:retain-disable";
+
+    /// <summary>On the AMIs within the delete step's retention window.</summary>
+    public const string RetainDelete = "amiinfra:retain-delete";
+
+    /// <summary>The value of a retention tag.</summary>
+    public const string RetainValue = "true";
+
+    /// <summary>The retention tag of a step (deprecate, disable or delete, as <see cref="Lifecycles.StepNames"/>).</summary>
+    public static string Retain(string step) => step switch
+    {
+        "deprecate" => RetainDeprecate,
+        "disable" => RetainDisable,
+        "delete" => RetainDelete,
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "expected deprecate, disable or delete"),
+    };
 }
 
 /// <summary>What one service accepts as tags on a kind of resource.</summary>

@@ -133,7 +133,7 @@ internal static class SchemaRules
         Set(Lifecycle + "/exclude/properties/tags/propertyNames/pattern", TagRules.Lifecycle.Key.ToString(), "TagRules.Lifecycle keys");
         Set(Lifecycle + "/exclude/properties/tags/additionalProperties/pattern", TagRules.Lifecycle.Value.ToString(), "TagRules.Lifecycle values");
         Set(Lifecycle + "/exclude/properties/tags/maxProperties", Lifecycles.MaxTags - 1, "Lifecycles.ExclusionTags: Lifecycles.MaxTags, one of them each step's retention tag");
-        Set(Lifecycle + "/exclude/properties/tags/propertyNames/not/enum", Strings(Lifecycles.StepNames.Select(Lifecycles.RetentionTag)), "Lifecycles.ExclusionTags: the retention tags are the marker's");
+        Set(Lifecycle + "/exclude/properties/tags/propertyNames/not/enum", Strings(Lifecycles.StepNames.Select(AmiTagKeys.Retain)), "Lifecycles.ExclusionTags: the retention tags are the marker's");
         Set(Lifecycle + "/exclude/properties/sharedWithAccounts/maxItems", Lifecycles.MaxSharedAccounts, "Lifecycles.MaxSharedAccounts");
         Set(Lifecycle + "/recycleBin/properties/amiRetentionDays/maximum", Lifecycles.RecycleBinDays.Max, "Lifecycles.RecycleBinDays");
         Set(Lifecycle + "/recycleBin/properties/snapshotRetentionDays/maximum", Lifecycles.RecycleBinDays.Max, "Lifecycles.RecycleBinDays");

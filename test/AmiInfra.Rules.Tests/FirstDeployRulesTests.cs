@@ -88,4 +88,14 @@ public sealed class FirstDeployRulesTests
         Assert.Equal(["Encrypt", "Decrypt", "ReEncryptFrom", "ReEncryptTo", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "DescribeKey", "CreateGrant"], Kms.AutoScalingGrantOperations);
         Assert.Equal("ec2.*.amazonaws.com.cn", Kms.ViaEc2(Partitions.China.DnsSuffix));
     }
+
+    [Fact]
+    public void A_stackset_template_body_is_at_most_51200_bytes()
+    {
+        Assert.Null(StackSets.TemplateBody(StackSets.MaxTemplateBodyBytes));
+        var problem = StackSets.TemplateBody(StackSets.MaxTemplateBodyBytes + 1);
+        Assert.NotNull(problem);
+        Assert.Equal("51,201 bytes", problem.Value);
+        Assert.Contains("51,200", problem.Accepted, StringComparison.Ordinal);
+    }
 }

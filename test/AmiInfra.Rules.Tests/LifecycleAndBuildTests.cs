@@ -41,7 +41,7 @@ public sealed class LifecycleAndBuildTests
         Assert.Equal(1, Lifecycles.WindowSize(R("deprecate", 30, null), 1));
         Assert.Equal(
             ["amiinfra:retain-deprecate", "amiinfra:retain-disable", "amiinfra:retain-delete"],
-            Lifecycles.StepNames.Select(Lifecycles.RetentionTag));
+            Lifecycles.StepNames.Select(AmiTagKeys.Retain));
     }
 
     [Fact]

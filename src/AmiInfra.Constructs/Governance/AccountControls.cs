@@ -44,8 +44,10 @@ public sealed record AccountControlsProps
 /// Allowed AMIs as custom resources served by one small Lambda function of ours, whose Python code is
 /// inline in the template (so the same resources also work inside a StackSet, which takes no assets).
 /// Each custom resource records the account's setting when it is created and restores it when it is
-/// deleted; an update sets the declared setting again. The function's role may call exactly the EC2
-/// actions the declared controls use, and write its own log group.
+/// deleted; an update sets the declared setting again. A control an organization's declarative policy manages
+/// is left to it (the resource fails only when the policy's setting is not the declared one), and a restore that
+/// is refused never fails a delete: its reason says what stayed. The function's role may call exactly the EC2
+/// actions of the controls the function manages (<see cref="Actions"/>), and write its own log group.
 /// </summary>
 /// <remarks>
 /// Why not CDK's AwsCustomResource: its handler is a CDK asset (a StackSet template cannot carry one),
@@ -66,6 +68,23 @@ public sealed class AccountControls : Construct
 
     /// <summary>The Lambda runtime, pinned.</summary>
     public const string Runtime = "python3.12";
+
+    /// <summary>
+    /// The function's timeout, in seconds. The function answers CloudFormation before it: it stops calling EC2 a
+    /// reserve ahead of the time the Lambda context says is left, each EC2 call waits at most 20 seconds, and its
+    /// retries (throttling, IAM's eventual consistency right after the role is created) stop at that deadline.
+    /// </summary>
+    public const int FunctionTimeoutSeconds = 300;
+
+    /// <summary>
+    /// How long CloudFormation waits for an answer to each custom resource event (<c>ServiceTimeout</c>, 1 to 3600
+    /// seconds, default 3600: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html).
+    /// A minute above <see cref="FunctionTimeoutSeconds"/>, for the asynchronous invocation's queueing and the
+    /// response's upload, so that an answer the function sends is never cut off; and a function that could not
+    /// answer at all (its code failed to load, Lambda refused to run it) fails the resource, and lets a rollback
+    /// start, after six minutes rather than after the default hour.
+    /// </summary>
+    public const int ServiceTimeoutSeconds = FunctionTimeoutSeconds + 60;
 
     /// <summary>Days the function's log group keeps its events.</summary>
     public const int LogRetentionDays = 90;
@@ -116,38 +135,29 @@ public sealed class AccountControls : Construct
     /// <summary>The resources.</summary>
     public CfnFragment Resources { get; }
 
-    /// <summary>The function's Python source (the inline ZipFile code).</summary>
+    /// <summary>
+    /// The function's Python source as the template carries it (the inline ZipFile code): governance_handler.py
+    /// without its comment lines, which explain the code and cite the AWS pages it follows, and stay in the
+    /// repository. The template of a StackSet is at most 51,200 bytes
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html), and the
+    /// function's code is most of it.
+    /// </summary>
     public static string HandlerSource { get; } = ReadHandler();
 
     /// <summary>
-    /// The EC2 actions the function calls for the declared controls, and nothing else: the role's policy.
-    /// Each control reads its setting first (recorded on create), sets it, and on delete restores it.
+    /// The EC2 actions the function calls, for every control it manages, and nothing else: the role's policy.
+    /// Each control reads its setting first (recorded on create), sets it, and on delete restores it. The role
+    /// keeps all of them whichever controls are declared: when a control leaves the declaration, CloudFormation
+    /// updates the role in the update phase and deletes the control's custom resource only in the cleanup phase,
+    /// so a role narrowed to the remaining controls would be refused the restore, and the setting would stay.
     /// </summary>
-    public static IReadOnlyList<string> Actions(AccountControlsProps props)
-    {
-        ArgumentNullException.ThrowIfNull(props);
-        var actions = new List<string>();
-        if (props.ImageBlockPublicAccess)
-        {
-            actions.AddRange(["ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess"]);
-        }
-
-        if (props.EbsEncryptionByDefault)
-        {
-            actions.AddRange(["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault"]);
-            if (props.EbsDefaultKey is not null)
-            {
-                actions.AddRange(["ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId"]);
-            }
-        }
-
-        if (props.AllowedImagesMode is not null)
-        {
-            actions.AddRange(["ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings"]);
-        }
-
-        return actions;
-    }
+    public static IReadOnlyList<string> Actions { get; } =
+    [
+        "ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",
+        "ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
+        "ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId",
+        "ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings",
+    ];
 
     /// <summary>
     /// The controls as CloudFormation resources, for a stack (<see cref="CfnFragment"/>) or a StackSet
@@ -201,7 +211,7 @@ public sealed class AccountControls : Construct
                 {
                     ["Sid"] = "ReadSetAndRestoreAccountControls",
                     ["Effect"] = "Allow",
-                    ["Action"] = Actions(props).ToArray(),
+                    ["Action"] = Actions.ToArray(),
                     ["Resource"] = "*",
                 }),
             },
@@ -215,7 +225,7 @@ public sealed class AccountControls : Construct
             ["Description"] = "Sets the account's controls for AMIs as the factory declares them, and restores the previous settings on delete",
             ["Runtime"] = Runtime,
             ["Handler"] = "index.handler",
-            ["Timeout"] = 300,
+            ["Timeout"] = FunctionTimeoutSeconds,
             ["MemorySize"] = 128,
             ["Role"] = GetAtt(LogicalIds.Role, "Arn"),
             ["LoggingConfig"] = new Dictionary<string, object> { ["LogGroup"] = new Dictionary<string, object> { ["Ref"] = LogicalIds.LogGroup } },
@@ -230,6 +240,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.ImageBlockPublicAccess, CfnDefinition.Of(ImageBlockPublicAccessType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "image-block-public-access",
                 ["State"] = Rules.Governance.ImageBlockPublicAccessState,
             })));
@@ -240,6 +251,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.EbsEncryptionByDefault, CfnDefinition.Of(EbsEncryptionByDefaultType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "ebs-encryption-by-default",
                 ["DefaultKey"] = props.EbsDefaultKey ?? "keep",
             })));
@@ -250,6 +262,7 @@ public sealed class AccountControls : Construct
             resources.Add(new(LogicalIds.AllowedImages, CfnDefinition.Of(AllowedImagesType, new Dictionary<string, object?>
             {
                 ["ServiceToken"] = token,
+                ["ServiceTimeout"] = ServiceTimeoutSeconds,
                 ["Control"] = "allowed-images",
                 ["Mode"] = mode,
                 ["Criteria"] = props.AllowedImagesCriteria.Select(c => (object)Cfn.Clean(new Dictionary<string, object?>
@@ -317,6 +330,6 @@ public sealed class AccountControls : Construct
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("AmiInfra.Constructs.Governance.governance_handler.py")
             ?? throw new InvalidOperationException("the account-controls handler is missing from the assembly");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return string.Join('\n', reader.ReadToEnd().Split('\n').Where(line => !line.TrimStart().StartsWith('#')));
     }
 }

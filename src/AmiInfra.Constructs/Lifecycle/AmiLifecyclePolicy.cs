@@ -81,7 +81,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
                 }),
             },
             ["Filter"] = Filter(props, step),
-            ["ExclusionRules"] = RenderExclusions(props.Exclusions, props.RetentionWindows ? Lifecycles.RetentionTag(step.Name.ToLowerInvariant()) : null),
+            ["ExclusionRules"] = RenderExclusions(props.Exclusions, props.RetentionWindows ? AmiTagKeys.Retain(step.Name.ToLowerInvariant()) : null),
         })).ToArray();
 
         return CfnDefinition.Of("AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
@@ -108,7 +108,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
 
     /// <summary>
     /// A step's filter. With retention windows, always by age: the declared days, or
-    /// <see cref="Lifecycles.CountStepAgeDays"/> for a step by count (the window does the counting), and no
+    /// one day for a step by count (<see cref="Lifecycles.FilterAgeDays"/>: the window does the counting), and no
     /// retain-at-least ("How lifecycle policy execution works": count and retain-at-least are counted per recipe version,
     /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/lifecycle-policy-execution.html). Without, as declared:
     /// age with retain-at-least on delete, or count.
@@ -117,7 +117,8 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     {
         if (props.RetentionWindows)
         {
-            return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = step.Rule.AfterDays ?? Lifecycles.CountStepAgeDays, ["Unit"] = "DAYS" };
+            var rule = new RetirementStepRule(step.Name.ToLowerInvariant(), step.Rule.AfterDays, step.Rule.KeepNewest);
+            return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = Lifecycles.FilterAgeDays(rule), ["Unit"] = "DAYS" };
         }
 
         return step.Rule.AfterDays is { } days
@@ -207,7 +208,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     {
         if (retentionTag is not null)
         {
-            e = e with { Tags = new SortedDictionary<string, string>(e.Tags.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal), StringComparer.Ordinal) { [retentionTag] = Lifecycles.RetentionTagValue } };
+            e = e with { Tags = new SortedDictionary<string, string>(e.Tags.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal), StringComparer.Ordinal) { [retentionTag] = AmiTagKeys.RetainValue } };
         }
 
         if (e.IsEmpty)

@@ -103,7 +103,7 @@ public sealed record AmiLifecyclePolicyProps
 
     /// <summary>
     /// Retention windows instead of Image Builder's counting: every rule becomes an age filter (a rule by age keeps its
-    /// days, a rule by count gets <see cref="AmiInfra.Rules.Lifecycles.CountStepAgeDays"/> day), without retain-at-least
+    /// days, a rule by count one day: <see cref="AmiInfra.Rules.Lifecycles.FilterAgeDays"/>), without retain-at-least
     /// or count, and excludes the AMIs carrying its retention tag (<c>amiinfra:retain-deprecate</c>,
     /// <c>amiinfra:retain-disable</c>, <c>amiinfra:retain-delete</c> = <c>true</c>) besides the declared exclusion tags
     /// (then at most 49 of them). Image Builder counts per recipe version; the windows count per image across versions,

@@ -121,6 +121,7 @@ public sealed class TargetAccountStackSet : Construct
         Validate(this, props);
         var template = Template(props, Node.Path);
         TemplateBody = template.Render();
+        Checks.Require($"{Node.Path}.TemplateBody", StackSets.TemplateBody(System.Text.Encoding.UTF8.GetByteCount(TemplateBody)));
         Summary = template.Summary;
         Resource = new CfnStackSet(this, "Resource", new CfnStackSetProps
         {

@@ -52,9 +52,9 @@ public static class RegionStateReader
         {
             (imageBpa, snapshotBpa) = await gateway.BlockPublicAccessAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonServiceException e) when (AwsErrors.IsUnavailable(e))
+        catch (AmazonServiceException e) when (AwsErrors.Is(e, AwsFailure.Denied, AwsFailure.NotOffered, AwsFailure.Throttled))
         {
-            notChecked.Add($"block public access in {gateway.Region}: GetImageBlockPublicAccessState {AwsErrors.Unavailability(e)}");
+            notChecked.Add($"block public access in {gateway.Region}: GetImageBlockPublicAccessState and GetSnapshotBlockPublicAccessState {AwsErrors.Why(e)}");
         }
 
         return new RegionState(

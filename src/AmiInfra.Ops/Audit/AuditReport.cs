@@ -9,31 +9,30 @@ public sealed class AuditReport : IReport
     private readonly int amiCount;
     private readonly IReadOnlyList<string> regions;
     private readonly IReadOnlyList<string> notLookedAt;
-    private readonly IReadOnlyList<string> notChecked;
+    private readonly bool complete;
 
     /// <summary>Creates the report.</summary>
     /// <param name="violations">What is wrong.</param>
     /// <param name="amiCount">How many factory AMIs were checked.</param>
     /// <param name="regions">The regions read.</param>
     /// <param name="notLookedAt">Enabled regions that were not read (without --all-regions).</param>
-    /// <param name="notChecked">Checks that could not be made, and why.</param>
-    public AuditReport(IReadOnlyList<Violation> violations, int amiCount, IReadOnlyList<string> regions, IReadOnlyList<string> notLookedAt, IReadOnlyList<string> notChecked)
+    /// <param name="complete">Whether everything could be read (what could not is listed under the report, by the command context).</param>
+    public AuditReport(IReadOnlyList<Violation> violations, int amiCount, IReadOnlyList<string> regions, IReadOnlyList<string> notLookedAt, bool complete)
     {
         this.violations = violations;
         this.amiCount = amiCount;
         this.regions = regions;
         this.notLookedAt = notLookedAt;
-        this.notChecked = notChecked;
+        this.complete = complete;
     }
 
     /// <inheritdoc />
     public object JsonDocument => new
     {
-        clean = violations.Count == 0,
+        clean = violations.Count == 0 && complete,
         amisChecked = amiCount,
         regions,
         regionsNotLookedAt = notLookedAt,
-        notChecked,
         violations = violations.Select(v => new { kind = v.Kind, region = v.Region, imageId = v.ImageId, image = v.Image, detail = v.Detail }),
     };
 
@@ -46,21 +45,16 @@ public sealed class AuditReport : IReport
             table.Add(Kebab(v.Kind), v.Region, v.Image, v.ImageId, v.Detail);
         }
 
-        var summary = $"{Formats.Number(amiCount)} AMI(s) checked in {string.Join(", ", regions)}";
-        table.Write(output, $"Clean: {summary}, no violation.");
+        var summary = $"{Formats.Number(amiCount)} AMI(s) checked in {(regions.Count == 0 ? "no region" : string.Join(", ", regions))}";
+        table.Write(output, complete ? $"Clean: {summary}, no violation." : $"No violation in what could be read: {summary}.");
         if (table.Count > 0)
         {
-            output.WriteLine($"{Formats.Number(violations.Count)} violation(s); {summary}.");
+            output.Note($"{Formats.Number(violations.Count)} violation(s); {summary}.");
         }
 
         if (notLookedAt.Count > 0)
         {
-            output.WriteLine($"Not looked at: {Formats.Number(notLookedAt.Count)} other enabled region(s) ({string.Join(", ", notLookedAt)}); --all-regions reads them too.");
-        }
-
-        foreach (var note in notChecked)
-        {
-            output.WriteLine($"Not checked: {note}.");
+            output.Note($"Not looked at: {Formats.Number(notLookedAt.Count)} other enabled region(s) ({string.Join(", ", notLookedAt)}); --all-regions reads them too.");
         }
     }
 

@@ -49,6 +49,7 @@ public static class AuditRules
             }
         }
 
+        violations.AddRange(RetentionRules.Check(factory, amis, regions, now));
         return violations;
     }
 

@@ -50,6 +50,12 @@ public enum ViolationKind
 
     /// <summary>An account control for AMIs the governance declares is set otherwise (see <c>amiinfra guard</c>).</summary>
     GovernanceDrift,
+
+    /// <summary>An image with a schedule whose newest available AMI in a declared region is older than two schedule periods plus a day.</summary>
+    StalledPipeline,
+
+    /// <summary>An available AMI whose amiinfra:retain-* tags disagree with the retention windows, a day after the newest AMI of its image there.</summary>
+    RetentionMarksStale,
 }
 
 /// <summary>One violation.</summary>

@@ -12,14 +12,17 @@ using AmiInfra.Ops.Cli;
 namespace AmiInfra.Ops.Aws;
 
 /// <summary>
-/// Credentials, endpoint and retry settings shared by every AWS client of one run, and the clients
-/// themselves (one per service and region). Retries: the SDK's standard mode, which backs off
-/// exponentially with jitter on throttling (RequestLimitExceeded, Throttling) and 5xx errors.
+/// Credentials, endpoint, timeouts and retry settings shared by every AWS client of one run, and the clients
+/// themselves (one per service and region). Retries: the SDK's standard mode, which backs off exponentially
+/// with jitter on throttling (RequestLimitExceeded, Throttling) and transient errors, up to
+/// <see cref="MaxRetries"/> times (AWS_MAX_ATTEMPTS); a call that times out (<see cref="AwsSettings.CallTimeout"/>) is retried once
+/// (<see cref="BoundedTimeoutRetryPolicy"/>), so an endpoint that never answers ends the run in about twice the
+/// call timeout.
 /// </summary>
 public sealed class AwsSession : IDisposable
 {
-    /// <summary>How many times one call is retried after a throttle or a transient error.</summary>
-    public const int MaxRetries = 8;
+    /// <summary>How many times one call is retried after a throttle or a transient error (AWS_MAX_ATTEMPTS less one).</summary>
+    public int MaxRetries => settings.MaxAttempts - 1;
 
     /// <summary>How many per-resource calls (launch permissions, snapshot permissions, ...) are in flight at once, across regions.</summary>
     public const int PerResourceConcurrency = 16;
@@ -27,10 +30,11 @@ public sealed class AwsSession : IDisposable
     private readonly AwsSettings settings;
     private readonly CliEnvironment environment;
     private readonly Lazy<AWSCredentials> credentials;
-    private readonly Dictionary<(Type, string, bool), IDisposable> clients = [];
+    private readonly Dictionary<(Type, string), IDisposable> clients = [];
     private readonly SemaphoreSlim perResource = new(PerResourceConcurrency);
     private readonly Lock gate = new();
     private Task<string>? accountId;
+    private SignedRequests? signed;
 
     /// <summary>Creates the session; credentials are resolved on first use.</summary>
     public AwsSession(AwsSettings settings, CliEnvironment environment)
@@ -53,7 +57,7 @@ public sealed class AwsSession : IDisposable
     /// </summary>
     public async Task<AwsSession> AssumeRoleAsync(string roleArn, string region, CancellationToken cancellationToken)
     {
-        var sts = Client(region, () => new AmazonSecurityTokenServiceClient(credentials.Value, Configure(new AmazonSecurityTokenServiceConfig(), region)));
+        var sts = Client(region, () => new StsClient(credentials.Value, Configure(new AmazonSecurityTokenServiceConfig(), region), TimedOut));
         var assumed = await sts.AssumeRoleAsync(new AssumeRoleRequest { RoleArn = roleArn, RoleSessionName = "amiinfra", DurationSeconds = 3600 }, cancellationToken).ConfigureAwait(false);
         var c = assumed.Credentials;
         return new AwsSession(settings with { Profile = null }, environment, new SessionAWSCredentials(c.AccessKeyId, c.SecretAccessKey, c.SessionToken));
@@ -73,20 +77,39 @@ public sealed class AwsSession : IDisposable
 
     private string? ProfileName => settings.Profile ?? environment.GetVariable("AWS_PROFILE");
 
-    /// <summary>APIs found unavailable in a region during this run ((api, region) to the reason), so each is tried once.</summary>
-    public System.Collections.Concurrent.ConcurrentDictionary<(string Api, string Region), string> Unavailable { get; } = new();
+    /// <summary>
+    /// APIs found not offered by the endpoint in a region during this run ((api, region) to the reason), so each
+    /// is tried once. Only "not offered" goes here: a throttle or a denial is never remembered as an absent API.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<(string Api, string Region), string> NotOffered { get; } = new();
+
+    /// <summary>The last call that did not answer within the call timeout, even after its retry ("DescribeImages to ec2.us-east-1.amazonaws.com").</summary>
+    public string? LastTimedOut { get; private set; }
+
+    /// <summary>The call timeout of this run.</summary>
+    public TimeSpan CallTimeout => settings.CallTimeout;
 
     /// <summary>The EC2 client of a region.</summary>
     public IAmazonEC2 Ec2(string region) =>
-        Client(region, () => new AmazonEC2Client(credentials.Value, Configure(new AmazonEC2Config(), region)));
+        Client(region, () => new Ec2Client(credentials.Value, Configure(new AmazonEC2Config(), region), TimedOut));
 
-    /// <summary>
-    /// The EC2 client of a region for the calls an endpoint may not offer (DescribeImageReferences,
-    /// block public access, Recycle Bin listings on emulators or older partitions): one retry only, so a
-    /// missing API is known in a moment and the caller falls back.
-    /// </summary>
-    public IAmazonEC2 Ec2Optional(string region) =>
-        Client(region, () => new AmazonEC2Client(credentials.Value, Configure(new AmazonEC2Config(), region, maxRetries: 1)), optional: true);
+    /// <summary>The signed-request client for the services without an SDK package here (Auto Scaling, Image Builder).</summary>
+    public SignedRequests Signed
+    {
+        get
+        {
+            lock (gate)
+            {
+                return signed ??= new SignedRequests(
+                    () => credentials.Value.GetCredentialsAsync(),
+                    settings.EndpointUrl,
+                    environment.HttpClientFactory?.CreateHttpClient(new AmazonEC2Config()),
+                    settings.CallTimeout,
+                    TimedOut,
+                    MaxRetries);
+            }
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="call"/> for every item with at most <see cref="PerResourceConcurrency"/>
@@ -110,11 +133,11 @@ public sealed class AwsSession : IDisposable
 
     /// <summary>The KMS client of a region.</summary>
     public IAmazonKeyManagementService Kms(string region) =>
-        Client(region, () => new AmazonKeyManagementServiceClient(credentials.Value, Configure(new AmazonKeyManagementServiceConfig(), region)));
+        Client(region, () => new KmsClient(credentials.Value, Configure(new AmazonKeyManagementServiceConfig(), region), TimedOut));
 
     /// <summary>The SSM client of a region.</summary>
     public IAmazonSimpleSystemsManagement Ssm(string region) =>
-        Client(region, () => new AmazonSimpleSystemsManagementClient(credentials.Value, Configure(new AmazonSimpleSystemsManagementConfig(), region)));
+        Client(region, () => new SsmClient(credentials.Value, Configure(new AmazonSimpleSystemsManagementConfig(), region), TimedOut));
 
     /// <summary>The account the credentials belong to (STS GetCallerIdentity, asked once).</summary>
     public Task<string> AccountIdAsync(string region, CancellationToken cancellationToken)
@@ -139,29 +162,32 @@ public sealed class AwsSession : IDisposable
 
     private async Task<string> AskAccountAsync(string region, CancellationToken cancellationToken)
     {
-        var sts = Client(region, () => new AmazonSecurityTokenServiceClient(credentials.Value, Configure(new AmazonSecurityTokenServiceConfig(), region)));
+        var sts = Client(region, () => new StsClient(credentials.Value, Configure(new AmazonSecurityTokenServiceConfig(), region), TimedOut));
         var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
         return identity.Account;
     }
 
-    private T Client<T>(string region, Func<T> create, bool optional = false)
+    private void TimedOut(string call) => LastTimedOut = call;
+
+    private T Client<T>(string region, Func<T> create)
         where T : IDisposable
     {
         lock (gate)
         {
-            if (!clients.TryGetValue((typeof(T), region, optional), out var client))
+            if (!clients.TryGetValue((typeof(T), region), out var client))
             {
                 client = create();
-                clients[(typeof(T), region, optional)] = client;
+                clients[(typeof(T), region)] = client;
             }
 
             return (T)client;
         }
     }
 
-    private T Configure<T>(T config, string region, int maxRetries = MaxRetries)
+    private T Configure<T>(T config, string region)
         where T : ClientConfig
     {
+        var maxRetries = MaxRetries;
         var endpoint = settings.EndpointUrl;
         if (string.IsNullOrWhiteSpace(endpoint))
         {
@@ -175,6 +201,7 @@ public sealed class AwsSession : IDisposable
 
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = maxRetries;
+        config.Timeout = settings.CallTimeout;
         if (environment.HttpClientFactory is not null)
         {
             config.HttpClientFactory = environment.HttpClientFactory;

@@ -24,6 +24,10 @@ public sealed record MutationResult(MutationOutcome Outcome, string? Error = nul
 /// <summary>The mutations of one region; each is idempotent.</summary>
 public sealed partial class RegionGateway
 {
+    /// <summary>Tags snapshots (CreateTags, one call); a snapshot that is already gone fails the call (EC2 checks every resource).</summary>
+    public Task<MutationResult> TagSnapshotsAsync(IReadOnlyList<string> snapshotIds, string key, string value, CancellationToken cancellationToken) =>
+        MutateAsync(() => ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [.. snapshotIds], Tags = [new Tag(key, value)] }, cancellationToken), _ => false);
+
     /// <summary>Deregisters an AMI; an AMI that is already gone counts as done.</summary>
     public Task<MutationResult> DeregisterImageAsync(string imageId, CancellationToken cancellationToken) =>
         MutateAsync(() => ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = imageId }, cancellationToken), AwsErrors.IsImageGone);

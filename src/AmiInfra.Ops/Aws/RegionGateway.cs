@@ -169,25 +169,65 @@ public sealed partial class RegionGateway
         ToListAsync(ec2.Paginators.DescribeLaunchTemplateVersions(new DescribeLaunchTemplateVersionsRequest { Versions = ["$Latest", "$Default"], MaxResults = 200 }).LaunchTemplateVersions, cancellationToken);
 
     /// <summary>
-    /// What references the given AMIs (instances, launch templates, SSM parameters, Image Builder recipes),
-    /// by EC2's DescribeImageReferences (at most 10 AMIs a call). Throws when the endpoint does not offer it.
+    /// What references the given AMIs, by EC2's DescribeImageReferences (at most 10 AMIs a call): instances in any
+    /// state but terminated (the default includes terminated ones, which stay visible for about an hour), every
+    /// version of every launch template (the default checks only the 10 newest; 10000 is the documented maximum),
+    /// SSM parameters, and Image Builder image and container recipes
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-ami-references.html,
+    /// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ResourceTypeOption.html).
     /// </summary>
     public async Task<List<ImageReference>> ImageReferencesAsync(IReadOnlyCollection<string> imageIds, CancellationToken cancellationToken)
     {
         var references = new List<ImageReference>();
         foreach (var chunk in imageIds.Chunk(10))
         {
-            var request = new DescribeImageReferencesRequest { ImageIds = [.. chunk], IncludeAllResourceTypes = true };
-            references.AddRange(await ToListAsync(session.Ec2Optional(Region).Paginators.DescribeImageReferences(request).ImageReferences, cancellationToken).ConfigureAwait(false));
+            var request = new DescribeImageReferencesRequest
+            {
+                ImageIds = [.. chunk],
+                ResourceTypes =
+                [
+                    new ResourceTypeRequest
+                    {
+                        ResourceType = ImageReferenceResourceType.Ec2Instance,
+                        ResourceTypeOptions = [new ResourceTypeOption { OptionName = ImageReferenceOptionName.StateName, OptionValues = [.. LiveInstanceStates] }],
+                    },
+                    new ResourceTypeRequest
+                    {
+                        ResourceType = ImageReferenceResourceType.Ec2LaunchTemplate,
+                        ResourceTypeOptions = [new ResourceTypeOption { OptionName = ImageReferenceOptionName.VersionDepth, OptionValues = ["10000"] }],
+                    },
+                    new ResourceTypeRequest { ResourceType = ImageReferenceResourceType.SsmParameter },
+                    new ResourceTypeRequest { ResourceType = ImageReferenceResourceType.ImagebuilderImageRecipe },
+                    new ResourceTypeRequest { ResourceType = ImageReferenceResourceType.ImagebuilderContainerRecipe },
+                ],
+            };
+            references.AddRange(await ToListAsync(ec2.Paginators.DescribeImageReferences(request).ImageReferences, cancellationToken).ConfigureAwait(false));
         }
 
         return references;
     }
 
-    /// <summary>The AMIs in the Recycle Bin of the region (all, or those of <paramref name="imageIds"/>).</summary>
-    public Task<List<ImageRecycleBinInfo>> ImagesInRecycleBinAsync(IReadOnlyCollection<string>? imageIds, bool optional, CancellationToken cancellationToken)
+    /// <summary>The instance states that count as a user: every state but terminated (API_InstanceState).</summary>
+    public static readonly IReadOnlyList<string> LiveInstanceStates = ["pending", "running", "shutting-down", "stopping", "stopped"];
+
+    /// <summary>
+    /// Every version of every launch template of the account in the region that launches one of the given AMIs:
+    /// DescribeLaunchTemplates, then DescribeLaunchTemplateVersions of each template (all its versions), at most
+    /// <see cref="AwsSession.PerResourceConcurrency"/> at a time.
+    /// </summary>
+    public async Task<List<LaunchTemplateVersion>> LaunchTemplateVersionsUsingAsync(IReadOnlySet<string> imageIds, CancellationToken cancellationToken)
     {
-        var client = optional ? session.Ec2Optional(Region) : ec2;
+        var templates = await ToListAsync(ec2.Paginators.DescribeLaunchTemplates(new DescribeLaunchTemplatesRequest { MaxResults = 200 }).LaunchTemplates, cancellationToken).ConfigureAwait(false);
+        var versions = await session.BoundedAsync(templates, template => ToListAsync(
+            ec2.Paginators.DescribeLaunchTemplateVersions(new DescribeLaunchTemplateVersionsRequest { LaunchTemplateId = template.LaunchTemplateId, MaxResults = 200 }).LaunchTemplateVersions,
+            cancellationToken), cancellationToken).ConfigureAwait(false);
+        return versions.SelectMany(v => v).Where(v => v.LaunchTemplateData?.ImageId is { } id && imageIds.Contains(id)).ToList();
+    }
+
+    /// <summary>The AMIs in the Recycle Bin of the region (all, or those of <paramref name="imageIds"/>).</summary>
+    public Task<List<ImageRecycleBinInfo>> ImagesInRecycleBinAsync(IReadOnlyCollection<string>? imageIds, CancellationToken cancellationToken)
+    {
+        var client = ec2;
         var request = new ListImagesInRecycleBinRequest { ImageIds = imageIds?.ToList(), MaxResults = imageIds is null ? 1000 : null };
         return ToListAsync(client.Paginators.ListImagesInRecycleBin(request).Images, cancellationToken);
     }
@@ -199,10 +239,21 @@ public sealed partial class RegionGateway
     /// <summary>The account's block public access states for AMIs and for snapshots in the region (throws when the endpoint does not offer them).</summary>
     public async Task<(string Images, string Snapshots)> BlockPublicAccessAsync(CancellationToken cancellationToken)
     {
-        var client = session.Ec2Optional(Region);
+        var client = ec2;
         var images = await client.GetImageBlockPublicAccessStateAsync(new GetImageBlockPublicAccessStateRequest(), cancellationToken).ConfigureAwait(false);
         var snapshots = await client.GetSnapshotBlockPublicAccessStateAsync(new GetSnapshotBlockPublicAccessStateRequest(), cancellationToken).ConfigureAwait(false);
         return (images.ImageBlockPublicAccessState ?? "unknown", snapshots.State?.Value ?? "unknown");
+    }
+
+    /// <summary>
+    /// The opt-in status of a region for the account (DescribeRegions with AllRegions: opt-in-not-required,
+    /// opted-in or not-opted-in; https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html),
+    /// or null when EC2 does not list it.
+    /// </summary>
+    public async Task<string?> OptInStatusAsync(string region, CancellationToken cancellationToken)
+    {
+        var response = await ec2.DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = true, RegionNames = [region] }, cancellationToken).ConfigureAwait(false);
+        return response.Regions?.FirstOrDefault(r => r.RegionName == region)?.OptInStatus;
     }
 
     /// <summary>The regions enabled for the account (DescribeRegions without AllRegions lists only those).</summary>

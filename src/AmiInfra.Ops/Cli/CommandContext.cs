@@ -21,6 +21,8 @@ public sealed record InvocationOptions(OutputFormat Format, string DeclarationPa
 public sealed class CommandContext : IDisposable
 {
     private readonly InvocationOptions options;
+    private readonly List<(string What, string Why)> notRead = [];
+    private readonly Lazy<AwsSession> aws;
     private string? account;
     private string? declaredAccount;
     private Factory? factory;
@@ -46,7 +48,14 @@ public sealed class CommandContext : IDisposable
             }
         }
 
-        Aws = new AwsSession(options.Aws with { EndpointUrl = endpoint }, environment);
+        var attempts = NonEmpty(environment.GetVariable("AWS_MAX_ATTEMPTS"));
+        var maxAttempts = AwsSettings.DefaultMaxAttempts;
+        if (attempts is not null && (!int.TryParse(attempts, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxAttempts) || maxAttempts is < 1 or > 50))
+        {
+            throw new OpsException(ExitCodes.Usage, $"AWS_MAX_ATTEMPTS: got '{attempts}'; expected a whole number of attempts from 1 to 50 (the AWS SDKs' setting; default {AwsSettings.DefaultMaxAttempts})");
+        }
+
+        aws = new Lazy<AwsSession>(() => new AwsSession(options.Aws with { EndpointUrl = endpoint, MaxAttempts = maxAttempts }, environment));
         Progress = new Progress(environment.Error, environment.ErrorIsTerminal);
     }
 
@@ -59,14 +68,17 @@ public sealed class CommandContext : IDisposable
     /// <summary>The declaration path (--declaration).</summary>
     public string DeclarationPath => options.DeclarationPath;
 
-    /// <summary>The AWS clients of this run.</summary>
-    public AwsSession Aws { get; }
+    /// <summary>The AWS clients of this run, made on first use (a command that needs no AWS never makes them).</summary>
+    public AwsSession Aws => aws.Value;
 
     /// <summary>The progress line (standard error, terminals only).</summary>
     public Progress Progress { get; }
 
     /// <summary>Now, by the run's clock.</summary>
     public DateTimeOffset Now => Environment.Clock.GetUtcNow();
+
+    /// <summary>The account the credentials belong to, once <see cref="AccountAsync"/> asked; else null.</summary>
+    public string? Account => account;
 
     /// <summary>True when --regions or --region was given.</summary>
     public bool RegionsGiven => options.Regions.Count > 0 || options.Region is not null;
@@ -142,39 +154,121 @@ public sealed class CommandContext : IDisposable
         return actual;
     }
 
-    /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>.</summary>
+    /// <summary>
+    /// Records something the run could not read or check (a region, a control, a kind of AMI user), and why. The
+    /// report then lists it ("Not read: ..."), and the run never exits as if everything had been read: success and
+    /// "violations" become <see cref="ExitCodes.Incomplete"/>.
+    /// </summary>
+    public void NotRead(string what, string why)
+    {
+        lock (notRead)
+        {
+            if (!notRead.Contains((what, why)))
+            {
+                notRead.Add((what, why));
+            }
+        }
+    }
+
+    /// <summary>What could not be read so far.</summary>
+    public IReadOnlyList<(string What, string Why)> NotReadSoFar
+    {
+        get
+        {
+            lock (notRead)
+            {
+                return [.. notRead];
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a read-only command does with a usage check: every kind of user that could not be looked for is recorded
+    /// as not read.
+    /// </summary>
+    public void NoteUsage(Usage.UsageLookup lookup)
+    {
+        foreach (var gap in lookup.Coverage.Where(c => c.NotChecked is not null))
+        {
+            NotRead($"AMI users: {Usage.UsageCoverage.Name(gap.Kind)} in {gap.Region}", gap.NotChecked!);
+        }
+    }
+
+    /// <summary>
+    /// What a destructive command does with a usage check: when a kind of user could not be looked for, it stops and
+    /// changes nothing, naming what is missing — unless the user accepted a partial check (<c>--usage-check partial</c>),
+    /// and then the gaps are reported as not read.
+    /// </summary>
+    public void RequireCompleteUsage(Usage.UsageLookup lookup, Usage.UsageCheck mode)
+    {
+        if (lookup.Complete)
+        {
+            return;
+        }
+
+        if (mode == Usage.UsageCheck.Partial)
+        {
+            NoteUsage(lookup);
+            return;
+        }
+
+        throw new OpsException(
+            ExitCodes.Incomplete,
+            $"nothing was changed: the check of who uses the AMIs could not run completely ({string.Join("; ", lookup.Gaps)}). Grant what is missing (the amiinfra policies in docs/iam/ list it), or pass --usage-check partial to act on a check without it");
+    }
+
+    /// <summary>Writes the report in the chosen format and returns <paramref name="exitCode"/>, or <see cref="ExitCodes.Incomplete"/> when something was not read and nothing more serious happened.</summary>
     public int Write(IReport report, int exitCode = ExitCodes.Success)
     {
         Progress.Done();
+        var missing = NotReadSoFar;
         if (Format == OutputFormat.Json)
         {
             var body = JsonSerializer.SerializeToNode(report.JsonDocument, Formats.Json)!.AsObject();
-            var document = new JsonObject { ["account"] = account, ["declaredAccount"] = declaredAccount };
+            var document = new JsonObject { ["account"] = account, ["declaredAccount"] = declaredAccount, ["complete"] = missing.Count == 0 };
             foreach (var (key, value) in body.ToList())
             {
                 body.Remove(key);
                 document[key] = value;
             }
 
+            document["notRead"] = JsonSerializer.SerializeToNode(missing.Select(m => new { what = m.What, why = m.Why }), Formats.Json);
             Environment.Out.WriteLine(document.ToJsonString(Formats.Json));
         }
         else
         {
             var style = new TableStyle(options.Wide ? null : TableStyle.DefaultWidth, Environment.OutIsTerminal && NonEmpty(Environment.GetVariable("NO_COLOR")) is null);
-            report.WriteTable(new TableWriter(Environment.Out, style));
+            var writer = new TableWriter(Environment.Out, style);
+            report.WriteTable(writer);
+            foreach (var (what, why) in missing)
+            {
+                writer.Note($"Not read: {what}: {why}.");
+            }
+
+            if (missing.Count > 0)
+            {
+                writer.Note($"The report is partial: {Formats.Number(missing.Count)} thing(s) could not be read (exit code {ExitCodes.Incomplete}).");
+            }
+
             if (account is not null)
             {
-                Environment.Out.WriteLine(declaredAccount is null ? $"Account {account}."
+                writer.Note(declaredAccount is null ? $"Account {account}."
                     : declaredAccount == account ? $"Account {account} (the declared account)."
                     : $"Account {account}, NOT the declared account {declaredAccount} (--account-mismatch-ok).");
             }
         }
 
-        return exitCode;
+        return missing.Count > 0 ? ExitCodes.MostSerious(exitCode, ExitCodes.Incomplete) : exitCode;
     }
 
     /// <inheritdoc />
-    public void Dispose() => Aws.Dispose();
+    public void Dispose()
+    {
+        if (aws.IsValueCreated)
+        {
+            aws.Value.Dispose();
+        }
+    }
 
     /// <summary>Checks a region code against the regions the AWS SDK knows.</summary>
     public static string Known(string region)

@@ -69,6 +69,30 @@ public sealed class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>--timeout: how long the whole run may take.</summary>
+    public Option<TimeSpan> Timeout { get; } = ParseErrors.Expecting(
+        new Option<TimeSpan>("--timeout")
+        {
+            Description = "Stop the run after this long, with a message and exit code 14 (a rerun finishes what is left: every action is idempotent). A duration: 90s, 15m, 1h. Default: 30m.",
+            HelpName = "DURATION",
+            Recursive = true,
+            DefaultValueFactory = _ => Durations.DefaultRunTimeout,
+            CustomParser = result => Durations.Parse(result, Durations.DefaultRunTimeout),
+        },
+        Durations.Expected);
+
+    /// <summary>--call-timeout: how long one AWS call may take.</summary>
+    public Option<TimeSpan> CallTimeout { get; } = ParseErrors.Expecting(
+        new Option<TimeSpan>("--call-timeout")
+        {
+            Description = "How long one AWS call may wait for an answer; a call that times out is retried once, then the run stops (exit code 14). A duration: 20s, 1m. Default: 20s.",
+            HelpName = "DURATION",
+            Recursive = true,
+            DefaultValueFactory = _ => Aws.AwsSettings.DefaultCallTimeout,
+            CustomParser = result => Durations.Parse(result, Aws.AwsSettings.DefaultCallTimeout),
+        },
+        Durations.Expected);
+
     /// <summary>--wide: tables as wide as their content.</summary>
     public Option<bool> Wide { get; } = new("--wide")
     {
@@ -87,5 +111,7 @@ public sealed class GlobalOptions
         root.Options.Add(Declaration);
         root.Options.Add(AccountMismatchOk);
         root.Options.Add(Wide);
+        root.Options.Add(Timeout);
+        root.Options.Add(CallTimeout);
     }
 }

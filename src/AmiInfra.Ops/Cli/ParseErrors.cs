@@ -13,6 +13,14 @@ namespace AmiInfra.Ops.Cli;
 public static class ParseErrors
 {
     private static readonly ConditionalWeakTable<Option, string[]> Choices = [];
+    private static readonly ConditionalWeakTable<Option, string> ExpectedValues = [];
+
+    /// <summary>Says what an option accepts, for messages (when its type does not say it).</summary>
+    public static Option<T> Expecting<T>(Option<T> option, string expected)
+    {
+        ExpectedValues.AddOrUpdate(option, expected);
+        return option;
+    }
 
     /// <summary>Restricts an option to a few words, and remembers them for messages and suggestions.</summary>
     public static Option<T> OneOf<T>(Option<T> option, params string[] values)
@@ -76,6 +84,11 @@ public static class ParseErrors
 
     private static string Expected(Option option)
     {
+        if (ExpectedValues.TryGetValue(option, out var expected))
+        {
+            return expected;
+        }
+
         var choices = ChoicesOf(option);
         if (choices.Count > 0)
         {

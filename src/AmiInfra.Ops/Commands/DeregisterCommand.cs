@@ -17,9 +17,10 @@ public static class DeregisterCommand
         var yes = new Option<bool>("--yes") { Description = "Do it. Without --yes the command only shows what it would do." };
         var keepSnapshots = new Option<bool>("--keep-snapshots") { Description = "Deregister the AMIs but keep their snapshots." };
         var force = new Option<string?>("--force") { Description = "Deregister even an AMI in use, public, shared, or not the factory's; the value says why (it is printed with the result).", HelpName = "REASON" };
-        var command = new Command("deregister", $"Deregister AMIs of one region, then delete their snapshots. Dry run unless --yes. Refuses (exit code {ExitCodes.Refused}) an AMI that instances, launch templates, SSM parameters or recipes use, that is public or shared, or that is not tagged as the factory's, and prints who uses it, unless --force REASON. A snapshot another AMI uses is kept. An id that does not exist in the region is an error (exit code {ExitCodes.NotFound}). Exit code {ExitCodes.PartialFailure} when an action failed.")
+        var usageCheck = UsageCheckOption.Create();
+        var command = new Command("deregister", $"Deregister AMIs of one region, then delete their snapshots. Dry run unless --yes. Refuses (exit code {ExitCodes.Refused}) an AMI that instances, launch templates (any version), launch configurations, SSM parameters or recipes use, that is public or shared, or that is not tagged as the factory's, and prints who uses it, unless --force REASON. Stops and changes nothing (exit code {ExitCodes.Incomplete}) when a kind of user cannot be looked for, unless --usage-check partial. An AMI of another account is reported and never touched (exit code {ExitCodes.NotOwned}). A snapshot another AMI uses is kept. An id that does not exist in the region is an error (exit code {ExitCodes.NotFound}). Exit code {ExitCodes.PartialFailure} when an action failed; a rerun finishes the job.")
         {
-            images, yes, keepSnapshots, force,
+            images, yes, keepSnapshots, force, usageCheck,
         };
         return runner.Define(
             command,
@@ -40,15 +41,17 @@ public static class DeregisterCommand
                 context.Progress.Report($"reading AMIs, snapshots and their users in {region}");
                 var snapshots = await gateway.OwnedSnapshotsAsync(account, cancellationToken).ConfigureAwait(false);
                 var resolved = await ImageResolver.ResolveAsync(context, gateway, ids, factory, snapshots, allowGone: true, cancellationToken).ConfigureAwait(false);
-                var (guards, source) = await ImageGuards.CheckAsync(gateway, resolved.Existing.Values.ToList(), factory?.Name, cancellationToken).ConfigureAwait(false);
+                var (guards, lookup) = await ImageGuards.CheckAsync(gateway, resolved.Existing.Values.ToList(), factory, cancellationToken).ConfigureAwait(false);
+                context.RequireCompleteUsage(lookup, parseResult.GetValue(usageCheck));
                 var refused = guards.Values.Where(g => g.Reasons().Count > 0 && reason is null).Select(g => g.ImageId).ToHashSet(StringComparer.Ordinal);
-                var proceeding = ids.Where(id => !refused.Contains(id)).ToList();
+                var proceeding = ids.Where(id => !refused.Contains(id) && !resolved.NotOwned.ContainsKey(id)).ToList();
                 var usage = new SnapshotUsage(await gateway.OwnedImagesAsync([], cancellationToken).ConfigureAwait(false));
                 var plans = DeregistrationPlan.Plan(proceeding, resolved.Existing, usage, snapshots, !parseResult.GetValue(keepSnapshots));
                 var dryRun = !parseResult.GetValue(yes);
                 var done = dryRun ? Deregistrar.DryRun(plans) : await Deregistrar.ExecuteAsync(gateway, plans, context.Progress, cancellationToken).ConfigureAwait(false);
-                var rows = GuardRows(ids, guards, refused, reason).Concat(done.Select(row => Forced(row, guards, reason))).ToList();
-                var report = new ActionReport(region, rows, dryRun, guards.Count > 0 ? source : null);
+                var notOwned = resolved.NotOwned.Select(p => new ActionRow("image", p.Key, p.Key, $"owned by {p.Value}, not touched: only its owner can deregister it", NotOwned: true));
+                var rows = notOwned.Concat(GuardRows(ids, guards, refused, reason)).Concat(done.Select(row => Forced(row, guards, reason))).ToList();
+                var report = new ActionReport(region, rows, dryRun, guards.Count > 0 ? lookup.Source : null);
                 return context.Write(report, report.ExitCode);
             });
     }

@@ -73,7 +73,7 @@ public static class FindCommand
 
                 context.Progress.Report($"searching AMIs in {region}");
                 var found = (await gateway.ImagesAsync(query.Owners, query.Filters(), query.IncludeDeprecated, cancellationToken).ConfigureAwait(false))
-                    .Where(query.Matches)
+                    .Where(i => query.Matches(i, context.Now))
                     .OrderByDescending(i => i.CreationDate, StringComparer.Ordinal)
                     .ThenBy(i => i.ImageId, StringComparer.Ordinal)
                     .ToList();

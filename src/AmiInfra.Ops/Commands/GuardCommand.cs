@@ -23,7 +23,7 @@ public static class GuardCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = result => result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray(),
         };
-        var command = new Command("guard", $"Show each account control for AMIs the declaration's governance declares (block public access for AMIs and snapshots, EBS encryption by default and its key, Allowed AMIs and their criteria), as declared and as set, in every declared region of the factory account and, with --target-role, of the target accounts. Exit code {ExitCodes.Success} when everything read is set as declared, {ExitCodes.Violations} when a control is not.")
+        var command = new Command("guard", $"Show each account control for AMIs the declaration's governance declares (block public access for AMIs and snapshots, EBS encryption by default and its key, Allowed AMIs and their criteria), as declared and as set, in every declared region of the factory account and, with --target-role, of the target accounts. Exit code {ExitCodes.Success} when every control was read and is set as declared, {ExitCodes.Violations} when a control is not, {ExitCodes.Incomplete} when a control, a region or an account could not be read (denied, throttled, not enabled; the others are still read and reported).")
         {
             role, accounts,
         };
@@ -66,9 +66,21 @@ public static class GuardCommand
                     foreach (var other in others.Where(o => o != account))
                     {
                         var arn = $"arn:{Partitions.NameOf(factory.Region)}:iam::{other}:role/{roleName}";
-                        using var session = await AssumeAsync(context.Aws, arn, regions[0], cancellationToken).ConfigureAwait(false);
-                        rows.AddRange(await ReadAccountAsync(session, factory, other, factoryAccount: false, regions, cancellationToken).ConfigureAwait(false));
+                        try
+                        {
+                            using var session = await context.Aws.AssumeRoleAsync(arn, regions[0], cancellationToken).ConfigureAwait(false);
+                            rows.AddRange(await ReadAccountAsync(session, factory, other, factoryAccount: false, regions, cancellationToken).ConfigureAwait(false));
+                        }
+                        catch (AmazonServiceException e) when (AwsErrors.Is(e, AwsFailure.Denied, AwsFailure.Throttled, AwsFailure.Other, AwsFailure.Credentials))
+                        {
+                            context.NotRead($"account {other}", $"could not assume {arn}: {AwsErrors.Why(e)}");
+                        }
                     }
+                }
+
+                foreach (var row in rows.Where(r => r.Status == GuardRow.NotChecked))
+                {
+                    context.NotRead($"{row.Control} of account {row.Account} in {row.Region}", row.Detail ?? "not read");
                 }
 
                 var report = new GuardReport(rows, notGoverned);
@@ -81,17 +93,5 @@ public static class GuardCommand
         var states = await Task.WhenAll(regions.Select(region =>
             ControlStateReader.ReadAsync(session, region, factory.Governance, GuardRules.DeclaredKey(factory, region, factoryAccount), cancellationToken))).ConfigureAwait(false);
         return states.SelectMany(state => GuardRules.Compare(factory, account, factoryAccount, state)).ToList();
-    }
-
-    private static async Task<AwsSession> AssumeAsync(AwsSession session, string roleArn, string region, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.AssumeRoleAsync(roleArn, region, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonServiceException e) when (e.ErrorCode is "AccessDenied" or "AccessDeniedException")
-        {
-            throw new OpsException(ExitCodes.AccessDenied, $"could not assume {roleArn} ({e.ErrorCode}): {AwsErrors.OneLine(e.Message)}", e);
-        }
     }
 }

@@ -27,8 +27,9 @@ public static class ImagesCommand
                     return context.Write(new ImagesReport(amis, context.Now));
                 }
 
-                var (usage, source) = await FactoryInventory.UsageAsync(context, amis, cancellationToken).ConfigureAwait(false);
-                return context.Write(new ImagesReport(amis, context.Now, usage, source));
+                var lookup = await FactoryInventory.UsageAsync(context, factory, amis, readOnly: true, cancellationToken).ConfigureAwait(false);
+                context.NoteUsage(lookup);
+                return context.Write(new ImagesReport(amis, context.Now, lookup.ByImage, lookup.Source));
             });
     }
 }

@@ -51,7 +51,7 @@ public static class RecycleBinCommand
 
     private static async Task<RecycleBinContents> ReadAsync(RegionGateway gateway, CancellationToken cancellationToken)
     {
-        var images = gateway.ImagesInRecycleBinAsync(null, optional: false, cancellationToken);
+        var images = gateway.ImagesInRecycleBinAsync(null, cancellationToken);
         var snapshots = await gateway.SnapshotsInRecycleBinAsync(cancellationToken).ConfigureAwait(false);
         return new RecycleBinContents(gateway.Region, await images.ConfigureAwait(false), snapshots);
     }

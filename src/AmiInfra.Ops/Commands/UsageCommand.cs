@@ -12,7 +12,7 @@ public static class UsageCommand
     public static Command Create(CommandRunner runner)
     {
         var images = new Argument<string[]>("ami-id") { Description = "The AMIs (ami-...).", Arity = ArgumentArity.OneOrMore };
-        var command = new Command("usage", $"Show who uses AMIs of one region: instances (any state but terminated), launch templates, SSM parameters and Image Builder recipes (EC2 DescribeImageReferences; where it is unavailable, DescribeInstances and the default and latest launch template versions, and the report says so), and who may launch them (accounts, organizations, OUs, public). Exit code {ExitCodes.NotFound} for an AMI that does not exist in the region.")
+        var command = new Command("usage", $"Show who uses AMIs of one region: instances (any state but terminated), launch templates (every version), launch configurations and their Auto Scaling groups, SSM parameters (data type aws:ec2:image, and the factory's own outputs) and Image Builder recipes, and who may launch them (accounts, organizations, OUs, public). EC2's DescribeImageReferences answers where it can, each kind's own API where it cannot; the report says which API looked for each kind. Exit code {ExitCodes.Incomplete} when a kind could not be looked for (a denied call), {ExitCodes.NotFound} for an AMI that does not exist in the region.")
         {
             images,
         };
@@ -27,8 +27,15 @@ public static class UsageCommand
                 await context.AccountAsync(region, factory, cancellationToken).ConfigureAwait(false);
                 var gateway = new RegionGateway(context.Aws, region);
                 var resolved = await ImageResolver.ResolveAsync(context, gateway, ids, factory, null, allowGone: false, cancellationToken).ConfigureAwait(false);
-                var (guards, source) = await ImageGuards.CheckAsync(gateway, ids.Select(id => resolved.Existing[id]).ToList(), factory?.Name, cancellationToken).ConfigureAwait(false);
-                return context.Write(new UsageReport(region, ids.Select(id => guards[id]).ToList(), source));
+                var existing = ids.Select(id => resolved.Existing.TryGetValue(id, out var image) ? image : null).OfType<Amazon.EC2.Model.Image>().ToList();
+                var (guards, lookup) = await ImageGuards.CheckAsync(gateway, existing, factory, cancellationToken).ConfigureAwait(false);
+                context.NoteUsage(lookup);
+                foreach (var (id, owner) in resolved.NotOwned)
+                {
+                    context.NotRead($"AMI {id}", $"it belongs to account {owner}: its users in other accounts are not visible here, and its launch permissions only to its owner");
+                }
+
+                return context.Write(new UsageReport(region, ids.Where(guards.ContainsKey).Select(id => guards[id]).ToList(), lookup.Source));
             });
     }
 }

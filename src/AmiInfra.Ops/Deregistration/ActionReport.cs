@@ -32,8 +32,11 @@ public sealed class ActionReport : IReport
     /// <summary>True when a guard refused at least one action.</summary>
     public bool AnyRefused => rows.Any(r => r.Refused);
 
-    /// <summary>The exit code: partial failure, refused, or success.</summary>
-    public int ExitCode => AnyFailed ? Cli.ExitCodes.PartialFailure : AnyRefused ? Cli.ExitCodes.Refused : Cli.ExitCodes.Success;
+    /// <summary>The exit code: partial failure, refused, not owned, or success (<see cref="Cli.ExitCodes.MostSerious"/>).</summary>
+    public int ExitCode => Cli.ExitCodes.MostSerious(
+        AnyFailed ? Cli.ExitCodes.PartialFailure : Cli.ExitCodes.Success,
+        AnyRefused ? Cli.ExitCodes.Refused : Cli.ExitCodes.Success,
+        rows.Any(r => r.NotOwned) ? Cli.ExitCodes.NotOwned : Cli.ExitCodes.Success);
 
     /// <inheritdoc />
     public object JsonDocument => new
@@ -43,7 +46,8 @@ public sealed class ActionReport : IReport
         usageSource,
         failed = rows.Count(r => r.Failed),
         refused = rows.Count(r => r.Refused),
-        actions = rows.Select(r => new { resource = r.Resource, id = r.Id, imageId = r.ImageId, result = r.Result, failed = r.Failed, refused = r.Refused }),
+        notOwned = rows.Count(r => r.NotOwned),
+        actions = rows.Select(r => new { resource = r.Resource, id = r.Id, imageId = r.ImageId, result = r.Result, failed = r.Failed, refused = r.Refused, notOwned = r.NotOwned }),
     };
 
     /// <inheritdoc />
@@ -58,21 +62,26 @@ public sealed class ActionReport : IReport
         table.Write(output, "Nothing to do.");
         if (usageSource is not null && table.Count > 0)
         {
-            output.WriteLine($"Users found with {usageSource}.");
+            output.Note($"Users looked for: {usageSource}.");
         }
 
         if (AnyRefused)
         {
-            output.WriteLine($"{Formats.Number(rows.Count(r => r.Refused))} AMI(s) refused and kept with their snapshots; pass --force REASON to act on them anyway.");
+            output.Note($"{Formats.Number(rows.Count(r => r.Refused))} AMI(s) refused and kept with their snapshots; pass --force REASON to act on them anyway.");
         }
 
-        if (dryRun && rows.Any(r => !r.Refused && r.Resource is "image" or "snapshot"))
+        if (rows.Any(r => r.NotOwned))
         {
-            output.WriteLine($"Dry run: nothing was changed. Pass {doIt ?? "--yes"} to do it.");
+            output.Note($"{Formats.Number(rows.Count(r => r.NotOwned))} AMI(s) of other accounts were not touched: only their owners can deregister them.");
+        }
+
+        if (dryRun && rows.Any(r => !r.Refused && !r.NotOwned && r.Resource is "image" or "snapshot"))
+        {
+            output.Note($"Dry run: nothing was changed. Pass {doIt ?? "--yes"} to do it.");
         }
         else if (AnyFailed)
         {
-            output.WriteLine($"{Formats.Number(rows.Count(r => r.Failed))} action(s) failed; rerun the same command to finish (what is already gone counts as done).");
+            output.Note($"{Formats.Number(rows.Count(r => r.Failed))} action(s) failed; rerun the same command to finish (what is already gone counts as done).");
         }
     }
 }

@@ -7,4 +7,5 @@ namespace AmiInfra.Ops.Deregistration;
 /// <param name="Result">What happened (or, in a dry run, what would).</param>
 /// <param name="Failed">True when AWS refused it.</param>
 /// <param name="Refused">True when a guard refused it (the AMI is in use, shared, public or not the factory's).</param>
-public sealed record ActionRow(string Resource, string Id, string ImageId, string Result, bool Failed = false, bool Refused = false);
+/// <param name="NotOwned">True when the AMI belongs to another account and was not touched.</param>
+public sealed record ActionRow(string Resource, string Id, string ImageId, string Result, bool Failed = false, bool Refused = false, bool NotOwned = false);

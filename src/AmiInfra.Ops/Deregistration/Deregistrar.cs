@@ -1,4 +1,5 @@
 using AmiInfra.Ops.Aws;
+using AmiInfra.Ops.Snapshots;
 using AmiInfra.Ops.Output;
 
 namespace AmiInfra.Ops.Deregistration;
@@ -29,6 +30,19 @@ public static class Deregistrar
                 rows.Add(new ActionRow("image", plan.ImageId, plan.ImageId, "already deregistered"));
                 gone.Add(plan.ImageId);
                 continue;
+            }
+
+            // Record on each snapshot which AMI it belongs to before the AMI goes: once the AMI is deregistered, nothing
+            // else says so for sure (not every snapshot's description names its AMI), and a rerun after a failed
+            // snapshot deletion must find them all. Without the record, the AMI is not deregistered.
+            if (plan.SnapshotsToDelete.Count > 0)
+            {
+                var marked = await gateway.TagSnapshotsAsync(plan.SnapshotsToDelete, SnapshotDescription.ImageTagKey, plan.ImageId, cancellationToken).ConfigureAwait(false);
+                if (marked.Outcome == MutationOutcome.Failed)
+                {
+                    rows.Add(new ActionRow("image", plan.ImageId, plan.ImageId, $"failed: not deregistered, because its snapshots could not be tagged {SnapshotDescription.ImageTagKey}={plan.ImageId} for a rerun to find them ({marked.Error})", Failed: true));
+                    continue;
+                }
             }
 
             var result = await gateway.DeregisterImageAsync(plan.ImageId, cancellationToken).ConfigureAwait(false);

@@ -32,7 +32,7 @@ public static class DeregistrationPlan
             var exists = existing.TryGetValue(id, out var image);
             var snapshots = exists
                 ? (image!.BlockDeviceMappings ?? []).Select(m => m.Ebs?.SnapshotId).OfType<string>()
-                : ownedSnapshots.Where(s => SnapshotDescription.ImageId(s.Description) == id).Select(s => s.SnapshotId);
+                : ownedSnapshots.Where(s => SnapshotDescription.ImageOf(s) == id).Select(s => s.SnapshotId);
             var delete = new List<string>();
             var kept = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var snapshot in deleteSnapshots ? snapshots.Distinct(StringComparer.Ordinal) : [])

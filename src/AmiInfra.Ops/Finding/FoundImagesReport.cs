@@ -46,7 +46,7 @@ public sealed class FoundImagesReport : IReport
     {
         if (ssmParameter is not null)
         {
-            output.WriteLine($"{ssmParameter} in {region}:");
+            output.Note($"{ssmParameter} in {region}:");
         }
 
         var table = new Table("AMI", "NAME", "OWNER", "CREATED", "ARCH", "VIRT", "ROOT", "PLATFORM");
@@ -58,7 +58,7 @@ public sealed class FoundImagesReport : IReport
         table.Write(output, $"No AMI matches in {region}.");
         if (total > images.Count)
         {
-            output.WriteLine($"{Formats.Number(images.Count)} of {Formats.Number(total)} matches shown (newest first); raise --limit to see more.");
+            output.Note($"{Formats.Number(images.Count)} of {Formats.Number(total)} matches shown (newest first); raise --limit to see more.");
         }
     }
 

@@ -42,9 +42,15 @@ public sealed record ImageQuery
         return filters;
     }
 
-    /// <summary>Whether an AMI returned by EC2 matches the parts of the query EC2 cannot filter on.</summary>
-    public bool Matches(Image image) =>
-        Platform != "linux" || image.Platform?.Value is null || image.Platform.Value.Length == 0;
+    /// <summary>
+    /// Whether an AMI returned by EC2 matches the parts of the query EC2 cannot filter on: the linux platform, and — without
+    /// <see cref="IncludeDeprecated"/> — not deprecated nor disabled. EC2 leaves out other owners' deprecated AMIs itself,
+    /// but "if you are the AMI owner, all deprecated AMIs appear in the response regardless" of IncludeDeprecated
+    /// (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html), so --owner self needs this.
+    /// </summary>
+    public bool Matches(Image image, DateTimeOffset now) =>
+        (Platform != "linux" || image.Platform?.Value is null || image.Platform.Value.Length == 0)
+        && (IncludeDeprecated || (Output.Formats.ParseTime(image.DeprecationTime) is not { } deprecated || deprecated > now) && image.State?.Value != "disabled");
 
     private static void Add(List<Filter> filters, string name, string? value)
     {

@@ -36,7 +36,7 @@ public static class ControlStateReader
     /// </summary>
     public static async Task<ControlState> ReadAsync(AwsSession session, string region, GovernanceSettings governance, string? declaredKey, CancellationToken cancellationToken)
     {
-        var ec2 = session.Ec2Optional(region);
+        var ec2 = session.Ec2(region);
         var notChecked = new Dictionary<string, string>(StringComparer.Ordinal);
 
         async Task<T?> Try<T>(string control, string api, Func<Task<T>> read)
@@ -45,9 +45,9 @@ public static class ControlStateReader
             {
                 return await read().ConfigureAwait(false);
             }
-            catch (AmazonServiceException e) when (AwsErrors.IsUnavailable(e))
+            catch (AmazonServiceException e) when (AwsErrors.Is(e, AwsFailure.Denied, AwsFailure.NotOffered, AwsFailure.Throttled, AwsFailure.RegionNotEnabled, AwsFailure.Credentials))
             {
-                notChecked[control] = $"{api} {AwsErrors.Unavailability(e)}";
+                notChecked[control] = $"{api} {AwsErrors.Why(e)}";
                 return default;
             }
         }

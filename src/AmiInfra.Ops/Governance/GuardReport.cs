@@ -33,7 +33,7 @@ public sealed class GuardReport(IReadOnlyList<GuardRow> Rows, IReadOnlyList<stri
         table.Write(output, "The governance declares no control.");
         foreach (var line in NotGoverned)
         {
-            output.WriteLine(line);
+            output.Note(line);
         }
 
         if (table.Count == 0)
@@ -44,8 +44,10 @@ public sealed class GuardReport(IReadOnlyList<GuardRow> Rows, IReadOnlyList<stri
         var notChecked = Rows.Count(r => r.Status == GuardRow.NotChecked);
         var accounts = Rows.Select(r => r.Account).Distinct(StringComparer.Ordinal).Count();
         var regions = Rows.Select(r => r.Region).Distinct(StringComparer.Ordinal).Count();
-        output.WriteLine(Drift == 0
-            ? $"As declared: {Formats.Number(Rows.Count - notChecked)} control(s) in {Formats.Number(accounts)} account(s) and {Formats.Number(regions)} region(s){(notChecked > 0 ? $"; {Formats.Number(notChecked)} not checked" : "")}."
+        output.Note(Drift == 0 && notChecked == 0
+            ? $"As declared: {Formats.Number(Rows.Count - notChecked)} control(s) in {Formats.Number(accounts)} account(s) and {Formats.Number(regions)} region(s)."
+            : Drift == 0
+            ? $"As declared where read: {Formats.Number(Rows.Count - notChecked)} control(s); {Formats.Number(notChecked)} could not be read, in {Formats.Number(accounts)} account(s) and {Formats.Number(regions)} region(s)."
             : $"{Formats.Number(Drift)} control(s) not set as declared, in {Formats.Number(accounts)} account(s) and {Formats.Number(regions)} region(s){(notChecked > 0 ? $"; {Formats.Number(notChecked)} not checked" : "")}.");
     }
 }

@@ -13,31 +13,38 @@ namespace AmiInfra.Ops.Inventory;
 /// </summary>
 public static class FactoryInventory
 {
-    /// <summary>The usage of every AMI, looked up region by region (concurrently), with the API that answered in each.</summary>
-    public static async Task<(IReadOnlyDictionary<string, Usage.ImageUsage> Usage, string Source)> UsageAsync(CommandContext context, IReadOnlyList<AmiRecord> amis, CancellationToken cancellationToken)
+    /// <summary>
+    /// The usage of every AMI, looked up region by region (concurrently). A read-only command
+    /// (<paramref name="readOnly"/>) reports a region whose lookup failed as not read and goes on; a destructive one
+    /// stops on the failure.
+    /// </summary>
+    public static async Task<Usage.UsageLookup> UsageAsync(CommandContext context, Factory factory, IReadOnlyList<AmiRecord> amis, bool readOnly, CancellationToken cancellationToken)
     {
-        var perRegion = await Task.WhenAll(amis.GroupBy(a => a.Region).Select(g =>
-            Usage.UsageFinder.FindAsync(new RegionGateway(context.Aws, g.Key), g.Select(a => a.ImageId).ToList(), cancellationToken))).ConfigureAwait(false);
-        var usage = perRegion.SelectMany(p => p.ByImage).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        var sources = perRegion.Select(p => p.Source).Distinct(StringComparer.Ordinal).ToList();
-        return (usage, sources.Count == 0 ? "none (no AMI)" : string.Join("; ", sources));
+        var regions = amis.Select(a => a.Region).Distinct(StringComparer.Ordinal).ToList();
+        Task<Usage.UsageLookup> Find(string region) => Usage.UsageFinder.FindAsync(
+            new RegionGateway(context.Aws, region), amis.Where(a => a.Region == region).Select(a => a.ImageId).ToList(), Usage.UsageFinder.OutputsOf(factory, region), cancellationToken);
+        var lookups = readOnly
+            ? (await RegionReads.EachAsync(context, regions, Find, cancellationToken).ConfigureAwait(false)).Select(r => r.Value).ToList()
+            : [.. await Task.WhenAll(regions.Select(Find)).ConfigureAwait(false)];
+        return Usage.UsageLookup.Merge(lookups);
     }
 
-    /// <summary>Reads every region concurrently, every page of each listing.</summary>
+    /// <summary>
+    /// Reads every region concurrently, every page of each listing. A region that cannot be read (not enabled,
+    /// denied, throttled beyond the retries) is reported as not read and the others are still read
+    /// (<see cref="RegionReads"/>).
+    /// </summary>
     public static async Task<IReadOnlyList<AmiRecord>> LoadAsync(CommandContext context, Factory factory, IReadOnlyList<string> regions, CancellationToken cancellationToken)
     {
         var account = await context.AccountAsync(regions[0], factory, cancellationToken).ConfigureAwait(false);
         var counts = new int[regions.Count];
-        var loads = regions.Select(async (region, index) =>
+        var index = regions.Select((region, i) => (region, i)).ToDictionary(x => x.region, x => x.i, StringComparer.Ordinal);
+        var read = await RegionReads.EachAsync(context, regions, region => LoadRegionAsync(new RegionGateway(context.Aws, region), factory.Name, account, done =>
         {
-            var records = await LoadRegionAsync(new RegionGateway(context.Aws, region), factory.Name, account, done =>
-            {
-                counts[index] = done;
-                context.Progress.Report($"reading AMIs: {counts.Sum()} in {regions.Count} region(s)");
-            }, cancellationToken).ConfigureAwait(false);
-            return records;
-        });
-        var perRegion = await Task.WhenAll(loads).ConfigureAwait(false);
+            counts[index[region]] = done;
+            context.Progress.Report($"reading AMIs: {counts.Sum()} in {regions.Count} region(s)");
+        }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var perRegion = read.Select(r => r.Value).ToList();
         context.Progress.Done();
         var order = regions.Select((region, index) => (region, index)).ToDictionary(x => x.region, x => x.index, StringComparer.Ordinal);
         return perRegion.SelectMany(r => r)

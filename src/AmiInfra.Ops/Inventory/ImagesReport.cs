@@ -40,7 +40,7 @@ public sealed class ImagesReport : IReport
             deprecationTime = a.DeprecationTime,
             lastLaunched = a.LastLaunched,
             snapshotIds = a.SnapshotIds,
-            usage = usage is null ? null : Usage(a) is { } u ? new { inUse = u.InUse, instances = u.Instances, launchTemplates = u.LaunchTemplates, ssmParameters = u.SsmParameters, recipes = u.Recipes } : null,
+            usage = usage is null ? null : Usage(a) is { } u ? new { inUse = u.InUse, instances = u.Instances, launchTemplates = u.LaunchTemplates, launchConfigurations = u.LaunchConfigurations, ssmParameters = u.SsmParameters, recipes = u.Recipes } : null,
         }),
     };
 
@@ -58,12 +58,12 @@ public sealed class ImagesReport : IReport
         table.Write(output, "No AMIs of this factory in these regions.");
         if (table.Count > 0)
         {
-            output.WriteLine($"{Formats.Number(amis.Count)} AMI(s) in {Formats.Number(amis.Select(a => a.Region).Distinct().Count())} region(s).");
+            output.Note($"{Formats.Number(amis.Count)} AMI(s) in {Formats.Number(amis.Select(a => a.Region).Distinct().Count())} region(s).");
         }
 
         if (usage is not null && table.Count > 0)
         {
-            output.WriteLine($"{Formats.Number(amis.Count(a => Usage(a)?.InUse == true))} in use; users found with {usageSource}.");
+            output.Note($"{Formats.Number(amis.Count(a => Usage(a)?.InUse == true))} in use. Users looked for: {usageSource}.");
         }
     }
 

@@ -31,6 +31,9 @@ public enum RetirementAction
 /// <param name="Guard">What stands against the action (in use, public, shared): apply refuses it unless --force; null when nothing does.</param>
 public sealed record LifecycleDecision(AmiRecord Ami, RetirementAction Action, string Reason, string? KeptBy, RetirementAction WouldBe, bool AlreadyApplied, string? Guard = null)
 {
+    /// <summary>Who the guard stands for: each user of the AMI and each principal that may launch it (kind, id, what they do with it).</summary>
+    public IReadOnlyList<(string Kind, string Id, string What)> GuardedFor { get; init; } = [];
+
     /// <summary>True when apply has something to do for this AMI.</summary>
     public bool Pending => Action != RetirementAction.Keep && !AlreadyApplied;
 }

@@ -36,6 +36,7 @@ public sealed class LifecyclePlanReport : IReport
             wouldBe = d.KeptBy is null ? (RetirementAction?)null : d.WouldBe,
             alreadyApplied = d.AlreadyApplied,
             guard = d.Guard,
+            guardedFor = d.GuardedFor.Select(u => new { kind = u.Kind, id = u.Id, what = u.What }),
         }),
     };
 
@@ -47,21 +48,42 @@ public sealed class LifecyclePlanReport : IReport
         {
             var action = Name(d.Action) + (d.AlreadyApplied ? " (done)" : "");
             var keptBy = d.KeptBy is null ? null : $"{d.KeptBy} (would {Name(d.WouldBe)})";
-            table.Add(d.Ami.Region, d.Ami.ImageName, d.Ami.ImageId, Formats.Time(d.Ami.Created), Formats.Days(d.Ami.AgeDays(now)), action, d.Reason, keptBy, d.Guard);
+            table.Add(d.Ami.Region, d.Ami.ImageName, d.Ami.ImageId, Formats.Time(d.Ami.Created), Formats.Days(d.Ami.AgeDays(now)), action, d.Reason, keptBy, Short(d));
         }
 
         table.Write(output, "No AMIs of this factory in these regions.");
+        var guarded = decisions.Where(d => d.GuardedFor.Count > 0).ToList();
+        if (guarded.Count > 0)
+        {
+            // Who each guard stands for, one row each: the users are named in full, not cut to fit the plan's columns.
+            output.WriteLine();
+            var users = new Table("GUARDED AMI", "WOULD", "USER", "ID", "WHAT");
+            foreach (var d in guarded)
+            {
+                foreach (var (kind, id, what) in d.GuardedFor)
+                {
+                    users.Add(d.Ami.ImageId, Name(d.Action), kind, id, what);
+                }
+            }
+
+            users.Write(output, "");
+            output.WriteLine();
+        }
         if (table.Count > 0)
         {
             var counts = Enum.GetValues<RetirementAction>().Select(a => $"{Name(a)} {Formats.Number(decisions.Count(d => d.Action == a))}");
-            output.WriteLine($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
-            var guarded = decisions.Count(d => d.Guard is not null);
-            if (guarded > 0)
+            output.Note($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
+            var guardedCount = decisions.Count(d => d.Guard is not null);
+            if (guardedCount > 0)
             {
-                output.WriteLine($"{Formats.Number(guarded)} action(s) guarded (GUARD): 'lifecycle apply' refuses them unless --force REASON. Users found with {usageSource}.");
+                output.Note($"{Formats.Number(guardedCount)} action(s) guarded (GUARD; who for, above): 'lifecycle apply' refuses them unless --force REASON. Users looked for: {usageSource}.");
             }
         }
     }
+
+    /// <summary>The GUARD cell: what stands against the action in a few words (in use, public, shared), the users in the table below.</summary>
+    private static string? Short(LifecycleDecision d) =>
+        d.Guard is null ? null : string.Join(", ", d.GuardedFor.GroupBy(u => u.Kind).Select(g => $"{g.Key} x{g.Count()}"));
 
     /// <summary>The name of an action as reports show it (keep, deprecate, disable, delete, re-enable).</summary>
     public static string Name(RetirementAction action) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(action.ToString());

@@ -1,15 +1,15 @@
-using System.Globalization;
 using AmiInfra.Declaration;
 using AmiInfra.Ops.Inventory;
 
 namespace AmiInfra.Ops.Lifecycle;
 
 /// <summary>
-/// Applies declared retirement rules to the AMIs that exist, the way Image Builder lifecycle policies
-/// do: AMIs are grouped by image and region and ranked newest first; an age rule acts on AMIs older
-/// than N days but never on the newest KeepAtLeast; a count rule acts on all but the newest N; the
-/// most severe step that applies wins (delete, then disable, then deprecate); an exclusion (launched
-/// within N days, a tag, public, a region, shared with an account) keeps an AMI from any action.
+/// Applies declared retirement rules to the AMIs that exist, with the semantics of <see cref="RetirementEngine"/>
+/// (the factory's lifecycle policies and retention windows): the available AMIs of an image are ranked per region
+/// newest first; a step acts on AMIs older than its age (afterDays, or 1 day for a step by count) that are outside
+/// its window (the newest keepAtLeast for a step by age, the newest keepNewest for a step by count); the most severe
+/// step that applies wins (delete, then disable, then deprecate); an exclusion (a region, public, a tag, shared with
+/// an account, launched within N days) keeps an AMI from any action.
 /// </summary>
 public static class LifecyclePlanner
 {
@@ -25,8 +25,8 @@ public static class LifecyclePlanner
         var images = factory.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var ranks = amis
             .GroupBy(a => (a.ImageName, a.Region))
-            .SelectMany(g => g.OrderByDescending(a => a.Created).ThenBy(a => a.ImageId, StringComparer.Ordinal).Select((a, rank) => (a, rank)))
-            .ToDictionary(x => x.a, x => x.rank);
+            .SelectMany(g => { var r = RetirementEngine.Ranks(g); return g.Select(a => (a, r)); })
+            .ToDictionary(x => x.a, x => x.r);
 
         return amis.Select(ami =>
         {
@@ -40,7 +40,7 @@ public static class LifecyclePlanner
                 return Keep(ami, "no retirement rules declared");
             }
 
-            var (action, reason) = Decide(image.Retirement, ami, ranks[ami], now);
+            var (action, reason) = RetirementEngine.Due(image.Retirement, ami, ranks[ami], now);
             var applied = action switch
             {
                 RetirementAction.Deprecate => ami.DeprecationTime is { } at && at <= now + DeprecationLead,
@@ -94,78 +94,19 @@ public static class LifecyclePlanner
                 reasons.Add($"shared with {string.Join(", ", d.Ami.SharedWith)}");
             }
 
-            return reasons.Count == 0 ? d : d with { Guard = string.Join("; ", reasons) };
+            if (reasons.Count == 0)
+            {
+                return d;
+            }
+
+            var guard = new Usage.ImageGuard(d.Ami.ImageId, users ?? new Usage.ImageUsage { ImageId = d.Ami.ImageId }, d.Ami.Public, d.Ami.SharedWith, null);
+            return d with { Guard = string.Join("; ", reasons), GuardedFor = guard.Users().ToList() };
         }).ToList();
 
     private static LifecycleDecision Keep(AmiRecord ami, string reason) =>
         new(ami, RetirementAction.Keep, reason, null, RetirementAction.Keep, false);
 
-    private static (RetirementAction Action, string Reason) Decide(Retirement rules, AmiRecord ami, int rank, DateTimeOffset now)
-    {
-        var age = ami.AgeDays(now);
-        var steps = new (RetirementStep? Step, RetirementAction Action)[]
-        {
-            (rules.Delete, RetirementAction.Delete),
-            (rules.Disable, RetirementAction.Disable),
-            (rules.Deprecate, RetirementAction.Deprecate),
-        };
-        var protectedByKeepAtLeast = false;
-        foreach (var (step, action) in steps)
-        {
-            if (step is null)
-            {
-                continue;
-            }
-
-            if (step.AfterDays is { } days && age > days)
-            {
-                if (rank >= rules.KeepAtLeast)
-                {
-                    return (action, $"older than {Number(days)} days ({Number(age)}d)");
-                }
-
-                protectedByKeepAtLeast = true;
-            }
-            else if (step.KeepNewest is { } keep && rank >= keep)
-            {
-                return (action, $"beyond the newest {Number(keep)} (#{Number(rank + 1)})");
-            }
-        }
-
-        return protectedByKeepAtLeast
-            ? (RetirementAction.Keep, $"among the newest {Number(rules.KeepAtLeast)} (keepAtLeast)")
-            : (RetirementAction.Keep, "within the rules");
-    }
-
-    /// <summary>The first exclusion that applies to the AMI, described, or null.</summary>
-    public static string? Exclusion(RetirementExclusions exclusions, AmiRecord ami, DateTimeOffset now)
-    {
-        if (exclusions.LaunchedWithinDays is { } days && ami.LastLaunched is { } launched && launched >= now.AddDays(-days))
-        {
-            return $"launched within {Number(days)} days ({launched.UtcDateTime:yyyy-MM-dd})";
-        }
-
-        foreach (var (key, value) in exclusions.Tags)
-        {
-            if (ami.Tags.TryGetValue(key, out var actual) && actual == value)
-            {
-                return $"tag {key}={value}";
-            }
-        }
-
-        if (exclusions.Public && ami.Public)
-        {
-            return "public";
-        }
-
-        if (exclusions.Regions.Contains(ami.Region, StringComparer.Ordinal))
-        {
-            return $"region {ami.Region}";
-        }
-
-        var account = exclusions.SharedWithAccounts.FirstOrDefault(a => ami.SharedWith.Contains(a, StringComparer.Ordinal));
-        return account is null ? null : $"shared with {account}";
-    }
-
-    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The first exclusion that applies to the AMI, described, or null (<see cref="RetirementEngine.Exclusion"/>).</summary>
+    public static string? Exclusion(RetirementExclusions exclusions, AmiRecord ami, DateTimeOffset now) =>
+        RetirementEngine.Exclusion(exclusions, ami, now);
 }

@@ -32,6 +32,15 @@ public sealed class TableWriter(TextWriter inner, TableStyle style) : TextWriter
 
     /// <inheritdoc />
     public override void WriteLine(string? value) => inner.WriteLine(value);
+
+    /// <summary>Writes a line of prose under a table, wrapped at word boundaries to the width tables fit (as is with --wide).</summary>
+    public void Note(string text)
+    {
+        foreach (var line in Formats.Wrap(text, Style.MaxWidth))
+        {
+            inner.WriteLine(line);
+        }
+    }
 }
 
 /// <summary>

@@ -75,7 +75,7 @@ public sealed class RecycleBinReport : IReport
         table.Write(output, $"The Recycle Bin is empty in {string.Join(", ", regions.Select(r => r.Region))}.");
         if (table.Count > 0)
         {
-            output.WriteLine($"{Formats.Number(regions.Sum(r => r.Images.Count))} AMI(s) and {Formats.Number(regions.Sum(r => r.Snapshots.Count))} snapshot(s) in the Recycle Bin; 'amiinfra recycle-bin restore AMI --region REGION' restores an AMI with its snapshots.");
+            output.Note($"{Formats.Number(regions.Sum(r => r.Images.Count))} AMI(s) and {Formats.Number(regions.Sum(r => r.Snapshots.Count))} snapshot(s) in the Recycle Bin; 'amiinfra recycle-bin restore AMI --region REGION' restores an AMI with its snapshots.");
         }
     }
 

@@ -10,7 +10,7 @@ public static class OrphanFinder
     {
         var none = new HashSet<string>();
         return snapshots
-            .Select(s => (Snapshot: s, ImageId: SnapshotDescription.ImageId(s.Description)))
+            .Select(s => (Snapshot: s, ImageId: SnapshotDescription.ImageOf(s)))
             .Where(x => x.ImageId is not null && !usage.ImageIds.Contains(x.ImageId) && usage.UsersOf(x.Snapshot.SnapshotId, none).Count == 0)
             .Select(x => new OrphanedSnapshot(
                 region,

@@ -37,7 +37,7 @@ public sealed class OrphanedSnapshotsReport : IReport
         table.Write(output, "No orphaned snapshots.");
         if (table.Count > 0)
         {
-            output.WriteLine($"{Formats.Number(orphans.Count)} orphaned snapshot(s), {Formats.Number(orphans.Sum(o => o.SizeGiB))} GiB: about {Formats.Dollars(orphans.Sum(o => o.MonthlyCost))} a month at ${pricePerGbMonth.ToString(System.Globalization.CultureInfo.InvariantCulture)}/GB-month (the estimate counts full size; EBS bills snapshots incrementally).");
+            output.Note($"{Formats.Number(orphans.Count)} orphaned snapshot(s), {Formats.Number(orphans.Sum(o => o.SizeGiB))} GiB: about {Formats.Dollars(orphans.Sum(o => o.MonthlyCost))} a month at ${pricePerGbMonth.ToString(System.Globalization.CultureInfo.InvariantCulture)}/GB-month (the estimate counts full size; EBS bills snapshots incrementally).");
         }
     }
 }

@@ -50,15 +50,16 @@ public sealed record ImageGuard(string ImageId, ImageUsage Usage, bool Public, I
 /// <summary>Checks the guards of AMIs before they are disabled or deregistered.</summary>
 public static class ImageGuards
 {
-    /// <summary>The guard of each image, with the usage lookup's source.</summary>
+    /// <summary>The guard of each image, with the usage lookup (which says how each kind of user was looked for).</summary>
     /// <param name="gateway">The region.</param>
     /// <param name="images">The AMIs (they exist).</param>
-    /// <param name="factoryName">The declared factory, or null without a declaration (then any amiinfra:factory tag will do).</param>
+    /// <param name="factory">The declaration, or null without one (then any amiinfra:factory tag will do).</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    public static async Task<(IReadOnlyDictionary<string, ImageGuard> Guards, string Source)> CheckAsync(
-        RegionGateway gateway, IReadOnlyCollection<Image> images, string? factoryName, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyDictionary<string, ImageGuard> Guards, UsageLookup Usage)> CheckAsync(
+        RegionGateway gateway, IReadOnlyCollection<Image> images, AmiInfra.Declaration.Factory? factory, CancellationToken cancellationToken)
     {
-        var usage = await UsageFinder.FindAsync(gateway, images.Select(i => i.ImageId).ToList(), cancellationToken).ConfigureAwait(false);
+        var factoryName = factory?.Name;
+        var usage = await UsageFinder.FindAsync(gateway, images.Select(i => i.ImageId).ToList(), UsageFinder.OutputsOf(factory, gateway.Region), cancellationToken).ConfigureAwait(false);
         var permissions = await gateway.Session.BoundedAsync(images, image => gateway.LaunchPermissionsAsync(image.ImageId, cancellationToken), cancellationToken).ConfigureAwait(false);
         var guards = images.Select((image, index) =>
         {
@@ -69,6 +70,6 @@ public static class ImageGuards
                 : null;
             return new ImageGuard(image.ImageId, usage.For(image.ImageId), record.Public, record.SharedWith, notOurs);
         }).ToDictionary(g => g.ImageId, StringComparer.Ordinal);
-        return (guards, usage.Source);
+        return (guards, usage);
     }
 }

@@ -8,9 +8,10 @@ using Image = Amazon.EC2.Model.Image;
 namespace AmiInfra.Ops.Usage;
 
 /// <summary>The AMIs named on a command line, as found in one region.</summary>
-/// <param name="Existing">Those that exist, by id.</param>
+/// <param name="Existing">Those that exist and belong to the account, by id.</param>
 /// <param name="Gone">Those verifiably deregistered, by id, with the evidence.</param>
-public sealed record ResolvedImages(IReadOnlyDictionary<string, Image> Existing, IReadOnlyDictionary<string, string> Gone);
+/// <param name="NotOwned">Those that exist but belong to another account (shared with this one), by id, with their owner.</param>
+public sealed record ResolvedImages(IReadOnlyDictionary<string, Image> Existing, IReadOnlyDictionary<string, string> Gone, IReadOnlyDictionary<string, string> NotOwned);
 
 /// <summary>
 /// Finds the AMIs a command names, the same way for every command: an id that does not exist in the
@@ -40,12 +41,17 @@ public static class ImageResolver
         var lookups = await context.Aws.BoundedAsync(ids, id => gateway.LookupImageAsync(id, cancellationToken), cancellationToken).ConfigureAwait(false);
         var existing = new Dictionary<string, Image>(StringComparer.Ordinal);
         var gone = new Dictionary<string, string>(StringComparer.Ordinal);
+        var notOwned = new Dictionary<string, string>(StringComparer.Ordinal);
         var unknown = new List<string>();
         for (var i = 0; i < ids.Count; i++)
         {
-            if (lookups[i].Image is { } image)
+            if (lookups[i].Image is { } image && context.Account is { } account && image.OwnerId is { Length: > 0 } owner && owner != account)
             {
-                existing[ids[i]] = image;
+                notOwned[ids[i]] = owner;
+            }
+            else if (lookups[i].Image is { } ours)
+            {
+                existing[ids[i]] = ours;
             }
             else if (lookups[i].KnownGone)
             {
@@ -67,7 +73,7 @@ public static class ImageResolver
                     gone[id] = "it is in the Recycle Bin";
                     unknown.Remove(id);
                 }
-                else if (ownedSnapshots?.Any(s => SnapshotDescription.ImageId(s.Description) == id) == true)
+                else if (ownedSnapshots?.Any(s => SnapshotDescription.ImageOf(s) == id) == true)
                 {
                     gone[id] = "the account's snapshots name it";
                     unknown.Remove(id);
@@ -86,27 +92,32 @@ public static class ImageResolver
             throw new OpsException(ExitCodes.NotFound, $"AMI {id} was deregistered in {gateway.Region} ({evidence}); 'amiinfra recycle-bin restore {id} --region {gateway.Region}' brings it back while the Recycle Bin holds it");
         }
 
-        return new ResolvedImages(existing, gone);
+        return new ResolvedImages(existing, gone, notOwned);
     }
 
+    /// <summary>
+    /// The ids the Recycle Bin holds. This is evidence for "already deregistered", read only for ids that are neither
+    /// AMIs nor named by snapshots: when it cannot be read (not offered, denied), the id is simply not known as
+    /// deregistered — the command then says it does not exist, which changes nothing.
+    /// </summary>
     private static async Task<HashSet<string>> InRecycleBinAsync(RegionGateway gateway, List<string> ids, CancellationToken cancellationToken)
     {
         var key = ("ListImagesInRecycleBin", gateway.Region);
-        if (gateway.Session.Unavailable.ContainsKey(key))
+        if (gateway.Session.NotOffered.ContainsKey(key))
         {
             return [];
         }
 
         try
         {
-            var images = await gateway.ImagesInRecycleBinAsync(ids, optional: true, cancellationToken).ConfigureAwait(false);
+            var images = await gateway.ImagesInRecycleBinAsync(ids, cancellationToken).ConfigureAwait(false);
             return images.Select(i => i.ImageId).ToHashSet(StringComparer.Ordinal);
         }
-        catch (Amazon.Runtime.AmazonServiceException e) when (AwsErrors.IsUnavailable(e) || e.ErrorCode == "InvalidAMIID.NotFound")
+        catch (Amazon.Runtime.AmazonServiceException e) when (AwsErrors.Is(e, AwsFailure.NotOffered, AwsFailure.Denied) || e.ErrorCode == "InvalidAMIID.NotFound")
         {
-            if (AwsErrors.IsUnavailable(e))
+            if (AwsErrors.Classify(e) == AwsFailure.NotOffered)
             {
-                gateway.Session.Unavailable[key] = AwsErrors.Unavailability(e);
+                gateway.Session.NotOffered[key] = AwsErrors.Why(e);
             }
 
             return [];

@@ -30,6 +30,7 @@ public sealed class UsageReport : IReport
             sharedWith = g.SharedWith,
             instances = g.Usage.Instances,
             launchTemplates = g.Usage.LaunchTemplates,
+            launchConfigurations = g.Usage.LaunchConfigurations,
             ssmParameters = g.Usage.SsmParameters,
             recipes = g.Usage.Recipes,
             notTheFactorys = g.NotTheFactorys,
@@ -55,6 +56,6 @@ public sealed class UsageReport : IReport
         }
 
         table.Write(output, $"No AMI in {region}.");
-        output.WriteLine($"{Formats.Number(guards.Count(g => g.Usage.InUse))} of {Formats.Number(guards.Count)} AMI(s) in use in {region}; users found with {source}.");
+        output.Note($"{Formats.Number(guards.Count(g => g.Usage.InUse))} of {Formats.Number(guards.Count)} AMI(s) in use in {region}. Users looked for: {source}.");
     }
 }

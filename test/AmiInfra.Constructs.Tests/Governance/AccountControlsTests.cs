@@ -92,40 +92,69 @@ public sealed class AccountControlsTests(AccountControlsFixture fixture) : IClas
         });
     }
 
-    [Fact]
-    public void The_role_may_call_exactly_the_ec2_actions_of_the_declared_controls_and_write_its_logs()
+    private static readonly string[] EveryControlAction =
+    [
+        "ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",
+        "ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
+        "ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId",
+        "ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings",
+    ];
+
+    private static object RoleWith(object[] actions) => new Dictionary<string, object>
     {
-        var statement = Match.ObjectLike(new Dictionary<string, object>
+        ["AssumeRolePolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
         {
-            ["Effect"] = "Allow",
-            ["Action"] = new[]
-            {
-                "ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",
-                "ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
-                "ec2:GetEbsDefaultKmsKeyId", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:ResetEbsDefaultKmsKeyId",
-                "ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings",
-            },
-            ["Resource"] = "*",
-        });
-        fixture.All.HasResourceProperties("AWS::IAM::Role", new Dictionary<string, object>
+            ["Statement"] = new[] { new Dictionary<string, object> { ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["Service"] = "lambda.amazonaws.com" }, ["Action"] = "sts:AssumeRole" } },
+        }),
+        ["Policies"] = new object[]
         {
-            ["AssumeRolePolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+            Match.ObjectLike(new Dictionary<string, object>
             {
-                ["Statement"] = new[] { new Dictionary<string, object> { ["Effect"] = "Allow", ["Principal"] = new Dictionary<string, object> { ["Service"] = "lambda.amazonaws.com" }, ["Action"] = "sts:AssumeRole" } },
-            }),
-            ["Policies"] = Match.ArrayWith(new object[]
-            {
-                Match.ObjectLike(new Dictionary<string, object>
+                ["PolicyName"] = "WriteOwnLogs",
+                ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
                 {
-                    ["PolicyName"] = "WriteOwnLogs",
-                    ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
-                    {
-                        ["Statement"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Action"] = new[] { "logs:CreateLogStream", "logs:PutLogEvents" }, ["Resource"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new[] { AccountControls.LogicalIds.LogGroup, "Arn" } } }) },
-                    }),
+                    ["Statement"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Action"] = new[] { "logs:CreateLogStream", "logs:PutLogEvents" }, ["Resource"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new[] { AccountControls.LogicalIds.LogGroup, "Arn" } } }) },
                 }),
-                Match.ObjectLike(new Dictionary<string, object> { ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object> { ["Statement"] = new[] { statement } }) }),
             }),
-        });
+            Match.ObjectLike(new Dictionary<string, object>
+            {
+                ["PolicyName"] = "AccountControlsForAmis",
+                ["PolicyDocument"] = Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Statement"] = new[] { Match.ObjectLike(new Dictionary<string, object> { ["Effect"] = "Allow", ["Action"] = actions, ["Resource"] = "*" }) },
+                }),
+            }),
+        },
+    };
+
+    [Fact]
+    public void The_role_may_call_exactly_the_ec2_actions_of_every_control_the_function_manages_and_write_its_logs()
+    {
+        fixture.All.HasResourceProperties("AWS::IAM::Role", RoleWith(EveryControlAction));
+    }
+
+    /// <summary>
+    /// With Allowed AMIs alone declared, the role still holds the actions of the other controls: were one of them
+    /// declared before, its custom resource is deleted in the cleanup phase, after the role's update, and must restore.
+    /// </summary>
+    [Fact]
+    public void The_role_keeps_the_actions_of_controls_no_longer_declared_so_that_their_delete_can_restore()
+    {
+        fixture.Allowed.HasResourceProperties("AWS::IAM::Role", RoleWith(EveryControlAction));
+        Assert.Equal(EveryControlAction, AccountControls.Actions);
+    }
+
+    [Fact]
+    public void Every_custom_resource_gives_cloudformation_a_service_timeout_a_minute_above_the_function_s_timeout()
+    {
+        fixture.All.HasResourceProperties("AWS::Lambda::Function", new Dictionary<string, object> { ["Timeout"] = 300 });
+        foreach (var type in new[] { AccountControls.ImageBlockPublicAccessType, AccountControls.EbsEncryptionByDefaultType, AccountControls.AllowedImagesType })
+        {
+            fixture.All.HasResourceProperties(type, new Dictionary<string, object> { ["ServiceTimeout"] = 360 });
+        }
+
+        fixture.Allowed.HasResourceProperties(AccountControls.AllowedImagesType, new Dictionary<string, object> { ["ServiceTimeout"] = 360 });
+        Assert.Equal(3, fixture.All.FindResources(AccountControls.ImageBlockPublicAccessType).Count + fixture.All.FindResources(AccountControls.EbsEncryptionByDefaultType).Count + fixture.All.FindResources(AccountControls.AllowedImagesType).Count);
     }
 
     /// <summary>What cdk-nag finds on the function and its role is acknowledged on them, with the reason, and only that.</summary>
@@ -145,13 +174,11 @@ public sealed class AccountControlsTests(AccountControlsFixture fixture) : IClas
     }
 
     [Fact]
-    public void The_actions_follow_the_controls_the_handler_calls()
+    public void Every_action_the_role_allows_is_one_the_handler_calls()
     {
-        Assert.Equal(["ec2:GetAllowedImagesSettings", "ec2:EnableAllowedImagesSettings", "ec2:ReplaceImageCriteriaInAllowedImagesSettings", "ec2:DisableAllowedImagesSettings"], AccountControls.Actions(AccountControlsFixture.AllowedOnly));
-        Assert.Equal(["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault"], AccountControls.Actions(new AccountControlsProps { NamePrefix = "golden", EbsEncryptionByDefault = true }));
-        foreach (var action in AccountControls.Actions(AccountControlsFixture.Everything))
+        foreach (var action in AccountControls.Actions)
         {
-            // Every action the role allows is one the handler sends (its Query API action name).
+            // The Query API action name, as the handler sends it.
             Assert.Contains($"\"{action["ec2:".Length..]}\"", AccountControls.HandlerSource, StringComparison.Ordinal);
         }
     }

@@ -118,7 +118,7 @@ public sealed class RetentionMarkerScenario : IDisposable
             {
                 if (state[account]?[region]?[id] is JsonObject tags)
                 {
-                    return string.Join(",", Lifecycles.StepNames.Where(s => (string?)tags[Lifecycles.RetentionTag(s)] == "true"));
+                    return string.Join(",", Lifecycles.StepNames.Where(s => (string?)tags[AmiTagKeys.Retain(s)] == "true"));
                 }
             }
         }

@@ -289,6 +289,17 @@ public sealed class TargetAccountStackSetPartsTests(ScopeFixture scope) : IClass
     }
 
     [Fact]
+    public void Rejects_a_template_body_larger_than_a_stackset_takes()
+    {
+        var criteria = Enumerable.Range(0, AmiInfra.Rules.Governance.MaxCriteria)
+            .Select(i => new AllowedImagesCriterion([.. Enumerable.Range(0, 50).Select(a => $"{100000000000 + (i * 50) + a}")], [.. Enumerable.Range(0, 20).Select(n => $"name-{n:D2}-" + new string('x', 100))], null, null)).ToList();
+        var controls = Controls with { AllowedImagesMode = "audit-mode", AllowedImagesCriteria = criteria };
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Huge", Valid with { AccountControls = controls }));
+        Assert.Equal("Validation/Huge.TemplateBody", e.Where);
+        Assert.Contains("51,200", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Controls_alone_deploy_no_role_and_no_outputs()
     {
         var targets = new TargetAccountStackSet(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });

@@ -7,8 +7,24 @@ using Amazon.Runtime;
 
 namespace AmiInfra.Ops.Tests.Infrastructure;
 
-/// <summary>One AWS call seen by the interceptor: its action, its region (from the signature) and its query parameters.</summary>
-public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<string, string> Parameters);
+/// <summary>
+/// One AWS call seen by the interceptor: its action (the Query API's Action, the JSON protocol's X-Amz-Target operation,
+/// or a REST API's path), its region and service (from the signature's credential scope), and its query parameters.
+/// </summary>
+public sealed record AwsCall(string Action, string Region, IReadOnlyDictionary<string, string> Parameters)
+{
+    /// <summary>The service as the signature names it (ec2, ssm, sts, kms, autoscaling, imagebuilder).</summary>
+    public string Service { get; init; } = "";
+
+    /// <summary>The protocol: query (EC2, Auto Scaling, STS), json (SSM, KMS) or rest-json (Image Builder).</summary>
+    public string Protocol { get; init; } = "query";
+
+    /// <summary>The JSON body of a json or rest-json call.</summary>
+    public string Body { get; init; } = "";
+
+    /// <summary>The IAM action the call needs: service prefix and action name (ec2:DescribeImages, ssm:GetParameters, ...).</summary>
+    public string IamAction => $"{Service}:{Action}";
+}
 
 /// <summary>
 /// A fault-injecting HTTP stack for the CLI's AWS clients (set as the client config's
@@ -29,17 +45,22 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     private readonly ConcurrentQueue<AwsCall> injected = new();
     private readonly List<Func<AwsCall, HttpResponseMessage?>> faults = [];
     private readonly List<Func<AwsCall, Task>> holds = [];
+    private readonly List<Func<AwsCall, CancellationToken, Task<HttpResponseMessage?>>> gates = [];
+    private readonly List<Func<AwsCall, HttpRequestMessage, Func<HttpRequestMessage, Task<HttpResponseMessage>>, CancellationToken, Task<HttpResponseMessage?>>> answers = [];
     private readonly List<Func<AwsCall, bool>> losses = [];
     private readonly Dictionary<string, Dictionary<string, string>> imageFields = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> imageSnapshots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(string Device, string Snapshot)>> imageDevices = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, string>> snapshotFields = new(StringComparer.Ordinal);
-    private readonly Lazy<HttpClient> client;
+    private readonly Lazy<Handler> handler;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<TimeSpan, HttpClient> clients = new();
     private int? pageSize;
 
-    /// <summary>Creates the interceptor.</summary>
+    /// <summary>Creates the interceptor; it answers Image Builder's API (which moto lacks) for an account without recipes until told otherwise (<see cref="AddRecipe"/>).</summary>
     public AwsInterceptor()
     {
-        client = new Lazy<HttpClient>(() => new HttpClient(new Handler(this)));
+        handler = new Lazy<Handler>(() => new Handler(this));
+        EmulateImageBuilder();
     }
 
     /// <summary>The calls that reached moto, in order.</summary>
@@ -137,6 +158,27 @@ public sealed partial class AwsInterceptor : HttpClientFactory
         return this;
     }
 
+    /// <summary>Adds a block device mapping (a data volume) to an AMI in DescribeImages responses.</summary>
+    public AwsInterceptor AddImageDevice(string imageId, string deviceName, string snapshotId)
+    {
+        if (!imageDevices.TryGetValue(imageId, out var devices))
+        {
+            devices = [];
+            imageDevices[imageId] = devices;
+        }
+
+        devices.Add((deviceName, snapshotId));
+        return this;
+    }
+
+    /// <summary>Answers the first <paramref name="count"/> calls that match with an AWS error, then lets them through.</summary>
+    public AwsInterceptor FailFirst(Func<AwsCall, bool> when, int count, string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest)
+    {
+        var left = count;
+        faults.Add(call => when(call) && Interlocked.Decrement(ref left) >= 0 ? Error(code, message, status) : null);
+        return this;
+    }
+
     /// <summary>Sets an element of a snapshot in DescribeSnapshots responses (kmsKeyId).</summary>
     public AwsInterceptor SetSnapshotField(string snapshotId, string element, string value)
     {
@@ -154,7 +196,12 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     public int CountForwarded(string action) => forwarded.Count(c => c.Action == action);
 
     /// <inheritdoc />
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => client.Value;
+    /// <summary>One HTTP client per call timeout, as the SDK would make one (its own clients take the config's Timeout), all through the interceptor.</summary>
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+    {
+        var timeout = clientConfig.Timeout ?? Timeout.InfiniteTimeSpan;
+        return clients.GetOrAdd(timeout, t => new HttpClient(handler.Value, disposeHandler: false) { Timeout = t });
+    }
 
     /// <inheritdoc />
     public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
@@ -170,7 +217,7 @@ public sealed partial class AwsInterceptor : HttpClientFactory
 
     private string Rewrite(AwsCall call, string body)
     {
-        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || pageSize is not null || recycleBin);
+        var rewriteImages = call.Action == "DescribeImages" && (imageFields.Count > 0 || imageSnapshots.Count > 0 || imageDevices.Count > 0 || pageSize is not null || recycleBin);
         var rewriteSnapshots = call.Action == "DescribeSnapshots" && (snapshotFields.Count > 0 || recycleBin);
         if (!rewriteImages && !rewriteSnapshots)
         {
@@ -200,6 +247,20 @@ public sealed partial class AwsInterceptor : HttpClientFactory
                     foreach (var snapshotId in item.Descendants(ns + "snapshotId"))
                     {
                         snapshotId.Value = snapshot;
+                    }
+                }
+
+                if (imageDevices.TryGetValue(id, out var devices))
+                {
+                    var mapping = item.Element(ns + "blockDeviceMapping") ?? new XElement(ns + "blockDeviceMapping");
+                    if (mapping.Parent is null)
+                    {
+                        item.Add(mapping);
+                    }
+
+                    foreach (var (device, snapshotId) in devices)
+                    {
+                        mapping.Add(new XElement(ns + "item", new XElement(ns + "deviceName", device), new XElement(ns + "ebs", new XElement(ns + "snapshotId", snapshotId), new XElement(ns + "volumeSize", "8"), new XElement(ns + "deleteOnTermination", "true"), new XElement(ns + "volumeType", "gp3"), new XElement(ns + "encrypted", "false"))));
                     }
                 }
             }
@@ -235,6 +296,9 @@ public sealed partial class AwsInterceptor : HttpClientFactory
 
     private sealed class Handler(AwsInterceptor owner) : DelegatingHandler(new HttpClientHandler())
     {
+        /// <summary>Sends a request of the interceptor's own to moto (for emulations built on moto's state).</summary>
+        public Task<HttpResponseMessage> ForwardAsync(HttpRequestMessage request, CancellationToken cancellationToken) => base.SendAsync(request, cancellationToken);
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var bytes = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
@@ -255,12 +319,30 @@ public sealed partial class AwsInterceptor : HttpClientFactory
                 await hold(call);
             }
 
+            foreach (var gate in owner.gates)
+            {
+                if (await gate(call, cancellationToken) is { } refused)
+                {
+                    owner.injected.Enqueue(call);
+                    return refused;
+                }
+            }
+
             foreach (var fault in owner.faults)
             {
                 if (fault(call) is { } response)
                 {
                     owner.injected.Enqueue(call);
                     return response;
+                }
+            }
+
+            foreach (var answer in owner.answers)
+            {
+                if (await answer(call, request, sub => ForwardAsync(sub, cancellationToken), cancellationToken) is { } answered)
+                {
+                    owner.injected.Enqueue(call);
+                    return answered;
                 }
             }
 
@@ -288,17 +370,26 @@ public sealed partial class AwsInterceptor : HttpClientFactory
             var authorization = request.Headers.TryGetValues("Authorization", out var values) ? string.Join(' ', values) : "";
             var scope = authorization.Split("Credential=", 2).ElementAtOrDefault(1)?.Split('/');
             var region = scope is { Length: > 2 } ? scope[2] : "";
+            var service = scope is { Length: > 3 } ? scope[3] : "";
             if (request.Headers.TryGetValues("X-Amz-Target", out var targets))
             {
                 var target = targets.First();
-                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], region, new Dictionary<string, string>());
+                return new AwsCall(target[(target.IndexOf('.', StringComparison.Ordinal) + 1)..], region, new Dictionary<string, string>()) { Service = service, Protocol = "json", Body = body };
+            }
+
+            if (service == "imagebuilder")
+            {
+                var query = (request.RequestUri?.Query ?? "").TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(pair => pair.Split('=', 2))
+                    .ToDictionary(kv => Uri.UnescapeDataString(kv[0]), kv => Uri.UnescapeDataString(kv.ElementAtOrDefault(1) ?? ""), StringComparer.Ordinal);
+                return new AwsCall(request.RequestUri?.AbsolutePath.Trim('/') ?? "", region, query) { Service = service, Protocol = "rest-json", Body = body };
             }
 
             var parameters = body.Split('&', StringSplitOptions.RemoveEmptyEntries)
                 .Select(pair => pair.Split('=', 2))
                 .GroupBy(kv => Uri.UnescapeDataString(kv[0].Replace('+', ' ')), StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => Uri.UnescapeDataString((g.First().ElementAtOrDefault(1) ?? "").Replace('+', ' ')), StringComparer.Ordinal);
-            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", region, parameters);
+            return new AwsCall(parameters.GetValueOrDefault("Action") ?? "", region, parameters) { Service = service };
         }
     }
 }

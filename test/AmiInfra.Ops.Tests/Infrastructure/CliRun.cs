@@ -51,7 +51,8 @@ public static class CliRun
             ErrorIsTerminal = terminal,
             GetVariable = name => environment.GetValueOrDefault(name),
             Clock = now is null ? TimeProvider.System : new FixedClock(now.Value),
-            HttpClientFactory = interceptor,
+            // moto has no Image Builder: the interceptor answers it (an account without recipes) unless a test brings its own.
+            HttpClientFactory = interceptor ?? new AwsInterceptor(),
         };
         var code = await AmiInfraCli.RunAsync(args, cli);
         return new CliResult(code, output.ToString(), error.ToString());

@@ -11,7 +11,14 @@ public static class Declarations
     /// <param name="distribution">The JSON of the factory's distribution object.</param>
     /// <param name="lifecycle">The JSON of the factory's lifecycle object, or null.</param>
     /// <param name="images">Image names.</param>
-    public static string Write(string name, string account, string distribution, string? lifecycle, params string[] images)
+    public static string Write(string name, string account, string distribution, string? lifecycle, params string[] images) =>
+        Write(name, account, distribution, lifecycle, null, images);
+
+    /// <summary>Writes a one-region declaration with one image and the governance given (the JSON of its governance object).</summary>
+    public static string WriteWithGovernance(string name, string account, string governance) =>
+        Write(name, account, """{ "regions": ["us-east-1"] }""", null, governance, "app");
+
+    private static string Write(string name, string account, string distribution, string? lifecycle, string? governance, params string[] images)
     {
         var folder = Path.Combine(Root, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -32,6 +39,7 @@ public static class Declarations
               "build": { "instanceTypes": ["m7i.large"] },
               "distribution": {{distribution}},
               {{(lifecycle is null ? "" : $"\"lifecycle\": {lifecycle},")}}
+              {{(governance is null ? "" : $"\"governance\": {governance},")}}
               "images": [ {{imageJson}} ]
             }
             """;

@@ -69,6 +69,39 @@ public static class Seed
         return (snapshots.Snapshots ?? []).Where(s => s.OwnerId == accountId).Select(s => s.SnapshotId).ToHashSet();
     }
 
+    /// <summary>
+    /// A launch configuration launching <paramref name="imageId"/> and an Auto Scaling group using it (the test project has
+    /// no Auto Scaling SDK either: moto is seeded through the same signed Query client the tool uses).
+    /// </summary>
+    public static async Task LaunchConfigurationAsync(MotoAccount account, string region, string name, string imageId, string? group)
+    {
+        var client = new AmiInfra.Ops.Aws.SignedRequests(
+            () => Task.FromResult(new Amazon.Runtime.ImmutableCredentials(account.Credentials.AccessKeyId, account.Credentials.SecretAccessKey, account.Credentials.SessionToken)),
+            account.Server.Endpoint,
+            null,
+            TimeSpan.FromSeconds(30),
+            _ => { });
+        await client.QueryAsync("autoscaling", region, "2011-01-01", "CreateLaunchConfiguration", new Dictionary<string, string> { ["LaunchConfigurationName"] = name, ["ImageId"] = imageId, ["InstanceType"] = "t3.micro" }, CancellationToken.None);
+        if (group is not null)
+        {
+            await client.QueryAsync("autoscaling", region, "2011-01-01", "CreateAutoScalingGroup", new Dictionary<string, string>
+            {
+                ["AutoScalingGroupName"] = group,
+                ["LaunchConfigurationName"] = name,
+                ["MinSize"] = "0",
+                ["MaxSize"] = "1",
+                ["AvailabilityZones.member.1"] = $"{region}a",
+            }, CancellationToken.None);
+        }
+    }
+
+    /// <summary>An SSM parameter holding an AMI id (data type text unless told otherwise, as a user or Image Builder may write it).</summary>
+    public static async Task ParameterAsync(MotoAccount account, string region, string name, string imageId, string dataType = "text")
+    {
+        using var ssm = account.Ssm(region);
+        await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = name, Value = imageId, Type = Amazon.SimpleSystemsManagement.ParameterType.String, DataType = dataType, Overwrite = true });
+    }
+
     private static Task TagAsync(IAmazonEC2 ec2, IReadOnlyList<string> ids, string factory, string image, (string Key, string Value)[] extraTags) =>
         ec2.CreateTagsAsync(new CreateTagsRequest
         {

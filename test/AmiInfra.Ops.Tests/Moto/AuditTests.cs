@@ -104,7 +104,9 @@ public sealed class AuditTests(AuditFixture fixture) : IClassFixture<AuditFixtur
     [Fact]
     public async Task Audit_reports_unencrypted_amis()
     {
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.Declaration, "--regions", "us-east-1", "--wide"], new AwsInterceptor());
+        var interceptor = new AwsInterceptor().Respond("GetImageBlockPublicAccessState", "<imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState>")
+            .Respond("GetSnapshotBlockPublicAccessState", "<state>block-all-sharing</state>");
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.Declaration, "--regions", "us-east-1", "--wide"], interceptor);
 
         Assert.True(result.ExitCode == ExitCodes.Violations, result.ToString());
         Assert.Contains(result.Out.Split('\n'), l => l.StartsWith("unencrypted", StringComparison.Ordinal) && l.Contains(fixture.Shared));
@@ -115,7 +117,7 @@ public sealed class AuditTests(AuditFixture fixture) : IClassFixture<AuditFixtur
     {
         var interceptor = fixture.Interceptor.Respond("GetImageBlockPublicAccessState", "<imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState>")
             .Respond("GetSnapshotBlockPublicAccessState", "<state>block-all-sharing</state>");
-        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.CleanDeclaration], interceptor);
+        var result = await CliRun.RunAsync(fixture.Account.Environment(), ["audit", "--declaration", fixture.CleanDeclaration, "--wide"], interceptor);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var lines = result.Out.Trim().Split('\n');

@@ -69,6 +69,21 @@ public sealed class FindAndBillingTests(FindFixture fixture) : IClassFixture<Fin
     }
 
     [Fact]
+    public async Task Find_owner_self_leaves_out_the_accounts_deprecated_amis_unless_asked()
+    {
+        using var ec2 = fixture.Account.Ec2("us-east-1");
+        var current = await Seed.TaggedImageAsync(ec2, "fnd", "app", "fnd-app-current");
+        var deprecated = await Seed.TaggedImageAsync(ec2, "fnd", "app", "fnd-app-deprecated");
+        var interceptor = new AwsInterceptor().SetImageField(deprecated, "deprecationTime", "2020-01-01T00:00:00.000Z");
+
+        var without = await CliRun.RunAsync(fixture.Account.Environment(), ["find", "--owner", "self", "--name", "fnd-app-*", "--output", "json"], interceptor);
+        var with = await CliRun.RunAsync(fixture.Account.Environment(), ["find", "--owner", "self", "--name", "fnd-app-*", "--include-deprecated", "--output", "json"], interceptor);
+
+        Assert.Equal([current], without.Json.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("imageId").GetString()));
+        Assert.Equal(new[] { current, deprecated }.Order(), with.Json.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("imageId").GetString()!).Order());
+    }
+
+    [Fact]
     public async Task Find_without_any_criterion_is_a_usage_error()
     {
         var result = await CliRun.RunAsync(fixture.Account.Environment(), ["find"]);

@@ -73,11 +73,13 @@ public sealed class GuardTests(GuardFixture fixture) : IClassFixture<GuardFixtur
             .ToList();
 
     [Fact]
-    public async Task Without_the_interceptor_the_controls_moto_lacks_are_not_checked_and_never_clean()
+    public async Task Without_the_interceptor_the_controls_moto_lacks_are_not_checked_and_the_exit_says_incomplete()
     {
         var result = await CliRun.RunAsync(fixture.Factory.Environment(), ["guard", "--declaration", fixture.Declaration, "--regions", "us-east-1", "--output", "json"]);
 
-        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.True(result.ExitCode == ExitCodes.Incomplete, result.ToString());
+        Assert.False(result.Json.GetProperty("complete").GetBoolean());
+        Assert.Equal(5, result.Json.GetProperty("notRead").GetArrayLength());
         var controls = Controls(result);
         Assert.Contains((fixture.Factory.AccountId, "us-east-1", "ebs-encryption-by-default", "on", "ok"), controls);
         foreach (var control in new[] { "image-block-public-access", "snapshot-block-public-access", "ebs-default-key", "allowed-images", "allowed-images-criteria" })

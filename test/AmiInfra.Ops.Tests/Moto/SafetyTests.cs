@@ -47,7 +47,8 @@ public sealed class SafetyTests(SafetyFixture fixture) : IClassFixture<SafetyFix
         Assert.Contains($"image     {ami}", refused.Out);
         Assert.Contains($"refused: in use by 2 instance(s) ({instances[0]}, {instances[1]})", refused.Out);
         Assert.Contains($"instance  {instances[0]}", refused.Out);
-        Assert.Contains("Users found with DescribeInstances and DescribeLaunchTemplateVersions (DescribeImageReferences not offered by the endpoint (HTTP 500)).", refused.Out);
+        Assert.Contains("Users looked for: instances by DescribeInstances; launch templates (every version) by DescribeLaunchTemplates and DescribeLaunchTemplateVersions;", refused.Out);
+        Assert.Contains("(ec2:DescribeImageReferences not offered by the endpoint (HTTP 500)).", refused.Out);
         Assert.True(await Seed.ImageExistsAsync(ec2, ami));
         Assert.Contains(snapshots[0], await Seed.OwnedSnapshotsAsync(ec2, fixture.Account.AccountId));
 
@@ -91,7 +92,7 @@ public sealed class SafetyTests(SafetyFixture fixture) : IClassFixture<SafetyFix
         Assert.True(image.GetProperty("inUse").GetBoolean());
         Assert.Equal($"{template} (version 2)", image.GetProperty("launchTemplates")[0].GetString());
         Assert.Equal(0, image.GetProperty("instances").GetArrayLength());
-        Assert.StartsWith("DescribeInstances and DescribeLaunchTemplateVersions", result.Json.GetProperty("source").GetString());
+        Assert.StartsWith("instances by DescribeInstances; launch templates (every version) by DescribeLaunchTemplates and DescribeLaunchTemplateVersions;", result.Json.GetProperty("source").GetString());
     }
 
     /// <summary>moto has no DescribeImageReferences: the interceptor answers it as EC2 documents it (API_ImageReference).</summary>
@@ -110,7 +111,7 @@ public sealed class SafetyTests(SafetyFixture fixture) : IClassFixture<SafetyFix
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var image = result.Json.GetProperty("images")[0];
-        Assert.Equal("DescribeImageReferences", result.Json.GetProperty("source").GetString());
+        Assert.StartsWith("instances, launch templates (every version), SSM parameters, Image Builder recipes by DescribeImageReferences; launch configurations and their Auto Scaling groups by DescribeLaunchConfigurations and DescribeAutoScalingGroups", result.Json.GetProperty("source").GetString());
         Assert.Equal("i-0123456789abcdef0", image.GetProperty("instances")[0].GetString());
         Assert.Equal("/amiinfra/safe/app/latest", image.GetProperty("ssmParameters")[0].GetString());
         Assert.Equal(0, interceptor.CountForwarded("DescribeInstances"));

@@ -82,4 +82,57 @@ public sealed class LifecyclePlannerTests
         Assert.Equal("shared with 111122223333", plan["ami-shared"].KeptBy);
         Assert.Equal(RetirementAction.Keep, plan["ami-shared"].Action);
     }
+
+    [Fact]
+    public void A_disabled_ami_takes_no_place_in_the_window()
+    {
+        // Windows hold the newest available AMIs: a disabled AMI no longer launches, so it does not count.
+        // (Before the windows, AMIs of every state were ranked: ami-older was #2 and deleted.)
+        var factory = Amis.Factory("""{ "delete": { "afterDays": 30 }, "keepAtLeast": 1 }""");
+        var amis = new[] { Amis.Ami("ami-disabled", 40) with { State = "disabled" }, Amis.Ami("ami-older", 50) };
+
+        var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
+
+        Assert.Equal(RetirementAction.Delete, plan["ami-disabled"].Action);
+        Assert.Equal((RetirementAction.Keep, "among the newest 1 (keepAtLeast)"), (plan["ami-older"].Action, plan["ami-older"].Reason));
+    }
+
+    [Fact]
+    public void A_count_step_acts_once_an_ami_is_a_day_old()
+    {
+        // A step by count is rendered as an AGE filter of one day plus its window.
+        var factory = Amis.Factory("""{ "delete": { "keepNewest": 1 } }""");
+        var amis = new[] { Amis.Ami("ami-new", 0) with { Created = Amis.Now.AddHours(-2) }, Amis.Ami("ami-hours", 0) with { Created = Amis.Now.AddHours(-20) }, Amis.Ami("ami-day", 2) };
+
+        var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
+
+        Assert.Equal(RetirementAction.Keep, plan["ami-new"].Action);
+        Assert.Equal((RetirementAction.Keep, "within the rules"), (plan["ami-hours"].Action, plan["ami-hours"].Reason));
+        Assert.Equal((RetirementAction.Delete, "beyond the newest 1 (#3)"), (plan["ami-day"].Action, plan["ami-day"].Reason));
+    }
+
+    [Fact]
+    public void A_count_step_counts_across_recipe_versions()
+    {
+        // Image Builder's COUNT counts per recipe version; the windows count per image, whatever the version.
+        var factory = Amis.Factory("""{ "delete": { "keepNewest": 2 } }""");
+        var amis = new[] { ("ami-v3", 5, "1.0.3"), ("ami-v2", 40, "1.0.2"), ("ami-v1", 70, "1.0.1") }
+            .Select(a => Amis.Ami(a.Item1, a.Item2) with { Tags = new Dictionary<string, string> { [Rules.AmiTagKeys.Factory] = "ff", [Rules.AmiTagKeys.Image] = "app", [Rules.AmiTagKeys.RecipeVersion] = a.Item3 } })
+            .ToList();
+
+        var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now);
+
+        Assert.Equal([RetirementAction.Keep, RetirementAction.Keep, RetirementAction.Delete], plan.Select(d => d.Action));
+    }
+
+    [Fact]
+    public void A_region_exclusion_is_named_before_a_recent_launch_as_image_builder_checks_them()
+    {
+        var factory = Amis.Factory("""{ "delete": { "afterDays": 30 }, "exclude": { "launchedWithinDays": 7, "regions": ["us-east-1"] } }""");
+        var amis = new[] { Amis.Ami("ami-new", 1), Amis.Ami("ami-old", 60) with { LastLaunched = Amis.Now.AddDays(-1) } };
+
+        var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now);
+
+        Assert.Equal("region us-east-1", plan[1].KeptBy);
+    }
 }
