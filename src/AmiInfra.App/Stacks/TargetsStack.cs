@@ -37,6 +37,7 @@ public sealed class TargetsStack : Stack
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
+            EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? GovernanceControls.TargetAccountEbsKeyAlias(factory) : null,
             RetainStacksOnAccountRemoval = AmiInfra.Rules.StackSets.RetainsStacks(organization.OnAccountRemoval),
         });
     }
@@ -64,7 +65,7 @@ public sealed class TargetsStack : Stack
 
         if (factory.GovernsTargetAccounts)
         {
-            parts.Add("the account controls for AMIs");
+            parts.Add(GovernanceControls.TargetAccountEbsKeyAlias(factory) is null ? "the account controls for AMIs" : "the account controls for AMIs with a default EBS key of the account's own");
         }
 
         var what = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";

@@ -14,11 +14,17 @@ internal static class AccountControlsPart
     /// </summary>
     public const string NotFactoryAccountCondition = "NotFactoryAccount";
 
+    private const string StackSetKeyPlaceholder = "amiinfra:stackset-ebs-key";
+
     /// <summary>Adds the controls (regional, under <see cref="NotFactoryAccountCondition"/>) to <paramref name="template"/>.</summary>
     /// <param name="template">The StackSet template.</param>
     /// <param name="controls">The controls.</param>
     /// <param name="where">The construct path of the StackSet, for errors.</param>
-    public static void AddTo(TargetAccountTemplate template, AccountControlsProps controls, string where)
+    /// <param name="ebsKeyAlias">
+    /// The alias of a key the StackSet creates in every account and region (<see cref="EbsDefaultKeyPart"/>) as the
+    /// default EBS key; null to take <see cref="AccountControlsProps.EbsDefaultKey"/> as it is.
+    /// </param>
+    public static void AddTo(TargetAccountTemplate template, AccountControlsProps controls, string where, string? ebsKeyAlias = null)
     {
         template.AddCondition(NotFactoryAccountCondition, new Dictionary<string, object>
         {
@@ -26,9 +32,23 @@ internal static class AccountControlsPart
         });
         template.Describe("the account controls for AMIs (in every region of the stack instances)");
         template.AddPlaceholder();
+        if (ebsKeyAlias is not null)
+        {
+            EbsDefaultKeyPart.AddTo(template, ebsKeyAlias, NotFactoryAccountCondition);
+
+            // The controls name the key by a placeholder, replaced below by the key's ARN in this template.
+            controls = controls with { EbsDefaultKey = StackSetKeyPlaceholder };
+        }
+
         foreach (var resource in AccountControls.Render(controls, $"{where}/AccountControls"))
         {
-            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = resource.Definition.Properties };
+            var properties = resource.Definition.Properties;
+            if (ebsKeyAlias is not null && properties.TryGetValue("DefaultKey", out var key) && key as string == StackSetKeyPlaceholder)
+            {
+                properties = new Dictionary<string, object>(properties) { ["DefaultKey"] = EbsDefaultKeyPart.KeyArn };
+            }
+
+            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = properties };
             if (resource.Definition.Acknowledgements.Count > 0)
             {
                 entry["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render(resource.Definition.Acknowledgements) };

@@ -68,6 +68,15 @@ public sealed record TargetAccountStackSetProps
     /// </summary>
     public Governance.AccountControlsProps? AccountControls { get; init; }
 
+    /// <summary>
+    /// With <see cref="AccountControls"/> that turn EBS encryption by default on and name no default key: create a
+    /// customer-managed key with this alias (alias/...) in every account and region of the stack instances, and make it
+    /// the account's default EBS key there, so that the volumes and snapshots the account creates can be shared with other
+    /// accounts (which aws/ebs, the account's default, does not allow). The key rotates, its policy lets the account's
+    /// principals use it only through EC2, and it is kept when the stack goes. Default: none (the account's default key stays).
+    /// </summary>
+    public string? EbsDefaultKeyAlias { get; init; }
+
     /// <summary>The regions where the account controls are set, besides <see cref="Region"/>. Default: none.</summary>
     public IReadOnlyList<string> ControlRegions { get; init; } = [];
 
@@ -249,7 +258,7 @@ public sealed class TargetAccountStackSet : Construct
 
         if (props.AccountControls is { } controls)
         {
-            AccountControlsPart.AddTo(template, controls, where);
+            AccountControlsPart.AddTo(template, controls, where, props.EbsDefaultKeyAlias);
         }
 
         return template;
@@ -294,6 +303,19 @@ public sealed class TargetAccountStackSet : Construct
         if (props.RetentionMarkerFactory is { } factory && !System.Text.RegularExpressions.Regex.IsMatch(factory, "^[A-Za-z0-9-]{1,40}$"))
         {
             throw new ConstructValidationException($"{where}.RetentionMarkerFactory", $"\"{factory}\"", "the RetentionMarker's FactoryName: 1 to 40 letters, digits and hyphens");
+        }
+
+        if (props.EbsDefaultKeyAlias is { } alias)
+        {
+            if (props.AccountControls is not { EbsEncryptionByDefault: true, EbsDefaultKey: null })
+            {
+                throw new ConstructValidationException($"{where}.EbsDefaultKeyAlias", $"\"{alias}\"", "no key alias unless AccountControls turn EbsEncryptionByDefault on and name no EbsDefaultKey (the key becomes the default key of encryption by default)");
+            }
+
+            if (!System.Text.RegularExpressions.Regex.IsMatch(alias, "^alias/[a-zA-Z0-9/_-]{1,250}$") || alias.StartsWith("alias/aws/", StringComparison.Ordinal))
+            {
+                throw new ConstructValidationException($"{where}.EbsDefaultKeyAlias", $"\"{alias}\"", "alias/ followed by letters, digits, / _ and -, not alias/aws/ (KMS CreateAlias)");
+            }
         }
 
         if (props.FailureTolerancePercentage is < 0 or > 100)

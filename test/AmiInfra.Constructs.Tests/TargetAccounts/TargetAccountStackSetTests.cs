@@ -324,6 +324,63 @@ public sealed class TargetAccountStackSetPartsTests(ScopeFixture scope) : IClass
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.SourceArnPattern, condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
     }
 
+    /// <summary>
+    /// The default EBS key of the target accounts: a customer-managed key of each account and region, rotated, usable by the
+    /// account only through EC2, kept when the stack goes, and the controls make it the default key by its ARN.
+    /// </summary>
+    [Fact]
+    public void A_stackset_key_becomes_the_default_ebs_key_of_each_target_account_and_region()
+    {
+        var controls = Controls with { EbsEncryptionByDefault = true };
+        var targets = new TargetAccountStackSet(scope.Stack, "EbsKey", Valid with { AccountControls = controls, ControlRegions = ["eu-west-1"], EbsDefaultKeyAlias = "alias/amiinfra/golden/ebs-default" });
+        var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
+
+        var key = resources.GetProperty("EbsDefaultKey");
+        Assert.Equal("AWS::KMS::Key", key.GetProperty("Type").GetString());
+        Assert.Equal("NotFactoryAccount", key.GetProperty("Condition").GetString());
+        Assert.Equal("Retain", key.GetProperty("DeletionPolicy").GetString());
+        Assert.Equal("Retain", key.GetProperty("UpdateReplacePolicy").GetString());
+        Assert.True(key.GetProperty("Properties").GetProperty("EnableKeyRotation").GetBoolean());
+        var statements = key.GetProperty("Properties").GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!);
+        var administer = statements["AdministerThroughIam"];
+        Assert.Equal("arn:${AWS::Partition}:iam::${AWS::AccountId}:root", administer.GetProperty("Principal").GetProperty("AWS").GetProperty("Fn::Sub").GetString());
+        Assert.DoesNotContain(administer.GetProperty("Action").EnumerateArray(), a => a.GetString() is "kms:Decrypt" or "kms:Encrypt" or "kms:*" || a.GetString()!.StartsWith("kms:GenerateDataKey", StringComparison.Ordinal));
+        var use = statements["UseThroughEc2InThisAccount"];
+        Assert.Equal("*", use.GetProperty("Principal").GetProperty("AWS").GetString());
+        var condition = use.GetProperty("Condition").GetProperty("StringEquals");
+        Assert.Equal("AWS::AccountId", condition.GetProperty("kms:CallerAccount").GetProperty("Ref").GetString());
+        Assert.Equal("ec2.${AWS::Region}.${AWS::URLSuffix}", condition.GetProperty("kms:ViaService").GetProperty("Fn::Sub").GetString());
+
+        var alias = resources.GetProperty("EbsDefaultKeyAlias").GetProperty("Properties");
+        Assert.Equal("alias/amiinfra/golden/ebs-default", alias.GetProperty("AliasName").GetString());
+        Assert.Equal("EbsDefaultKey", alias.GetProperty("TargetKeyId").GetProperty("Ref").GetString());
+
+        var ebs = resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.EbsEncryptionByDefault).GetProperty("Properties");
+        Assert.Equal("EbsDefaultKey", ebs.GetProperty("DefaultKey").GetProperty("Fn::GetAtt")[0].GetString());
+        Assert.Equal("Arn", ebs.GetProperty("DefaultKey").GetProperty("Fn::GetAtt")[1].GetString());
+        Assert.DoesNotContain("amiinfra:stackset-ebs-key", targets.TemplateBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_stackset_key_the_target_accounts_keep_their_default_key()
+    {
+        var targets = new TargetAccountStackSet(scope.Stack, "KeepKey", Valid with { AccountControls = Controls with { EbsEncryptionByDefault = true } });
+        var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
+        Assert.False(resources.TryGetProperty("EbsDefaultKey", out _));
+        Assert.Equal("keep", resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.EbsEncryptionByDefault).GetProperty("Properties").GetProperty("DefaultKey").GetString());
+    }
+
+    [Theory]
+    [InlineData(false, null, "alias/amiinfra/golden/ebs-default")]
+    [InlineData(true, "aws-managed", "alias/amiinfra/golden/ebs-default")]
+    [InlineData(true, null, "alias/aws/ebs")]
+    public void Rejects_a_stackset_key_the_controls_cannot_use(bool encryption, string? defaultKey, string alias)
+    {
+        var controls = Controls with { EbsEncryptionByDefault = encryption, EbsDefaultKey = defaultKey };
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "BadKey", Valid with { AccountControls = controls, EbsDefaultKeyAlias = alias }));
+        Assert.Equal("Validation/BadKey.EbsDefaultKeyAlias", e.Where);
+    }
+
     /// <summary>The descriptions say what the StackSet holds, not only the distribution role.</summary>
     [Fact]
     public void Descriptions_name_every_part_of_the_template()
