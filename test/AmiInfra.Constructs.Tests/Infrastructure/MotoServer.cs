@@ -5,24 +5,51 @@ using System.Net.Sockets;
 namespace AmiInfra.Constructs.Tests.Infrastructure;
 
 /// <summary>
-/// One moto_server for this test assembly, on a free loopback port, started on first use and stopped when the
-/// test process ends. Tests isolate their state by working in accounts of their own (moto keeps state per account).
-/// moto loads no AMI catalog of its own (MOTO_AMIS_PATH names an empty one): the tests see only the AMIs they register.
+/// One moto_server for this test assembly at a time, on a free loopback port: the fixtures that need it lease it
+/// (<see cref="Acquire"/>, <see cref="Release"/>); it starts with the first lease and stops with the last (and, should
+/// a fixture never release it, when the test process ends). Tests isolate their state by working in accounts of their
+/// own (moto keeps state per account). moto loads no AMI catalog of its own (MOTO_AMIS_PATH names an empty one): the
+/// tests see only the AMIs they register.
 /// </summary>
 public sealed class MotoServer
 {
-    private static readonly Lazy<MotoServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lock Leases = new();
+    private static MotoServer? _current;
+    private static int _leases;
     private readonly Process _process;
+    private readonly string _catalog;
 
-    private MotoServer(Process process, string endpoint)
+    private MotoServer(Process process, string endpoint, string catalog)
     {
         _process = process;
+        _catalog = catalog;
         Endpoint = endpoint;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Stop();
     }
 
-    /// <summary>The server of this test run.</summary>
-    public static MotoServer Instance => Shared.Value;
+    /// <summary>The server, started if no fixture holds it; release it when done.</summary>
+    public static MotoServer Acquire()
+    {
+        lock (Leases)
+        {
+            _current ??= Start();
+            _leases++;
+            return _current;
+        }
+    }
+
+    /// <summary>Gives a lease back; the last one stops the server.</summary>
+    public static void Release()
+    {
+        lock (Leases)
+        {
+            if (--_leases == 0 && _current is { } server)
+            {
+                server.Stop();
+                _current = null;
+            }
+        }
+    }
 
     /// <summary>http://127.0.0.1:PORT</summary>
     public string Endpoint { get; }
@@ -72,7 +99,7 @@ public sealed class MotoServer
                 using var response = http.GetAsync($"{endpoint}/moto-api/").GetAwaiter().GetResult();
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    return new MotoServer(process, endpoint);
+                    return new MotoServer(process, endpoint, catalog);
                 }
             }
             catch (HttpRequestException)
@@ -96,6 +123,9 @@ public sealed class MotoServer
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
         }
+
+        File.Delete(_catalog);
     }
 }

@@ -24,11 +24,12 @@ public sealed class RetentionMarkerScenario : IDisposable
 
     private static readonly DateTime Day0 = new(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private readonly string _folder = Directory.CreateTempSubdirectory("amiinfra-marker-").FullName;
+    private readonly MotoServer _moto = MotoServer.Acquire();
 
     public RetentionMarkerScenario()
     {
         File.WriteAllText(Path.Combine(_folder, "index.py"), RetentionMarker.HandlerSource);
-        var moto = MotoServer.Instance;
+        var moto = _moto;
         Proxy = new FaultProxy(moto.Endpoint);
         Input = Assert.Single(RetentionMarker.Inputs(Props));
 
@@ -132,6 +133,7 @@ public sealed class RetentionMarkerScenario : IDisposable
     public void Dispose()
     {
         Proxy.Dispose();
+        MotoServer.Release();
         Directory.Delete(_folder, recursive: true);
     }
 
@@ -202,7 +204,7 @@ public sealed class RetentionMarkerScenario : IDisposable
 
         start.Environment["AWS_EC2_METADATA_DISABLED"] = "true";
         using var process = Process.Start(start)!;
-        process.StandardInput.Write(JsonSerializer.Serialize(new { moto = MotoServer.Instance.Endpoint, proxy = Proxy.Endpoint, handler = _folder, steps }));
+        process.StandardInput.Write(JsonSerializer.Serialize(new { moto = _moto.Endpoint, proxy = Proxy.Endpoint, handler = _folder, steps }));
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
