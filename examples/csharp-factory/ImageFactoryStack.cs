@@ -11,10 +11,21 @@ namespace CSharpFactory;
 /// <summary>
 /// The factory in its home region: the build key and infrastructure, one component of ours and one AWS manages,
 /// and per image a recipe, a distribution to every region (re-encrypted with that region's key, shared with the
-/// accounts and OUs of the settings), a weekly pipeline and a lifecycle policy.
+/// accounts and OUs of the settings), a weekly pipeline and a lifecycle policy that retires by retention windows,
+/// whose tags the factory's retention marker keeps on the newest AMIs of each image in every region.
 /// </summary>
 public sealed class ImageFactoryStack : Stack
 {
+    /// <summary>The retirement of every image: its lifecycle policy and its retention windows.</summary>
+    private static readonly AmiLifecyclePolicyProps Retirement = new()
+    {
+        Deprecate = LifecycleRule.Age(90),
+        Disable = LifecycleRule.Age(180),
+        Delete = LifecycleRule.Age(365),
+        KeepAtLeast = 2,
+        RetentionWindows = true,
+    };
+
     /// <summary>Creates the stack.</summary>
     public ImageFactoryStack(Construct scope, FactorySettings settings)
         : base(scope, $"{settings.Name}-factory", settings.StackProps($"{settings.Name}-factory", settings.HomeRegion, $"C# example factory {settings.Name}: build, distribution and retirement of its images"))
@@ -53,7 +64,25 @@ public sealed class ImageFactoryStack : Stack
             Image(settings, "al2023", "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64", "/dev/xvda", build, buildKey, keys, baseline, lifecycleRole, operators),
             Image(settings, "ubuntu2404", "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id", "/dev/sda1", build, buildKey, keys, baseline, lifecycleRole, operators),
         ];
+
+        // The lifecycle policies keep the newest AMIs that carry the retention tags: the marker puts them there.
+        _ = new RetentionMarker(this, "RetentionMarker", new RetentionMarkerProps
+        {
+            FactoryName = settings.Name,
+            LogKey = buildKey,
+            Images = new[] { "al2023", "ubuntu2404" }.Select(image => new RetentionMarkerImage
+            {
+                ImageName = image,
+                RecipeName = $"{settings.Name}-{image}",
+                Regions = settings.Regions,
+                Deprecate = Retirement.Deprecate,
+                Disable = Retirement.Disable,
+                Delete = Retirement.Delete,
+                KeepAtLeast = Retirement.KeepAtLeast,
+            }).ToList(),
+        });
     }
+
 
     /// <summary>The pipelines of the images.</summary>
     public IReadOnlyList<IImagePipeline> Images { get; }
@@ -107,15 +136,11 @@ public sealed class ImageFactoryStack : Stack
         });
         pipeline.GrantStartExecution(operators);
 
-        _ = new AmiLifecyclePolicy(scope, "Lifecycle", new AmiLifecyclePolicyProps
+        _ = new AmiLifecyclePolicy(scope, "Lifecycle", Retirement with
         {
             LifecyclePolicyName = name,
             ExecutionRole = lifecycleRole.Role,
             Recipes = [RecipeSelection.Of(recipe)],
-            Deprecate = LifecycleRule.Age(90),
-            Disable = LifecycleRule.Age(180),
-            Delete = LifecycleRule.Age(365),
-            KeepAtLeast = 2,
         });
         return pipeline;
     }

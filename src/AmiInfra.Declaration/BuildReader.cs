@@ -6,7 +6,7 @@ namespace AmiInfra.Declaration;
 internal static class BuildReader
 {
     /// <summary>The fields of <c>organization</c>.</summary>
-    internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom"];
+    internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom", "onAccountRemoval"];
 
     /// <summary>The fields of <c>build</c>.</summary>
     internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
@@ -25,7 +25,13 @@ internal static class BuildReader
         var fromText = o.OptionalString("stackSetsFrom", Text.OneOf(StackSets.DeploymentNames)) ?? StackSets.DelegatedAdministrator.Name;
         var from = StackSets.Named(fromText)
             ?? throw new DeclarationException(o.At("stackSetsFrom"), JsonFields.Quote(fromText), Text.OneOf(StackSets.DeploymentNames));
-        var organization = new OrganizationSettings(id, units) { StackSetsFrom = from, ManagementAccount = management };
+        var removal = o.OptionalString("onAccountRemoval", Text.OneOf(StackSets.AccountRemovals)) ?? StackSets.AccountRemovals[0];
+        if (!StackSets.AccountRemovals.Contains(removal, StringComparer.Ordinal))
+        {
+            throw new DeclarationException(o.At("onAccountRemoval"), JsonFields.Quote(removal), Text.OneOf(StackSets.AccountRemovals) + ": what happens to an account's stack of the target-account StackSet when the account leaves the target OUs");
+        }
+
+        var organization = new OrganizationSettings(id, units) { StackSetsFrom = from, ManagementAccount = management, OnAccountRemoval = removal };
 
         // The StackSet of the distribution role is created from this account, with the CallAs that works there.
         if (StackSets.DeployedFrom(from, from == StackSets.ManagementAccount ? management ?? factoryAccount : factoryAccount, management) is { } problem)

@@ -18,7 +18,7 @@ internal static class DistributionReader
     /// <summary>The fields of a distribution's <c>launchTemplates[]</c>.</summary>
     internal static readonly string[] LaunchTemplateFields = ["region", "id", "accountId", "setDefaultVersion"];
 
-    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName, IReadOnlyDictionary<string, string> imageTags)
+    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName, IReadOnlyDictionary<string, string> imageTags, bool retires)
     {
         var own = image.OptionalObject("distribution", Fields);
 
@@ -102,9 +102,12 @@ internal static class DistributionReader
         var amiTagsFrom = Source("amiTags");
         var amiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder);
 
-        // Every AMI carries the factory's tags, the image's, its amiTags and AmiInfra's three.
-        var amiTagCount = factory.Tags.Keys.Union(imageTags.Keys).Union(amiTags.Keys).Count() + AmiTagKeys.OnEveryAmi.Count;
-        JsonFields.Require(amiTagsFrom?.At("amiTags") ?? image.At("tags"), TagRules.Ec2.Total(amiTagCount, "the factory's tags, the image's, amiTags and AmiInfra's 3"));
+        // Every AMI carries the factory's tags, the image's, its amiTags and AmiInfra's three, and when the image retires its
+        // AMIs, room for the retention marker's three (CreateTags: "Each resource can have a maximum of 50 tags",
+        // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html).
+        var marks = retires ? Lifecycles.StepNames.Count : 0;
+        var amiTagCount = factory.Tags.Keys.Union(imageTags.Keys).Union(amiTags.Keys).Count() + AmiTagKeys.OnEveryAmi.Count + marks;
+        JsonFields.Require(amiTagsFrom?.At("amiTags") ?? image.At("tags"), TagRules.Ec2.Total(amiTagCount, retires ? "the factory's tags, the image's, amiTags, AmiInfra's 3 and the retention marker's 3" : "the factory's tags, the image's, amiTags and AmiInfra's 3"));
 
         return new Distribution
         {

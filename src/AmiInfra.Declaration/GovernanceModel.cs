@@ -10,6 +10,19 @@ public enum EbsDefaultEncryption
     AwsManagedKey,
 }
 
+/// <summary>The default key of EBS encryption by default in the target accounts.</summary>
+public enum TargetAccountEbsKey
+{
+    /// <summary>Each account keeps the default key it has (aws/ebs unless it chose another).</summary>
+    Keep,
+
+    /// <summary>The AWS-managed aws/ebs key.</summary>
+    AwsManaged,
+
+    /// <summary>A customer-managed key the StackSet creates in each account and region.</summary>
+    StackSetKey,
+}
+
 /// <summary>
 /// The account-level controls for AMIs a factory declares: in its own account, in every distribution
 /// region, and (<see cref="InTargetAccounts"/>) in the accounts of its target OUs. What is not declared
@@ -25,6 +38,12 @@ public sealed record GovernanceSettings
 
     /// <summary>EBS encryption by default, and the factory account's default key. Default: null (left as it is).</summary>
     public EbsDefaultEncryption? EbsEncryptionByDefault { get; init; }
+
+    /// <summary>
+    /// The default key of encryption by default in the target accounts, with <see cref="EbsEncryptionByDefault"/>.
+    /// Default: null (not declared: each account keeps its own, as <see cref="TargetAccountEbsKey.Keep"/>).
+    /// </summary>
+    public TargetAccountEbsKey? TargetAccountEbsKey { get; init; }
 
     /// <summary>Allowed AMIs. Default: null (left as it is).</summary>
     public AllowedImagesSettings? AllowedImages { get; init; }

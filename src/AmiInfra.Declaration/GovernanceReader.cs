@@ -6,7 +6,7 @@ namespace AmiInfra.Declaration;
 internal static class GovernanceReader
 {
     /// <summary>The fields of <c>governance</c>.</summary>
-    internal static readonly string[] Fields = ["imageBlockPublicAccess", "snapshotBlockPublicAccess", "ebsEncryptionByDefault", "allowedImages", "targetAccounts"];
+    internal static readonly string[] Fields = ["imageBlockPublicAccess", "snapshotBlockPublicAccess", "ebsEncryptionByDefault", "targetAccountEbsKey", "allowedImages", "targetAccounts"];
 
     /// <summary>The fields of <c>governance.allowedImages</c>.</summary>
     internal static readonly string[] AllowedImagesFields = ["mode", "providers", "names", "maxAgeDays", "maxDaysSinceDeprecated"];
@@ -19,6 +19,9 @@ internal static class GovernanceReader
 
     /// <summary>What ebsEncryptionByDefault takes.</summary>
     internal static readonly IReadOnlyList<string> EbsValues = ["regional-key", "aws/ebs", Off];
+
+    /// <summary>What targetAccountEbsKey takes.</summary>
+    internal static readonly IReadOnlyList<string> TargetKeyValues = ["keep", "aws-managed", "stackset-key"];
 
     public static GovernanceSettings Read(JsonFields f, string factoryAccount)
     {
@@ -43,13 +46,34 @@ internal static class GovernanceReader
             _ => throw new DeclarationException(g.At("ebsEncryptionByDefault"), JsonFields.Quote(ebs), "regional-key (the factory's key of each region), aws/ebs (the AWS-managed key) or off (left as the account has it)"),
         };
 
+        var inTargets = g.OptionalBool("targetAccounts") ?? true;
+        var targetKeyText = g.OptionalString("targetAccountEbsKey", Text.OneOf(TargetKeyValues));
+        var targetKey = targetKeyText switch
+        {
+            null => (TargetAccountEbsKey?)null,
+            "keep" => TargetAccountEbsKey.Keep,
+            "aws-managed" => TargetAccountEbsKey.AwsManaged,
+            "stackset-key" => TargetAccountEbsKey.StackSetKey,
+            _ => throw new DeclarationException(g.At("targetAccountEbsKey"), JsonFields.Quote(targetKeyText), "keep (each target account keeps its default key), aws-managed (the AWS-managed aws/ebs key) or stackset-key (a customer-managed key the StackSet creates in each target account and region)"),
+        };
+        if (targetKey is TargetAccountEbsKey.AwsManaged or TargetAccountEbsKey.StackSetKey && (encryption is null || !inTargets))
+        {
+            throw new DeclarationException(
+                g.At("targetAccountEbsKey"),
+                JsonFields.Quote(targetKeyText!),
+                encryption is null
+                    ? "keep while ebsEncryptionByDefault is off: the default key is the key of encryption by default"
+                    : "keep while targetAccounts is false: no control reaches the target accounts");
+        }
+
         return new GovernanceSettings
         {
             ImageBlockPublicAccess = g.OptionalBool("imageBlockPublicAccess") ?? false,
             SnapshotBlockPublicAccess = snapshot == Off ? null : snapshot,
             EbsEncryptionByDefault = encryption,
+            TargetAccountEbsKey = targetKey,
             AllowedImages = ReadAllowedImages(g, factoryAccount),
-            InTargetAccounts = g.OptionalBool("targetAccounts") ?? true,
+            InTargetAccounts = inTargets,
         };
     }
 
@@ -104,6 +128,14 @@ internal static class GovernanceReader
         if (governance.DeclaresAny && governance.InTargetAccounts && organization is not { TargetOrganizationalUnits.Count: > 0 })
         {
             yield return "governance: the controls are set in the factory account only: declare organization.targetOrganizationalUnits to set them in the target accounts too (or \"targetAccounts\": false to say so)";
+        }
+
+        // The target accounts' default EBS key, left as it is unless declared, is aws/ebs in most accounts: their snapshots,
+        // and the AMIs made from them, then cannot be shared with other accounts ("You can't share snapshots that are
+        // encrypted with the default AWS managed key": https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html).
+        if (governance is { EbsEncryptionByDefault: not null, InTargetAccounts: true, TargetAccountEbsKey: null } && organization is { TargetOrganizationalUnits.Count: > 0 })
+        {
+            yield return "governance.targetAccountEbsKey: the target accounts get EBS encryption by default and keep their default key, which is the AWS-managed aws/ebs unless an account chose another: the snapshots of their volumes, and AMIs made from them, then cannot be shared with other accounts; declare \"stackset-key\" (a customer-managed key in each target account and region) to make them shareable, or \"keep\" to keep each account's key and silence this warning";
         }
 
         if (governance.AllowedImages is { Mode: "enabled" } allowed && !allowed.Providers.Contains("amazon", StringComparer.Ordinal))

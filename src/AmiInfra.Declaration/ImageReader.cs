@@ -59,8 +59,8 @@ internal static class ImageReader
         var resourceTags = factory.Tags.Keys.Union(tags.Keys).Count() + 2;
         JsonFields.Require(f.At("tags"), TagRules.ImageBuilder.Total(resourceTags, "the factory's tags, the image's and AmiInfra's 2"));
 
-        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags);
         var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
+        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags, retires: lifecycle is not null);
         var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
 
         return new Image

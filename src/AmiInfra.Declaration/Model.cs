@@ -68,6 +68,12 @@ public sealed record OrganizationSettings(string Id, IReadOnlyList<string> Targe
     /// <summary>The organization's management account, when declared (required to deploy StackSets from it). Default: unknown.</summary>
     public string? ManagementAccount { get; init; }
 
+    /// <summary>
+    /// What happens to an account's stack of the target-account StackSet when the account leaves the target OUs: retain
+    /// (kept, detached from the StackSet: its roles and account controls stay) or delete. Default: retain.
+    /// </summary>
+    public string OnAccountRemoval { get; init; } = AmiInfra.Rules.StackSets.AccountRemovals[0];
+
     /// <summary>The account the distribution-targets stack is deployed in: the management account, or the factory account as delegated administrator.</summary>
     public string StackSetAccount(string factoryAccount) =>
         StackSetsFrom == AmiInfra.Rules.StackSets.ManagementAccount ? ManagementAccount! : factoryAccount;

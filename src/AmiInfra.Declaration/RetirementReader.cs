@@ -24,7 +24,7 @@ internal static class RetirementReader
     {
         var f = JsonFields.Open(element, path, LifecycleFields);
         var steps = Lifecycles.StepNames.Select(s => ReadStep(f, s)).ToArray();
-        var keepAtLeast = f.OptionalWholeNumber("keepAtLeast", $"a whole number from {Lifecycles.RetainAtLeast.Min} to {Lifecycles.RetainAtLeast.Max} AMIs (Image Builder's retain-at-least)") ?? 1;
+        var keepAtLeast = f.OptionalWholeNumber("keepAtLeast", $"a whole number from {Lifecycles.RetainAtLeast.Min} to {Lifecycles.RetainAtLeast.Max} AMIs (the newest AMIs retirement by age keeps)") ?? 1;
         var declared = steps.OfType<RetirementStepRule>().ToList();
         if (declared.Count == 0)
         {
@@ -88,6 +88,12 @@ internal static class RetirementReader
         {
             factory.RegionAt(regions[i], $"{e.At("regions")}[{i}]");
         }
+        // Each step also excludes its retention tag (the factory's policies retire by retention windows): one place fewer.
+        if (e.OptionalMap("tags", TagRules.Aws.ValueAccepted) is { } declared)
+        {
+            JsonFields.Require(e.At("tags"), Lifecycles.ExclusionTags(declared, retentionWindows: true));
+        }
+
         var tags = TagsReader.ReadWithin(e, "tags", Lifecycles.MaxTags, TagRules.Lifecycle);
         return new RetirementExclusions
         {

@@ -46,6 +46,35 @@ public static class Lifecycles
     /// </summary>
     public const string WildcardGrouping = "each recipe version apart";
 
+    /// <summary>
+    /// The declared exclusion tags of a policy whose steps also exclude their retention tag: at most
+    /// <see cref="MaxTags"/> - 1 (Image Builder takes <see cref="MaxTags"/> per exclusion rule, and one is the step's
+    /// retention tag), and none of the retention tags themselves (a declared value would replace the window's).
+    /// </summary>
+    public static Problem? ExclusionTags(IReadOnlyDictionary<string, string> tags, bool retentionWindows)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        if (!retentionWindows)
+        {
+            return null;
+        }
+
+        if (tags.Count > MaxTags - 1)
+        {
+            return new Problem($"{tags.Count} tags", $"at most {MaxTags - 1} tags: each step also excludes its retention tag (amiinfra:retain-<step>), and Image Builder takes at most {MaxTags} per exclusion rule");
+        }
+
+        foreach (var step in StepNames)
+        {
+            if (tags.ContainsKey(AmiTagKeys.Retain(step)))
+            {
+                return new Problem($"the tag key {Text.Quote(AmiTagKeys.Retain(step))}", "a key other than the retention tags amiinfra:retain-deprecate, amiinfra:retain-disable and amiinfra:retain-delete, which the retention marker sets") { Part = AmiTagKeys.Retain(step) };
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The lastLaunched exclusion, in days.</summary>
     public static readonly (int Min, int Max) LastLaunchedDays = (1, 365);
 
@@ -125,7 +154,7 @@ public static class Lifecycles
             }
         }
 
-        if (Within(keepAtLeast, RetainAtLeast, "AMIs (Image Builder's retain-at-least)") is { } keepProblem)
+        if (Within(keepAtLeast, RetainAtLeast, "AMIs (the newest AMIs retirement by age keeps)") is { } keepProblem)
         {
             return keepProblem with { Part = N("keepAtLeast") };
         }

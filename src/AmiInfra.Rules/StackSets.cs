@@ -64,6 +64,20 @@ public static class StackSets
     }
 
     /// <summary>
+    /// What happens to an account's stack when the account leaves the target OUs: "retain" (the default) keeps it, as an
+    /// ordinary stack detached from the StackSet; "delete" deletes it. AWS::CloudFormation::StackSet AutoDeployment,
+    /// RetainStacksOnAccountRemoval: "If set to true, stack resources are retained when an account is removed from a
+    /// target organization or OU. If set to false, stack resources are deleted"
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudformation-stackset-autodeployment.html);
+    /// "The stacks cannot be reassociated with an existing or new stack set"
+    /// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/stacksets-orgs-manage-auto-deployment.html).
+    /// </summary>
+    public static readonly IReadOnlyList<string> AccountRemovals = ["retain", "delete"];
+
+    /// <summary>Whether an account removal keeps the stack (RetainStacksOnAccountRemoval).</summary>
+    public static bool RetainsStacks(string accountRemoval) => accountRemoval == AccountRemovals[0];
+
+    /// <summary>
     /// The most bytes a StackSet's template body may hold (CreateStackSet, TemplateBody: "a maximum length of
     /// 51,200 bytes", https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStackSet.html).
     /// </summary>

@@ -123,15 +123,16 @@ public sealed class FirstDeployTests(FirstDeployFixture fixture) : IClassFixture
         Assert.Null(defaultVpc["Properties"]!["SubnetId"]);
     }
 
-    /// <summary>Fix 5: no lifecycle policy sends retain-at-least outside a delete rule.</summary>
+    /// <summary>Retention windows: no lifecycle policy counts per recipe version, with retain-at-least or a count filter.</summary>
     [Fact]
-    public void Retain_at_least_is_only_on_delete_rules()
+    public void No_policy_counts_per_recipe_version()
     {
         var details = fixture.LandingZone.Resources("AWS::ImageBuilder::LifecyclePolicy")
             .SelectMany(p => p.Resource["Properties"]!["PolicyDetails"]!.AsArray())
             .ToList();
         Assert.Equal(3, details.Count);
-        Assert.All(details, d => Assert.Equal((string)d!["Action"]!["Type"]! == "DELETE", d["Filter"]!["RetainAtLeast"] is not null));
+        Assert.All(details, d => Assert.Null(d!["Filter"]!["RetainAtLeast"]));
+        Assert.All(details, d => Assert.Equal("AGE", (string?)d!["Filter"]!["Type"]));
     }
 
     /// <summary>Fix 9: no EventBridge rule repeats the failures Image Builder already sends to the topic.</summary>

@@ -65,8 +65,11 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         Assert.Equal("FactoryAccountId", (string?)template["Conditions"]!["NotFactoryAccount"]!["Fn::Not"]![0]!["Fn::Equals"]![1]!["Ref"]);
         Assert.Null(Resource(template, "AmiInfraTargetAccount")["Condition"]);
 
-        // Consumers keep their own default EBS key; Allowed AMIs let them launch the factory's AMIs and the allowed providers'.
-        Assert.Equal("keep", (string?)Resource(template, "EbsEncryptionByDefault")["Properties"]!["DefaultKey"]);
+        // Consumers get a default EBS key of their own (targetAccountEbsKey stackset-key), never the factory's; Allowed AMIs
+        // let them launch the factory's AMIs and the allowed providers'.
+        Assert.Equal("EbsDefaultKey", (string?)Resource(template, "EbsEncryptionByDefault")["Properties"]!["DefaultKey"]!["Fn::GetAtt"]![0]);
+        Assert.Equal("alias/amiinfra/golden/ebs-default", (string?)Resource(template, "EbsDefaultKeyAlias")["Properties"]!["AliasName"]);
+        Assert.Equal("NotFactoryAccount", (string?)Resource(template, "EbsDefaultKey")["Condition"]);
         var criteria = Resource(template, "AllowedImages")["Properties"]!["Criteria"]!.AsArray();
         Assert.Equal("123456789012", (string?)criteria[0]!["Providers"]![0]);
         Assert.Equal("python3.12", (string?)Resource(template, "AccountControlsFunction")["Properties"]!["Runtime"]);
@@ -112,6 +115,52 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         var imageArn = $"arn:aws:imagebuilder:us-east-1:123456789012:image/golden-al2023/{(string)recipe["Version"]!}/1";
         Assert.Matches(Glob((string)trust["Condition"]!["ArnLike"]!["aws:SourceArn"]!), imageArn);
         Assert.EndsWith(":iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy", (string)role["ManagedPolicyArns"]![0]!["Fn::Sub"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_targets_stack_says_what_the_stackset_puts_into_the_accounts()
+    {
+        Assert.Equal(
+            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role, the lifecycle role, the retention marker's role and the account controls for AMIs with a default EBS key of the account's own into every account of the target OUs.",
+            (string?)fixture.Governed.Templates["golden-targets"]["Description"]);
+        Assert.Equal(
+            "AmiInfra factory golden: the StackSet that puts the Image Builder distribution role into every account of the target OUs.",
+            (string?)fixture.Ungoverned.Templates["golden-targets"]["Description"]);
+        Assert.Contains("the account controls for AMIs", (string)StackSet(fixture.Governed)["Description"]!, StringComparison.Ordinal);
+    }
+
+    /// <summary>An account leaving the target OUs keeps its stack by default (its controls stay); onAccountRemoval "delete" deletes it.</summary>
+    [Fact]
+    public void An_account_leaving_the_target_ous_keeps_its_stack_unless_declared_otherwise()
+    {
+        Assert.Equal("retain", fixture.Governed.Factory.Organization!.OnAccountRemoval);
+        Assert.True((bool)StackSet(fixture.Governed)["AutoDeployment"]!["RetainStacksOnAccountRemoval"]!);
+        Assert.True((bool)StackSet(fixture.Governed)["AutoDeployment"]!["Enabled"]!);
+
+        var deleting = fixture.Governed.Factory with { Organization = fixture.Governed.Factory.Organization with { OnAccountRemoval = "delete" } };
+        var stack = new AmiInfra.App.Stacks.TargetsStack(new Amazon.CDK.App(), deleting);
+        Amazon.CDK.Assertions.Template.FromStack(stack).HasResourceProperties("AWS::CloudFormation::StackSet", new Dictionary<string, object>
+        {
+            ["AutoDeployment"] = new Dictionary<string, object> { ["Enabled"] = true, ["RetainStacksOnAccountRemoval"] = false },
+        });
+    }
+
+    /// <summary>targetAccountEbsKey: the target accounts' default EBS key as declared; left out, each account keeps its own, with a warning.</summary>
+    [Fact]
+    public void The_target_accounts_default_ebs_key_is_the_declared_one()
+    {
+        var factory = fixture.Governed.Factory;
+        string? DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey? key) =>
+            AmiInfra.App.Stacks.GovernanceControls.ForTargetAccounts(factory with { Governance = factory.Governance with { TargetAccountEbsKey = key } }).EbsDefaultKey;
+        Assert.Null(DefaultKey(null));
+        Assert.Null(DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.Keep));
+        Assert.Equal("aws-managed", DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.AwsManaged));
+        Assert.Null(DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.StackSetKey));
+        Assert.Equal("alias/amiinfra/golden/ebs-default", AmiInfra.App.Stacks.GovernanceControls.TargetAccountEbsKeyAlias(factory));
+        Assert.DoesNotContain(factory.Warnings, w => w.StartsWith("governance.targetAccountEbsKey", StringComparison.Ordinal));
+
+        var many = FactoryLoader.Load(Repository.Path("test", "AmiInfra.App.Tests", "GoodDeclarations", "governance-many-regions", "factory.json"));
+        Assert.Contains(many.Warnings, w => w.StartsWith("governance.targetAccountEbsKey: the target accounts get EBS encryption by default and keep their default key", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -34,6 +34,20 @@ public sealed class DistributionValidationTests
 
     private static string Quoted(IEnumerable<string> values) => string.Join(", ", values.Select(v => $"\"{v}\""));
 
+    /// <summary>An image that retires its AMIs leaves room on them for the retention marker's three tags.</summary>
+    [Fact]
+    public void AMI_tags_leave_room_for_the_retention_tags_when_the_image_retires_its_amis()
+    {
+        var tags = string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"k{i}\": \"v\""));
+        var distribution = $$"""{ "amiTags": { {{tags}} } }""";
+        const string FactoryTags = """ "tags": { "f0": "v", "f1": "v", "f2": "v", "f3": "v", "f4": "v" }, """;
+        Assert.Equal(40, Parse(Declaration(distribution, factoryFields: FactoryTags)).Images[0].Distribution.AmiTags.Count);
+
+        var e = Reject(Declaration(distribution, factoryFields: FactoryTags + """ "lifecycle": { "delete": { "afterDays": 90 } }, """));
+        Assert.Equal("images[0].distribution.amiTags", e.Path);
+        Assert.Equal("51 tags in all (the factory's tags, the image's, amiTags, AmiInfra's 3 and the retention marker's 3)", e.Value);
+    }
+
     [Fact]
     public void Reads_every_distribution_field()
     {

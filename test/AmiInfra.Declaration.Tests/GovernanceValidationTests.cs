@@ -35,6 +35,7 @@ public sealed class GovernanceValidationTests
               "imageBlockPublicAccess": true,
               "snapshotBlockPublicAccess": "block-all-sharing",
               "ebsEncryptionByDefault": "regional-key",
+              "targetAccountEbsKey": "stackset-key",
               "allowedImages": { "mode": "enabled", "providers": ["amazon", "111122223333"], "names": ["al2023-ami-*"], "maxAgeDays": 365, "maxDaysSinceDeprecated": 0 },
               "targetAccounts": true
             }
@@ -44,12 +45,37 @@ public sealed class GovernanceValidationTests
         Assert.True(g.ImageBlockPublicAccess);
         Assert.Equal("block-all-sharing", g.SnapshotBlockPublicAccess);
         Assert.Equal(EbsDefaultEncryption.RegionalKey, g.EbsEncryptionByDefault);
+        Assert.Equal(TargetAccountEbsKey.StackSetKey, g.TargetAccountEbsKey);
         var allowed = g.AllowedImages!;
         Assert.Equal(("enabled", 365, 0), (allowed.Mode, allowed.MaxAgeDays!.Value, allowed.MaxDaysSinceDeprecated!.Value));
         Assert.Equal(["amazon", "111122223333"], allowed.Providers);
         Assert.Equal(["al2023-ami-*"], allowed.Names);
         Assert.True(factory.GovernsTargetAccounts);
         Assert.Empty(factory.Warnings);
+    }
+
+    /// <summary>Target accounts that keep aws/ebs as their default key cannot share their snapshots: said when the choice is left out.</summary>
+    [Fact]
+    public void Warns_when_target_accounts_would_keep_their_default_ebs_key_without_saying_so()
+    {
+        var implicitKeep = Parse(Declaration("""{ "ebsEncryptionByDefault": "regional-key" }"""));
+        Assert.Null(implicitKeep.Governance.TargetAccountEbsKey);
+        Assert.Contains(implicitKeep.Warnings, w => w.StartsWith("governance.targetAccountEbsKey: the target accounts get EBS encryption by default and keep their default key", StringComparison.Ordinal));
+
+        foreach (var declared in new[] { "keep", "aws-managed", "stackset-key" })
+        {
+            Assert.DoesNotContain(Parse(Declaration($$"""{ "ebsEncryptionByDefault": "aws/ebs", "targetAccountEbsKey": "{{declared}}" }""")).Warnings, w => w.StartsWith("governance.targetAccountEbsKey", StringComparison.Ordinal));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{ "targetAccountEbsKey": "stackset-key" }""", "keep while ebsEncryptionByDefault is off: the default key is the key of encryption by default")]
+    [InlineData("""{ "ebsEncryptionByDefault": "regional-key", "targetAccountEbsKey": "aws-managed", "targetAccounts": false }""", "keep while targetAccounts is false: no control reaches the target accounts")]
+    public void Rejects_a_target_account_key_where_it_cannot_apply(string governance, string accepted)
+    {
+        var e = Assert.Throws<DeclarationException>(() => Parse(Declaration(governance)));
+        Assert.Equal("governance.targetAccountEbsKey", e.Path);
+        Assert.Equal(accepted, e.Accepted);
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class LifecycleValidationTests
 
         Assert.Equal("lifecycle.keepAtLeast", e.Path);
         Assert.Equal("11", e.Value);
-        Assert.Equal("a whole number from 1 to 10 AMIs (Image Builder's retain-at-least)", e.Accepted);
+        Assert.Equal("a whole number from 1 to 10 AMIs (the newest AMIs retirement by age keeps)", e.Accepted);
     }
 
     [Fact]

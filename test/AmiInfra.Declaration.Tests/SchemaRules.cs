@@ -37,6 +37,11 @@ internal static class SchemaRules
         ["/properties/delivery/properties/protectedStages/items/enum"] = "AmiInfra's own stages",
         ["/properties/images/minItems"] = "a factory builds at least one image",
         [Governance + "/ebsEncryptionByDefault/enum"] = "AmiInfra's choices of default key (regional-key, aws/ebs) and off",
+        [Governance + "/targetAccountEbsKey/enum"] = "AmiInfra's choices of the target accounts' default EBS key (keep, aws-managed, stackset-key)",
+        ["/properties/governance/allOf/0/if/properties/targetAccounts/const"] = "without the controls in the target accounts (targetAccounts false) ...",
+        ["/properties/governance/allOf/0/then/properties/targetAccountEbsKey/const"] = "... the target accounts' default EBS key can only be kept",
+        ["/properties/governance/allOf/1/if/not/properties/ebsEncryptionByDefault/enum"] = "without encryption by default declared (regional-key or aws/ebs) ...",
+        ["/properties/governance/allOf/1/then/properties/targetAccountEbsKey/const"] = "... the target accounts' default EBS key can only be kept",
         ["/properties/build/if/properties/securityGroupIds/minItems"] = "the condition under which subnetId is required",
         ["/$defs/instanceTypes/minItems"] = "an empty list would leave no instance type (omit the field for the default)",
         [Distribution + "/regions/minItems"] = "an empty list would distribute nowhere (omit the field for the default)",
@@ -67,6 +72,7 @@ internal static class SchemaRules
         Set("/properties/organization/properties/id/pattern", Identifiers.OrganizationId.Regex, "Identifiers.OrganizationId");
         Set("/properties/organization/properties/targetOrganizationalUnits/items/pattern", Identifiers.OrganizationalUnitOrRootId.Regex, "Identifiers.OrganizationalUnitOrRootId");
         Set("/properties/organization/properties/stackSetsFrom/enum", Strings(StackSets.DeploymentNames), "StackSets.Deployments");
+        Set("/properties/organization/properties/onAccountRemoval/enum", Strings(StackSets.AccountRemovals), "StackSets.AccountRemovals");
         Set("/properties/organization/if/properties/stackSetsFrom/const", StackSets.ManagementAccount.Name, "StackSets.DeployedFrom: CallAs SELF works only in the management account, which must be named");
         Set("/properties/build/properties/network/enum", Strings(Builds.NetworkNames), "Builds.Networks");
         Set("/properties/build/allOf", new JsonArray(
@@ -131,7 +137,8 @@ internal static class SchemaRules
         Set(Lifecycle + "/exclude/properties/launchedWithinDays/maximum", Lifecycles.LastLaunchedDays.Max, "Lifecycles.LastLaunchedDays");
         Set(Lifecycle + "/exclude/properties/tags/propertyNames/pattern", TagRules.Lifecycle.Key.ToString(), "TagRules.Lifecycle keys");
         Set(Lifecycle + "/exclude/properties/tags/additionalProperties/pattern", TagRules.Lifecycle.Value.ToString(), "TagRules.Lifecycle values");
-        Set(Lifecycle + "/exclude/properties/tags/maxProperties", Lifecycles.MaxTags, "Lifecycles.MaxTags");
+        Set(Lifecycle + "/exclude/properties/tags/maxProperties", Lifecycles.MaxTags - 1, "Lifecycles.ExclusionTags: Lifecycles.MaxTags, one of them each step's retention tag");
+        Set(Lifecycle + "/exclude/properties/tags/propertyNames/not/enum", Strings(Lifecycles.StepNames.Select(AmiTagKeys.Retain)), "Lifecycles.ExclusionTags: the retention tags are the marker's");
         Set(Lifecycle + "/exclude/properties/sharedWithAccounts/maxItems", Lifecycles.MaxSharedAccounts, "Lifecycles.MaxSharedAccounts");
         Set(Lifecycle + "/recycleBin/properties/amiRetentionDays/maximum", Lifecycles.RecycleBinDays.Max, "Lifecycles.RecycleBinDays");
         Set(Lifecycle + "/recycleBin/properties/snapshotRetentionDays/maximum", Lifecycles.RecycleBinDays.Max, "Lifecycles.RecycleBinDays");

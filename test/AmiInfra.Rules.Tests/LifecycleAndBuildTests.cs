@@ -34,6 +34,28 @@ public sealed class LifecycleAndBuildTests
     }
 
     [Fact]
+    public void A_window_holds_the_count_of_a_count_step_and_keep_at_least_for_an_age_step()
+    {
+        Assert.Equal(5, Lifecycles.WindowSize(R("delete", null, 5), 3));
+        Assert.Equal(3, Lifecycles.WindowSize(R("delete", 365, null), 3));
+        Assert.Equal(1, Lifecycles.WindowSize(R("deprecate", 30, null), 1));
+        Assert.Equal(
+            ["amiinfra:retain-deprecate", "amiinfra:retain-disable", "amiinfra:retain-delete"],
+            Lifecycles.StepNames.Select(AmiTagKeys.Retain));
+    }
+
+    [Fact]
+    public void With_windows_declared_exclusion_tags_leave_room_for_the_retention_tag_and_do_not_use_it()
+    {
+        var tags = Enumerable.Range(0, Lifecycles.MaxTags - 1).ToDictionary(i => $"k{i}", _ => "v");
+        Assert.Null(Lifecycles.ExclusionTags(tags, retentionWindows: true));
+        tags["one-more"] = "v";
+        Assert.Equal("50 tags", Lifecycles.ExclusionTags(tags, retentionWindows: true)?.Value);
+        Assert.Null(Lifecycles.ExclusionTags(tags, retentionWindows: false));
+        Assert.Equal(AmiTagKeys.RetainDisable, Lifecycles.ExclusionTags(new Dictionary<string, string> { [AmiTagKeys.RetainDisable] = "true" }, retentionWindows: true)?.Part);
+    }
+
+    [Fact]
     public void Names_the_parts_in_the_callers_words()
     {
         var problem = Lifecycles.Steps([R("deprecate", 90, null), R("disable", 30, null)], 1, part => part.ToUpperInvariant());

@@ -97,7 +97,8 @@ public static class FactoryComposition
     {
         ["Build"] = "build", ["Build.NamePrefix"] = "name", ["Build.InstanceTypes"] = "build.instanceTypes", ["Build.Subnet"] = "build.subnetId",
         ["Build.SecurityGroups"] = "build.securityGroupIds", ["Build.KeyPair"] = "build.keyPair", ["Build.LogRetentionDays"] = "build.logRetentionDays",
-        ["Build.Tags"] = "tags", ["LifecycleRole"] = "lifecycle", ["Components"] = "images",
+        ["Build.Tags"] = "tags", ["LifecycleRole"] = "lifecycle", ["Components"] = "images", ["RetentionMarker"] = "lifecycle",
+        ["RetentionMarker.FactoryName"] = "name", ["RetentionMarker.Images"] = "images",
     };
 
     internal static readonly Dictionary<string, string> RegionalFields = new(StringComparer.Ordinal)

@@ -1,9 +1,10 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.EC2;
 using Amazon.CDK.AWS.KMS;
+using AmiInfra.Constructs;
 using AmiInfra.Constructs.Build;
-using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Lifecycle;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Declaration;
 using AmiInfra.Rules;
 using Constructs;
@@ -12,10 +13,10 @@ namespace AmiInfra.App.Stacks;
 
 /// <summary>
 /// The core stack of a factory, in its home region: what every image shares — the build key, the
-/// build infrastructure, the components and the lifecycle role. The images themselves live in
+/// build infrastructure, the components, the lifecycle role and the retention marker. The images themselves live in
 /// <see cref="ImageStack"/>s, which refer to all of this by name, never by cross-stack export.
 /// </summary>
-public sealed class FactoryStack : Stack
+public sealed partial class FactoryStack : Stack
 {
     /// <summary>Creates the stack for <paramref name="factory"/>.</summary>
     public FactoryStack(Construct scope, Factory factory)
@@ -41,7 +42,7 @@ public sealed class FactoryStack : Stack
         });
 
         // Target accounts copy the build output, which the build key encrypts: their distribution role reads it.
-        DistributionTargets.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+        TargetAccountStackSet.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
         LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
             ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps
@@ -50,6 +51,10 @@ public sealed class FactoryStack : Stack
                 Description = $"Retires the AMIs of the {factory.Name} factory (Image Builder lifecycle policies)",
             })
             : null;
+
+        // The lifecycle policies retire by retention windows: the marker keeps the windows' tags on the AMIs.
+        var retiring = factory.Images.Where(i => i.Retirement is not null).ToList();
+        RetentionMarker = retiring.Count == 0 ? null : Marker(factory, retiring);
 
         Components = new ComponentCatalog(this, factory);
         for (var i = 0; i < factory.Images.Count; i++)
@@ -82,6 +87,9 @@ public sealed class FactoryStack : Stack
     /// <summary>The role the lifecycle policies run as, or null when no image retires AMIs.</summary>
     public LifecycleExecutionRole? LifecycleRole { get; }
 
+    /// <summary>The function that keeps the retention windows' tags on the AMIs, or null when no image retires AMIs.</summary>
+    public RetentionMarker? RetentionMarker { get; }
+
     /// <summary>The factory's components.</summary>
     public ComponentCatalog Components { get; }
 
@@ -98,6 +106,49 @@ public sealed class FactoryStack : Stack
 
     /// <summary>The build key's alias.</summary>
     public static string BuildKeyAlias(Factory factory) => $"alias/{factory.Name}/build";
+
+    /// <summary>The retention marker of the images that retire AMIs; a rejection of one image's entry names that image's field.</summary>
+    private RetentionMarker Marker(Factory factory, List<Image> retiring)
+    {
+        try
+        {
+            return new RetentionMarker(this, "RetentionMarker", new RetentionMarkerProps
+            {
+                FactoryName = factory.Name,
+                LogKey = BuildKey,
+
+                // Every recipe of the factory starts with its name: the rule's pattern stays as it is when images come and go.
+                RecipePrefix = $"{factory.Name}-",
+                Images = retiring.Select(i => new RetentionMarkerImage
+                {
+                    ImageName = i.Name,
+                    RecipeName = ImageBuild.RecipeName(factory, i),
+                    Regions = i.Distribution.Regions,
+                    TargetAccounts = i.Distribution.TargetAccounts,
+                    Deprecate = ImageBuild.Rule(i.Retirement!.Deprecate),
+                    Disable = ImageBuild.Rule(i.Retirement.Disable),
+                    Delete = ImageBuild.Rule(i.Retirement.Delete),
+                    KeepAtLeast = i.Retirement.KeepAtLeast,
+                }).ToList(),
+            });
+        }
+        catch (ConstructValidationException e) when (MarkedImage().Match(e.Where) is { Success: true } match)
+        {
+            // A rejection of one image's entry is reported by that image's field.
+            var image = retiring[int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)];
+            throw DeclaredAt.Translate(e, $"{Node.Path}/RetentionMarker.Images[{match.Groups[1].Value}]", $"images[{factory.Images.ToList().IndexOf(image)}]", MarkedImageFields);
+        }
+    }
+
+    /// <summary>The declaration field each prop of a marked image comes from, relative to images[n].</summary>
+    internal static readonly Dictionary<string, string> MarkedImageFields = new(StringComparer.Ordinal)
+    {
+        ["ImageName"] = "name", ["RecipeName"] = "name", ["Regions"] = "distribution.regions", ["TargetAccounts"] = "distribution.targetAccounts",
+        ["Deprecate"] = "lifecycle.deprecate", ["Disable"] = "lifecycle.disable", ["Delete"] = "lifecycle.delete", ["KeepAtLeast"] = "lifecycle.keepAtLeast",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex("/RetentionMarker\\.Images\\[([0-9]+)\\]")]
+    private static partial System.Text.RegularExpressions.Regex MarkedImage();
 
     /// <summary>The declared subnet: only its id is used (the infrastructure configuration takes no route table).</summary>
     private ISubnet? DeclaredSubnet(string? subnetId)
@@ -117,7 +168,9 @@ public sealed class FactoryStack : Stack
         var key = new Key(this, "BuildKey", new KeyProps
         {
             Alias = BuildKeyAlias(factory),
-            Description = $"Encrypts build volumes, build logs and notifications of the {factory.Name} AMI factory",
+            Description = factory.Images.Any(i => i.Retirement is not null)
+                ? $"Encrypts build volumes, build logs, the retention marker's logs and notifications of the {factory.Name} AMI factory"
+                : $"Encrypts build volumes, build logs and notifications of the {factory.Name} AMI factory",
             EnableKeyRotation = true,
             RemovalPolicy = RemovalPolicy.RETAIN,
         });

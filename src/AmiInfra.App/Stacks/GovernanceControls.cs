@@ -6,8 +6,9 @@ namespace AmiInfra.App.Stacks;
 /// <summary>
 /// Maps the declaration's governance onto the props of <see cref="AccountControls"/>: in the factory account
 /// (each regional stack), with the default EBS key the declaration chose; in the target accounts (the StackSet),
-/// with encryption by default on and each account's own default key left as it is, since a key of the factory
-/// account as every consumer volume's key would make the consumers' volumes depend on the factory's key.
+/// with encryption by default on and the default key <c>targetAccountEbsKey</c> chooses: the account's own (keep),
+/// aws/ebs, or a key of the account the StackSet creates (<see cref="TargetAccountEbsKeyAlias"/>), never a key of the
+/// factory account, which would make every consumer volume depend on the factory's key.
 /// </summary>
 internal static class GovernanceControls
 {
@@ -27,7 +28,14 @@ internal static class GovernanceControls
     }
 
     /// <summary>The controls of every target account, in every distribution region.</summary>
-    public static AccountControlsProps ForTargetAccounts(Factory factory) => Common(factory);
+    public static AccountControlsProps ForTargetAccounts(Factory factory) => Common(factory) with
+    {
+        EbsDefaultKey = factory.Governance.TargetAccountEbsKey == TargetAccountEbsKey.AwsManaged ? AccountControlsProps.AwsManagedKey : null,
+    };
+
+    /// <summary>The alias of the default EBS key the StackSet creates in each target account and region, or null when it creates none.</summary>
+    public static string? TargetAccountEbsKeyAlias(Factory factory) =>
+        factory.Governance.TargetAccountEbsKey == TargetAccountEbsKey.StackSetKey ? $"alias/amiinfra/{factory.Name}/ebs-default" : null;
 
     private static AccountControlsProps Common(Factory factory)
     {

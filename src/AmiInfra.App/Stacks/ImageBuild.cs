@@ -23,7 +23,7 @@ public sealed class ImageBuild
         var where = $"{ImageStack.NameOf(factory, stack.Shard)}/{image.Name}";
         var index = IndexOf(factory, image);
         var path = $"images[{index}]";
-        var name = $"{factory.Name}-{image.Name}";
+        var name = RecipeName(factory, image);
         var tags = Merge(factory.Tags, image.Tags);
         tags[AmiTagKeys.Factory] = factory.Name;
         tags[AmiTagKeys.Image] = image.Name;
@@ -126,6 +126,9 @@ public sealed class ImageBuild
                 Disable = Rule(retirement.Disable),
                 Delete = Rule(retirement.Delete),
                 KeepAtLeast = retirement.KeepAtLeast,
+
+                // Counted per image across recipe versions: the factory stack's RetentionMarker keeps the tags.
+                RetentionWindows = true,
                 Tags = tags,
                 DeleteSnapshots = retirement.DeleteSnapshots,
                 Exclusions = new LifecycleExclusions
@@ -183,7 +186,11 @@ public sealed class ImageBuild
         ["KeepAtLeast"] = "lifecycle.keepAtLeast", ["Exclusions"] = "lifecycle.exclude",
     };
 
-    private static LifecycleRule? Rule(RetirementStep? step) => step switch
+    /// <summary>The name of the image's recipe, pipeline, distribution and lifecycle policy (and of the Image Builder images it builds).</summary>
+    public static string RecipeName(Factory factory, Image image) => $"{factory.Name}-{image.Name}";
+
+    /// <summary>A declared retirement step as the constructs take it.</summary>
+    public static LifecycleRule? Rule(RetirementStep? step) => step switch
     {
         null => null,
         { AfterDays: { } days } => LifecycleRule.Age(days),

@@ -1,25 +1,29 @@
 using Amazon.CDK;
-using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Declaration;
 using Constructs;
 
 namespace AmiInfra.App.Stacks;
 
 /// <summary>
-/// The distribution role in every account of the target OUs, with the lifecycle role that retires the copies there
-/// and the account controls for AMIs the governance declares (in every distribution region), deployed as a
-/// service-managed StackSet. The stack
-/// lives where the declaration says StackSets are created from: the factory account as a delegated administrator
-/// for StackSets (CallAs DELEGATED_ADMIN, the default), or the organization's management account (CallAs SELF).
+/// What every account of the target OUs receives from the factory, as one service-managed StackSet
+/// (<see cref="TargetAccountStackSet"/>): the distribution role where AMIs are copied or launch templates updated, the
+/// lifecycle role that retires the copies there, and the account controls for AMIs the governance declares (in every
+/// distribution region). The stack lives where the declaration says StackSets are created from: the factory account as
+/// a delegated administrator for StackSets (CallAs DELEGATED_ADMIN, the default), or the organization's management
+/// account (CallAs SELF).
 /// </summary>
 public sealed class TargetsStack : Stack
 {
     /// <summary>Creates the stack; the factory must declare its organization's target OUs.</summary>
     public TargetsStack(Construct scope, Factory factory)
-        : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), "the Image Builder distribution role in every target account.", account: AccountOf(factory)))
+        : base(scope, NameOf(factory), FactoryStackProps.For(factory, NameOf(factory), Description(factory), account: AccountOf(factory)))
     {
         var organization = factory.Organization!;
-        Targets = new DistributionTargets(this, "DistributionTargets", new DistributionTargetsProps
+
+        // The construct id and the StackSet name are those of the first releases: the id makes the StackSet's logical
+        // id, and a new logical id or name would replace the StackSet, deleting its stack instances in every account.
+        Targets = new TargetAccountStackSet(this, "DistributionTargets", new TargetAccountStackSetProps
         {
             StackSetName = $"{factory.Name}-distribution-targets",
             FactoryAccount = factory.Account,
@@ -30,16 +34,43 @@ public sealed class TargetsStack : Stack
             UpdatesLaunchTemplates = UpdatesLaunchTemplates(factory),
             DistributionRole = Distributes(factory),
             RetiresCopies = RetiresCopies(factory),
+            RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
+            EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? GovernanceControls.TargetAccountEbsKeyAlias(factory) : null,
+            RetainStacksOnAccountRemoval = AmiInfra.Rules.StackSets.RetainsStacks(organization.OnAccountRemoval),
         });
     }
 
     /// <summary>The StackSet.</summary>
-    public DistributionTargets Targets { get; }
+    public TargetAccountStackSet Targets { get; }
 
     /// <summary>The stack's name.</summary>
     public static string NameOf(Factory factory) => $"{factory.Name}-targets";
+
+    /// <summary>The stack's description: what the StackSet puts into every account of the target OUs.</summary>
+    public static string Description(Factory factory)
+    {
+        var parts = new List<string>();
+        if (Distributes(factory))
+        {
+            parts.Add("the Image Builder distribution role");
+        }
+
+        if (RetiresCopies(factory))
+        {
+            parts.Add("the lifecycle role");
+            parts.Add("the retention marker's role");
+        }
+
+        if (factory.GovernsTargetAccounts)
+        {
+            parts.Add(GovernanceControls.TargetAccountEbsKeyAlias(factory) is null ? "the account controls for AMIs" : "the account controls for AMIs with a default EBS key of the account's own");
+        }
+
+        var what = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
+        return $"the StackSet that puts {what} into every account of the target OUs.";
+    }
 
     /// <summary>The account the stack is deployed in: where the StackSet can be created from.</summary>
     public static string AccountOf(Factory factory) => factory.Organization!.StackSetAccount(factory.Account);

@@ -63,7 +63,7 @@ public sealed record RegionDistribution
     /// <summary>Make the AMI public (needs <see cref="DistributionConfigurationProps.AllowPublic"/> and no KMS key). Default: false.</summary>
     public bool Public { get; init; }
 
-    /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="DistributionTargets"/>). Default: none.</summary>
+    /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="TargetAccounts.TargetAccountStackSet"/>). Default: none.</summary>
     public IReadOnlyList<string> TargetAccounts { get; init; } = [];
 
     /// <summary>

@@ -24,9 +24,11 @@ public interface ILifecyclePolicy : IResource
 /// <summary>
 /// An Image Builder lifecycle policy (<c>AWS::ImageBuilder::LifecyclePolicy</c>) that retires the
 /// AMIs of one image: deprecate, then disable, then deregister (with their snapshots by default),
-/// each by age or by count; deletion by age never touches the newest <see cref="AmiLifecyclePolicyProps.KeepAtLeast"/>
-/// AMIs (of each recipe version), and no step touches the excluded ones. One policy per image, so that each image has its own rules and adding
-/// an image never changes another's policy.
+/// each by age or by count, and no step touches the excluded ones. Which AMIs stay: with
+/// <see cref="AmiLifecyclePolicyProps.RetentionWindows"/>, the newest of the image in each region and account, as the
+/// retention tags a <see cref="RetentionMarker"/> keeps say; without, Image Builder's counting per recipe version
+/// (deletion by age never touches the newest <see cref="AmiLifecyclePolicyProps.KeepAtLeast"/> AMIs of each recipe
+/// version). One policy per image, so that each image has its own rules and adding an image never changes another's policy.
 /// </summary>
 /// <remarks>
 /// The policy acts on the image resources it selects and on the AMIs Image Builder distributed for
@@ -67,7 +69,6 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
         var role = props.ExecutionRole ?? throw new ConstructValidationException($"{where}.ExecutionRole", null, "an execution role (AmiLifecyclePolicy.Render makes none): a LifecycleExecutionRole's, or one imported with Role.FromRoleArn");
         Check(where, props);
         var steps = Steps(props);
-        var exclusions = RenderExclusions(props.Exclusions);
         var details = steps.Select(step => (object)Cfn.Clean(new Dictionary<string, object?>
         {
             ["Action"] = new Dictionary<string, object>
@@ -79,18 +80,8 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
                     ["Snapshots"] = step.Name == "Delete" ? props.DeleteSnapshots : null,
                 }),
             },
-            ["Filter"] = step.Rule.AfterDays is { } days
-                ? Cfn.Clean(new Dictionary<string, object?>
-                {
-                    ["Type"] = "AGE",
-                    ["Value"] = days,
-                    ["Unit"] = "DAYS",
-
-                    // Retain-at-least is documented for the delete action only (Lifecycles.RetainAtLeastSteps).
-                    ["RetainAtLeast"] = Lifecycles.RetainAtLeastSteps.Contains(step.Name.ToLowerInvariant()) ? props.KeepAtLeast : null,
-                })
-                : new Dictionary<string, object> { ["Type"] = "COUNT", ["Value"] = step.Rule.KeepNewest!.Value },
-            ["ExclusionRules"] = exclusions,
+            ["Filter"] = Filter(props, step),
+            ["ExclusionRules"] = RenderExclusions(props.Exclusions, props.RetentionWindows ? AmiTagKeys.Retain(step.Name.ToLowerInvariant()) : null),
         })).ToArray();
 
         return CfnDefinition.Of("AWS::ImageBuilder::LifecyclePolicy", new Dictionary<string, object?>
@@ -115,6 +106,34 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
         };
     }
 
+    /// <summary>
+    /// A step's filter. With retention windows, always by age: the declared days, or
+    /// one day for a step by count (<see cref="Lifecycles.FilterAgeDays"/>: the window does the counting), and no
+    /// retain-at-least ("How lifecycle policy execution works": count and retain-at-least are counted per recipe version,
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/lifecycle-policy-execution.html). Without, as declared:
+    /// age with retain-at-least on delete, or count.
+    /// </summary>
+    private static Dictionary<string, object> Filter(AmiLifecyclePolicyProps props, (string Name, LifecycleRule Rule) step)
+    {
+        if (props.RetentionWindows)
+        {
+            var rule = new RetirementStepRule(step.Name.ToLowerInvariant(), step.Rule.AfterDays, step.Rule.KeepNewest);
+            return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = Lifecycles.FilterAgeDays(rule), ["Unit"] = "DAYS" };
+        }
+
+        return step.Rule.AfterDays is { } days
+            ? Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["Type"] = "AGE",
+                ["Value"] = days,
+                ["Unit"] = "DAYS",
+
+                // Retain-at-least is documented for the delete action only (Lifecycles.RetainAtLeastSteps).
+                ["RetainAtLeast"] = Lifecycles.RetainAtLeastSteps.Contains(step.Name.ToLowerInvariant()) ? props.KeepAtLeast : null,
+            })
+            : new Dictionary<string, object> { ["Type"] = "COUNT", ["Value"] = step.Rule.KeepNewest!.Value };
+    }
+
     private static List<string> Warnings(AmiLifecyclePolicyProps props)
     {
         var warnings = new List<string>();
@@ -123,8 +142,9 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
             warnings.Add($"{props.LifecyclePolicyName}: DeleteSnapshots is false, so the snapshots of deregistered AMIs stay, and stay billed, until someone deletes them");
         }
 
-        // Retain-at-least and counts hold per recipe version of a wildcard selection (Lifecycles.WildcardGrouping).
-        var perVersion = props.Recipes.Any(r => r.Version.Contains('x', StringComparison.Ordinal));
+        // Retain-at-least and counts hold per recipe version of a wildcard selection (Lifecycles.WildcardGrouping);
+        // retention windows count per image across versions, so nothing is kept per superseded version.
+        var perVersion = !props.RetentionWindows && props.Recipes.Any(r => r.Version.Contains('x', StringComparison.Ordinal));
         if (perVersion && props.Delete is { AfterDays: not null } && props.Disable is null)
         {
             warnings.Add($"{props.LifecyclePolicyName}: the delete step keeps the newest {props.KeepAtLeast} AMI(s) of every recipe version it selects, and there is no disable step, so the kept AMIs of superseded recipe versions stay launchable and shared until someone deregisters them; add a disable step, or retire them with 'amiinfra lifecycle apply'");
@@ -178,8 +198,19 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
         return steps;
     }
 
-    private static Dictionary<string, object>? RenderExclusions(LifecycleExclusions e)
+    /// <summary>
+    /// The exclusions of one step: the declared ones, and with retention windows the step's retention tag next to the
+    /// declared tags. "How lifecycle management rules work": exclusionRules.amis.tagMap "Evaluates tags on the output AMI
+    /// ... after determining eligibility", an excluded AMI is skipped while the image's other AMIs are acted on, and any
+    /// one tag of the map excludes (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-lifecycle-rules.html).
+    /// </summary>
+    private static Dictionary<string, object>? RenderExclusions(LifecycleExclusions e, string? retentionTag)
     {
+        if (retentionTag is not null)
+        {
+            e = e with { Tags = new SortedDictionary<string, string>(e.Tags.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal), StringComparer.Ordinal) { [retentionTag] = AmiTagKeys.RetainValue } };
+        }
+
         if (e.IsEmpty)
         {
             return null;
@@ -201,6 +232,20 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     private static string Summary(AmiLifecyclePolicyProps props, List<(string Name, LifecycleRule Rule)> steps)
     {
         var text = new StringBuilder("Retires the AMIs of ").Append(props.LifecyclePolicyName).Append(": ");
+        if (props.RetentionWindows)
+        {
+            text.AppendJoin(", ", steps.Select(s =>
+            {
+                var window = Lifecycles.WindowSize(new RetirementStepRule(s.Name.ToLowerInvariant(), s.Rule.AfterDays, s.Rule.KeepNewest), props.KeepAtLeast);
+                return s.Rule.AfterDays is { } days
+                    ? $"{s.Name.ToLowerInvariant()} after {days} days but never the newest {window}"
+                    : $"{s.Name.ToLowerInvariant()} all but the newest {window}";
+            }));
+            text.Append(" (available AMIs of the image in each region and account, across recipe versions, tagged amiinfra:retain-<step> by the retention marker)");
+            text.Append(props.DeleteSnapshots ? "; snapshots are deleted with their AMIs." : "; snapshots are kept.");
+            return text.ToString();
+        }
+
         text.AppendJoin(", ", steps.Select(s => s.Rule.AfterDays is { } days
             ? $"{s.Name.ToLowerInvariant()} after {days} days"
             : $"{s.Name.ToLowerInvariant()} all but the newest {s.Rule.KeepNewest}"));

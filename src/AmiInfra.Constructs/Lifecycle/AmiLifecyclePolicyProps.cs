@@ -92,12 +92,30 @@ public sealed record AmiLifecyclePolicyProps
     public LifecycleRule? Delete { get; init; }
 
     /// <summary>
-    /// A delete rule by age never deletes the newest this many AMIs (1 to 10, Image Builder's retain-at-least, which
-    /// AWS documents for delete rules only), counted per recipe version when the selection has a wildcard version;
-    /// deprecate and disable rules by age act on every AMI older than their age. Count rules that disable or delete
-    /// may not keep fewer. Default: 1.
+    /// Without <see cref="RetentionWindows"/>: a delete rule by age never deletes the newest this many AMIs (1 to 10,
+    /// Image Builder's retain-at-least, which AWS documents for delete rules only), counted per recipe version when the
+    /// selection has a wildcard version; deprecate and disable rules by age act on every AMI older than their age.
+    /// With <see cref="RetentionWindows"/>: the retention window of every rule by age (its newest this many available
+    /// AMIs of the image, in each region and account, are never acted on). Count rules that disable or delete may not
+    /// keep fewer. Default: 1.
     /// </summary>
     public int KeepAtLeast { get; init; } = 1;
+
+    /// <summary>
+    /// Retention windows instead of Image Builder's counting: every rule becomes an age filter (a rule by age keeps its
+    /// days, a rule by count one day: <see cref="AmiInfra.Rules.Lifecycles.FilterAgeDays"/>), without retain-at-least
+    /// or count, and excludes the AMIs carrying its retention tag (<c>amiinfra:retain-deprecate</c>,
+    /// <c>amiinfra:retain-disable</c>, <c>amiinfra:retain-delete</c> = <c>true</c>) besides the declared exclusion tags
+    /// (then at most 49 of them). Image Builder counts per recipe version; the windows count per image across versions,
+    /// so superseded versions retire like any other AMI and the newest AMIs stay however long the pipeline stalls.
+    /// <para>
+    /// Turn it on only with something that keeps the tags on the newest AMIs of the image in every region and account:
+    /// a <see cref="RetentionMarker"/> (the AmiInfra app deploys one). Without the tags, nothing is protected: a rule by
+    /// count then acts on every AMI older than a day, and a rule by age on every AMI older than its days.
+    /// </para>
+    /// Default: false (Image Builder's count and retain-at-least, per recipe version).
+    /// </summary>
+    public bool RetentionWindows { get; init; }
 
     /// <summary>Delete the snapshots of deregistered AMIs. Default: true (snapshots stay billed otherwise).</summary>
     public bool DeleteSnapshots { get; init; } = true;

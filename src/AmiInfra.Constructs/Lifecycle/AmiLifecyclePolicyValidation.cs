@@ -18,6 +18,7 @@ public sealed partial class AmiLifecyclePolicy
         CheckSelection(id, props);
         CheckSteps(id, props);
         CheckExclusions($"{id}.Exclusions", props.Exclusions);
+        Checks.Require($"{id}.Exclusions.Tags", Lifecycles.ExclusionTags(props.Exclusions.Tags, props.RetentionWindows), key => key);
     }
 
     private static void CheckSelection(string id, AmiLifecyclePolicyProps props)

@@ -8,6 +8,7 @@ using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Guardrails;
 using AmiInfra.Constructs.Lifecycle;
+using AmiInfra.Constructs.TargetAccounts;
 using Constructs;
 using CdkLifecycleRule = AmiInfra.Constructs.Lifecycle.LifecycleRule;
 using GuardrailPack = AmiInfra.Constructs.Guardrails.Guardrails;
@@ -165,7 +166,7 @@ public sealed class GuardrailsFixture
 
         var target = NewStack(app, "CompliantTarget");
         new CrossAccountLifecycleRole(target, "LifecycleAccess", new CrossAccountLifecycleRoleProps { FactoryAccount = Account });
-        new DistributionTargets(target, "Targets", new DistributionTargetsProps
+        new TargetAccountStackSet(target, "Targets", new TargetAccountStackSetProps
         {
             StackSetName = "golden-distribution-targets",
             FactoryAccount = Account,

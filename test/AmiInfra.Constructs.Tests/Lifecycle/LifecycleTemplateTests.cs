@@ -69,6 +69,33 @@ public sealed class LifecycleTemplateFixture
         });
         NoDisableAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(noDisable);
 
+        // Retention windows: every step by age, each excluding its retention tag next to the declared ones.
+        var windows = TestEnv.NewStack("Windows");
+        new AmiLifecyclePolicy(windows, "Al2023Lifecycle", new AmiLifecyclePolicyProps
+        {
+            LifecyclePolicyName = "golden-al2023",
+            ExecutionRole = TestEnv.LifecycleRole,
+            Recipes = [new RecipeSelection("golden-al2023")],
+            Deprecate = LifecycleRule.Age(30),
+            Disable = LifecycleRule.Age(90),
+            Delete = LifecycleRule.Count(5),
+            KeepAtLeast = 2,
+            RetentionWindows = true,
+            Exclusions = new LifecycleExclusions { Tags = new Dictionary<string, string> { ["retain"] = "true" }, LaunchedWithinDays = 14 },
+        });
+        new AmiLifecyclePolicy(windows, "BastionLifecycle", new AmiLifecyclePolicyProps
+        {
+            LifecyclePolicyName = "golden-bastion",
+            ExecutionRole = TestEnv.LifecycleRole,
+            Recipes = [new RecipeSelection("golden-bastion")],
+            Deprecate = LifecycleRule.Age(30),
+            Delete = LifecycleRule.Age(365),
+            KeepAtLeast = 2,
+            RetentionWindows = true,
+        });
+        Windows = Template.FromStack(windows);
+        WindowsAnnotations = Amazon.CDK.Assertions.Annotations.FromStack(windows);
+
         var target = TestEnv.NewStack("Target");
         new CrossAccountLifecycleRole(target, "CrossAccountLifecycle", new CrossAccountLifecycleRoleProps { FactoryAccount = "111122223333" });
         Target = Template.FromStack(target);
@@ -81,6 +108,10 @@ public sealed class LifecycleTemplateFixture
     public Amazon.CDK.Assertions.Annotations NoDisableAnnotations { get; }
 
     public Template Regional { get; }
+
+    public Template Windows { get; }
+
+    public Amazon.CDK.Assertions.Annotations WindowsAnnotations { get; }
 
     public Template Target { get; }
 }
@@ -283,6 +314,77 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
             ["Name"] = "golden-al2023",
             ["Description"] = "Retires the AMIs of golden-al2023: deprecate after 90 days, disable after 180 days, delete after 365 days; deletion by age keeps the newest 3 of each recipe version; snapshots are deleted with their AMIs.",
         }));
+    }
+
+    /// <summary>
+    /// Retention windows: Image Builder's count and retain-at-least hold per recipe version, so every step is an age filter
+    /// (a count step one day old) and the AMIs in the step's window, tagged amiinfra:retain-step, are excluded.
+    /// </summary>
+    [Fact]
+    public void With_retention_windows_every_step_is_by_age_and_excludes_its_retention_tag()
+    {
+        object Step(string type, int days, string tag) => Match.ObjectEquals(new Dictionary<string, object>
+        {
+            ["Action"] = new Dictionary<string, object> { ["Type"] = type, ["IncludeResources"] = type == "DELETE" ? new Dictionary<string, object> { ["Amis"] = true, ["Snapshots"] = true } : new Dictionary<string, object> { ["Amis"] = true } },
+            ["Filter"] = AgeFilter(days),
+            ["ExclusionRules"] = new Dictionary<string, object>
+            {
+                ["Amis"] = new Dictionary<string, object>
+                {
+                    ["LastLaunched"] = new Dictionary<string, object> { ["Unit"] = "DAYS", ["Value"] = 14 },
+                    ["TagMap"] = new Dictionary<string, object> { [tag] = "true", ["retain"] = "true" },
+                },
+            },
+        });
+
+        fixture.Windows.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
+        {
+            ["Name"] = "golden-al2023",
+            ["PolicyDetails"] = new[]
+            {
+                Step("DEPRECATE", 30, "amiinfra:retain-deprecate"),
+                Step("DISABLE", 90, "amiinfra:retain-disable"),
+                Step("DELETE", 1, "amiinfra:retain-delete"),
+            },
+        }));
+        var text = System.Text.Json.JsonSerializer.Serialize(fixture.Windows.ToJSON());
+        Assert.DoesNotContain("RetainAtLeast", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"COUNT\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_retention_windows_a_policy_without_declared_exclusions_still_excludes_the_retention_tag()
+    {
+        fixture.Windows.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
+        {
+            ["Name"] = "golden-bastion",
+            ["PolicyDetails"] = new object[]
+            {
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Filter"] = AgeFilter(30),
+                    ["ExclusionRules"] = Match.ObjectEquals(new Dictionary<string, object> { ["Amis"] = new Dictionary<string, object> { ["TagMap"] = new Dictionary<string, object> { ["amiinfra:retain-deprecate"] = "true" } } }),
+                }),
+                Match.ObjectLike(new Dictionary<string, object>
+                {
+                    ["Filter"] = AgeFilter(365),
+                    ["ExclusionRules"] = Match.ObjectEquals(new Dictionary<string, object> { ["Amis"] = new Dictionary<string, object> { ["TagMap"] = new Dictionary<string, object> { ["amiinfra:retain-delete"] = "true" } } }),
+                }),
+            },
+        }));
+    }
+
+    [Fact]
+    public void With_retention_windows_the_description_states_the_windows_and_no_per_version_warning_is_given()
+    {
+        fixture.Windows.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
+        {
+            ["Name"] = "golden-al2023",
+            ["Description"] = "Retires the AMIs of golden-al2023: deprecate after 30 days but never the newest 2, disable after 90 days but never the newest 2, delete all but the newest 5 (available AMIs of the image in each region and account, across recipe versions, tagged amiinfra:retain-<step> by the retention marker); snapshots are deleted with their AMIs.",
+        }));
+
+        // Without a disable step, nothing of a superseded recipe version is kept by Image Builder's per-version counting.
+        Assert.Empty(fixture.WindowsAnnotations.FindWarning("/Windows/BastionLifecycle", Match.AnyValue()));
     }
 
     [Fact]

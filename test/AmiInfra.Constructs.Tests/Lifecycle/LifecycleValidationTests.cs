@@ -94,7 +94,30 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
 
         Assert.Equal("Validation/Policy.KeepAtLeast", e.Where);
         Assert.Equal(keep.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Value);
-        Assert.Equal("a whole number from 1 to 10 AMIs (Image Builder's retain-at-least)", e.Accepted);
+        Assert.Equal("a whole number from 1 to 10 AMIs (the newest AMIs retirement by age keeps)", e.Accepted);
+    }
+
+    [Fact]
+    public void With_retention_windows_rejects_fifty_declared_exclusion_tags()
+    {
+        var tags = Enumerable.Range(0, 50).ToDictionary(i => $"keep{i}", _ => "true");
+        var e = Rejected(Valid with { RetentionWindows = true, Exclusions = new LifecycleExclusions { Tags = tags } });
+
+        Assert.Equal("Validation/Policy.Exclusions.Tags", e.Where);
+        Assert.Equal("50 tags", e.Value);
+        Assert.StartsWith("at most 49 tags: each step also excludes its retention tag", e.Accepted, StringComparison.Ordinal);
+
+        // Without windows, Image Builder's 50 are the limit.
+        _ = new AmiLifecyclePolicy(fixture.Stack, "Policy", Valid with { Exclusions = new LifecycleExclusions { Tags = tags } });
+    }
+
+    [Fact]
+    public void With_retention_windows_rejects_a_declared_retention_tag()
+    {
+        var e = Rejected(Valid with { RetentionWindows = true, Exclusions = new LifecycleExclusions { Tags = new Dictionary<string, string> { ["amiinfra:retain-delete"] = "false" } } });
+
+        Assert.Equal("Validation/Policy.Exclusions.Tags.amiinfra:retain-delete", e.Where);
+        Assert.StartsWith("a key other than the retention tags", e.Accepted, StringComparison.Ordinal);
     }
 
     [Fact]

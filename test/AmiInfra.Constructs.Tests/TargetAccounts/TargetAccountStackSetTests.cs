@@ -1,18 +1,19 @@
 using System.Text.Json;
 using Amazon.CDK.Assertions;
 using Amazon.CDK;
-using AmiInfra.Constructs.Distribution;
+using AmiInfra.Constructs.Tests.Distribution;
+using AmiInfra.Constructs.TargetAccounts;
 using AmiInfra.Rules;
 
-namespace AmiInfra.Constructs.Tests.Distribution;
+namespace AmiInfra.Constructs.Tests.TargetAccounts;
 
-/// <summary>The distribution-role StackSet, synthesized once.</summary>
-public sealed class DistributionTargetsFixture
+/// <summary>The target-account StackSet, synthesized once.</summary>
+public sealed class TargetAccountStackSetFixture
 {
-    public DistributionTargetsFixture()
+    public TargetAccountStackSetFixture()
     {
         var stack = TestEnv.NewStack("Targets");
-        var targets = new DistributionTargets(stack, "Targets", new DistributionTargetsProps
+        var targets = new TargetAccountStackSet(stack, "Targets", new TargetAccountStackSetProps
         {
             StackSetName = "amiinfra-golden-distribution-role",
             FactoryAccount = TestEnv.Account,
@@ -24,7 +25,7 @@ public sealed class DistributionTargetsFixture
 
         // From the management account, for a factory that also updates launch templates in target accounts.
         var management = new Stack(new App(), "Management", new StackProps { Env = new Amazon.CDK.Environment { Account = ManagementAccount, Region = "us-east-1" } });
-        var fromManagement = new DistributionTargets(management, "Targets", new DistributionTargetsProps
+        var fromManagement = new TargetAccountStackSet(management, "Targets", new TargetAccountStackSetProps
         {
             StackSetName = "amiinfra-golden-distribution-role",
             FactoryAccount = TestEnv.Account,
@@ -39,7 +40,7 @@ public sealed class DistributionTargetsFixture
 
         var factory = TestEnv.NewStack("BuildKey");
         var key = new Amazon.CDK.AWS.KMS.Key(factory, "BuildKey");
-        DistributionTargets.AllowCopiesFrom(key, ["444455556666", "777788889999"]);
+        TargetAccountStackSet.AllowCopiesFrom(key, ["444455556666", "777788889999"]);
         BuildKeyTemplate = Template.FromStack(factory);
     }
 
@@ -53,7 +54,7 @@ public sealed class DistributionTargetsFixture
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture) : IClassFixture<DistributionTargetsFixture>
+public sealed class TargetAccountStackSetTests(TargetAccountStackSetFixture fixture) : IClassFixture<TargetAccountStackSetFixture>
 {
     private JsonElement Role => fixture.RoleTemplate.GetProperty("Resources").GetProperty("DistributionRole");
 
@@ -199,9 +200,9 @@ public sealed class DistributionTargetsTests(DistributionTargetsFixture fixture)
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
+public sealed class TargetAccountStackSetValidationTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
 {
-    private static readonly DistributionTargetsProps Valid = new()
+    private static readonly TargetAccountStackSetProps Valid = new()
     {
         StackSetName = "amiinfra-golden-distribution-role",
         FactoryAccount = TestEnv.Account,
@@ -209,8 +210,8 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
         Region = "us-east-1",
     };
 
-    private ConstructValidationException Reject(DistributionTargetsProps props) =>
-        Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Targets", props));
+    private ConstructValidationException Reject(TargetAccountStackSetProps props) =>
+        Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Targets", props));
 
     [Fact]
     public void Rejects_a_malformed_factory_account()
@@ -261,9 +262,9 @@ public sealed class DistributionTargetsValidationTests(ScopeFixture scope) : ICl
 }
 
 [Collection(CdkCollection.Name)]
-public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
+public sealed class TargetAccountStackSetPartsTests(ScopeFixture scope) : IClassFixture<ScopeFixture>
 {
-    private static readonly DistributionTargetsProps Valid = new()
+    private static readonly TargetAccountStackSetProps Valid = new()
     {
         StackSetName = "amiinfra-golden-distribution-role",
         FactoryAccount = TestEnv.Account,
@@ -276,14 +277,14 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void Rejects_a_stackset_with_nothing_to_deploy()
     {
-        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Empty", Valid with { DistributionRole = false }));
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Empty", Valid with { DistributionRole = false }));
         Assert.Equal("Validation/Empty.DistributionRole", e.Where);
     }
 
     [Fact]
     public void Rejects_an_unknown_control_region()
     {
-        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Moon", Valid with { AccountControls = Controls, ControlRegions = ["moon-1"] }));
         Assert.Equal("Validation/Moon.ControlRegions", e.Where);
     }
 
@@ -293,7 +294,7 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
         var criteria = Enumerable.Range(0, AmiInfra.Rules.Governance.MaxCriteria)
             .Select(i => new AllowedImagesCriterion([.. Enumerable.Range(0, 50).Select(a => $"{100000000000 + (i * 50) + a}")], [.. Enumerable.Range(0, 20).Select(n => $"name-{n:D2}-" + new string('x', 100))], null, null)).ToList();
         var controls = Controls with { AllowedImagesMode = "audit-mode", AllowedImagesCriteria = criteria };
-        var e = Assert.Throws<ConstructValidationException>(() => new DistributionTargets(scope.Stack, "Huge", Valid with { AccountControls = controls }));
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "Huge", Valid with { AccountControls = controls }));
         Assert.Equal("Validation/Huge.TemplateBody", e.Where);
         Assert.Contains("51,200", e.Message, StringComparison.Ordinal);
     }
@@ -301,7 +302,7 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void Controls_alone_deploy_no_role_and_no_outputs()
     {
-        var targets = new DistributionTargets(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var targets = new TargetAccountStackSet(scope.Stack, "ControlsOnly", Valid with { DistributionRole = false, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
         var template = JsonDocument.Parse(targets.TemplateBody).RootElement;
         var resources = template.GetProperty("Resources").EnumerateObject().Select(r => r.Name).ToList();
         Assert.DoesNotContain("DistributionRole", resources);
@@ -315,7 +316,7 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
     [Fact]
     public void The_lifecycle_role_is_the_one_image_builder_looks_up_trusting_the_factory_account()
     {
-        var targets = new DistributionTargets(scope.Stack, "Retiring", Valid with { RetiresCopies = true });
+        var targets = new TargetAccountStackSet(scope.Stack, "Retiring", Valid with { RetiresCopies = true });
         var role = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources").GetProperty("LifecycleRole").GetProperty("Properties");
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.Name, role.GetProperty("RoleName").GetString());
         var condition = role.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement")[0].GetProperty("Condition");
@@ -323,11 +324,79 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
         Assert.Equal(AmiInfra.Constructs.Lifecycle.CrossAccountLifecycleRole.SourceArnPattern, condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString());
     }
 
+    /// <summary>
+    /// The default EBS key of the target accounts: a customer-managed key of each account and region, rotated, usable by the
+    /// account only through EC2, kept when the stack goes, and the controls make it the default key by its ARN.
+    /// </summary>
+    [Fact]
+    public void A_stackset_key_becomes_the_default_ebs_key_of_each_target_account_and_region()
+    {
+        var controls = Controls with { EbsEncryptionByDefault = true };
+        var targets = new TargetAccountStackSet(scope.Stack, "EbsKey", Valid with { AccountControls = controls, ControlRegions = ["eu-west-1"], EbsDefaultKeyAlias = "alias/amiinfra/golden/ebs-default" });
+        var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
+
+        var key = resources.GetProperty("EbsDefaultKey");
+        Assert.Equal("AWS::KMS::Key", key.GetProperty("Type").GetString());
+        Assert.Equal("NotFactoryAccount", key.GetProperty("Condition").GetString());
+        Assert.Equal("Retain", key.GetProperty("DeletionPolicy").GetString());
+        Assert.Equal("Retain", key.GetProperty("UpdateReplacePolicy").GetString());
+        Assert.True(key.GetProperty("Properties").GetProperty("EnableKeyRotation").GetBoolean());
+        var statements = key.GetProperty("Properties").GetProperty("KeyPolicy").GetProperty("Statement").EnumerateArray().ToDictionary(s => s.GetProperty("Sid").GetString()!);
+        var administer = statements["AdministerThroughIam"];
+        Assert.Equal("arn:${AWS::Partition}:iam::${AWS::AccountId}:root", administer.GetProperty("Principal").GetProperty("AWS").GetProperty("Fn::Sub").GetString());
+        Assert.DoesNotContain(administer.GetProperty("Action").EnumerateArray(), a => a.GetString() is "kms:Decrypt" or "kms:Encrypt" or "kms:*" || a.GetString()!.StartsWith("kms:GenerateDataKey", StringComparison.Ordinal));
+        var use = statements["UseThroughEc2InThisAccount"];
+        Assert.Equal("*", use.GetProperty("Principal").GetProperty("AWS").GetString());
+        var condition = use.GetProperty("Condition").GetProperty("StringEquals");
+        Assert.Equal("AWS::AccountId", condition.GetProperty("kms:CallerAccount").GetProperty("Ref").GetString());
+        Assert.Equal("ec2.${AWS::Region}.${AWS::URLSuffix}", condition.GetProperty("kms:ViaService").GetProperty("Fn::Sub").GetString());
+
+        var alias = resources.GetProperty("EbsDefaultKeyAlias").GetProperty("Properties");
+        Assert.Equal("alias/amiinfra/golden/ebs-default", alias.GetProperty("AliasName").GetString());
+        Assert.Equal("EbsDefaultKey", alias.GetProperty("TargetKeyId").GetProperty("Ref").GetString());
+
+        var ebs = resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.EbsEncryptionByDefault).GetProperty("Properties");
+        Assert.Equal("EbsDefaultKey", ebs.GetProperty("DefaultKey").GetProperty("Fn::GetAtt")[0].GetString());
+        Assert.Equal("Arn", ebs.GetProperty("DefaultKey").GetProperty("Fn::GetAtt")[1].GetString());
+        Assert.DoesNotContain("amiinfra:stackset-ebs-key", targets.TemplateBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_stackset_key_the_target_accounts_keep_their_default_key()
+    {
+        var targets = new TargetAccountStackSet(scope.Stack, "KeepKey", Valid with { AccountControls = Controls with { EbsEncryptionByDefault = true } });
+        var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
+        Assert.False(resources.TryGetProperty("EbsDefaultKey", out _));
+        Assert.Equal("keep", resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.EbsEncryptionByDefault).GetProperty("Properties").GetProperty("DefaultKey").GetString());
+    }
+
+    [Theory]
+    [InlineData(false, null, "alias/amiinfra/golden/ebs-default")]
+    [InlineData(true, "aws-managed", "alias/amiinfra/golden/ebs-default")]
+    [InlineData(true, null, "alias/aws/ebs")]
+    public void Rejects_a_stackset_key_the_controls_cannot_use(bool encryption, string? defaultKey, string alias)
+    {
+        var controls = Controls with { EbsEncryptionByDefault = encryption, EbsDefaultKey = defaultKey };
+        var e = Assert.Throws<ConstructValidationException>(() => new TargetAccountStackSet(scope.Stack, "BadKey", Valid with { AccountControls = controls, EbsDefaultKeyAlias = alias }));
+        Assert.Equal("Validation/BadKey.EbsDefaultKeyAlias", e.Where);
+    }
+
+    /// <summary>The descriptions say what the StackSet holds, not only the distribution role.</summary>
+    [Fact]
+    public void Descriptions_name_every_part_of_the_template()
+    {
+        var targets = new TargetAccountStackSet(scope.Stack, "Described", Valid with { DistributionRole = false, RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var description = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Description").GetString()!;
+        Assert.Equal("AmiInfra target account: the lifecycle role Ec2ImageBuilderCrossAccountLifecycleAccess (the factory's lifecycle policies retire the account's copies) and the account controls for AMIs (in every region of the stack instances)", description);
+        Assert.Equal($"AmiInfra: what every account of the target OUs receives from the factory account {TestEnv.Account}: {targets.Summary}", targets.Resource.Description);
+        Assert.DoesNotContain("distribution role", targets.Summary, StringComparison.Ordinal);
+    }
+
     /// <summary>The StackSet template carries the acknowledgements of the resources it deploys, as the constructs do in the app.</summary>
     [Fact]
     public void The_stackset_template_carries_the_acknowledgements_of_its_roles_and_function()
     {
-        var targets = new DistributionTargets(scope.Stack, "Acknowledged", Valid with { RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
+        var targets = new TargetAccountStackSet(scope.Stack, "Acknowledged", Valid with { RetiresCopies = true, AccountControls = Controls, ControlRegions = ["eu-west-1"] });
         var resources = JsonDocument.Parse(targets.TemplateBody).RootElement.GetProperty("Resources");
         string[] Rules(string logicalId) => resources.GetProperty(logicalId).GetProperty("Metadata").GetProperty("cdk_nag").GetProperty("rules_to_suppress")
             .EnumerateArray().Select(r => r.GetProperty("id").GetString()!).ToArray();
@@ -337,5 +406,37 @@ public sealed class DistributionTargetsAccountResourcesTests(ScopeFixture scope)
         Assert.Equal(["AwsSolutions-IAM5"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Role));
         Assert.Equal(["AwsSolutions-L1"], Rules(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.Function));
         Assert.False(resources.GetProperty(AmiInfra.Constructs.Governance.AccountControls.LogicalIds.LogGroup).TryGetProperty("Metadata", out _));
+    }
+}
+
+[Collection(CdkCollection.Name)]
+public sealed class TargetAccountTemplateTests
+{
+    /// <summary>Each part adds itself: what one part adds is never removed by another, and the order is stable.</summary>
+    [Fact]
+    public void Parts_add_themselves_account_wide_first_then_the_placeholder_then_regional_ones()
+    {
+        var template = new TargetAccountTemplate(["us-east-1", "eu-west-1"]);
+        LifecycleRolePart.AddTo(template);
+        AccountControlsPart.AddTo(template, new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" }, "Parts");
+        var rendered = JsonDocument.Parse(template.Render()).RootElement;
+
+        Assert.Equal(["LifecycleRole", "AmiInfraTargetAccount", "SnapshotBlockPublicAccess"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
+        Assert.Equal("InRolesRegion", rendered.GetProperty("Resources").GetProperty("LifecycleRole").GetProperty("Condition").GetString());
+        Assert.Equal("NotFactoryAccount", rendered.GetProperty("Resources").GetProperty("SnapshotBlockPublicAccess").GetProperty("Condition").GetString());
+        Assert.Equal(["LifecycleRoleArn"], rendered.GetProperty("Outputs").EnumerateObject().Select(o => o.Name));
+        Assert.Equal(["InRolesRegion", "NotFactoryAccount"], rendered.GetProperty("Conditions").EnumerateObject().Select(c => c.Name));
+    }
+
+    [Fact]
+    public void In_one_region_roles_carry_no_condition_and_no_placeholder_is_needed()
+    {
+        var template = new TargetAccountTemplate(["us-east-1"]);
+        DistributionRolePart.AddTo(template, updatesLaunchTemplates: false);
+        var rendered = JsonDocument.Parse(template.Render()).RootElement;
+
+        Assert.Equal(["DistributionRole"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
+        Assert.False(rendered.GetProperty("Resources").GetProperty("DistributionRole").TryGetProperty("Condition", out _));
+        Assert.False(rendered.TryGetProperty("Conditions", out _));
     }
 }
