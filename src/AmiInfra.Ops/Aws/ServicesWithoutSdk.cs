@@ -295,17 +295,38 @@ public static class AutoScalingCalls
     private static string? Child(XElement member, string name) => member.Element(name)?.Value;
 }
 
+/// <summary>A workflow step that waits for an action (ListWaitingWorkflowSteps).</summary>
+/// <param name="StepExecutionId">The step execution.</param>
+/// <param name="ImageBuildVersionArn">The image being built.</param>
+/// <param name="WorkflowBuildVersionArn">The workflow.</param>
+/// <param name="Name">The step's name.</param>
+/// <param name="Action">The step's action (WaitForAction).</param>
+/// <param name="Since">When it started waiting.</param>
+public sealed record WaitingStep(string StepExecutionId, string ImageBuildVersionArn, string? WorkflowBuildVersionArn, string? Name, string? Action, DateTimeOffset? Since);
+
+/// <summary>A workflow step execution (GetWorkflowStepExecution).</summary>
+/// <param name="StepExecutionId">The step execution.</param>
+/// <param name="ImageBuildVersionArn">The image being built.</param>
+/// <param name="WorkflowBuildVersionArn">The workflow.</param>
+/// <param name="Name">The step's name.</param>
+/// <param name="Action">The step's action.</param>
+/// <param name="Status">Its status (PENDING, SKIPPED, RUNNING, COMPLETED, FAILED, CANCELLED).</param>
+/// <param name="Message">Its message.</param>
+public sealed record StepExecution(string StepExecutionId, string ImageBuildVersionArn, string? WorkflowBuildVersionArn, string? Name, string? Action, string Status, string? Message);
+
 /// <summary>An Image Builder image or container recipe and the AMI (or image ARN, or ssm: parameter) it builds on.</summary>
 /// <param name="Arn">The recipe's ARN.</param>
 /// <param name="Parent">The parent image: an AMI id, an Image Builder image ARN, or ssm:parameter (container recipes: the instance image).</param>
 public sealed record RecipeParent(string Arn, string Parent);
 
 /// <summary>
-/// The Image Builder calls the usage check needs (REST-JSON, API version 2019-12-02, signing name imagebuilder):
-/// ListImageRecipes and ListContainerRecipes of the account (owner Self; at most 25 a page; the summaries carry
+/// The Image Builder calls of the tool (REST-JSON, API version 2019-12-02, signing name imagebuilder): for the usage
+/// check, ListImageRecipes and ListContainerRecipes of the account (owner Self; at most 25 a page; the summaries carry
 /// parentImage and, for container recipes, instanceImage), and GetImage to resolve an image ARN to its AMIs
 /// (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImageRecipes.html,
-/// API_ListContainerRecipes.html, API_GetImage.html).
+/// API_ListContainerRecipes.html, API_GetImage.html); for workflows, ListWaitingWorkflowSteps,
+/// GetWorkflowStepExecution and SendWorkflowStepAction (API_SendWorkflowStepAction.html: RESUME or STOP a step that
+/// waits for an action; "The request fails if the step has already timed out or been actioned").
 /// </summary>
 public static class ImageBuilderCalls
 {
@@ -350,6 +371,66 @@ public static class ImageBuilderCalls
             ? amis.EnumerateArray().Where(a => a.TryGetProperty("region", out var r) && r.GetString() == region && a.TryGetProperty("image", out _)).Select(a => a.GetProperty("image").GetString()!).ToList()
             : [];
     }
+
+    /// <summary>The workflow steps of the account in the region that wait for an action (ListWaitingWorkflowSteps, every page).</summary>
+    public static async Task<List<WaitingStep>> WaitingStepsAsync(SignedRequests client, string region, CancellationToken cancellationToken)
+    {
+        var steps = new List<WaitingStep>();
+        string? token = null;
+        do
+        {
+            var body = new JsonObject { ["maxResults"] = 100 };
+            if (token is not null)
+            {
+                body["nextToken"] = token;
+            }
+
+            var answer = await client.RestJsonAsync(Service, region, HttpMethod.Post, "/ListWaitingWorkflowSteps", null, body, cancellationToken).ConfigureAwait(false);
+            if (answer.TryGetProperty("steps", out var items))
+            {
+                steps.AddRange(items.EnumerateArray().Select(i => new WaitingStep(
+                    Text(i, "stepExecutionId")!,
+                    Text(i, "imageBuildVersionArn")!,
+                    Text(i, "workflowBuildVersionArn"),
+                    Text(i, "name"),
+                    Text(i, "action"),
+                    Output.Formats.ParseTime(Text(i, "startTime")))));
+            }
+
+            token = Text(answer, "nextToken");
+        }
+        while (token is not null);
+
+        return steps;
+    }
+
+    /// <summary>One workflow step execution (GetWorkflowStepExecution): its image, name, action and status.</summary>
+    public static async Task<StepExecution> StepExecutionAsync(SignedRequests client, string region, string stepExecutionId, CancellationToken cancellationToken)
+    {
+        var answer = await client.RestJsonAsync(Service, region, HttpMethod.Get, "/GetWorkflowStepExecution", new Dictionary<string, string> { ["stepExecutionId"] = stepExecutionId }, null, cancellationToken).ConfigureAwait(false);
+        return new StepExecution(stepExecutionId, Text(answer, "imageBuildVersionArn") ?? "", Text(answer, "workflowBuildVersionArn"), Text(answer, "name"), Text(answer, "action"), Text(answer, "status") ?? "", Text(answer, "message"));
+    }
+
+    /// <summary>
+    /// Resumes or stops a step that waits for an action (SendWorkflowStepAction, RESUME or STOP). The client token is
+    /// derived from the step and the action, so a retried request is the same request.
+    /// </summary>
+    public static async Task SendStepActionAsync(SignedRequests client, string region, StepExecution step, string action, string reason, CancellationToken cancellationToken)
+    {
+        var token = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{step.StepExecutionId}/{action}")))[..32];
+        var body = new JsonObject
+        {
+            ["stepExecutionId"] = step.StepExecutionId,
+            ["imageBuildVersionArn"] = step.ImageBuildVersionArn,
+            ["action"] = action,
+            ["reason"] = reason,
+            ["clientToken"] = token,
+        };
+        await client.RestJsonAsync(Service, region, HttpMethod.Put, "/SendWorkflowStepAction", null, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>The status code that says a resource does not exist (GetImage of an image that was deleted).</summary>
     public static bool IsNotFound(AmazonServiceException e) => e.ErrorCode is "ResourceNotFoundException" || e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is not null;

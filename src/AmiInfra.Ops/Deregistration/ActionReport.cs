@@ -11,6 +11,7 @@ public sealed class ActionReport : IReport
     private readonly string region;
     private readonly string? usageSource;
     private readonly string? doIt;
+    private readonly string subject;
 
     /// <summary>Creates the report.</summary>
     /// <param name="region">The region(s).</param>
@@ -18,8 +19,10 @@ public sealed class ActionReport : IReport
     /// <param name="dryRun">True when nothing was changed.</param>
     /// <param name="usageSource">Which API said who uses the AMIs, or null when usage was not looked up.</param>
     /// <param name="doIt">What to pass to do it (default: --yes).</param>
-    public ActionReport(string region, IReadOnlyList<ActionRow> rows, bool dryRun, string? usageSource = null, string? doIt = null)
+    /// <param name="subject">The header of the column that says what each row belongs to (default: AMI).</param>
+    public ActionReport(string region, IReadOnlyList<ActionRow> rows, bool dryRun, string? usageSource = null, string? doIt = null, string subject = "AMI")
     {
+        this.subject = subject;
         this.region = region;
         this.rows = rows;
         this.dryRun = dryRun;
@@ -54,7 +57,7 @@ public sealed class ActionReport : IReport
     /// <inheritdoc />
     public void WriteTable(TextWriter output)
     {
-        var table = new Table("RESOURCE", "ID", "AMI", "RESULT");
+        var table = new Table("RESOURCE", "ID", subject, "RESULT");
         foreach (var row in rows)
         {
             table.Add(row.Resource, row.Id, row.ImageId, row.Result);
@@ -76,7 +79,7 @@ public sealed class ActionReport : IReport
             output.Note($"{Formats.Number(rows.Count(r => r.NotOwned))} AMI(s) of other accounts were not touched: only their owners can deregister them.");
         }
 
-        if (dryRun && rows.Any(r => !r.Refused && !r.NotOwned && r.Resource is "image" or "snapshot"))
+        if (dryRun && rows.Any(r => !r.Refused && !r.NotOwned && r.Resource is "image" or "snapshot" or "workflow-step"))
         {
             output.Note($"Dry run: nothing was changed. Pass {doIt ?? "--yes"} to do it.");
         }

@@ -12,6 +12,9 @@ namespace AmiInfra.Ops.Tests.Infrastructure;
 /// What the interceptor adds on top of moto for the usage check and the faults of real accounts:
 /// - Image Builder (moto has none): ListImageRecipes, ListContainerRecipes and GetImage answer from recipes and images
 ///   the test adds (<see cref="AddRecipe"/>, <see cref="AddImage"/>); an account without any answers empty lists.
+///   ListWaitingWorkflowSteps, GetWorkflowStepExecution and SendWorkflowStepAction answer from the waiting steps a test
+///   adds (<see cref="AddWaitingStep"/>): RESUME completes a step, STOP fails it, and a step no longer waiting refuses
+///   another action, as the API reference says.
 /// - <see cref="EmulateImageReferences"/>: DescribeImageReferences computed from moto's real state (its instances,
 ///   launch templates and their versions, SSM parameters) and the emulated recipes, honouring the request's
 ///   state-name and version-depth options as the EC2 user guide documents them; like AWS, it needs the describe
@@ -27,6 +30,28 @@ public sealed partial class AwsInterceptor
 {
     private readonly Dictionary<string, List<(string Arn, string Parent, bool Container)>> recipes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Region, string Ami)>> images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Region, string Image, string Name, string Status, string? Reason, string? Token)> steps = new(StringComparer.Ordinal);
+
+    /// <summary>A workflow step that waits for an action (WaitForAction) in a region, for the image build version given.</summary>
+    public AwsInterceptor AddWaitingStep(string region, string stepExecutionId, string imageBuildVersionArn, string name)
+    {
+        lock (emulation)
+        {
+            steps[stepExecutionId] = (region, imageBuildVersionArn, name, "RUNNING", null, null);
+        }
+
+        return this;
+    }
+
+    /// <summary>The status, reason and client token of an emulated workflow step, after the actions sent to it.</summary>
+    public (string Status, string? Reason, string? Token) StepState(string stepExecutionId)
+    {
+        lock (emulation)
+        {
+            var step = steps[stepExecutionId];
+            return (step.Status, step.Reason, step.Token);
+        }
+    }
     private HashSet<string>? allowed;
     private List<string>? allowedPatterns;
 
@@ -197,6 +222,35 @@ public sealed partial class AwsInterceptor
                                 },
                             })
                             : Json(HttpStatusCode.NotFound, "ResourceNotFoundException", $"The resource {arn} does not exist."));
+                    case "ListWaitingWorkflowSteps":
+                        return Task.FromResult<HttpResponseMessage?>(Json(HttpStatusCode.OK, null, null, new JsonObject
+                        {
+                            ["steps"] = new JsonArray(steps.Where(p => p.Value.Region == call.Region && p.Value.Status == "RUNNING").Select(p => (JsonNode)new JsonObject
+                            {
+                                ["stepExecutionId"] = p.Key,
+                                ["imageBuildVersionArn"] = p.Value.Image,
+                                ["workflowExecutionId"] = "wf-e-0123456789abcdef0",
+                                ["workflowBuildVersionArn"] = $"arn:aws:imagebuilder:{call.Region}:123456789012:workflow/distribution/approval/1.0.0/1",
+                                ["name"] = p.Value.Name,
+                                ["action"] = "WaitForAction",
+                                ["startTime"] = "2026-12-05T10:00:00.000Z",
+                            }).ToArray()),
+                        }));
+                    case "GetWorkflowStepExecution":
+                        var id = call.Parameters.GetValueOrDefault("stepExecutionId") ?? "";
+                        return Task.FromResult<HttpResponseMessage?>(steps.TryGetValue(id, out var step) && step.Region == call.Region
+                            ? Json(HttpStatusCode.OK, null, null, new JsonObject { ["stepExecutionId"] = id, ["imageBuildVersionArn"] = step.Image, ["name"] = step.Name, ["action"] = "WaitForAction", ["status"] = step.Status })
+                            : Json(HttpStatusCode.NotFound, "ResourceNotFoundException", $"The workflow step execution {id} was not found."));
+                    case "SendWorkflowStepAction":
+                        var body = JsonNode.Parse(call.Body)!;
+                        var target = body["stepExecutionId"]!.GetValue<string>();
+                        if (!steps.TryGetValue(target, out var waiting) || waiting.Status != "RUNNING")
+                        {
+                            return Task.FromResult<HttpResponseMessage?>(Json(HttpStatusCode.BadRequest, "InvalidRequestException", $"The workflow step {target} is not waiting for an action."));
+                        }
+
+                        steps[target] = waiting with { Status = body["action"]!.GetValue<string>() == "RESUME" ? "COMPLETED" : "FAILED", Reason = body["reason"]?.GetValue<string>(), Token = body["clientToken"]?.GetValue<string>() };
+                        return Task.FromResult<HttpResponseMessage?>(Json(HttpStatusCode.OK, null, null, new JsonObject { ["stepExecutionId"] = target, ["imageBuildVersionArn"] = waiting.Image }));
                     default:
                         return Task.FromResult<HttpResponseMessage?>(Json(HttpStatusCode.BadRequest, "InvalidRequestException", $"{call.Action} is not emulated"));
                 }

@@ -67,6 +67,7 @@ public sealed class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFix
         "billing {in-use}",
         "snapshots orphaned",
         "recycle-bin list",
+        "workflow waiting",
     };
 
     [Theory]
@@ -189,5 +190,25 @@ public sealed class PolicyTests(PolicyFixture fixture) : IClassFixture<PolicyFix
         Assert.Equal(["ec2:CreateTags", "ec2:DeleteSnapshot", "ec2:DeregisterImage"], deregister.Except(readOnly).Order());
         Assert.Equal(["ec2:DisableImage", "ec2:EnableImage", "ec2:EnableImageDeprecation", "ec2:RestoreImageFromRecycleBin", "ec2:RestoreSnapshotFromRecycleBin"], lifecycle.Except(deregister).Order());
         Assert.DoesNotContain(lifecycle, a => a.Contains('*', StringComparison.Ordinal));
+        var workflow = Actions("workflow");
+        Assert.All(readOnly, a => Assert.Contains(a, workflow));
+        Assert.Equal(["imagebuilder:SendWorkflowStepAction"], workflow.Except(readOnly));
+    }
+
+    [Fact]
+    public async Task Workflow_resume_works_with_the_workflow_policy_and_not_with_the_read_only_one()
+    {
+        const string image = "arn:aws:imagebuilder:us-east-1:200000000032:image/pol-app/1.0.0/1";
+        var allowed = Enforcing(Actions("workflow")).AddWaitingStep(Region, "wf-step-1aa", image, "Approve");
+        var denied = Enforcing(Actions("read-only")).AddWaitingStep(Region, "wf-step-1bb", image, "Approve");
+
+        var resumed = await CliRun.RunAsync(Env, ["workflow", "resume", "wf-step-1aa", "--reason", "ok", "--yes", "--declaration", fixture.Declaration], allowed);
+        var refused = await CliRun.RunAsync(Env, ["workflow", "resume", "wf-step-1bb", "--reason", "ok", "--yes", "--declaration", fixture.Declaration], denied);
+
+        Assert.True(resumed.ExitCode == ExitCodes.Success, resumed.ToString());
+        Assert.Equal("COMPLETED", allowed.StepState("wf-step-1aa").Status);
+        Assert.Equal(ExitCodes.AccessDenied, refused.ExitCode);
+        Assert.Contains("imagebuilder:SendWorkflowStepAction", refused.Error);
+        Assert.Equal("RUNNING", denied.StepState("wf-step-1bb").Status);
     }
 }
