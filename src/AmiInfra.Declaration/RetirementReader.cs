@@ -71,7 +71,7 @@ internal static class RetirementReader
             ? null
             : new RetirementStepRule(
                 name,
-                s.OptionalWholeNumber("afterDays", $"a whole number from {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max} days"),
+                s.OptionalWholeNumber("afterDays", $"a whole number of days: {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max}, or a multiple of 7 up to {Lifecycles.MaxAgeDays}"),
                 s.OptionalWholeNumber("keepNewest", $"a whole number from {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max} AMIs"));
     }
 

@@ -103,6 +103,43 @@ public static class Lifecycles
     /// </summary>
     public static int FilterAgeDays(RetirementStepRule step) => step.AfterDays ?? 1;
 
+    /// <summary>
+    /// The value and unit of an age filter of <paramref name="days"/> days, or null when no unit expresses it exactly. Image
+    /// Builder limits the value, not the days: "value ... Valid Range: Minimum value of 1. Maximum value of 1000" with a
+    /// unit of DAYS, WEEKS, MONTHS or YEARS (LifecyclePolicyDetailFilter,
+    /// https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailFilter.html). Days and weeks
+    /// are whole numbers of days, months and years are not (they vary in length), so a declared number of days is sent in
+    /// days up to 1000, else in weeks when it divides by 7, up to 1000 weeks (7000 days).
+    /// </summary>
+    public static (int Value, string Unit)? AgeFilter(int days) =>
+        days >= FilterValue.Min && days <= FilterValue.Max ? (days, "DAYS")
+        : days > FilterValue.Max && days % 7 == 0 && days / 7 <= FilterValue.Max ? (days / 7, "WEEKS")
+        : null;
+
+    /// <summary>The most days an age filter can express: 1000 weeks (<see cref="AgeFilter"/>).</summary>
+    public static readonly int MaxAgeDays = FilterValue.Max * 7;
+
+    /// <summary>
+    /// An age in days that an age filter can express (<see cref="AgeFilter"/>): 1 to 1000 days, or a whole number of weeks
+    /// up to 1000 weeks. The problem says which unit fails and the nearest ages that do not.
+    /// </summary>
+    public static Problem? AgeDays(int days)
+    {
+        const string accepted = "an age Image Builder can express: 1 to 1000 days, or a whole number of weeks up to 1000 weeks (7000 days); it takes at most 1000 of a unit, and months and years are not whole numbers of days";
+        if (AgeFilter(days) is not null)
+        {
+            return null;
+        }
+
+        if (days < FilterValue.Min || days > MaxAgeDays)
+        {
+            return new Problem(Text.Number(days), accepted);
+        }
+
+        var below = days / 7 * 7;
+        return new Problem($"{Text.Number(days)} ({Text.Number(days)} days is more than 1000 days and not a whole number of weeks)", $"{accepted}: {Text.Number(below)} or {Text.Number(below + 7)} days, for example");
+    }
+
     /// <summary>A whole number within a range.</summary>
     public static Problem? Within(int value, (int Min, int Max) range, string unit) =>
         value < range.Min || value > range.Max
@@ -138,7 +175,7 @@ public static class Lifecycles
                 return new Problem($"neither {N("afterDays")} nor {N("keepNewest")}", $"{N("afterDays")} (by age) or {N("keepNewest")} (by count) for {N(step.Name)}") { Part = N(step.Name) };
             }
 
-            if (step.AfterDays is { } days && Within(days, FilterValue, "days") is { } ageProblem)
+            if (step.AfterDays is { } days && AgeDays(days) is { } ageProblem)
             {
                 return ageProblem with { Part = N($"{step.Name}.afterDays") };
             }

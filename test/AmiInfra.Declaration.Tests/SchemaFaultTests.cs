@@ -161,7 +161,7 @@ public sealed class SchemaFaultTests
         { "/lifecycle", """{ "delete": {} }""" },
         { "/lifecycle", """{ "delete": { "afterDays": 10, "keepNewest": 5 } }""" },
         { "/lifecycle", """{ "delete": { "keepNewest": 0 } }""" },
-        { "/lifecycle", """{ "deprecate": { "afterDays": 1001 } }""" },
+        { "/lifecycle", """{ "deprecate": { "afterDays": 1002 } }""" },
         { "/lifecycle", $$"""{ {{Lifecycle}}, "keepAtLeast": 0 }""" },
         { "/lifecycle", $$"""{ {{Lifecycle}}, "deleteSnapshots": "no" }""" },
         { "/lifecycle", $$"""{ {{Lifecycle}}, "exclude": { "launchedWithinDays": 0 } }""" },

@@ -125,11 +125,13 @@ internal static class SchemaRules
         Set(Distribution + "/launchTemplates/items/properties/id/pattern", Identifiers.LaunchTemplateId.Regex, "Identifiers.LaunchTemplateId");
         Set(Distribution + "/launchTemplates/maxItems", Distributions.MaxLaunchTemplates, "Distributions.MaxLaunchTemplates");
 
-        foreach (var step in new[] { "afterDays", "keepNewest" })
-        {
-            Set($"/$defs/step/properties/{step}/minimum", Lifecycles.FilterValue.Min, "Lifecycles.FilterValue");
-            Set($"/$defs/step/properties/{step}/maximum", Lifecycles.FilterValue.Max, "Lifecycles.FilterValue");
-        }
+        Set("/$defs/step/properties/keepNewest/minimum", Lifecycles.FilterValue.Min, "Lifecycles.FilterValue");
+        Set("/$defs/step/properties/keepNewest/maximum", Lifecycles.FilterValue.Max, "Lifecycles.FilterValue");
+        Set("/$defs/step/properties/afterDays/minimum", Lifecycles.FilterValue.Min, "Lifecycles.AgeDays");
+        Set("/$defs/step/properties/afterDays/maximum", Lifecycles.MaxAgeDays, "Lifecycles.AgeDays");
+        Set("/$defs/step/properties/afterDays/anyOf", new JsonArray(
+            new JsonObject { ["maximum"] = Lifecycles.FilterValue.Max },
+            new JsonObject { ["multipleOf"] = 7 }), "Lifecycles.AgeDays: days up to 1000, else whole weeks");
 
         Set(Lifecycle + "/keepAtLeast/minimum", Lifecycles.RetainAtLeast.Min, "Lifecycles.RetainAtLeast");
         Set(Lifecycle + "/keepAtLeast/maximum", Lifecycles.RetainAtLeast.Max, "Lifecycles.RetainAtLeast");

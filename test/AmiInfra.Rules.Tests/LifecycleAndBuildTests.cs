@@ -16,11 +16,43 @@ public sealed class LifecycleAndBuildTests
         Assert.Null(Steps(1, R("delete", min, null)));
         Assert.Null(Steps(10, R("delete", max, null)));
         Assert.Null(Steps(1, R("delete", null, max)));
-        Assert.Equal("delete.afterDays", Steps(1, R("delete", max + 1, null))?.Part);
+        Assert.Equal("delete.afterDays", Steps(1, R("delete", Lifecycles.MaxAgeDays + 1, null))?.Part);
         Assert.Equal("delete.keepNewest", Steps(1, R("delete", null, 0))?.Part);
         Assert.Equal("deprecate.keepNewest", Steps(1, R("deprecate", null, min - 1))?.Part);
         Assert.Equal("keepAtLeast", Steps(Lifecycles.RetainAtLeast.Max + 1, R("delete", 30, null))?.Part);
         Assert.Equal("keepAtLeast", Steps(Lifecycles.RetainAtLeast.Min - 1, R("delete", 30, null))?.Part);
+    }
+
+    [Theory]
+    [InlineData(1, 1, "DAYS")]
+    [InlineData(1000, 1000, "DAYS")]
+    [InlineData(1001, 143, "WEEKS")]
+    [InlineData(1400, 200, "WEEKS")]
+    [InlineData(7000, 1000, "WEEKS")]
+    public void An_age_goes_in_days_up_to_1000_then_in_weeks_when_it_is_a_whole_number_of_them(int days, int value, string unit)
+    {
+        Assert.Equal((value, unit), Lifecycles.AgeFilter(days));
+        Assert.Null(Lifecycles.AgeDays(days));
+        Assert.Null(Steps(1, R("delete", days, null)));
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(1002, "1002 (1002 days is more than 1000 days and not a whole number of weeks)")]
+    [InlineData(7001, "7001")]
+    [InlineData(7007, "7007")]
+    public void An_age_no_unit_expresses_is_refused_saying_why(int days, string value)
+    {
+        Assert.Null(Lifecycles.AgeFilter(days));
+        var problem = Lifecycles.AgeDays(days);
+        Assert.NotNull(problem);
+        Assert.Equal(value, problem.Value);
+        Assert.StartsWith("an age Image Builder can express: 1 to 1000 days, or a whole number of weeks up to 1000 weeks (7000 days); it takes at most 1000 of a unit, and months and years are not whole numbers of days", problem.Accepted);
+        Assert.Equal("delete.afterDays", Steps(1, R("delete", days, null))?.Part);
+        if (days == 1002)
+        {
+            Assert.EndsWith(": 1001 or 1008 days, for example", problem.Accepted);
+        }
     }
 
     [Fact]

@@ -113,20 +113,25 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/lifecycle-policy-execution.html). Without, as declared:
     /// age with retain-at-least on delete, or count.
     /// </summary>
+    /// <summary>An age in days as Image Builder takes it: days up to 1000, else weeks (<see cref="Lifecycles.AgeFilter"/>; checked before).</summary>
+    private static (int Value, string Unit) Age(int days) =>
+        Lifecycles.AgeFilter(days) ?? throw new InvalidOperationException($"{days} days was checked to be an age Image Builder can express");
+
     private static Dictionary<string, object> Filter(AmiLifecyclePolicyProps props, (string Name, LifecycleRule Rule) step)
     {
         if (props.RetentionWindows)
         {
             var rule = new RetirementStepRule(step.Name.ToLowerInvariant(), step.Rule.AfterDays, step.Rule.KeepNewest);
-            return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = Lifecycles.FilterAgeDays(rule), ["Unit"] = "DAYS" };
+            var (value, unit) = Age(Lifecycles.FilterAgeDays(rule));
+            return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = value, ["Unit"] = unit };
         }
 
         return step.Rule.AfterDays is { } days
             ? Cfn.Clean(new Dictionary<string, object?>
             {
                 ["Type"] = "AGE",
-                ["Value"] = days,
-                ["Unit"] = "DAYS",
+                ["Value"] = Age(days).Value,
+                ["Unit"] = Age(days).Unit,
 
                 // Retain-at-least is documented for the delete action only (Lifecycles.RetainAtLeastSteps).
                 ["RetainAtLeast"] = Lifecycles.RetainAtLeastSteps.Contains(step.Name.ToLowerInvariant()) ? props.KeepAtLeast : null,

@@ -6,7 +6,7 @@ namespace AmiInfra.Constructs.Lifecycle;
 /// </summary>
 public sealed record LifecycleRule
 {
-    /// <summary>Act on AMIs older than this many days (1 to 1000). Default: none (a count rule).</summary>
+    /// <summary>Act on AMIs older than this many days: 1 to 1000, or a whole number of weeks up to 7000 days (sent in weeks). Default: none (a count rule).</summary>
     public int? AfterDays { get; init; }
 
     /// <summary>Act on all but the newest this many AMIs (1 to 1000). Default: none (an age rule).</summary>

@@ -89,7 +89,7 @@ public sealed class LifecycleTemplateFixture
             ExecutionRole = TestEnv.LifecycleRole,
             Recipes = [new RecipeSelection("golden-bastion")],
             Deprecate = LifecycleRule.Age(30),
-            Delete = LifecycleRule.Age(365),
+            Delete = LifecycleRule.Age(1400),
             KeepAtLeast = 2,
             RetentionWindows = true,
         });
@@ -353,7 +353,7 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
     }
 
     [Fact]
-    public void With_retention_windows_a_policy_without_declared_exclusions_still_excludes_the_retention_tag()
+    public void With_retention_windows_a_policy_without_declared_exclusions_still_excludes_the_retention_tag_and_ages_over_1000_days_go_in_weeks()
     {
         fixture.Windows.HasResourceProperties("AWS::ImageBuilder::LifecyclePolicy", Match.ObjectLike(new Dictionary<string, object>
         {
@@ -367,7 +367,8 @@ public sealed class LifecycleTemplateTests(LifecycleTemplateFixture fixture) : I
                 }),
                 Match.ObjectLike(new Dictionary<string, object>
                 {
-                    ["Filter"] = AgeFilter(365),
+                    // 1400 days: Image Builder takes at most 1000 of a unit, and 1400 days are exactly 200 weeks.
+                    ["Filter"] = Match.ObjectEquals(new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = 200, ["Unit"] = "WEEKS" }),
                     ["ExclusionRules"] = Match.ObjectEquals(new Dictionary<string, object> { ["Amis"] = new Dictionary<string, object> { ["TagMap"] = new Dictionary<string, object> { ["amiinfra:retain-delete"] = "true" } } }),
                 }),
             },

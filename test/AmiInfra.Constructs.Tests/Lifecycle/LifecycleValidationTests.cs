@@ -66,13 +66,14 @@ public sealed class LifecycleValidationTests(LifecycleValidationFixture fixture)
     }
 
     [Fact]
-    public void Rejects_an_age_above_what_image_builder_accepts()
+    public void Rejects_an_age_no_unit_of_image_builder_expresses_at_its_prop()
     {
-        var e = Rejected(Valid with { Delete = LifecycleRule.Age(1001) });
+        // The rule's edges are Lifecycles.AgeDays's (Rules tests); here, that the construct names the prop.
+        var e = Rejected(Valid with { Delete = LifecycleRule.Age(1002) });
 
         Assert.Equal("Validation/Policy.Delete.AfterDays", e.Where);
-        Assert.Equal("1001", e.Value);
-        Assert.Equal("a whole number from 1 to 1000 days", e.Accepted);
+        Assert.StartsWith("1002", e.Value);
+        Assert.Equal(AmiInfra.Rules.Lifecycles.AgeDays(1002)!.Accepted, e.Accepted);
     }
 
     [Fact]
