@@ -40,12 +40,9 @@ internal static class RetirementReader
         var bin = f.OptionalObject("recycleBin", RecycleBinFields);
         var amiDays = bin?.OptionalInt("amiRetentionDays", 0, Lifecycles.RecycleBinDays.Max, "days (0 turns the Recycle Bin rule off)") ?? 14;
         var snapshotDays = bin?.OptionalInt("snapshotRetentionDays", 0, Lifecycles.RecycleBinDays.Max, "days") ?? amiDays;
-        if (snapshotDays < amiDays)
+        if (Lifecycles.SnapshotRetention(snapshotDays, amiDays, "amiRetentionDays") is { } retention)
         {
-            throw new DeclarationException(
-                bin!.At("snapshotRetentionDays"),
-                Text.Number(snapshotDays),
-                $"at least amiRetentionDays ({amiDays}): a restored AMI needs its snapshots, so snapshots stay in the Recycle Bin at least as long");
+            throw new DeclarationException(bin!.At("snapshotRetentionDays"), retention);
         }
 
         return new Retirement

@@ -140,6 +140,17 @@ public static class Lifecycles
         return new Problem($"{Text.Number(days)} ({Text.Number(days)} days is more than 1000 days and not a whole number of weeks)", $"{accepted}: {Text.Number(below)} or {Text.Number(below + 7)} days, for example");
     }
 
+    /// <summary>
+    /// How long the Recycle Bin keeps deleted snapshots against how long it keeps deregistered AMIs: at least as long,
+    /// since an AMI restored from the Recycle Bin launches only when its snapshots are there too ("Recover deleted Amazon
+    /// EBS snapshots and EBS-backed AMIs with Recycle Bin", https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/recycle-bin.html).
+    /// <paramref name="ami"/> names the AMIs' retention in the caller's words, for the message.
+    /// </summary>
+    public static Problem? SnapshotRetention(int snapshotDays, int amiDays, string ami) =>
+        snapshotDays < amiDays
+            ? new Problem(Text.Number(snapshotDays), $"at least {ami} ({Text.Number(amiDays)}): a restored AMI needs its snapshots, so snapshots stay in the Recycle Bin at least as long")
+            : null;
+
     /// <summary>A whole number within a range.</summary>
     public static Problem? Within(int value, (int Min, int Max) range, string unit) =>
         value < range.Min || value > range.Max

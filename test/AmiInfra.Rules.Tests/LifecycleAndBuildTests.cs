@@ -55,6 +55,22 @@ public sealed class LifecycleAndBuildTests
         }
     }
 
+    [Theory]
+    [InlineData(14, 14, true)]
+    [InlineData(30, 14, true)]
+    [InlineData(13, 14, false)]
+    public void The_recycle_bin_keeps_snapshots_at_least_as_long_as_amis(int snapshotDays, int amiDays, bool accepted)
+    {
+        var problem = Lifecycles.SnapshotRetention(snapshotDays, amiDays, "amiRetentionDays");
+
+        Assert.Equal(accepted, problem is null);
+        if (problem is not null)
+        {
+            Assert.Equal("13", problem.Value);
+            Assert.Equal("at least amiRetentionDays (14): a restored AMI needs its snapshots, so snapshots stay in the Recycle Bin at least as long", problem.Accepted);
+        }
+    }
+
     [Fact]
     public void Wants_later_steps_later_and_disabling_counts_to_keep_at_least_keep_at_least()
     {

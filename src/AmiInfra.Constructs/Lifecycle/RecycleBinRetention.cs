@@ -133,13 +133,7 @@ public sealed class RecycleBinRetention : Construct
         if (props.SnapshotRetentionDays is { } snapshotDays)
         {
             Checks.Range($"{id}.SnapshotRetentionDays", snapshotDays, Lifecycles.RecycleBinDays, "days");
-            if (snapshotDays < props.AmiRetentionDays)
-            {
-                throw new ConstructValidationException(
-                    $"{id}.SnapshotRetentionDays",
-                    snapshotDays.ToString(CultureInfo.InvariantCulture),
-                    $"at least AmiRetentionDays ({props.AmiRetentionDays}): a restored AMI needs its snapshots, so snapshots stay in the Recycle Bin at least as long");
-            }
+            Checks.Require($"{id}.SnapshotRetentionDays", Lifecycles.SnapshotRetention(snapshotDays, props.AmiRetentionDays, "AmiRetentionDays"));
         }
 
         Checks.Tags($"{id}.Tags", props.Tags, TagRules.RecycleBin);
