@@ -177,7 +177,7 @@ public sealed class WorkflowDocument
 
         return parameter.Type switch
         {
-            "integer" when !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) => new Problem(Rules.Text.Quote(value), "a whole number: the parameter's type is integer"),
+            "integer" when !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) => new Problem(Rules.Text.Quote(value), "an integer (digits, with an optional sign): the parameter's type is integer"),
             "boolean" when value is not ("true" or "false") => new Problem(Rules.Text.Quote(value), "true or false: the parameter's type is boolean"),
             _ => null,
         };
