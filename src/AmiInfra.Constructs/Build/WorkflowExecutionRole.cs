@@ -26,7 +26,8 @@ public sealed record WorkflowExecutionRoleProps
     /// <summary>
     /// The KMS keys of encrypted SNS topics the role publishes to: WaitForAction topics, and the infrastructure
     /// configuration's notification topic (with an execution role, Image Builder acts as that role for the pipeline).
-    /// The role may use them through SNS only (kms:ViaService). Default: none.
+    /// The role may use them through SNS only (kms:ViaService); a key imported by alias ARN is granted by its alias
+    /// (kms:ResourceAliases). Default: none.
     /// </summary>
     public IReadOnlyList<IKey> TopicKeys { get; init; } = [];
 }
@@ -149,9 +150,14 @@ public sealed class WorkflowExecutionRole : Construct
     {
         var result = new List<Acknowledgement> { ManagedPolicyAcknowledgement };
         var sids = statements.Select(s => (string)s["Sid"]).ToHashSet(StringComparer.Ordinal);
-        if (sids.Contains("EncryptNotifications"))
+        if (sids.Contains("EncryptNotifications") || sids.Contains("EncryptNotificationsWithAliasedKeys"))
         {
             result.Add(new Acknowledgement("AwsSolutions-IAM5", "SNS picks among the GenerateDataKey actions when it encrypts a message; only through SNS (kms:ViaService) and only these keys", ["Action::kms:GenerateDataKey*"]));
+        }
+
+        if (sids.Contains("EncryptNotificationsWithAliasedKeys"))
+        {
+            result.Add(new Acknowledgement("AwsSolutions-IAM5", "A key known by its alias is named by the alias (kms:ResourceAliases), which an IAM policy cannot write in Resource; only through SNS", ["/^Resource::arn:.*:kms:.*:key\\/\\*$/"]));
         }
 
         if (sids.Contains("FollowStateMachineExecutions"))
@@ -213,11 +219,22 @@ public sealed class WorkflowExecutionRole : Construct
             statements.Add(Statement("PublishWaitForActionNotifications", ["sns:Publish"], Distinct(topics)));
         }
 
-        if (props.TopicKeys.Count > 0)
+        var keys = props.TopicKeys.Select(Attributes.KeyArn).ToList();
+        var viaSns = new Dictionary<string, object> { ["kms:ViaService"] = $"sns.{Naming.Region}.{Aws.URL_SUFFIX}" };
+        if (keys.Where(k => !IsAlias(k)).ToArray() is { Length: > 0 } byKey)
         {
-            statements.Add(Statement("EncryptNotifications", ["kms:Decrypt", "kms:GenerateDataKey*"], Distinct(props.TopicKeys.Select(Attributes.KeyArn)), new Dictionary<string, object>
+            statements.Add(Statement("EncryptNotifications", ["kms:Decrypt", "kms:GenerateDataKey*"], Distinct(byKey), new Dictionary<string, object> { ["StringEquals"] = viaSns }));
+        }
+
+        if (keys.Where(IsAlias).ToArray() is { Length: > 0 } byAlias)
+        {
+            // An IAM policy names a KMS key by its key ARN; a key known by its alias is the key that has the alias
+            // (kms:ResourceAliases, "Condition keys for AWS KMS",
+            // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-resource-aliases).
+            statements.Add(Statement("EncryptNotificationsWithAliasedKeys", ["kms:Decrypt", "kms:GenerateDataKey*"], [$"arn:{Naming.Partition}:kms:{Naming.Region}:{Naming.Account}:key/*"], new Dictionary<string, object>
             {
-                ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"sns.{Naming.Region}.{Aws.URL_SUFFIX}" },
+                ["StringEquals"] = viaSns,
+                ["ForAnyValue:StringEquals"] = new Dictionary<string, object> { ["kms:ResourceAliases"] = Distinct(byAlias.Select(a => a[(a.IndexOf(":alias/", StringComparison.Ordinal) + 1)..])) },
             }));
         }
 
@@ -254,6 +271,9 @@ public sealed class WorkflowExecutionRole : Construct
     }
 
     private static string[] Distinct(IEnumerable<string> values) => values.Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Whether a key ARN is an alias ARN (arn:...:kms:region:account:alias/name), known as text.</summary>
+    private static bool IsAlias(string keyArn) => !Checks.IsToken(keyArn) && keyArn.Contains(":alias/", StringComparison.Ordinal);
 
     private static string Describe(WorkflowResourceKind kind) => kind switch
     {

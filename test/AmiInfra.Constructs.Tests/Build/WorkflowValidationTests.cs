@@ -211,6 +211,29 @@ public sealed class WorkflowValidationTests(WorkflowValidationFixture fixture) :
     }
 
     [Fact]
+    public void A_key_known_by_alias_is_granted_by_its_alias_and_a_key_by_ARN_by_its_ARN()
+    {
+        var definition = WorkflowExecutionRole.Render(new WorkflowExecutionRoleProps
+        {
+            TopicKeys = [TestEnv.AliasKey("us-east-1", "golden/build"), TestEnv.KeyArn(WorkflowTemplateFixture.KeyArn)],
+        }, "r");
+        var statements = ((object[])((Dictionary<string, object>)((Dictionary<string, object>)((object[])definition.Properties["Policies"])[0])["PolicyDocument"])["Statement"]).Cast<Dictionary<string, object>>().ToList();
+
+        var byKey = Assert.Single(statements, s => (string)s["Sid"] == "EncryptNotifications");
+        var byAlias = Assert.Single(statements, s => (string)s["Sid"] == "EncryptNotificationsWithAliasedKeys");
+        Assert.Equal(WorkflowTemplateFixture.KeyArn, byKey["Resource"]);
+        Assert.EndsWith(":key/*", (string)byAlias["Resource"], StringComparison.Ordinal);
+        var condition = (Dictionary<string, object>)byAlias["Condition"];
+        Assert.Equal(["alias/golden/build"], (string[])((Dictionary<string, object>)condition["ForAnyValue:StringEquals"])["kms:ResourceAliases"]);
+        Assert.True(((Dictionary<string, object>)condition["StringEquals"]).ContainsKey("kms:ViaService"));
+        Assert.Contains(definition.Acknowledgements, a => a.AppliesTo!.Contains("/^Resource::arn:.*:kms:.*:key\\/\\*$/"));
+    }
+
+    [Fact]
+    public void A_role_without_workflows_or_keys_has_no_inline_policy() =>
+        Assert.False(WorkflowExecutionRole.Render(new WorkflowExecutionRoleProps(), "r").Properties.ContainsKey("Policies"));
+
+    [Fact]
     public void A_bad_role_name_is_refused() =>
         Assert.Equal("r.RoleName", Refused(() => WorkflowExecutionRole.Render(new WorkflowExecutionRoleProps { RoleName = "golden workflows" }, "r")).Where);
 }
