@@ -111,7 +111,7 @@ public static class FactoryLoader
             Delivery = DeliveryReader.Read(f, context),
             Governance = governance,
             Tags = tags,
-            Images = WorkflowsReader.Name(ComponentsReader.Name(result, name), name),
+            Images = WorkflowsReader.Name(ComponentsReader.Name(result, name), name, context.Warnings),
             BaseDirectory = baseDirectory,
             Warnings = [.. context.Warnings, .. GovernanceReader.Warnings(governance, organization, result)],
         };

@@ -75,6 +75,19 @@ internal static partial class WorkflowsReader
             throw new DeclarationException(problem.Part is null || at == f.At("workflows") ? at : $"{at}.{problem.Part}", problem.Value, accepted);
         }
 
+        // The factory makes each pipeline's execution role, which may use only the topics, functions and state machines
+        // it knows at synth (WorkflowExecutionRole): one a step finds at run time cannot be granted.
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (result[i].Document?.Resources.FirstOrDefault(r => r.ValueKind == WorkflowValueKind.RunTime) is { } late)
+            {
+                throw new DeclarationException(
+                    $"{f.At("workflows")}[{i}].file",
+                    $"{JsonFields.Quote(result[i].File!)} (step \"{late.Step}\" names its {Describe(late.Kind)} only when it runs: {late.Value})",
+                    $"the {Describe(late.Kind)} written in the document, or a parameter of it: AmiInfra makes the pipeline's execution role, which may use only what synth knows");
+            }
+        }
+
         return result;
     }
 
@@ -196,7 +209,7 @@ internal static partial class WorkflowsReader
     /// Names every workflow document of the factory once: one document has one name and one type wherever it is used
     /// (Image Builder names a workflow by type, name and version), and two documents never share a name.
     /// </summary>
-    public static IReadOnlyList<Image> Name(IReadOnlyList<Image> images, string factoryName)
+    public static IReadOnlyList<Image> Name(IReadOnlyList<Image> images, string factoryName, List<string> warnings)
     {
         var byFile = new Dictionary<string, (string Name, WorkflowStage Stage, string Path)>(StringComparer.Ordinal);
         var byName = new Dictionary<string, (string File, string Path)>(StringComparer.Ordinal);
@@ -210,6 +223,7 @@ internal static partial class WorkflowsReader
                 }
 
                 var path = $"images[{i}].workflows[{j}]";
+                warnings.AddRange(DistributionSteps(images[i], workflow).Select(w => $"{path}.file ({file}): {w}"));
                 if (byFile.TryGetValue(file, out var first))
                 {
                     if (first.Stage != workflow.Stage)
@@ -240,6 +254,45 @@ internal static partial class WorkflowsReader
 
         return images;
     }
+
+    /// <summary>
+    /// What a DISTRIBUTION workflow leaves out of the image's distribution: it runs only its own steps, and each of
+    /// DistributeImage (copies), ModifyImageAttributes (launch permissions) and ApplyImageConfigurations (SSM parameters,
+    /// launch templates) applies its part of the attached distribution configuration ("If you omit it, Image Builder falls
+    /// back to the distribution configuration attached to the pipeline or image",
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/wfdoc-step-actions.html).
+    /// </summary>
+    private static IEnumerable<string> DistributionSteps(Image image, WorkflowReference workflow)
+    {
+        if (workflow.Stage != WorkflowStage.Distribution || workflow.Document is not { } document)
+        {
+            yield break;
+        }
+
+        var actions = document.Steps.Select(s => s.Action).ToHashSet(StringComparer.Ordinal);
+        var d = image.Distribution;
+        if (!actions.Contains("DistributeImage"))
+        {
+            yield return "a DISTRIBUTION workflow without a DistributeImage step: the AMI is not copied to the distribution's regions and target accounts";
+        }
+
+        if (!actions.Contains("ModifyImageAttributes") && (d.LaunchAccounts.Count > 0 || d.LaunchOrganizations.Count > 0 || d.LaunchOrganizationalUnits.Count > 0 || d.Public))
+        {
+            yield return "a DISTRIBUTION workflow without a ModifyImageAttributes step: the distribution's launch permissions are not applied";
+        }
+
+        if (!actions.Contains("ApplyImageConfigurations"))
+        {
+            yield return $"a DISTRIBUTION workflow without an ApplyImageConfigurations step: the SSM parameter {d.SsmParameterName}{(d.LaunchTemplates.Count > 0 ? " and the launch templates are" : " is")} not updated";
+        }
+    }
+
+    private static string Describe(WorkflowResourceKind kind) => kind switch
+    {
+        WorkflowResourceKind.SnsTopic => "SNS topic",
+        WorkflowResourceKind.LambdaFunction => "Lambda function",
+        _ => "state machine",
+    };
 
     private static string Stem(string file)
     {

@@ -155,12 +155,15 @@ internal static partial class SchemaAgreement
         new("more than ten workflows once AmiInfra adds build-image or test-image",
             "counts the workflows the loader adds",
             e => e.Accepted.Contains("which AmiInfra adds", StringComparison.Ordinal)),
+        new("a workflow step that names its topic, function or state machine only at run time",
+            "needs the workflow document",
+            e => Regex.IsMatch(e.Path, @"\.workflows\[\d+\]\.file$") && e.Accepted.Contains("AmiInfra makes the pipeline's execution role", StringComparison.Ordinal)),
         new("an output name two workflows of one pipeline give",
             "compares the outputs of the workflow documents",
             e => e.Accepted.StartsWith("output names unique across the pipeline's workflows", StringComparison.Ordinal)),
         new("a whole number written with a fraction or an exponent, such as 20.0",
             "JSON Schema's integer is a mathematical integer (20.0 is one); the loader takes whole numbers written as such",
-            e => e.Accepted.StartsWith("a whole number", StringComparison.Ordinal) && e.Value is { } v && (v.Contains('.', StringComparison.Ordinal) || v.Contains('e', StringComparison.OrdinalIgnoreCase))),
+            e => e.Accepted.StartsWith("a whole number", StringComparison.Ordinal) && !e.Path.EndsWith(".file", StringComparison.Ordinal) && e.Value is { } v && (v.Contains('.', StringComparison.Ordinal) || v.Contains('e', StringComparison.OrdinalIgnoreCase))),
     ];
 
     /// <summary>Evaluates a declaration's text (comments allowed, as the loader allows them) against the schema.</summary>

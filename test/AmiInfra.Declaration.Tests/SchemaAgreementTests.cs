@@ -139,7 +139,7 @@ public sealed class SchemaAgreementTests
     /// <summary>
     /// One example of each loader-only fault (files to create beside it: path and size in bytes; -1 is a
     /// valid build component document, -2 a valid test-only one, -3 a workflow document with a required parameter,
-    /// -4 a workflow document for any stage, -5 one with an output).
+    /// -4 a workflow document for any stage, -5 one with an output, -6 one whose state machine is known at run time).
     /// </summary>
     private static readonly (string Fault, string Json, (string Path, int Bytes)[] Files)[] LoaderOnlyExamples =
     [
@@ -203,6 +203,7 @@ public sealed class SchemaAgreementTests
         ("one workflow document with two types or names, or two documents with one name", Declaration(imageFields: """ "workflows": [{ "file": "workflows/a/gate.yml", "type": "DISTRIBUTION" }, { "file": "workflows/b/gate.yml", "type": "TEST" }],"""), [("workflows/a/gate.yml", -4), ("workflows/b/gate.yml", -4)]),
         ("an AWS-managed workflow AmiInfra does not know without its type, or with another type than its own", Declaration(imageFields: """ "workflows": [{ "managed": "scan-image" }],"""), []),
         ("more than ten workflows once AmiInfra adds build-image or test-image", Declaration(imageFields: $$""" "workflows": [{{string.Join(", ", Enumerable.Range(0, 10).Select(i => $"{{ \"managed\": \"test-image\", \"parallelGroup\": \"g{i}\" }}"))}}],"""), []),
+        ("a workflow step that names its topic, function or state machine only at run time", Declaration(imageFields: """ "workflows": [{ "file": "workflows/late.yml", "type": "TEST" }],"""), [("workflows/late.yml", -6)]),
         ("an output name two workflows of one pipeline give", Declaration(imageFields: """ "workflows": [{ "file": "workflows/build.yml", "type": "BUILD" }, { "file": "workflows/test.yml", "type": "TEST" }],"""), [("workflows/build.yml", -5), ("workflows/test.yml", -5)]),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
@@ -233,6 +234,7 @@ public sealed class SchemaAgreementTests
                 -2 => "schemaVersion: 1.0\nphases:\n  - name: test\n    steps:\n      - name: Check\n        action: ExecuteBash\n        inputs:\n          commands: [\"true\"]\n",
                 -3 => "schemaVersion: 1.0\nparameters:\n  - name: topic\nsteps:\n  - name: Approve\n    action: WaitForAction\n    inputs:\n      snsTopicArn.$: $.parameters.topic\n",
                 -4 => "schemaVersion: 1.0\nsteps:\n  - name: Wait\n    action: WaitForAction\n",
+                -6 => "schemaVersion: 1.0\nsteps:\n  - name: Check\n    action: ExecuteStateMachine\n    inputs:\n      stateMachineArn.$: $.workflowOutputs.Machine\n",
                 -5 => "schemaVersion: 1.0\nsteps:\n  - name: Wait\n    action: WaitForAction\noutputs:\n  - name: Approved\n    value: $.stepOutputs.Wait.action\n",
                 _ => new string('#', bytes),
             });

@@ -224,6 +224,31 @@ public sealed class WorkflowValidationTests : IDisposable
     }
 
     [Fact]
+    public void Refuses_a_step_whose_topic_is_known_only_at_run_time()
+    {
+        Write("workflows/late.yml", "schemaVersion: 1.0\nsteps:\n  - name: Approve\n    action: WaitForAction\n    inputs:\n      snsTopicArn.$: $.workflowOutputs.Topic\n");
+
+        var e = Reject(Declaration("""[{ "file": "workflows/late.yml", "type": "TEST" }]"""));
+
+        Assert.Equal("images[0].workflows[0].file", e.Path);
+        Assert.Equal("\"workflows/late.yml\" (step \"Approve\" names its SNS topic only when it runs: $.workflowOutputs.Topic)", e.Value);
+    }
+
+    [Fact]
+    public void Warns_of_what_a_distribution_workflow_leaves_out_of_the_distribution()
+    {
+        Write("workflows/copy-only.yml", "schemaVersion: 1.0\nsteps:\n  - name: Copy\n    action: DistributeImage\n");
+
+        var warnings = Parse(Declaration("""[{ "file": "workflows/copy-only.yml", "type": "DISTRIBUTION" }]""", """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] } },""")).Warnings;
+        var quiet = Parse(Declaration("""[{ "file": "workflows/approval.yml", "type": "DISTRIBUTION", "parameters": { "topic": "t" } }]""")).Warnings;
+
+        Assert.Contains("images[0].workflows[0].file (workflows/copy-only.yml): a DISTRIBUTION workflow without a ModifyImageAttributes step: the distribution's launch permissions are not applied", warnings);
+        Assert.Contains("images[0].workflows[0].file (workflows/copy-only.yml): a DISTRIBUTION workflow without an ApplyImageConfigurations step: the SSM parameter /imagebuilder/golden/al2023/latest is not updated", warnings);
+        Assert.DoesNotContain(warnings, w => w.Contains("DistributeImage step", StringComparison.Ordinal));
+        Assert.DoesNotContain(quiet, w => w.Contains("ModifyImageAttributes", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_empty_list_is_refused_saying_how_to_have_none() =>
         Assert.Contains("leave workflows out", Reject(Declaration("[]")).Accepted, StringComparison.Ordinal);
 }
