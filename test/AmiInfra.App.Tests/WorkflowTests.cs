@@ -3,10 +3,12 @@ using AmiInfra.Declaration;
 
 namespace AmiInfra.App.Tests;
 
-/// <summary>The good declaration with workflows (GoodDeclarations/workflows), synthesized once.</summary>
+/// <summary>The good declaration with workflows (GoodDeclarations/workflows) and the approval example, synthesized once.</summary>
 public sealed class WorkflowFixture
 {
     public Synthesized Flows { get; } = Synthesized.From(FactoryLoader.Load(Repository.Path("test", "AmiInfra.App.Tests", "GoodDeclarations", "workflows", "factory.json")));
+
+    public Synthesized Approval { get; } = Synthesized.From(FactoryLoader.Load(Repository.Path("examples", "approval", "factory.json")));
 }
 
 /// <summary>
@@ -139,5 +141,18 @@ public sealed class WorkflowTests(WorkflowFixture fixture) : IClassFixture<Workf
         Assert.Equal(
             """{"ArnLike":{"aws:PrincipalArn":[{"Fn::Sub":"arn:${AWS::Partition}:iam::${FactoryAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder"},{"Fn::Sub":"arn:${AWS::Partition}:iam::${FactoryAccountId}:role/flows-*-workflows"}]}}""",
             condition.ToJsonString());
+    }
+
+    [Fact]
+    public void The_approval_example_waits_on_its_topic_before_distributing_sharing_and_publishing()
+    {
+        var workflow = Properties(fixture.Approval.Resources("AWS::ImageBuilder::Workflow").Single().Resource);
+        var pipeline = Properties(Pipeline(fixture.Approval, "approval-al2023").Resource);
+        var role = Role(fixture.Approval, "approval-al2023-workflows")!.Value.Resource;
+
+        Assert.Equal(("approval-release-approval", "DISTRIBUTION"), ((string)workflow["Name"]!, (string)workflow["Type"]!));
+        Assert.Equal(3, pipeline["Workflows"]!.AsArray().Count);
+        Assert.Equal("arn:aws:sns:us-east-1:123456789012:approval-image-builder", (string?)Sid(Statements(role), "PublishWaitForActionNotifications")["Resource"]);
+        Assert.DoesNotContain(fixture.Approval.Factory.Warnings, w => w.Contains("DISTRIBUTION workflow without", StringComparison.Ordinal));
     }
 }
