@@ -111,7 +111,7 @@ public static class FactoryLoader
             Delivery = DeliveryReader.Read(f, context),
             Governance = governance,
             Tags = tags,
-            Images = ComponentsReader.Name(result, name),
+            Images = WorkflowsReader.Name(ComponentsReader.Name(result, name), name, context.Warnings),
             BaseDirectory = baseDirectory,
             Warnings = [.. context.Warnings, .. GovernanceReader.Warnings(governance, organization, result)],
         };
@@ -151,6 +151,9 @@ internal sealed record FactoryContext(
 
     /// <summary>The warnings of the whole declaration, each starting with its field.</summary>
     public List<string> Warnings { get; } = [];
+
+    /// <summary>Workflow documents already read, by file and stage: each is read once.</summary>
+    public Dictionary<(string File, AmiInfra.Rules.Workflows.WorkflowStage Stage), AmiInfra.Rules.Workflows.WorkflowDocument> WorkflowDocuments { get; } = [];
 
     /// <summary>Component documents already read, by file and platform: each is read once.</summary>
     public Dictionary<(string File, Platform Platform), AmiInfra.Rules.Awstoe.ToeDocument> Documents { get; } = [];

@@ -12,7 +12,7 @@ internal static class ImageReader
     [
         "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
         "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "distribution",
-        "lifecycle", "tags",
+        "lifecycle", "tags", "workflows",
     ];
 
     /// <summary>The fields of an image's <c>parent</c> (exactly one is given).</summary>
@@ -70,6 +70,7 @@ internal static class ImageReader
             Platform = platform,
             Parent = ReadParent(f),
             Components = ComponentsReader.Read(f, factory, platform),
+            Workflows = WorkflowsReader.Read(f, factory),
             RootVolume = ReadRootVolume(f, platform),
             WorkingDirectory = workingDirectory,
             RemoveSsmAgent = f.OptionalBool("removeSsmAgent") ?? false,

@@ -139,6 +139,9 @@ public sealed record Image
     /// <summary>The components, in the order they run.</summary>
     public required IReadOnlyList<ComponentReference> Components { get; init; }
 
+    /// <summary>The workflows the pipeline runs, the declared ones first. Default: none (Image Builder's own build and test).</summary>
+    public IReadOnlyList<WorkflowReference> Workflows { get; init; } = [];
+
     /// <summary>The root volume of the image.</summary>
     public required RootVolume RootVolume { get; init; }
 

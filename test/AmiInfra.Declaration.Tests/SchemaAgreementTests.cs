@@ -138,7 +138,8 @@ public sealed class SchemaAgreementTests
 
     /// <summary>
     /// One example of each loader-only fault (files to create beside it: path and size in bytes; -1 is a
-    /// valid build component document, -2 a valid test-only one).
+    /// valid build component document, -2 a valid test-only one, -3 a workflow document with a required parameter,
+    /// -4 a workflow document for any stage, -5 one with an output, -6 one whose state machine is known at run time).
     /// </summary>
     private static readonly (string Fault, string Json, (string Path, int Bytes)[] Files)[] LoaderOnlyExamples =
     [
@@ -194,6 +195,16 @@ public sealed class SchemaAgreementTests
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
             """ "distribution": { "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
         ("a public launch permission while governance blocks public access for AMIs", Declaration(factoryFields: """ "allowPublicImages": true, "governance": { "imageBlockPublicAccess": true },""", imageFields: """ "distribution": { "encryption": "aws/ebs", "launchPermissions": { "public": true } },"""), []),
+        ("a workflow document Image Builder would refuse", Declaration(imageFields: """ "workflows": [{ "file": "workflows/x.yml", "type": "BUILD" }],"""), [("workflows/x.yml", 10)]),
+        ("workflow parameters the document does not declare, of another type, or a required one not given", Declaration(imageFields: """ "workflows": [{ "file": "workflows/approve.yml", "type": "DISTRIBUTION" }],"""), [("workflows/approve.yml", -3)]),
+        ("onFailure or parallelGroup on a workflow that is not a TEST workflow", Declaration(imageFields: """ "workflows": [{ "managed": "build-image", "onFailure": "CONTINUE" }],"""), []),
+        ("a second BUILD or DISTRIBUTION workflow", Declaration(imageFields: """ "workflows": [{ "managed": "build-image" }, { "managed": "express-build-image" }],"""), []),
+        ("a TEST workflow while tests are disabled", Declaration(imageFields: """ "tests": { "enabled": false }, "workflows": [{ "managed": "test-image" }],"""), []),
+        ("one workflow document with two types or names, or two documents with one name", Declaration(imageFields: """ "workflows": [{ "file": "workflows/a/gate.yml", "type": "DISTRIBUTION" }, { "file": "workflows/b/gate.yml", "type": "TEST" }],"""), [("workflows/a/gate.yml", -4), ("workflows/b/gate.yml", -4)]),
+        ("an AWS-managed workflow AmiInfra does not know without its type, or with another type than its own", Declaration(imageFields: """ "workflows": [{ "managed": "scan-image" }],"""), []),
+        ("more than ten workflows once AmiInfra adds build-image or test-image", Declaration(imageFields: $$""" "workflows": [{{string.Join(", ", Enumerable.Range(0, 10).Select(i => $"{{ \"managed\": \"test-image\", \"parallelGroup\": \"g{i}\" }}"))}}],"""), []),
+        ("a workflow step that names its topic, function or state machine only at run time", Declaration(imageFields: """ "workflows": [{ "file": "workflows/late.yml", "type": "TEST" }],"""), [("workflows/late.yml", -6)]),
+        ("an output name two workflows of one pipeline give", Declaration(imageFields: """ "workflows": [{ "file": "workflows/build.yml", "type": "BUILD" }, { "file": "workflows/test.yml", "type": "TEST" }],"""), [("workflows/build.yml", -5), ("workflows/test.yml", -5)]),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 
@@ -221,6 +232,10 @@ public sealed class SchemaAgreementTests
             {
                 -1 => "schemaVersion: 1.0\nphases:\n  - name: build\n    steps:\n      - name: Update\n        action: UpdateOS\n",
                 -2 => "schemaVersion: 1.0\nphases:\n  - name: test\n    steps:\n      - name: Check\n        action: ExecuteBash\n        inputs:\n          commands: [\"true\"]\n",
+                -3 => "schemaVersion: 1.0\nparameters:\n  - name: topic\nsteps:\n  - name: Approve\n    action: WaitForAction\n    inputs:\n      snsTopicArn.$: $.parameters.topic\n",
+                -4 => "schemaVersion: 1.0\nsteps:\n  - name: Wait\n    action: WaitForAction\n",
+                -6 => "schemaVersion: 1.0\nsteps:\n  - name: Check\n    action: ExecuteStateMachine\n    inputs:\n      stateMachineArn.$: $.workflowOutputs.Machine\n",
+                -5 => "schemaVersion: 1.0\nsteps:\n  - name: Wait\n    action: WaitForAction\noutputs:\n  - name: Approved\n    value: $.stepOutputs.Wait.action\n",
                 _ => new string('#', bytes),
             });
         }
@@ -277,6 +292,7 @@ public sealed class SchemaAgreementTests
             ["images[]"] = ImageReader.Fields,
             ["images[].parent"] = ImageReader.ParentFields,
             ["images[].components[]"] = ComponentsReader.Fields,
+            ["images[].workflows[]"] = WorkflowsReader.Fields,
             ["images[].rootVolume"] = ImageReader.RootVolumeFields,
             ["images[].schedule"] = ImageReader.ScheduleFields,
             ["images[].tests"] = ImageReader.TestsFields,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AmiInfra.Rules;
+using AmiInfra.Rules.Workflows;
 
 namespace AmiInfra.Declaration.Tests;
 
@@ -52,6 +53,9 @@ internal static class SchemaRules
         [Image + "/components/items/properties/file/pattern"] = "a path relative to the declaration",
         [Image + "/userDataFile/pattern"] = "a path relative to the declaration",
         [Image + "/components/items/properties/name/pattern"] = "AmiInfra's component names (they follow the factory name in the physical name)",
+        [Image + "/workflows/minItems"] = "an empty list would run no workflow (omit the field for Image Builder's own build and test)",
+        [Image + "/workflows/items/properties/file/pattern"] = "a path relative to the declaration",
+        [Image + "/workflows/items/properties/name/pattern"] = "AmiInfra's workflow names (they follow the factory name in the physical name)",
         [RootVolume + "/properties/deviceName/pattern"] = "a device name as EC2 writes it",
         [Image + "/schedule/properties/cron/pattern"] = "the shape of a cron expression; the loader checks its fields (CronExpression)",
         [Image + "/schedule/properties/timezone/enum"] = "CloudFormation's pipeline schedule has no time zone: UTC only",
@@ -155,6 +159,7 @@ internal static class SchemaRules
         Set(Image + "/components/items/properties/version/pattern", Identifiers.VersionFilter.Regex, "Identifiers.VersionFilter");
         Set(Image + "/components/items/properties/name/pattern", ComponentsReader.ComponentName.Regex, "the loader's component names");
         Set(Image + "/components/maxItems", Builds.MaxComponents, "Builds.MaxComponents");
+        Workflows(Set, Strings);
         Set(Image + "/workingDirectory/pattern", Builds.WorkingDirectory.Regex, "Builds.WorkingDirectory");
         Set(Image + "/schedule/properties/startCondition/enum", Strings(Builds.StartConditions), "Builds.StartConditions");
         Set(Image + "/tests/properties/timeoutMinutes/minimum", Builds.TestTimeoutMinutes.Min, "Builds.TestTimeoutMinutes");
@@ -178,6 +183,27 @@ internal static class SchemaRules
 
         RootVolumes(Set, Strings);
         return values;
+    }
+
+    /// <summary>An image's workflows: the pipeline's limits and the values Image Builder takes (PipelineWorkflows).</summary>
+    private static void Workflows(Action<string, JsonNode?, string> set, Func<IEnumerable<string>, JsonArray> strings)
+    {
+        const string Workflow = Image + "/workflows/items/properties";
+        set(Image + "/workflows/maxItems", PipelineWorkflows.MaxWorkflows, "PipelineWorkflows.MaxWorkflows (the loader also counts the workflows it adds)");
+        set(Workflow + "/managed/pattern", PipelineWorkflows.ManagedName.Regex, "PipelineWorkflows.ManagedName");
+        set(Workflow + "/version/pattern", Identifiers.VersionFilter.Regex, "Identifiers.VersionFilter");
+        set(Workflow + "/name/pattern", WorkflowsReader.WorkflowName.Regex, "the loader's workflow names");
+        set(Workflow + "/type/enum", strings(WorkflowStages.Names), "WorkflowStages.Names");
+        set(Workflow + "/onFailure/enum", strings(PipelineWorkflows.OnFailureValues), "PipelineWorkflows.OnFailureValues");
+        set(Workflow + "/parallelGroup/pattern", PipelineWorkflows.ParallelGroup.Regex, "PipelineWorkflows.ParallelGroup");
+        set(Workflow + "/parameters/propertyNames/maxLength", PipelineWorkflows.MaxParameterNameLength, "PipelineWorkflows.MaxParameterNameLength");
+        set(Workflow + "/parameters/propertyNames/minLength", 1, "PipelineWorkflows.MaxParameterNameLength (names of 1 or more characters)");
+        set(Workflow + "/parameters/additionalProperties", new JsonObject
+        {
+            ["anyOf"] = new JsonArray(
+                new JsonObject { ["type"] = "string", ["maxLength"] = PipelineWorkflows.MaxParameterValueLength },
+                new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string", ["maxLength"] = PipelineWorkflows.MaxParameterValueLength } }),
+        }, "PipelineWorkflows.MaxParameterValueLength: a text, or a list of texts, each of at most 1,024 characters");
     }
 
     /// <summary>The root volume's limits: the widest over all types, then each type's own (from the Ebs table).</summary>

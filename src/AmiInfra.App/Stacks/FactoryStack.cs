@@ -57,12 +57,18 @@ public sealed partial class FactoryStack : Stack
         RetentionMarker = retiring.Count == 0 ? null : Marker(factory, retiring);
 
         Components = new ComponentCatalog(this, factory);
+        Workflows = new WorkflowCatalog(this, factory);
         for (var i = 0; i < factory.Images.Count; i++)
         {
             var image = factory.Images[i];
             for (var c = 0; c < image.Components.Count; c++)
             {
                 Components.For(image.Components[c], image);
+            }
+
+            foreach (var workflow in image.Workflows)
+            {
+                Workflows.For(workflow);
             }
 
             if (image.InstanceTypes is { } types)
@@ -92,6 +98,9 @@ public sealed partial class FactoryStack : Stack
 
     /// <summary>The factory's components.</summary>
     public ComponentCatalog Components { get; }
+
+    /// <summary>The factory's workflows (documents of the declaration's; AWS-managed ones by reference).</summary>
+    public WorkflowCatalog Workflows { get; }
 
     /// <summary>The name of the lifecycle role.</summary>
     public static string LifecycleRoleName(Factory factory) => $"{factory.Name}-ami-lifecycle";

@@ -95,8 +95,16 @@ public sealed class ImageBuild
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
+        var workflows = ImageWorkflows.For(image, factory, core, references, where, path);
+        if (workflows.Resource is { } role)
+        {
+            resources.Add(role);
+        }
+
         resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
+            Workflows = workflows.Configurations,
+            ExecutionRole = workflows.Role,
             ImagePipelineName = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             Recipe = recipe.InFragment(recipeId),
@@ -176,7 +184,7 @@ public sealed class ImageBuild
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
     {
         ["ImagePipelineName"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
-        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags",
+        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags", ["Workflows"] = "workflows",
     };
 
     internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)

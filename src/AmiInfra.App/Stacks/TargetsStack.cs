@@ -33,6 +33,7 @@ public sealed class TargetsStack : Stack
             ManagementAccount = organization.ManagementAccount,
             UpdatesLaunchTemplates = UpdatesLaunchTemplates(factory),
             DistributionRole = Distributes(factory),
+            WorkflowExecutionRoles = factory.Images.Any(i => i.Workflows.Count > 0) ? [ImageWorkflows.RoleName(factory.Name, "*")] : [],
             RetiresCopies = RetiresCopies(factory),
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,

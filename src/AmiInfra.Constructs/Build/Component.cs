@@ -172,33 +172,10 @@ public sealed class Component : Resource, IComponent, IFingerprinted
 
     /// <summary>
     /// A document longer than Image Builder takes inline (16,000 characters of CreateComponent's
-    /// <c>data</c>) goes by S3 <c>uri</c>: it is staged as a CDK file asset, named after its content, so
-    /// the asset (and the template) change exactly when the document does. Deploying needs the asset
-    /// bucket of <c>cdk bootstrap</c>.
+    /// <c>data</c>) goes by S3 <c>uri</c>: it is staged as a CDK file asset named after its content
+    /// (<see cref="DocumentAsset"/>). Deploying needs the asset bucket of <c>cdk bootstrap</c>.
     /// </summary>
-    private string UploadedDocument(ComponentDocument document)
-    {
-        // A folder of this user's alone; the file is written whole under another name, then moved.
-        var folder = Path.Combine(Path.GetTempPath(), $"amiinfra-components-{System.Environment.UserName}");
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var file = Path.Combine(folder, $"{document.Fingerprint}.yml");
-        if (!File.Exists(file))
-        {
-            var partial = $"{file}.{Guid.NewGuid():N}";
-            File.WriteAllText(partial, document.Text, new System.Text.UTF8Encoding(false));
-            File.Move(partial, file, overwrite: true);
-        }
-
-        return new Amazon.CDK.AWS.S3.Assets.Asset(this, "Document", new Amazon.CDK.AWS.S3.Assets.AssetProps { Path = file }).S3ObjectUrl;
-    }
+    private string UploadedDocument(ComponentDocument document) => DocumentAsset.Upload(this, "components", document.Text, document.Fingerprint);
 
     /// <summary>A component imported as a construct.</summary>
     private sealed class Imported(Construct scope, string id, string arn, string name, string version) : Resource(scope, id), IComponent, IFingerprinted

@@ -25,7 +25,7 @@ public interface IImagePipeline : IResource
 }
 
 /// <summary>An Image Builder image pipeline: recipe, infrastructure, distribution and schedule.</summary>
-public sealed class ImagePipeline : Resource, IImagePipeline
+public sealed partial class ImagePipeline : Resource, IImagePipeline
 {
     private const string ReadAction = "imagebuilder:GetImagePipeline";
     private const string StartAction = "imagebuilder:StartImagePipelineExecution";
@@ -37,7 +37,8 @@ public sealed class ImagePipeline : Resource, IImagePipeline
         ArgumentNullException.ThrowIfNull(props);
         ImagePipelineName = props.ImagePipelineName ?? Naming.Generated(this);
         var infrastructure = props.InfrastructureConfiguration ?? new InfrastructureConfiguration(this, "InfrastructureConfiguration");
-        var resource = Cfn.Resource(this, "Resource", RenderAt(props with { ImagePipelineName = ImagePipelineName, InfrastructureConfiguration = infrastructure }, () => Node.Path, inFragment: false));
+        var executionRole = props.ExecutionRole ?? WorkflowExecutionRoleFor(props);
+        var resource = Cfn.Resource(this, "Resource", RenderAt(props with { ImagePipelineName = ImagePipelineName, InfrastructureConfiguration = infrastructure, ExecutionRole = executionRole }, () => Node.Path, inFragment: false));
 
         // An infrastructure configuration is named by the ARN built from its name, which orders nothing: the pipeline
         // waits for one of the app (in its stack, or in a stack that then deploys first). Recipes and distributions of
@@ -116,6 +117,7 @@ public sealed class ImagePipeline : Resource, IImagePipeline
             Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Builds.TestTimeoutMinutes, "minutes");
         }
 
+        CheckWorkflows(props, where);
         var distribution = props.DistributionConfiguration;
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {
@@ -124,7 +126,8 @@ public sealed class ImagePipeline : Resource, IImagePipeline
             ["ImageRecipeArn"] = ImageBuilderGrants.ArnValue(props.Recipe, props.Recipe.ImageRecipeArn, inFragment),
             ["InfrastructureConfigurationArn"] = infrastructure.InfrastructureConfigurationArn,
             ["DistributionConfigurationArn"] = distribution is null ? null : ImageBuilderGrants.ArnValue(distribution, distribution.DistributionConfigurationArn, inFragment),
-            ["ExecutionRole"] = props.ExecutionRole is null ? null : Attributes.RoleArn(props.ExecutionRole),
+            ["ExecutionRole"] = props.ExecutionRole is null ? null : ImageBuilderGrants.ArnValue(props.ExecutionRole, Attributes.RoleArn(props.ExecutionRole), inFragment),
+            ["Workflows"] = PipelineWorkflowsRender.Render(props.Workflows),
             ["Status"] = props.Enabled ? "ENABLED" : "DISABLED",
             ["Schedule"] = props.Cron is null ? null : Cfn.Clean(new Dictionary<string, object?>
             {

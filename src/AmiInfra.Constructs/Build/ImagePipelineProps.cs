@@ -39,9 +39,18 @@ public sealed record ImagePipelineProps
 
     /// <summary>
     /// The role Image Builder runs the pipeline's workflows with. Default: none (Image Builder's service-linked role,
-    /// which may put SSM output parameters only under /imagebuilder/).
+    /// which may put SSM output parameters only under /imagebuilder/); with <see cref="Workflows"/>, a
+    /// <see cref="WorkflowExecutionRole"/> made by the construct (<see cref="ImagePipeline.Render"/> requires one).
     /// </summary>
     public IRole? ExecutionRole { get; init; }
+
+    /// <summary>
+    /// The workflows the pipeline runs (at most 10: one BUILD, one DISTRIBUTION, the rest TEST). Given any, Image Builder
+    /// runs only these: include a BUILD workflow (<c>Workflow.FromManaged("build-image")</c> does what a pipeline does
+    /// without workflows) and, to test, a TEST workflow (<c>test-image</c>); without a DISTRIBUTION workflow the
+    /// distribution configuration is run as before. Default: none (Image Builder's own build and test).
+    /// </summary>
+    public IReadOnlyList<WorkflowConfiguration> Workflows { get; init; } = [];
 
     /// <summary>An Image Builder cron expression, e.g. cron(0 4 ? * sun *). Default: no schedule (manual runs).</summary>
     public string? Cron { get; init; }

@@ -33,7 +33,7 @@ public static class Guardrails
 {
     /// <summary>
     /// The AWS-managed policies our roles may carry: those the EC2 Image Builder documentation names for
-    /// build instances, container builds, lifecycle policies and cross-account distribution.
+    /// build instances, container builds, lifecycle policies, cross-account distribution and workflow execution roles.
     /// </summary>
     public static readonly IReadOnlyList<string> AllowedManagedPolicies =
     [
@@ -42,6 +42,7 @@ public static class Guardrails
         "EC2InstanceProfileForImageBuilderECRContainerBuilds",
         "service-role/EC2ImageBuilderLifecycleExecutionPolicy",
         "Ec2ImageBuilderCrossAccountDistributionAccess",
+        "EC2ImageBuilderExecutionPolicy",
     ];
 
     /// <summary>Every rule, by id.</summary>

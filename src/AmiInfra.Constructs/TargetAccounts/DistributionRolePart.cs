@@ -23,7 +23,8 @@ internal static class DistributionRolePart
     /// <summary>Adds the role (account-wide) to <paramref name="template"/>.</summary>
     /// <param name="template">The StackSet template.</param>
     /// <param name="updatesLaunchTemplates">Whether the role may update launch templates of its account.</param>
-    public static void AddTo(TargetAccountTemplate template, bool updatesLaunchTemplates)
+    /// <param name="workflowRoles">Names (or name patterns) of workflow execution roles of the factory account it trusts too.</param>
+    public static void AddTo(TargetAccountTemplate template, bool updatesLaunchTemplates, IReadOnlyList<string>? workflowRoles = null)
     {
         static Dictionary<string, object> Sub(string text) => TargetAccountTemplate.Sub(text);
         template.Describe($"the distribution role {RegionalKey.DistributionRoleName} (EC2 Image Builder in the factory account copies AMIs into the account{(updatesLaunchTemplates ? " and updates its launch templates" : "")})");
@@ -51,10 +52,7 @@ internal static class DistributionRolePart
                             ["Effect"] = "Allow",
                             ["Principal"] = new Dictionary<string, object> { ["AWS"] = Sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:root") },
                             ["Action"] = "sts:AssumeRole",
-                            ["Condition"] = new Dictionary<string, object>
-                            {
-                                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = Sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:role/{TargetAccountStackSet.ImageBuilderServiceLinkedRole}") },
-                            },
+                            ["Condition"] = Trusted(workflowRoles ?? [], Sub),
                         },
                     },
                 },
@@ -62,6 +60,29 @@ internal static class DistributionRolePart
                 ["Policies"] = Policies(updatesLaunchTemplates, Sub),
             },
         }, Output);
+    }
+
+    /// <summary>
+    /// Who may assume the role: Image Builder's service-linked role, and the workflow execution roles a pipeline with
+    /// workflows distributes as ("you can only specify one Image Builder execution role. If you have defined an Image
+    /// Builder workflow execution role, you would add any additional feature permissions to that role",
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html; its
+    /// EC2ImageBuilderExecutionPolicy "grants the same permissions" as
+    /// the service-linked role, sts:AssumeRole on this role's name included). Without workflow roles, exactly the
+    /// service-linked role (ArnEquals, as before).
+    /// </summary>
+    private static Dictionary<string, object> Trusted(IReadOnlyList<string> workflowRoles, Func<string, Dictionary<string, object>> sub)
+    {
+        var linked = sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:role/{TargetAccountStackSet.ImageBuilderServiceLinkedRole}");
+        return workflowRoles.Count == 0
+            ? new Dictionary<string, object> { ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = linked } }
+            : new Dictionary<string, object>
+            {
+                ["ArnLike"] = new Dictionary<string, object>
+                {
+                    ["aws:PrincipalArn"] = workflowRoles.Select(r => (object)sub($"arn:${{AWS::Partition}}:iam::${{{FactoryAccountParameter}}}:role/{r}")).Prepend(linked).ToArray(),
+                },
+            };
     }
 
     /// <summary>What cdk-nag finds on the role, and why it is so (the role's statements are those AWS documents for it).</summary>

@@ -50,6 +50,13 @@ public sealed record TargetAccountStackSetProps
     public bool DistributionRole { get; init; } = true;
 
     /// <summary>
+    /// Names (a * matches any characters) of the roles in the factory account that pipelines with workflows run as
+    /// (<see cref="Build.WorkflowExecutionRole"/>): with an execution role, Image Builder distributes as that role, so the
+    /// distribution role trusts them too, beside Image Builder's service-linked role. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> WorkflowExecutionRoles { get; init; } = [];
+
+    /// <summary>
     /// Put the role Ec2ImageBuilderCrossAccountLifecycleAccess into the accounts too, so that the factory's lifecycle
     /// policies retire the copies the accounts own (<see cref="Lifecycle.CrossAccountLifecycleRole"/>). Default: false.
     /// </summary>
@@ -243,7 +250,7 @@ public sealed class TargetAccountStackSet : Construct
         var template = new TargetAccountTemplate(Regions(props));
         if (props.DistributionRole)
         {
-            DistributionRolePart.AddTo(template, props.UpdatesLaunchTemplates);
+            DistributionRolePart.AddTo(template, props.UpdatesLaunchTemplates, props.WorkflowExecutionRoles);
         }
 
         if (props.RetiresCopies)
@@ -269,6 +276,12 @@ public sealed class TargetAccountStackSet : Construct
         var where = scope.Node.Path;
         Checks.Shape($"{where}.StackSetName", props.StackSetName, PhysicalNames.StackSet);
         Checks.Shape($"{where}.FactoryAccount", props.FactoryAccount, Identifiers.AccountId);
+        for (var i = 0; i < props.WorkflowExecutionRoles.Count; i++)
+        {
+            // A role name (IAM CreateRole RoleName), where * stands for any characters (ArnLike).
+            Checks.Shape($"{where}.WorkflowExecutionRoles[{i}]", props.WorkflowExecutionRoles[i].Replace('*', 'x'), PhysicalNames.IamRole);
+        }
+
         if (props.ManagementAccount is { } management)
         {
             Checks.Shape($"{where}.ManagementAccount", management, Identifiers.AccountId);

@@ -34,6 +34,7 @@ public sealed class TargetAccountStackSetFixture
             Deployment = StackSets.ManagementAccount,
             ManagementAccount = ManagementAccount,
             UpdatesLaunchTemplates = true,
+            WorkflowExecutionRoles = ["golden-*-workflows"],
         });
         ManagementTemplate = Template.FromStack(management);
         LaunchTemplateRoleTemplate = JsonDocument.Parse(fromManagement.TemplateBody).RootElement.Clone();
@@ -98,6 +99,23 @@ public sealed class TargetAccountStackSetTests(TargetAccountStackSetFixture fixt
         Assert.Equal(
             "arn:${AWS::Partition}:iam::${FactoryAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
             statement.GetProperty("Condition").GetProperty("ArnEquals").GetProperty("aws:PrincipalArn").GetProperty("Fn::Sub").GetString());
+    }
+
+    /// <summary>Pipelines with workflows distribute as their execution roles: the role trusts those too, and nothing else of the account.</summary>
+    [Fact]
+    public void Role_trusts_the_factorys_workflow_execution_roles_when_it_has_any()
+    {
+        var role = fixture.LaunchTemplateRoleTemplate.GetProperty("Resources").GetProperty("DistributionRole");
+        var statement = Assert.Single(role.GetProperty("Properties").GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+        var trusted = statement.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:PrincipalArn").EnumerateArray().Select(a => a.GetProperty("Fn::Sub").GetString()).ToList();
+
+        Assert.Equal(
+            [
+                "arn:${AWS::Partition}:iam::${FactoryAccountId}:role/aws-service-role/imagebuilder.amazonaws.com/AWSServiceRoleForImageBuilder",
+                "arn:${AWS::Partition}:iam::${FactoryAccountId}:role/golden-*-workflows",
+            ],
+            trusted);
+        Assert.False(statement.GetProperty("Condition").TryGetProperty("ArnEquals", out _));
     }
 
     /// <summary>Fix 1: from the management account the StackSet calls as SELF, from a delegated administrator as DELEGATED_ADMIN.</summary>
@@ -258,6 +276,12 @@ public sealed class TargetAccountStackSetValidationTests(ScopeFixture scope) : I
     public void Rejects_an_unknown_region()
     {
         Assert.Equal("Validation/Targets.Region", Reject(Valid with { Region = "moon-1" }).Where);
+    }
+
+    [Fact]
+    public void Rejects_a_workflow_role_name_iam_refuses()
+    {
+        Assert.Equal("Validation/Targets.WorkflowExecutionRoles[0]", Reject(Valid with { WorkflowExecutionRoles = ["golden workflows"] }).Where);
     }
 }
 
