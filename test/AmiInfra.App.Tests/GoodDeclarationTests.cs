@@ -119,6 +119,16 @@ public sealed class GoodDeclarationTests
         Assert.Equal("Équipe plateforme", (string)amiTags["Team"]!);
     }
 
+    /// <summary>The placeholders without spaces, as Image Builder's CLI examples write them, reach the distribution as written.</summary>
+    [Fact]
+    public void Ami_name_placeholders_without_spaces_are_taken_as_written()
+    {
+        var s = Of("tags");
+        var distribution = Assert.Single(s.Resources("AWS::ImageBuilder::DistributionConfiguration"));
+
+        Assert.Equal("tagged al2023 {{imagebuilder:buildVersion}} {{imagebuilder:buildDate}}", (string)distribution.Resource["Properties"]!["Distributions"]![0]!["AmiDistributionConfiguration"]!["Name"]!);
+    }
+
     private static IEnumerable<string> ViaServices(JsonNode? node) => node switch
     {
         JsonObject o => o.SelectMany(p => p.Key == "kms:ViaService" && p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? [s] : ViaServices(p.Value)),

@@ -111,7 +111,7 @@ internal static class SchemaRules
         Set(Distribution + "/amiName/allOf", new JsonArray(
             new JsonObject { ["pattern"] = Distributions.AmiNameTemplatePattern },
             new JsonObject { ["pattern"] = Distributions.AmiNameCharactersPattern },
-            new JsonObject { ["pattern"] = Distributions.BuildDatePlaceholder.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal) }), "Distributions.AmiName");
+            new JsonObject { ["pattern"] = Distributions.BuildDatePattern }), "Distributions.AmiName");
         Set(Distribution + "/ssmParameter/pattern", null, "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter (allOf)");
         Set(Distribution + "/ssmParameter/allOf", new JsonArray(
             new JsonObject { ["pattern"] = Distributions.OutputParameter.Regex },
