@@ -62,15 +62,19 @@ internal static class ImageReader
         var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags);
         var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
         var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
+        var parent = ReadParent(f);
+        var rootVolume = ReadRootVolume(f, platform);
+        var instanceTypes = BuildReader.InstanceTypes(f, "instanceTypes", factory.Warnings);
+        CheckParent(f, factory, platform, parent, rootVolume, instanceTypes);
 
         return new Image
         {
             Name = name,
             Description = description,
             Platform = platform,
-            Parent = ReadParent(f),
+            Parent = parent,
             Components = ComponentsReader.Read(f, factory, platform),
-            RootVolume = ReadRootVolume(f, platform),
+            RootVolume = rootVolume,
             WorkingDirectory = workingDirectory,
             RemoveSsmAgent = f.OptionalBool("removeSsmAgent") ?? false,
             UserDataFile = userData,
@@ -79,11 +83,50 @@ internal static class ImageReader
             Tests = ReadTests(f),
             Scanning = f.OptionalBool("scanning") ?? true,
             EnhancedMetadata = f.OptionalBool("enhancedMetadata") ?? true,
-            InstanceTypes = BuildReader.InstanceTypes(f, "instanceTypes"),
+            InstanceTypes = instanceTypes,
             Distribution = distribution,
             Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
             Tags = tags,
         };
+    }
+
+    /// <summary>
+    /// What the build needs of the parent: instance types of its architecture (of the image's own instanceTypes, or
+    /// else the factory's build.instanceTypes), and a root volume at least as large as its root snapshot. What the
+    /// parent's name does not tell is not refused: one warning says what the build then needs.
+    /// </summary>
+    private static void CheckParent(JsonFields f, FactoryContext factory, Platform platform, ParentImage parent, RootVolume rootVolume, IReadOnlyList<string>? own)
+    {
+        var named = parent.Kind is ParentImageKind.SsmParameter or ParentImageKind.ImageBuilder;
+        var architecture = named ? InstanceTypes.ParentArchitecture(parent.Value) : null;
+        var types = own ?? factory.BuildInstanceTypes;
+        if (InstanceTypes.ForImage(types, platform == Platform.Windows, architecture, parent.Value, out var typesWarning) is { } problem)
+        {
+            if (own is not null)
+            {
+                throw new DeclarationException(JsonFields.Index(f.At("instanceTypes"), problem.Index!.Value), problem with { Index = null });
+            }
+
+            // The image takes the factory's instance types: the image's field is the one to give, and the message says where they came from.
+            var from = factory.BuildInstanceTypesDeclared ? $"build.instanceTypes[{problem.Index}]" : "the default build.instanceTypes";
+            throw new DeclarationException(f.At("instanceTypes"), $"none, so {problem.Value} of {from}", problem.Accepted + "; declare instanceTypes for this image, or change build.instanceTypes");
+        }
+
+        var sizeWarning = (string?)null;
+        if (named)
+        {
+            JsonFields.Require(f.Has("rootVolume") ? JsonFields.Join(f.At("rootVolume"), Ebs.Parts.Size) : f.At("rootVolume"), ParentImages.RootVolume(rootVolume.SizeGiB, parent.Value, out sizeWarning));
+        }
+        else
+        {
+            ParentImages.RootVolume(rootVolume.SizeGiB, parent.Value, out sizeWarning);
+        }
+
+        string[] unknown = [.. new[] { typesWarning, sizeWarning }.OfType<string>()];
+        if (unknown.Length > 0)
+        {
+            factory.Warnings.Add($"{f.At("parent")}: {string.Join("; ", unknown)}.");
+        }
     }
 
     private static ParentImage ReadParent(JsonFields f)

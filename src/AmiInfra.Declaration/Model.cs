@@ -83,8 +83,12 @@ public sealed record DeliverySettings(string ConnectionArn, string Repository, s
 /// <summary>Build infrastructure shared by every image of the factory.</summary>
 public sealed record BuildSettings
 {
-    /// <summary>Instance types for build and test instances. Default: m7i.large (Linux), m7i.xlarge for Windows is up to the declaration.</summary>
-    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
+    /// <summary>
+    /// Instance types for build and test instances, tried in order. Default: m7i.large and m6i.large (x86_64): AWS
+    /// recommends more than one, so that a build finds capacity ("Create an infrastructure configuration":
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-infra-config.html).
+    /// </summary>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large", "m6i.large"];
 
     /// <summary>
     /// Where build instances run: default-vpc, subnet (<see cref="SubnetId"/>) or factory-vpc (a VPC the

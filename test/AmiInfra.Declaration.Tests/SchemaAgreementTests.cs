@@ -194,6 +194,9 @@ public sealed class SchemaAgreementTests
             """ "organization": { "id": "o-a1b2c3d4e5", "targetOrganizationalUnits": ["ou-ab12-cdefgh34"] },""",
             """ "distribution": { "launchTemplates": [{ "region": "us-east-1", "id": "lt-0123456789abcdef0", "accountId": "111122223333" }] },"""), []),
         ("a public launch permission while governance blocks public access for AMIs", Declaration(factoryFields: """ "allowPublicImages": true, "governance": { "imageBlockPublicAccess": true },""", imageFields: """ "distribution": { "encryption": "aws/ebs", "launchPermissions": { "public": true } },"""), []),
+        ("an instance type EC2 does not have (a size its family does not come in)", Declaration(factoryFields: """ "build": { "instanceTypes": ["t3.4xlarge"] },"""), []),
+        ("instance types of another architecture than the image's", Declaration(imageFields: """ "instanceTypes": ["m7g.large"],"""), []),
+        ("a root volume smaller than the parent's root snapshot", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 6 },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 

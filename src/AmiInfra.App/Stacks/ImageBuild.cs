@@ -173,7 +173,7 @@ public sealed class ImageBuild
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
     {
         ["ImagePipelineName"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
-        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags",
+        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags", ["InfrastructureConfiguration"] = "instanceTypes",
     };
 
     internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)

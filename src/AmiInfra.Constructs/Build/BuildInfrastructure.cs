@@ -21,8 +21,12 @@ public sealed record BuildInfrastructureProps
     /// </summary>
     public required IKey Key { get; init; }
 
-    /// <summary>Instance types for build and test instances (tried in order). Default: m7i.large.</summary>
-    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
+    /// <summary>
+    /// Instance types for build and test instances (tried in order). Default: m7i.large and m6i.large: AWS recommends
+    /// more than one, so that a build finds capacity ("Create an infrastructure configuration":
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-infra-config.html).
+    /// </summary>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large", "m6i.large"];
 
     /// <summary>Subnet for build instances (yours, or a <see cref="BuildNetwork"/>'s). Default: a default-VPC subnet chosen by the service.</summary>
     public ISubnet? Subnet { get; init; }
@@ -225,6 +229,14 @@ public sealed partial class BuildInfrastructure : Construct
         }
 
         Checks.Each($"{where}.InstanceTypes", props.InstanceTypes, Identifiers.InstanceType);
+        for (var i = 0; i < props.InstanceTypes.Count; i++)
+        {
+            if (!Checks.IsToken(props.InstanceTypes[i]) && AmiInfra.Rules.InstanceTypes.Exists(props.InstanceTypes[i], out _) is { } problem)
+            {
+                throw Checks.Exception($"{where}.InstanceTypes", problem with { Index = i });
+            }
+        }
+
         Checks.Require($"{where}.SecurityGroups", Lists.AtMost(props.SecurityGroups.Count, Builds.MaxSecurityGroups, "security groups", "EC2's limit per network interface"));
         if (props.LogRetentionDays < 1)
         {

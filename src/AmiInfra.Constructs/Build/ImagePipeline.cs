@@ -116,6 +116,16 @@ public sealed class ImagePipeline : Resource, IImagePipeline
             Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Builds.TestTimeoutMinutes, "minutes");
         }
 
+        // The build instance is launched from the parent: where its name tells its architecture, every instance type
+        // must run it (an arm64 parent on an x86 type, a Windows parent on a Graviton type, fail at build time).
+        if (props.Recipe is IRecipeWithParent { ParentImage: { Kind: "ssm" or "imagebuilder" } parent } && !Checks.IsToken(parent.Value)
+            && infrastructure is InfrastructureConfiguration { InstanceTypes: { Count: > 0 } types }
+            && InstanceTypes.ParentArchitecture(parent.Value) is { } architecture
+            && InstanceTypes.ForImage(types, windows: false, architecture, parent.Value, out _) is { } mismatch)
+        {
+            throw Checks.Exception($"{where()}.InfrastructureConfiguration.InstanceTypes", mismatch);
+        }
+
         var distribution = props.DistributionConfiguration;
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {

@@ -37,6 +37,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     {
         props ??= new InfrastructureConfigurationProps();
         InfrastructureConfigurationName = props.InfrastructureConfigurationName ?? Naming.Generated(this);
+        InstanceTypes = props.InstanceTypes;
         Validate(props);
 
         Role = props.InstanceProfile?.Role ?? props.Role;
@@ -94,6 +95,9 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     /// <inheritdoc />
     public string InfrastructureConfigurationName { get; }
 
+    /// <summary>The instance types of build and test instances, tried in order (none: Image Builder chooses).</summary>
+    public IReadOnlyList<string> InstanceTypes { get; }
+
     /// <summary>The instance profile of build and test instances.</summary>
     public IInstanceProfile InstanceProfile { get; }
 
@@ -126,7 +130,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
             throw new ConstructValidationException($"{where}.Role", "a role and an instance profile", "one of them: the instance profile names its role");
         }
 
-        Checks.Each($"{where}.InstanceTypes", props.InstanceTypes, Identifiers.InstanceType);
+        CheckInstanceTypes(this, $"{where}.InstanceTypes", props.InstanceTypes);
         Checks.Require($"{where}.SecurityGroups", Lists.AtMost(props.SecurityGroups.Count, Builds.MaxSecurityGroups, "security groups", "EC2's limit per network interface"));
         Checks.Each($"{where}.SecurityGroups", props.SecurityGroups.Select(g => g.SecurityGroupId).ToList(), Identifiers.SecurityGroupId);
         if (props.SecurityGroups.Count > 0 && props.Subnet is null)
@@ -145,6 +149,31 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
         }
 
         Checks.Range($"{where}.HttpPutResponseHopLimit", props.HttpPutResponseHopLimit, Builds.MetadataHopLimit, "hops");
+    }
+
+    /// <summary>
+    /// Instance types EC2 has (<see cref="AmiInfra.Rules.InstanceTypes.Exists"/>): a size its family does not come in is refused, a
+    /// family the catalogue does not know is a warning on <paramref name="scope"/>. Tokens are skipped.
+    /// </summary>
+    internal static void CheckInstanceTypes(Construct scope, string where, IReadOnlyList<string> instanceTypes)
+    {
+        for (var i = 0; i < instanceTypes.Count; i++)
+        {
+            if (Checks.IsToken(instanceTypes[i]))
+            {
+                continue;
+            }
+
+            if (AmiInfra.Rules.InstanceTypes.Exists(instanceTypes[i], out var warning) is { } problem)
+            {
+                throw Checks.Exception(where, problem with { Index = i });
+            }
+
+            if (warning is not null)
+            {
+                Annotations.Of(scope).AddWarningV2("amiinfra:instance-type-unknown", $"{where}[{i}]: {warning}.");
+            }
+        }
     }
 
     /// <summary>A configuration imported as a construct.</summary>

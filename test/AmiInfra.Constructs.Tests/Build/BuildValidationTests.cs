@@ -359,4 +359,61 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
         Assert.Equal($"{path}/Infrastructure.Role", e.Where);
     }
+
+    [Theory]
+    [InlineData("t3.4xlarge")]
+    [InlineData("m7i.medium")]
+    public void Infrastructure_rejects_a_size_its_family_does_not_come_in(string instanceType)
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = ["m7i.large", instanceType] }));
+
+        Assert.Equal($"{path}/Build.InstanceTypes[1]", e.Where);
+        Assert.StartsWith("an instance type EC2 has: ", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Infrastructure_configuration_rejects_a_size_its_family_does_not_come_in()
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { InstanceTypes = ["t3.4xlarge"] }));
+
+        Assert.Equal($"{path}/Infrastructure.InstanceTypes[0]", e.Where);
+        Assert.Equal("\"t3.4xlarge\"", e.Value);
+    }
+
+    [Fact]
+    public void Recipe_rejects_a_root_volume_smaller_than_a_known_parents_snapshot()
+    {
+        var windows = Recipe with
+        {
+            ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base"),
+            BlockDevices = [Root(size: 29) with { DeviceName = "/dev/sda1" }],
+        };
+
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", windows));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices[0].SizeGiB", e.Where);
+        Assert.StartsWith("at least 30 GiB", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recipe_takes_any_root_volume_for_a_parent_of_unknown_size()
+    {
+        var scope = fixture.NewScope();
+
+        _ = new ImageRecipe(scope, "Recipe", Recipe with { ParentImage = ParentImage.FromAmiId("ami-0123456789abcdef0"), BlockDevices = [Root(size: 1)] });
+    }
+
+    [Fact]
+    public void Pipeline_rejects_instance_types_of_another_architecture_than_the_recipes_parent()
+    {
+        var (e, path) = Rejected(s =>
+        {
+            var infrastructure = new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { InstanceTypes = ["m7g.large", "m7i.large"] });
+            var arm = ImageRecipe.FromFragment("Recipe", "golden-al2023-arm", "1.0.1", ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"));
+            return new ImagePipeline(s, "Pipeline", Pipeline with { Recipe = arm, InfrastructureConfiguration = infrastructure });
+        });
+
+        Assert.Equal($"{path}/Pipeline.InfrastructureConfiguration.InstanceTypes[1]", e.Where);
+        Assert.Equal("\"m7i.large\" (x86_64)", e.Value);
+    }
 }
