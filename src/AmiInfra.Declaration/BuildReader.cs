@@ -9,7 +9,7 @@ internal static class BuildReader
     internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom"];
 
     /// <summary>The fields of <c>build</c>.</summary>
-    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays", "logGroupRetentionDays", "eventBus"];
 
     public static OrganizationSettings? ReadOrganization(JsonFields f, string factoryAccount)
     {
@@ -36,7 +36,7 @@ internal static class BuildReader
         return organization;
     }
 
-    public static BuildSettings ReadBuild(JsonFields f, string baseDirectory, List<string> warnings)
+    public static BuildSettings ReadBuild(JsonFields f, string baseDirectory, string region, List<string> warnings)
     {
         var b = f.OptionalObject("build", BuildFields);
         if (b is null)
@@ -60,6 +60,17 @@ internal static class BuildReader
         }
 
         var keyPair = b.OptionalChecked("keyPair", Builds.KeyPairName);
+        var logGroupRetention = b.OptionalWholeNumber("logGroupRetentionDays", "one of the retentions CloudWatch Logs takes, in days");
+        if (logGroupRetention is { } days)
+        {
+            JsonFields.Require(b.At("logGroupRetentionDays"), Builds.LogGroupRetention(days));
+        }
+
+        var eventBus = b.OptionalString("eventBus", Notifications.EventBusArn.Accepted);
+        if (eventBus is not null)
+        {
+            JsonFields.Require(b.At("eventBus"), Notifications.EventBus(eventBus, Partitions.Of(region)!, region));
+        }
 
         return new BuildSettings
         {
@@ -69,6 +80,8 @@ internal static class BuildReader
             SecurityGroupIds = groups,
             KeyPair = keyPair,
             LogRetentionDays = LogRetentionDays(b),
+            LogGroupRetentionDays = logGroupRetention,
+            EventBusArn = eventBus,
         };
     }
 

@@ -58,7 +58,7 @@ public static class FactoryLoader
         var organization = BuildReader.ReadOrganization(f, account);
         var allowPublic = f.OptionalBool("allowPublicImages") ?? false;
         var buildWarnings = new List<string>();
-        var build = BuildReader.ReadBuild(f, baseDirectory, buildWarnings);
+        var build = BuildReader.ReadBuild(f, baseDirectory, region, buildWarnings);
         // The factory's tags go on every stack and every resource CloudFormation tags, Image Builder's included.
         var tags = TagsReader.Read(f, "tags", TagRules.Aws, TagRules.Stack, TagRules.ImageBuilder);
 
@@ -69,6 +69,7 @@ public static class FactoryLoader
             ImageBlockPublicAccess = governance.ImageBlockPublicAccess,
             BuildInstanceTypes = build.InstanceTypes,
             BuildInstanceTypesDeclared = f.Element("build") is { } b && b.TryGetProperty("instanceTypes", out var declared) && declared.ValueKind != JsonValueKind.Null,
+            BuildHasSubnet = build.SubnetId is not null || build.Network == "factory-vpc",
         };
         context.Warnings.AddRange(buildWarnings);
         var distributionDefaults = f.OptionalObject("distribution", DistributionReader.Fields);
@@ -159,6 +160,9 @@ internal sealed record FactoryContext(
 
     /// <summary>Whether the declaration gave build.instanceTypes (else they are the default).</summary>
     public bool BuildInstanceTypesDeclared { get; init; }
+
+    /// <summary>Whether build instances run in a subnet the factory names (build.subnetId, or the factory's VPC), whose Availability Zone is then theirs.</summary>
+    public bool BuildHasSubnet { get; init; }
 
     /// <summary>The factory's tags, which every image's resources and AMIs carry too.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();

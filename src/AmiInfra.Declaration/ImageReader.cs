@@ -11,9 +11,12 @@ internal static class ImageReader
     internal static readonly string[] Fields =
     [
         "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
-        "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "distribution",
+        "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "placement", "distribution",
         "lifecycle", "tags",
     ];
+
+    /// <summary>The fields of an image's <c>placement</c>.</summary>
+    internal static readonly string[] PlacementFields = ["availabilityZone", "tenancy", "hostId", "hostResourceGroupArn"];
 
     /// <summary>The fields of an image's <c>parent</c> (exactly one is given).</summary>
     internal static readonly string[] ParentFields = ["ssmParameter", "amiId", "imageBuilder", "marketplace"];
@@ -22,7 +25,7 @@ internal static class ImageReader
     internal static readonly string[] RootVolumeFields = ["deviceName", "sizeGiB", "type", "iops", "throughputMiBps"];
 
     /// <summary>The fields of an image's <c>schedule</c>.</summary>
-    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone"];
+    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone", "autoDisableAfterFailures"];
 
     /// <summary>The fields of an image's <c>tests</c>.</summary>
     internal static readonly string[] TestsFields = ["enabled", "timeoutMinutes"];
@@ -84,6 +87,7 @@ internal static class ImageReader
             Scanning = f.OptionalBool("scanning") ?? true,
             EnhancedMetadata = f.OptionalBool("enhancedMetadata") ?? true,
             InstanceTypes = instanceTypes,
+            Placement = ReadPlacement(f, factory),
             Distribution = distribution,
             Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
             Tags = tags,
@@ -200,7 +204,44 @@ internal static class ImageReader
             throw new DeclarationException(s.At("timezone"), JsonFields.Quote(timezone), "UTC or Etc/UTC: CloudFormation's image pipeline schedule takes no time zone, so write the cron expression in UTC");
         }
 
-        return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null);
+        var autoDisable = s.OptionalInt("autoDisableAfterFailures", Builds.AutoDisableFailures, "consecutive failed scheduled runs") ?? Builds.DefaultAutoDisableFailures;
+        return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null) { AutoDisableAfterFailures = autoDisable };
+    }
+
+    /// <summary>
+    /// Where the build instances run on the hardware (<see cref="Builds.Placement"/>): an Availability Zone of the home
+    /// region, a tenancy, a Dedicated Host or host resource group with tenancy host. With a subnet, the subnet's zone is the
+    /// instances': a different one fails at launch, which synth cannot tell (the subnet's zone is not in the declaration).
+    /// </summary>
+    private static PlacementSettings? ReadPlacement(JsonFields f, FactoryContext factory)
+    {
+        var p = f.OptionalObject("placement", PlacementFields);
+        if (p is null)
+        {
+            return null;
+        }
+
+        var placement = new PlacementSettings(
+            p.OptionalString(Builds.PlacementParts.AvailabilityZone, $"an Availability Zone of {factory.Region}, such as {factory.Region}a"),
+            p.OptionalString(Builds.PlacementParts.Tenancy, "one of " + Text.OneOf(Builds.Tenancies)),
+            p.OptionalString(Builds.PlacementParts.HostId, Builds.HostId.Accepted),
+            p.OptionalString(Builds.PlacementParts.HostResourceGroupArn, Builds.HostResourceGroupArn.Accepted));
+        if (Builds.Placement(placement.AvailabilityZone, placement.Tenancy, placement.HostId, placement.HostResourceGroupArn, factory.Region) is { } problem)
+        {
+            throw new DeclarationException(p.At(problem.Part!), problem with { Part = null });
+        }
+
+        if (placement.HostResourceGroupArn is { } group)
+        {
+            JsonFields.Require(p.At(Builds.PlacementParts.HostResourceGroupArn), Identifiers.ArnInPartition(group, factory.Partition));
+        }
+
+        if (placement.AvailabilityZone is not null && factory.BuildHasSubnet)
+        {
+            factory.Warnings.Add($"{p.At(Builds.PlacementParts.AvailabilityZone)}: the build instances run in the factory's subnet, whose Availability Zone is theirs: the build fails unless it is {placement.AvailabilityZone}.");
+        }
+
+        return placement;
     }
 
     private static ImageTests ReadTests(JsonFields f)

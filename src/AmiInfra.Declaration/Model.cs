@@ -107,7 +107,24 @@ public sealed record BuildSettings
 
     /// <summary>Days to keep build logs in the log bucket. Default: 90.</summary>
     public int LogRetentionDays { get; init; } = 90;
+
+    /// <summary>
+    /// Days each image's CloudWatch Logs log group keeps its build and pipeline logs, encrypted with the build key: one
+    /// of CloudWatch Logs' retentions. Default: none (no log groups of the factory's: Image Builder writes to the groups it
+    /// creates, which keep their events forever).
+    /// </summary>
+    public int? LogGroupRetentionDays { get; init; }
+
+    /// <summary>An EventBridge event bus that receives the Image Builder events a team acts on, instead of the build topic. Default: none (the build topic).</summary>
+    public string? EventBusArn { get; init; }
 }
+
+/// <summary>Where an image's build instances run on the hardware.</summary>
+/// <param name="AvailabilityZone">An Availability Zone of the home region, or null.</param>
+/// <param name="Tenancy">default, dedicated or host, or null (shared hardware).</param>
+/// <param name="HostId">A Dedicated Host id (with tenancy host), or null.</param>
+/// <param name="HostResourceGroupArn">A host resource group ARN (with tenancy host), or null.</param>
+public sealed record PlacementSettings(string? AvailabilityZone, string? Tenancy, string? HostId, string? HostResourceGroupArn);
 
 /// <summary>The operating system family of an image.</summary>
 public enum Platform
@@ -166,6 +183,9 @@ public sealed record Image
 
     /// <summary>Instance types that replace the factory's for this image. Default: the factory's.</summary>
     public IReadOnlyList<string>? InstanceTypes { get; init; }
+
+    /// <summary>Where the build instances run on the hardware (Availability Zone, tenancy, Dedicated Host). Default: none (shared hardware).</summary>
+    public PlacementSettings? Placement { get; init; }
 
     /// <summary>Distribution: the factory's, with this image's overrides applied.</summary>
     public required Distribution Distribution { get; init; }
@@ -254,7 +274,11 @@ public sealed record RootVolume
 /// <param name="StartCondition">EXPRESSION_MATCH_ONLY or EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE.</param>
 /// <param name="Timezone">IANA time zone of the expression. Default: Etc/UTC.</param>
 /// <param name="StartConditionDeclared">Whether the declaration chose the start condition (else it is the service default).</param>
-public sealed record Schedule(string Cron, string StartCondition, string Timezone, bool StartConditionDeclared);
+public sealed record Schedule(string Cron, string StartCondition, string Timezone, bool StartConditionDeclared)
+{
+    /// <summary>Consecutive failed scheduled runs after which Image Builder disables the pipeline (1 to 10). Default: 5.</summary>
+    public int AutoDisableAfterFailures { get; init; } = AmiInfra.Rules.Builds.DefaultAutoDisableFailures;
+}
 
 /// <summary>Image tests after the build.</summary>
 public sealed record ImageTests(bool Enabled, int TimeoutMinutes);

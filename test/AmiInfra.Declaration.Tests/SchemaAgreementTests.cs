@@ -197,6 +197,8 @@ public sealed class SchemaAgreementTests
         ("an instance type EC2 does not have (a size its family does not come in)", Declaration(factoryFields: """ "build": { "instanceTypes": ["t3.4xlarge"] },"""), []),
         ("instance types of another architecture than the image's", Declaration(imageFields: """ "instanceTypes": ["m7g.large"],"""), []),
         ("a root volume smaller than the parent's root snapshot", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 6 },"""), []),
+        ("an Availability Zone of another region than the home region", Declaration(imageFields: """ "placement": { "availabilityZone": "eu-west-1a" },"""), []),
+        ("an event bus of another partition, or of a region EventBridge does not deliver to from the home region", Declaration(""" "build": { "eventBus": "arn:aws:events:ap-south-1:123456789012:event-bus/platform" },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 
@@ -282,6 +284,7 @@ public sealed class SchemaAgreementTests
             ["images[].components[]"] = ComponentsReader.Fields,
             ["images[].rootVolume"] = ImageReader.RootVolumeFields,
             ["images[].schedule"] = ImageReader.ScheduleFields,
+            ["images[].placement"] = ImageReader.PlacementFields,
             ["images[].tests"] = ImageReader.TestsFields,
         };
         foreach (var at in new[] { "", "images[]." })

@@ -95,13 +95,30 @@ public sealed class ImageBuild
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
+        // With build.logGroupRetentionDays, the image's build and pipeline logs go to a log group of its own, with that
+        // retention and the build key (read from the factory stack's parameter: CloudWatch Logs takes no key alias).
+        var logGroupName = factory.Build.LogGroupRetentionDays is null ? null : ImageLogGroup.NameFor(factory.Name, image.Name);
+        var logGroupId = CfnFragment.LogicalIdFor(image.Name, "Logs", "Resource");
+        if (factory.Build.LogGroupRetentionDays is { } retention)
+        {
+            resources.Add(new(logGroupId, DeclaredAt.Run($"{where}/Logs", path, LogFields, () => ImageLogGroup.Render(new ImageLogGroupProps
+            {
+                LogGroupName = logGroupName!,
+                RetentionDays = retention,
+                KmsKeyArn = BuildInfrastructure.KeyArnReference(factory.Name),
+            }, $"{where}/Logs"))) { DeletionPolicy = Amazon.CDK.CfnDeletionPolicy.DELETE, UpdateReplacePolicy = Amazon.CDK.CfnDeletionPolicy.DELETE });
+        }
+
         resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
             ImagePipelineName = name,
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             Recipe = recipe.InFragment(recipeId),
             DistributionConfiguration = DistributionConfiguration.FromFragment(distributionId, name),
-            InfrastructureConfiguration = references.Infrastructure(image.InstanceTypes ?? factory.Build.InstanceTypes),
+            InfrastructureConfiguration = references.Infrastructure(image.InstanceTypes ?? factory.Build.InstanceTypes, image.Placement),
+            AutoDisableAfterFailures = image.Schedule?.AutoDisableAfterFailures ?? Builds.DefaultAutoDisableFailures,
+            ImageLogGroupName = logGroupName,
+            PipelineLogGroupName = logGroupName,
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
                 ? s.StartCondition == "EXPRESSION_MATCH_ONLY" ? StartCondition.ExpressionMatchOnly : StartCondition.ExpressionMatchAndDependencyUpdatesAvailable
@@ -113,7 +130,7 @@ public sealed class ImageBuild
             ScanningEnabled = image.Scanning,
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
-        }, $"{where}/Pipeline"))));
+        }, $"{where}/Pipeline"))) { DependsOn = logGroupName is null ? [] : [logGroupId] });
 
         if (image.Retirement is { } retirement)
         {
@@ -174,6 +191,12 @@ public sealed class ImageBuild
     {
         ["ImagePipelineName"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
         ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags", ["InfrastructureConfiguration"] = "instanceTypes",
+        ["AutoDisableAfterFailures"] = "schedule.autoDisableAfterFailures",
+    };
+
+    internal static readonly Dictionary<string, string> LogFields = new(StringComparer.Ordinal)
+    {
+        ["LogGroupName"] = "name", ["RetentionDays"] = "build.logGroupRetentionDays",
     };
 
     internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)

@@ -116,6 +116,19 @@ public sealed class ImagePipeline : Resource, IImagePipeline
             Checks.Range($"{where()}.TestTimeoutMinutes", props.TestTimeoutMinutes, Builds.TestTimeoutMinutes, "minutes");
         }
 
+        if (Builds.AutoDisable(props.AutoDisableAfterFailures) is { } autoDisable)
+        {
+            throw Checks.Exception($"{where()}.AutoDisableAfterFailures", autoDisable);
+        }
+
+        foreach (var (prop, logGroup) in new[] { ("ImageLogGroupName", props.ImageLogGroupName), ("PipelineLogGroupName", props.PipelineLogGroupName) })
+        {
+            if (logGroup is not null && !Checks.IsToken(logGroup) && Builds.PipelineLogGroup(logGroup, props.ExecutionRole is not null) is { } badLogGroup)
+            {
+                throw Checks.Exception($"{where()}.{prop}", badLogGroup);
+            }
+        }
+
         // The build instance is launched from the parent: where its name tells its architecture, every instance type
         // must run it (an arm64 parent on an x86 type, a Windows parent on a Graviton type, fail at build time).
         if (props.Recipe is IRecipeWithParent { ParentImage: { Kind: "ssm" or "imagebuilder" } parent } && !Checks.IsToken(parent.Value)
@@ -144,6 +157,12 @@ public sealed class ImagePipeline : Resource, IImagePipeline
                     Build.StartCondition.ExpressionMatchOnly => "EXPRESSION_MATCH_ONLY",
                     _ => "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
                 },
+                ["AutoDisablePolicy"] = new Dictionary<string, object> { ["FailureCount"] = props.AutoDisableAfterFailures },
+            }),
+            ["LoggingConfiguration"] = props.ImageLogGroupName is null && props.PipelineLogGroupName is null ? null : Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["ImageLogGroupName"] = props.ImageLogGroupName,
+                ["PipelineLogGroupName"] = props.PipelineLogGroupName,
             }),
             ["ImageTestsConfiguration"] = new Dictionary<string, object>
             {

@@ -70,6 +70,13 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
             ["SubnetId"] = props.Subnet?.SubnetId,
             ["SecurityGroupIds"] = props.SecurityGroups.Count == 0 ? null : props.SecurityGroups.Select(g => g.SecurityGroupId).ToArray(),
             ["KeyPair"] = props.KeyPair?.KeyPairName,
+            ["Placement"] = props.Placement is not { } placement ? null : Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["AvailabilityZone"] = placement.AvailabilityZone,
+                ["Tenancy"] = placement.TenancyName,
+                ["HostId"] = placement.HostId,
+                ["HostResourceGroupArn"] = placement.HostResourceGroupArn,
+            }),
             ["TerminateInstanceOnFailure"] = props.TerminateInstanceOnFailure,
             ["InstanceMetadataOptions"] = new Dictionary<string, object> { ["HttpTokens"] = "required", ["HttpPutResponseHopLimit"] = props.HttpPutResponseHopLimit },
             ["Logging"] = props.LogBucket is null ? null : new Dictionary<string, object>
@@ -149,6 +156,21 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
         }
 
         Checks.Range($"{where}.HttpPutResponseHopLimit", props.HttpPutResponseHopLimit, Builds.MetadataHopLimit, "hops");
+        if (props.Placement is { } placement)
+        {
+            var region = Stack.Of(this).Region;
+            var zone = Checks.IsToken(placement.AvailabilityZone) || Checks.IsToken(region) ? null : placement.AvailabilityZone;
+            Checks.Require(
+                $"{where}.Placement",
+                Builds.Placement(zone, placement.TenancyName, Checks.IsToken(placement.HostId) ? null : placement.HostId, Checks.IsToken(placement.HostResourceGroupArn) ? null : placement.HostResourceGroupArn, region),
+                part => part switch
+                {
+                    Builds.PlacementParts.HostId => "HostId",
+                    Builds.PlacementParts.HostResourceGroupArn => "HostResourceGroupArn",
+                    Builds.PlacementParts.Tenancy => "Tenancy",
+                    _ => "AvailabilityZone",
+                });
+        }
     }
 
     /// <summary>

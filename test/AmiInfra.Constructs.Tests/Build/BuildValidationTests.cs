@@ -416,4 +416,78 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         Assert.Equal($"{path}/Pipeline.InfrastructureConfiguration.InstanceTypes[1]", e.Where);
         Assert.Equal("\"m7i.large\" (x86_64)", e.Value);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    public void Pipeline_rejects_an_auto_disable_count_image_builder_does_not_take(int failures)
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { AutoDisableAfterFailures = failures }));
+
+        Assert.Equal($"{path}/Pipeline.AutoDisableAfterFailures", e.Where);
+        Assert.StartsWith("1 to 10 consecutive failed scheduled runs", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_rejects_a_log_group_image_builder_cannot_write_without_an_execution_role()
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { ImageLogGroupName = "/platform/golden/al2023" }));
+
+        Assert.Equal($"{path}/Pipeline.ImageLogGroupName", e.Where);
+        Assert.StartsWith("a log group under /aws/imagebuilder/", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_takes_a_log_group_elsewhere_with_an_execution_role()
+    {
+        var scope = fixture.NewScope();
+
+        _ = new ImagePipeline(scope, "Pipeline", Pipeline with { PipelineLogGroupName = "/platform/golden/al2023", ExecutionRole = TestEnv.RoleArn("arn:aws:iam::123456789012:role/pipeline") });
+    }
+
+    [Fact]
+    public void Image_log_group_rejects_a_retention_cloudwatch_logs_does_not_take()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => ImageLogGroup.Render(new ImageLogGroupProps { LogGroupName = "/aws/imagebuilder/golden/al2023", RetentionDays = 100, KmsKeyArn = BuildValidationFixture.KeyArn }, "Logs"));
+
+        Assert.Equal("Logs.RetentionDays", e.Where);
+        Assert.Equal("100", e.Value);
+    }
+
+    [Theory]
+    [InlineData(InstanceTenancy.Dedicated, "h-0123456789abcdef0", null, null, "Tenancy")]
+    [InlineData(null, null, "arn:aws:resource-groups:us-east-1:123456789012:group/hosts", null, "Tenancy")]
+    [InlineData(InstanceTenancy.Host, "h-0123456789abcdef0", "arn:aws:resource-groups:us-east-1:123456789012:group/hosts", null, "HostResourceGroupArn")]
+    [InlineData(InstanceTenancy.Host, "h-0123", null, null, "HostId")]
+    [InlineData(null, null, null, "eu-west-1a", "AvailabilityZone")]
+    [InlineData(null, null, null, "us-east-1", "AvailabilityZone")]
+    public void Infrastructure_configuration_rejects_a_placement_image_builder_refuses(InstanceTenancy? tenancy, string? hostId, string? group, string? zone, string part)
+    {
+        var placement = new BuildPlacement { Tenancy = tenancy, HostId = hostId, HostResourceGroupArn = group, AvailabilityZone = zone };
+
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { Placement = placement }));
+
+        Assert.Equal($"{path}/Infrastructure.Placement.{part}", e.Where);
+    }
+
+    [Theory]
+    [InlineData("us-east-1b")]
+    [InlineData("us-east-1-bos-1a")]
+    public void Infrastructure_configuration_takes_a_zone_or_local_zone_of_its_region(string zone)
+    {
+        var scope = fixture.NewScope();
+
+        _ = new InfrastructureConfiguration(scope, "Infrastructure", new InfrastructureConfigurationProps { Placement = new BuildPlacement { AvailabilityZone = zone, Tenancy = InstanceTenancy.Dedicated } });
+    }
+
+    [Theory]
+    [InlineData("arn:aws:events:ap-south-1:123456789012:event-bus/platform")]
+    [InlineData("arn:aws-cn:events:cn-north-1:123456789012:event-bus/platform")]
+    [InlineData("arn:aws:sns:us-east-1:123456789012:platform")]
+    public void Events_reject_a_bus_eventbridge_does_not_deliver_to_from_the_region(string bus)
+    {
+        var (e, path) = Rejected(s => new BuildEvents(s, "Events", new BuildEventsProps { Build = new BuildInfrastructure(s, "Build", Infrastructure), EventBusArn = bus }));
+
+        Assert.Equal($"{path}/Events.EventBusArn", e.Where);
+    }
 }
