@@ -80,7 +80,7 @@ internal static class BuildReader
             SecurityGroupIds = groups,
             KeyPair = keyPair,
             LogRetentionDays = LogRetentionDays(b),
-            LogGroupRetentionDays = logGroupRetention,
+            LogGroupRetentionDays = logGroupRetention ?? new BuildSettings().LogGroupRetentionDays,
             EventBusArn = eventBus,
         };
     }

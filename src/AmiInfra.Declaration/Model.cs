@@ -110,10 +110,9 @@ public sealed record BuildSettings
 
     /// <summary>
     /// Days each image's CloudWatch Logs log group keeps its build and pipeline logs, encrypted with the build key: one
-    /// of CloudWatch Logs' retentions. Default: none (no log groups of the factory's: Image Builder writes to the groups it
-    /// creates, which keep their events forever).
+    /// of CloudWatch Logs' retentions. Default: 90.
     /// </summary>
-    public int? LogGroupRetentionDays { get; init; }
+    public int LogGroupRetentionDays { get; init; } = 90;
 
     /// <summary>An EventBridge event bus that receives the Image Builder events a team acts on, instead of the build topic. Default: none (the build topic).</summary>
     public string? EventBusArn { get; init; }

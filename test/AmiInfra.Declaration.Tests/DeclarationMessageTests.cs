@@ -56,6 +56,15 @@ public sealed class DeclarationWarningTests
     }
 
     [Fact]
+    public void Gives_each_image_a_log_group_of_ninety_days_and_no_event_bus_by_default()
+    {
+        var factory = Load("""[{ "managed": "update-linux" }]""");
+
+        Assert.Equal(90, factory.Build.LogGroupRetentionDays);
+        Assert.Null(factory.Build.EventBusArn);
+    }
+
+    [Fact]
     public void Has_no_warning_for_the_default_factory()
     {
         Assert.Empty(FactoryLoader.Load(Path.Combine(DefaultFactoryTests.RepositoryRoot, "factory")).Warnings);

@@ -95,19 +95,19 @@ public sealed class ImageBuild
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
-        // With build.logGroupRetentionDays, the image's build and pipeline logs go to a log group of its own, with that
-        // retention and the build key (read from the factory stack's parameter: CloudWatch Logs takes no key alias).
-        var logGroupName = factory.Build.LogGroupRetentionDays is null ? null : ImageLogGroup.NameFor(factory.Name, image.Name);
+        // The image's build and pipeline logs go to a log group of its own, with the declared retention and the build key
+        // (read from the factory stack's parameter: CloudWatch Logs takes no key alias). Removing the image removes it.
+        // It carries AmiInfra's tags and, through Tags.Of, the factory's, not the image's own: CloudWatch Logs takes
+        // fewer characters in tags than Image Builder, whose rule the image's tags pass.
+        var logGroupName = ImageLogGroup.NameFor(factory.Name, image.Name);
         var logGroupId = CfnFragment.LogicalIdFor(image.Name, "Logs", "Resource");
-        if (factory.Build.LogGroupRetentionDays is { } retention)
+        resources.Add(new(logGroupId, DeclaredAt.Run($"{where}/Logs", path, LogFields, () => ImageLogGroup.Render(new ImageLogGroupProps
         {
-            resources.Add(new(logGroupId, DeclaredAt.Run($"{where}/Logs", path, LogFields, () => ImageLogGroup.Render(new ImageLogGroupProps
-            {
-                LogGroupName = logGroupName!,
-                RetentionDays = retention,
-                KmsKeyArn = BuildInfrastructure.KeyArnReference(factory.Name),
-            }, $"{where}/Logs"))) { DeletionPolicy = Amazon.CDK.CfnDeletionPolicy.DELETE, UpdateReplacePolicy = Amazon.CDK.CfnDeletionPolicy.DELETE });
-        }
+            LogGroupName = logGroupName,
+            RetentionDays = factory.Build.LogGroupRetentionDays,
+            KmsKeyArn = BuildInfrastructure.KeyArnReference(factory.Name),
+            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [AmiTagKeys.Factory] = factory.Name, [AmiTagKeys.Image] = image.Name },
+        }, $"{where}/Logs"))) { DeletionPolicy = Amazon.CDK.CfnDeletionPolicy.DELETE, UpdateReplacePolicy = Amazon.CDK.CfnDeletionPolicy.DELETE });
 
         resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
@@ -130,7 +130,7 @@ public sealed class ImageBuild
             ScanningEnabled = image.Scanning,
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
-        }, $"{where}/Pipeline"))) { DependsOn = logGroupName is null ? [] : [logGroupId] });
+        }, $"{where}/Pipeline"))) { DependsOn = [logGroupId] });
 
         if (image.Retirement is { } retirement)
         {

@@ -17,6 +17,13 @@ public sealed record ImageLogGroupProps
     /// it for this log group (<see cref="BuildInfrastructure"/>'s key does, under <see cref="BuildInfrastructure.LogGroupPath"/>). No default.
     /// </summary>
     public required string KmsKeyArn { get; init; }
+
+    /// <summary>
+    /// Tags of the log group (its initial tags: <c>Tags.Of</c> adds to them): CloudWatch Logs takes letters, digits,
+    /// spaces and _ . : / = + - @ in keys and values (TagResource, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagResource.html),
+    /// fewer than Image Builder, so <see cref="TagRules.Aws"/> checks them. Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -44,11 +51,13 @@ public static class ImageLogGroup
         }
 
         Checks.Require($"{where}.RetentionDays", Builds.LogGroupRetention(props.RetentionDays));
+        Checks.Tags($"{where}.Tags", props.Tags, TagRules.Aws);
         return CfnDefinition.Of("AWS::Logs::LogGroup", new Dictionary<string, object?>
         {
             ["LogGroupName"] = props.LogGroupName,
             ["RetentionInDays"] = props.RetentionDays,
             ["KmsKeyId"] = props.KmsKeyArn,
+            ["Tags"] = Cfn.TagList(props.Tags),
         });
     }
 }

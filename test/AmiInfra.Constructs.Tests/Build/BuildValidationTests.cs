@@ -454,6 +454,21 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         Assert.Equal("100", e.Value);
     }
 
+    [Fact]
+    public void Image_log_group_rejects_a_tag_value_cloudwatch_logs_does_not_take()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => ImageLogGroup.Render(new ImageLogGroupProps
+        {
+            LogGroupName = "/aws/imagebuilder/golden/al2023",
+            RetentionDays = 90,
+            KmsKeyArn = BuildValidationFixture.KeyArn,
+            Tags = new Dictionary<string, string> { ["team"] = "web#1" },
+        }, "Logs"));
+
+        Assert.Equal("Logs.Tags[\"team\"]", e.Where);
+        Assert.Equal("\"web#1\"", e.Value);
+    }
+
     [Theory]
     [InlineData(InstanceTenancy.Dedicated, "h-0123456789abcdef0", null, null, "Tenancy")]
     [InlineData(null, null, "arn:aws:resource-groups:us-east-1:123456789012:group/hosts", null, "Tenancy")]
