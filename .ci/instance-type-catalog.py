@@ -2,7 +2,7 @@
 """Writes src/AmiInfra.Rules/InstanceTypes.Catalog.cs: every EC2 instance type, by family, with its sizes and
 its processor architecture.
 
-    python3 .ci/instance-type-catalog.py        # then dotnet build; InstanceTypeCatalogTests checks the result
+    python3 .ci/instance-type-catalog.py        # then dotnet build; InstanceTypeTests checks the result
 
 Sources, both installed by .ci/python-tools.txt:
 - the architectures: EC2's own DescribeInstanceTypes output (ProcessorInfo.SupportedArchitectures), as moto ships
@@ -12,7 +12,7 @@ Sources, both installed by .ci/python-tools.txt:
   those pages.
 - the names: the union of moto's list and cfn-lint's per-region lists of EC2 instance types
   (cfnlint/data/schemas/extensions/aws_ec2_instance/instancetype_enum.json), which cfn-lint takes from the AWS
-  pricing data of every region. A test (InstanceTypeCatalogTests) fails when cfn-lint's lists name a type the
+  pricing data of every region. A test (InstanceTypeTests) fails when cfn-lint's lists name a type the
   catalogue does not have, so a newer cfn-lint makes the catalogue's age visible instead of silently wrong.
 """
 import gzip
