@@ -9,7 +9,7 @@ internal static class BuildReader
     internal static readonly string[] OrganizationFields = ["id", "managementAccount", "targetOrganizationalUnits", "stackSetsFrom", "onAccountRemoval"];
 
     /// <summary>The fields of <c>build</c>.</summary>
-    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays"];
+    internal static readonly string[] BuildFields = ["instanceTypes", "network", "subnetId", "securityGroupIds", "keyPair", "logRetentionDays", "logGroupRetentionDays", "eventBus"];
 
     public static OrganizationSettings? ReadOrganization(JsonFields f, string factoryAccount)
     {
@@ -42,7 +42,7 @@ internal static class BuildReader
         return organization;
     }
 
-    public static BuildSettings ReadBuild(JsonFields f, string baseDirectory)
+    public static BuildSettings ReadBuild(JsonFields f, string baseDirectory, string region, List<string> warnings)
     {
         var b = f.OptionalObject("build", BuildFields);
         if (b is null)
@@ -66,15 +66,28 @@ internal static class BuildReader
         }
 
         var keyPair = b.OptionalChecked("keyPair", Builds.KeyPairName);
+        var logGroupRetention = b.OptionalWholeNumber("logGroupRetentionDays", "one of the retentions CloudWatch Logs takes, in days");
+        if (logGroupRetention is { } days)
+        {
+            JsonFields.Require(b.At("logGroupRetentionDays"), Builds.LogGroupRetention(days));
+        }
+
+        var eventBus = b.OptionalString("eventBus", Notifications.EventBusArn.Accepted);
+        if (eventBus is not null)
+        {
+            JsonFields.Require(b.At("eventBus"), Notifications.EventBus(eventBus, Partitions.Of(region)!, region));
+        }
 
         return new BuildSettings
         {
-            InstanceTypes = InstanceTypes(b, "instanceTypes") ?? ["m7i.large"],
+            InstanceTypes = InstanceTypes(b, "instanceTypes", warnings) ?? new BuildSettings().InstanceTypes,
             Network = network,
             SubnetId = subnet,
             SecurityGroupIds = groups,
             KeyPair = keyPair,
             LogRetentionDays = LogRetentionDays(b),
+            LogGroupRetentionDays = logGroupRetention ?? new BuildSettings().LogGroupRetentionDays,
+            EventBusArn = eventBus,
         };
     }
 
@@ -86,13 +99,25 @@ internal static class BuildReader
         return days >= 1 ? days : throw new DeclarationException(b.At("logRetentionDays"), Text.Number(days), accepted);
     }
 
-    /// <summary>An optional list of instance types (at least one when given).</summary>
-    public static IReadOnlyList<string>? InstanceTypes(JsonFields f, string name)
+    /// <summary>
+    /// An optional list of instance types (at least one when given), each one EC2 has (<see cref="Rules.InstanceTypes.Exists"/>):
+    /// a family the catalogue does not know adds a warning to <paramref name="warnings"/>.
+    /// </summary>
+    public static IReadOnlyList<string>? InstanceTypes(JsonFields f, string name, List<string> warnings)
     {
         var types = f.CheckedList(name, Identifiers.InstanceType);
         if (types is { Count: 0 })
         {
             throw new DeclarationException(f.At(name), "an empty list", "at least one EC2 instance type such as m7i.large");
+        }
+
+        for (var i = 0; i < (types?.Count ?? 0); i++)
+        {
+            JsonFields.Require(JsonFields.Index(f.At(name), i), Rules.InstanceTypes.Exists(types![i], out var warning));
+            if (warning is not null)
+            {
+                warnings.Add($"{JsonFields.Index(f.At(name), i)}: {warning}.");
+            }
         }
 
         return types;

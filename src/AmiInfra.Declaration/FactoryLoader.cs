@@ -57,12 +57,21 @@ public static class FactoryLoader
         var region = f.Checked("region", Partitions.Region, Partitions.RegionAccepted);
         var organization = BuildReader.ReadOrganization(f, account);
         var allowPublic = f.OptionalBool("allowPublicImages") ?? false;
-        var build = BuildReader.ReadBuild(f, baseDirectory);
+        var buildWarnings = new List<string>();
+        var build = BuildReader.ReadBuild(f, baseDirectory, region, buildWarnings);
         // The factory's tags go on every stack and every resource CloudFormation tags, Image Builder's included.
         var tags = TagsReader.Read(f, "tags", TagRules.Aws, TagRules.Stack, TagRules.ImageBuilder);
 
         var governance = GovernanceReader.Read(f, account);
-        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory) { Tags = tags, ImageBlockPublicAccess = governance.ImageBlockPublicAccess };
+        var context = new FactoryContext(name, account, region, Partitions.Of(region)!, organization, allowPublic, baseDirectory)
+        {
+            Tags = tags,
+            ImageBlockPublicAccess = governance.ImageBlockPublicAccess,
+            BuildInstanceTypes = build.InstanceTypes,
+            BuildInstanceTypesDeclared = f.Element("build") is { } b && b.TryGetProperty("instanceTypes", out var declared) && declared.ValueKind != JsonValueKind.Null,
+            BuildHasSubnet = build.SubnetId is not null || build.Network == "factory-vpc",
+        };
+        context.Warnings.AddRange(buildWarnings);
         var distributionDefaults = f.OptionalObject("distribution", DistributionReader.Fields);
         var lifecycleDefaults = f.Element("lifecycle");
         if (lifecycleDefaults is { } factoryLifecycle)
@@ -145,6 +154,15 @@ internal sealed record FactoryContext(
 {
     /// <summary>Whether the governance blocks public access for AMIs (a public launch permission then cannot work).</summary>
     public bool ImageBlockPublicAccess { get; init; }
+
+    /// <summary>The factory's instance types, which every image without its own builds on. Default: the default of build.instanceTypes.</summary>
+    public IReadOnlyList<string> BuildInstanceTypes { get; init; } = new BuildSettings().InstanceTypes;
+
+    /// <summary>Whether the declaration gave build.instanceTypes (else they are the default).</summary>
+    public bool BuildInstanceTypesDeclared { get; init; }
+
+    /// <summary>Whether build instances run in a subnet the factory names (build.subnetId, or the factory's VPC), whose Availability Zone is then theirs.</summary>
+    public bool BuildHasSubnet { get; init; }
 
     /// <summary>The factory's tags, which every image's resources and AMIs carry too.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();

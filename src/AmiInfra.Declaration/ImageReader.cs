@@ -11,9 +11,12 @@ internal static class ImageReader
     internal static readonly string[] Fields =
     [
         "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
-        "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "distribution",
+        "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "placement", "distribution",
         "lifecycle", "tags", "workflows",
     ];
+
+    /// <summary>The fields of an image's <c>placement</c>.</summary>
+    internal static readonly string[] PlacementFields = ["availabilityZone", "tenancy", "hostId", "hostResourceGroupArn"];
 
     /// <summary>The fields of an image's <c>parent</c> (exactly one is given).</summary>
     internal static readonly string[] ParentFields = ["ssmParameter", "amiId", "imageBuilder", "marketplace"];
@@ -22,7 +25,7 @@ internal static class ImageReader
     internal static readonly string[] RootVolumeFields = ["deviceName", "sizeGiB", "type", "iops", "throughputMiBps"];
 
     /// <summary>The fields of an image's <c>schedule</c>.</summary>
-    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone"];
+    internal static readonly string[] ScheduleFields = ["cron", "startCondition", "timezone", "autoDisableAfterFailures"];
 
     /// <summary>The fields of an image's <c>tests</c>.</summary>
     internal static readonly string[] TestsFields = ["enabled", "timeoutMinutes"];
@@ -62,16 +65,20 @@ internal static class ImageReader
         var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
         var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags, retires: lifecycle is not null);
         var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
+        var parent = ReadParent(f);
+        var rootVolume = ReadRootVolume(f, platform);
+        var instanceTypes = BuildReader.InstanceTypes(f, "instanceTypes", factory.Warnings);
+        CheckParent(f, factory, platform, parent, rootVolume, instanceTypes);
 
         return new Image
         {
             Name = name,
             Description = description,
             Platform = platform,
-            Parent = ReadParent(f),
+            Parent = parent,
             Components = ComponentsReader.Read(f, factory, platform),
             Workflows = WorkflowsReader.Read(f, factory),
-            RootVolume = ReadRootVolume(f, platform),
+            RootVolume = rootVolume,
             WorkingDirectory = workingDirectory,
             RemoveSsmAgent = f.OptionalBool("removeSsmAgent") ?? false,
             UserDataFile = userData,
@@ -80,11 +87,51 @@ internal static class ImageReader
             Tests = ReadTests(f),
             Scanning = f.OptionalBool("scanning") ?? true,
             EnhancedMetadata = f.OptionalBool("enhancedMetadata") ?? true,
-            InstanceTypes = BuildReader.InstanceTypes(f, "instanceTypes"),
+            InstanceTypes = instanceTypes,
+            Placement = ReadPlacement(f, factory),
             Distribution = distribution,
             Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
             Tags = tags,
         };
+    }
+
+    /// <summary>
+    /// What the build needs of the parent: instance types of its architecture (of the image's own instanceTypes, or
+    /// else the factory's build.instanceTypes), and a root volume at least as large as its root snapshot. What the
+    /// parent's name does not tell is not refused: one warning says what the build then needs.
+    /// </summary>
+    private static void CheckParent(JsonFields f, FactoryContext factory, Platform platform, ParentImage parent, RootVolume rootVolume, IReadOnlyList<string>? own)
+    {
+        var named = parent.Kind is ParentImageKind.SsmParameter or ParentImageKind.ImageBuilder;
+        var architecture = named ? InstanceTypes.ParentArchitecture(parent.Value) : null;
+        var types = own ?? factory.BuildInstanceTypes;
+        if (InstanceTypes.ForImage(types, platform == Platform.Windows, architecture, parent.Value, out var typesWarning) is { } problem)
+        {
+            if (own is not null)
+            {
+                throw new DeclarationException(JsonFields.Index(f.At("instanceTypes"), problem.Index!.Value), problem with { Index = null });
+            }
+
+            // The image takes the factory's instance types: the image's field is the one to give, and the message says where they came from.
+            var from = factory.BuildInstanceTypesDeclared ? $"build.instanceTypes[{problem.Index}]" : "the default build.instanceTypes";
+            throw new DeclarationException(f.At("instanceTypes"), $"none, so {problem.Value} of {from}", problem.Accepted + "; declare instanceTypes for this image, or change build.instanceTypes");
+        }
+
+        var sizeWarning = (string?)null;
+        if (named)
+        {
+            JsonFields.Require(f.Has("rootVolume") ? JsonFields.Join(f.At("rootVolume"), Ebs.Parts.Size) : f.At("rootVolume"), ParentImages.RootVolume(rootVolume.SizeGiB, parent.Value, out sizeWarning));
+        }
+        else
+        {
+            ParentImages.RootVolume(rootVolume.SizeGiB, parent.Value, out sizeWarning);
+        }
+
+        string[] unknown = [.. new[] { typesWarning, sizeWarning }.OfType<string>()];
+        if (unknown.Length > 0)
+        {
+            factory.Warnings.Add($"{f.At("parent")}: {string.Join("; ", unknown)}.");
+        }
     }
 
     private static ParentImage ReadParent(JsonFields f)
@@ -158,7 +205,44 @@ internal static class ImageReader
             throw new DeclarationException(s.At("timezone"), JsonFields.Quote(timezone), "UTC or Etc/UTC: CloudFormation's image pipeline schedule takes no time zone, so write the cron expression in UTC");
         }
 
-        return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null);
+        var autoDisable = s.OptionalInt("autoDisableAfterFailures", Builds.AutoDisableFailures, "consecutive failed scheduled runs") ?? Builds.DefaultAutoDisableFailures;
+        return new Schedule(cron, condition ?? StartConditions[1], timezone, condition is not null) { AutoDisableAfterFailures = autoDisable };
+    }
+
+    /// <summary>
+    /// Where the build instances run on the hardware (<see cref="Builds.Placement"/>): an Availability Zone of the home
+    /// region, a tenancy, a Dedicated Host or host resource group with tenancy host. With a subnet, the subnet's zone is the
+    /// instances': a different one fails at launch, which synth cannot tell (the subnet's zone is not in the declaration).
+    /// </summary>
+    private static PlacementSettings? ReadPlacement(JsonFields f, FactoryContext factory)
+    {
+        var p = f.OptionalObject("placement", PlacementFields);
+        if (p is null)
+        {
+            return null;
+        }
+
+        var placement = new PlacementSettings(
+            p.OptionalString(Builds.PlacementParts.AvailabilityZone, $"an Availability Zone of {factory.Region}, such as {factory.Region}a"),
+            p.OptionalString(Builds.PlacementParts.Tenancy, "one of " + Text.OneOf(Builds.Tenancies)),
+            p.OptionalString(Builds.PlacementParts.HostId, Builds.HostId.Accepted),
+            p.OptionalString(Builds.PlacementParts.HostResourceGroupArn, Builds.HostResourceGroupArn.Accepted));
+        if (Builds.Placement(placement.AvailabilityZone, placement.Tenancy, placement.HostId, placement.HostResourceGroupArn, factory.Region) is { } problem)
+        {
+            throw new DeclarationException(p.At(problem.Part!), problem with { Part = null });
+        }
+
+        if (placement.HostResourceGroupArn is { } group)
+        {
+            JsonFields.Require(p.At(Builds.PlacementParts.HostResourceGroupArn), Identifiers.ArnInPartition(group, factory.Partition));
+        }
+
+        if (placement.AvailabilityZone is not null && factory.BuildHasSubnet)
+        {
+            factory.Warnings.Add($"{p.At(Builds.PlacementParts.AvailabilityZone)}: the build instances run in the factory's subnet, whose Availability Zone is theirs: the build fails unless it is {placement.AvailabilityZone}.");
+        }
+
+        return placement;
     }
 
     private static ImageTests ReadTests(JsonFields f)

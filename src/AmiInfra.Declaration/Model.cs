@@ -89,8 +89,12 @@ public sealed record DeliverySettings(string ConnectionArn, string Repository, s
 /// <summary>Build infrastructure shared by every image of the factory.</summary>
 public sealed record BuildSettings
 {
-    /// <summary>Instance types for build and test instances. Default: m7i.large (Linux), m7i.xlarge for Windows is up to the declaration.</summary>
-    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
+    /// <summary>
+    /// Instance types for build and test instances, tried in order. Default: m7i.large and m6i.large (x86_64): AWS
+    /// recommends more than one, so that a build finds capacity ("Create an infrastructure configuration":
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-infra-config.html).
+    /// </summary>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large", "m6i.large"];
 
     /// <summary>
     /// Where build instances run: default-vpc, subnet (<see cref="SubnetId"/>) or factory-vpc (a VPC the
@@ -109,7 +113,23 @@ public sealed record BuildSettings
 
     /// <summary>Days to keep build logs in the log bucket. Default: 90.</summary>
     public int LogRetentionDays { get; init; } = 90;
+
+    /// <summary>
+    /// Days each image's CloudWatch Logs log group keeps its build and pipeline logs, encrypted with the build key: one
+    /// of CloudWatch Logs' retentions. Default: 90.
+    /// </summary>
+    public int LogGroupRetentionDays { get; init; } = 90;
+
+    /// <summary>An EventBridge event bus that receives the Image Builder events a team acts on, instead of the build topic. Default: none (the build topic).</summary>
+    public string? EventBusArn { get; init; }
 }
+
+/// <summary>Where an image's build instances run on the hardware.</summary>
+/// <param name="AvailabilityZone">An Availability Zone of the home region, or null.</param>
+/// <param name="Tenancy">default, dedicated or host, or null (shared hardware).</param>
+/// <param name="HostId">A Dedicated Host id (with tenancy host), or null.</param>
+/// <param name="HostResourceGroupArn">A host resource group ARN (with tenancy host), or null.</param>
+public sealed record PlacementSettings(string? AvailabilityZone, string? Tenancy, string? HostId, string? HostResourceGroupArn);
 
 /// <summary>The operating system family of an image.</summary>
 public enum Platform
@@ -171,6 +191,9 @@ public sealed record Image
 
     /// <summary>Instance types that replace the factory's for this image. Default: the factory's.</summary>
     public IReadOnlyList<string>? InstanceTypes { get; init; }
+
+    /// <summary>Where the build instances run on the hardware (Availability Zone, tenancy, Dedicated Host). Default: none (shared hardware).</summary>
+    public PlacementSettings? Placement { get; init; }
 
     /// <summary>Distribution: the factory's, with this image's overrides applied.</summary>
     public required Distribution Distribution { get; init; }
@@ -259,7 +282,11 @@ public sealed record RootVolume
 /// <param name="StartCondition">EXPRESSION_MATCH_ONLY or EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE.</param>
 /// <param name="Timezone">IANA time zone of the expression. Default: Etc/UTC.</param>
 /// <param name="StartConditionDeclared">Whether the declaration chose the start condition (else it is the service default).</param>
-public sealed record Schedule(string Cron, string StartCondition, string Timezone, bool StartConditionDeclared);
+public sealed record Schedule(string Cron, string StartCondition, string Timezone, bool StartConditionDeclared)
+{
+    /// <summary>Consecutive failed scheduled runs after which Image Builder disables the pipeline (1 to 10). Default: 5.</summary>
+    public int AutoDisableAfterFailures { get; init; } = AmiInfra.Rules.Builds.DefaultAutoDisableFailures;
+}
 
 /// <summary>Image tests after the build.</summary>
 public sealed record ImageTests(bool Enabled, int TimeoutMinutes);

@@ -110,11 +110,136 @@ public static partial class Builds
     public static Problem? LogGroupRetention(int days) =>
         LogGroupRetentionDays.Contains(days) ? null : new Problem(Text.Number(days), "one of the retentions CloudWatch Logs takes, in days: " + string.Join(", ", LogGroupRetentionDays));
 
+    /// <summary>
+    /// Consecutive failed scheduled runs after which Image Builder disables a pipeline (ImagePipeline
+    /// Schedule.AutoDisablePolicy.FailureCount: 1 to 10, https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_AutoDisablePolicy.html).
+    /// </summary>
+    public static readonly (int Min, int Max) AutoDisableFailures = (1, 10);
+
+    /// <summary>
+    /// AmiInfra's default for <see cref="AutoDisableFailures"/>, always rendered: 5. AWS's pages disagree on what
+    /// Image Builder does without a policy: some editions of the API reference's AutoDisablePolicy (and the AWS SDK
+    /// for Ruby's documentation, generated from the same model) say it "disables the pipeline after 5 consecutive
+    /// failed scheduled builds"; the English edition says nothing, and the CDK's Image Builder module documents that
+    /// without a policy the pipeline is never disabled. Rendering 5 keeps what the first say and makes it visible.
+    /// </summary>
+    public const int DefaultAutoDisableFailures = 5;
+
+    /// <summary>A number of failures within <see cref="AutoDisableFailures"/>.</summary>
+    public static Problem? AutoDisable(int failures) =>
+        failures < AutoDisableFailures.Min || failures > AutoDisableFailures.Max
+            ? new Problem(Text.Number(failures), $"{AutoDisableFailures.Min} to {AutoDisableFailures.Max} consecutive failed scheduled runs (Image Builder's AutoDisablePolicy)")
+            : null;
+
+    /// <summary>
+    /// Where Image Builder may write build and pipeline logs on its own: "Log group names not starting with
+    /// /aws/imagebuilder/ require an executionRole with CloudWatch Logs write permissions" (PipelineLoggingConfiguration,
+    /// https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_PipelineLoggingConfiguration.html; the
+    /// service-linked role and EC2InstanceProfileForImageBuilder may write only there).
+    /// </summary>
+    public const string LogGroupPrefix = "/aws/imagebuilder/";
+
+    /// <summary>A log group name as PipelineLoggingConfiguration takes it: 1 to 512 letters, digits and - _ / . .</summary>
+    public static readonly Shape LogGroupName = new(LogGroupNamePattern(), "a log group name of 1 to 512 letters, digits and - _ / .");
+
+    /// <summary>
+    /// A pipeline's log group: of <see cref="LogGroupName"/>'s shape and, unless the pipeline runs with an execution
+    /// role that may write it, under <see cref="LogGroupPrefix"/>.
+    /// </summary>
+    public static Problem? PipelineLogGroup(string name, bool executionRole) =>
+        LogGroupName.Check(name) ?? (executionRole || name.StartsWith(LogGroupPrefix, StringComparison.Ordinal)
+            ? null
+            : new Problem(Text.Quote(name), $"a log group under {LogGroupPrefix}, where Image Builder's service-linked role writes, or an execution role allowed to write it"));
+
+    /// <summary>The tenancies of build instances (Placement.tenancy: https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Placement.html).</summary>
+    public static readonly IReadOnlyList<string> Tenancies = ["default", "dedicated", "host"];
+
+    /// <summary>A Dedicated Host id (EC2 AllocateHosts: h- and 17 hexadecimal digits).</summary>
+    public static readonly Shape HostId = new(HostIdPattern(), "a Dedicated Host id such as h-0123456789abcdef0");
+
+    /// <summary>A host resource group ARN (AWS Resource Groups: arn:partition:resource-groups:region:account:group/name).</summary>
+    public static readonly Shape HostResourceGroupArn = new(HostResourceGroupArnPattern(), "a host resource group ARN such as arn:aws:resource-groups:us-east-1:123456789012:group/mac-hosts");
+
+    /// <summary>The parts of a placement a problem can name.</summary>
+    public static class PlacementParts
+    {
+        /// <summary>The Availability Zone.</summary>
+        public const string AvailabilityZone = "availabilityZone";
+
+        /// <summary>The tenancy.</summary>
+        public const string Tenancy = "tenancy";
+
+        /// <summary>The Dedicated Host.</summary>
+        public const string HostId = "hostId";
+
+        /// <summary>The host resource group.</summary>
+        public const string HostResourceGroupArn = "hostResourceGroupArn";
+    }
+
+    /// <summary>
+    /// Where build instances run on the hardware (Image Builder's Placement,
+    /// https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_Placement.html): a tenancy of default,
+    /// dedicated or host; a Dedicated Host id or a host resource group ARN only with tenancy host ("This only applies
+    /// if tenancy is host"), and not both ("If you specify both, Image Builder returns an error"); an Availability Zone
+    /// of the region the instances are launched in (an AZ name is its region's name and a letter, or a Local Zone's).
+    /// </summary>
+    public static Problem? Placement(string? availabilityZone, string? tenancy, string? hostId, string? hostResourceGroupArn, string region)
+    {
+        if (tenancy is not null && !Tenancies.Contains(tenancy))
+        {
+            return new Problem(Text.Quote(tenancy), "one of " + Text.OneOf(Tenancies)) { Part = PlacementParts.Tenancy };
+        }
+
+        if (hostId is not null && HostId.Check(hostId) is { } badHost)
+        {
+            return badHost with { Part = PlacementParts.HostId };
+        }
+
+        if (hostResourceGroupArn is not null && HostResourceGroupArn.Check(hostResourceGroupArn) is { } badGroup)
+        {
+            return badGroup with { Part = PlacementParts.HostResourceGroupArn };
+        }
+
+        if (hostId is not null && hostResourceGroupArn is not null)
+        {
+            return new Problem($"both a hostId and a hostResourceGroupArn", "one of them: a Dedicated Host, or a host resource group to choose from") { Part = PlacementParts.HostResourceGroupArn };
+        }
+
+        if ((hostId ?? hostResourceGroupArn) is not null && tenancy != "host")
+        {
+            return new Problem(
+                $"{(hostId is null ? "a hostResourceGroupArn" : "a hostId")} with tenancy {(tenancy is null ? "unset (shared hardware)" : Text.Quote(tenancy))}",
+                "tenancy \"host\": a Dedicated Host or host resource group applies only to instances on Dedicated Hosts") { Part = PlacementParts.Tenancy };
+        }
+
+        if (availabilityZone is not null && !AvailabilityZoneIn(availabilityZone, region))
+        {
+            return new Problem(Text.Quote(availabilityZone), $"an Availability Zone of {region}, such as {region}a") { Part = PlacementParts.AvailabilityZone };
+        }
+
+        return null;
+    }
+
+    private static bool AvailabilityZoneIn(string zone, string region) =>
+        zone.StartsWith(region, StringComparison.Ordinal) && ZoneSuffix().IsMatch(zone[region.Length..]);
+
     /// <summary>An EC2 key pair name (CreateKeyPair.KeyName: up to 255 ASCII characters).</summary>
     public static readonly Shape KeyPairName = new(KeyPairNamePattern(), "the name of an EC2 key pair (1 to 255 characters)");
 
     [GeneratedRegex("^(?:/|[A-Za-z]:[/\\\\])")]
     private static partial Regex WorkingDirectoryPattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9\\-_/\\.]{1,512}$")]
+    private static partial Regex LogGroupNamePattern();
+
+    [GeneratedRegex("^h-[0-9a-f]{17}$")]
+    private static partial Regex HostIdPattern();
+
+    [GeneratedRegex("^arn:(?:aws|aws-cn|aws-us-gov):resource-groups:[a-z0-9-]+:[0-9]{12}:group/[a-zA-Z0-9_.-]{1,300}$")]
+    private static partial Regex HostResourceGroupArnPattern();
+
+    [GeneratedRegex("^(?:[a-z]|-[a-z]+-[0-9]+[a-z])$")]
+    private static partial Regex ZoneSuffix();
 
     [GeneratedRegex("^[\\x20-\\x7E]{1,255}$")]
     private static partial Regex KeyPairNamePattern();

@@ -95,6 +95,28 @@ public static partial class CronExpression
                 continue;
             }
 
+            // '#' names the nth such day of the month: "the third Friday of the month" is 6#3, and a month has at most
+            // five of any day ("Use cron expressions in Image Builder", wildcards: "The # wildcard ... 1-5").
+            if (range.Contains('#', StringComparison.Ordinal))
+            {
+                if (name != "day-of-week")
+                {
+                    return $"'{part}' has a '#', which only day-of-week takes";
+                }
+
+                if (range.Split('#') is not [var day, var nth] || !InRange(day, min, max, names))
+                {
+                    return $"'{part}' is not a day of the week (1 to 7 or SUN to SAT) followed by # and 1 to 5";
+                }
+
+                if (nth is not ("1" or "2" or "3" or "4" or "5"))
+                {
+                    return $"'{part}' asks for occurrence {nth} of a day in the month; '#' takes 1 to 5 (a month has at most five of any day)";
+                }
+
+                continue;
+            }
+
             var bounds = range.Split('-');
             if (bounds.Length > 2 || bounds.Any(b => !InRange(b, min, max, names)))
             {

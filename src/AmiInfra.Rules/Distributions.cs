@@ -8,8 +8,24 @@ namespace AmiInfra.Rules;
 /// </summary>
 public static partial class Distributions
 {
-    /// <summary>The Image Builder placeholder replaced by the build date.</summary>
+    /// <summary>The Image Builder placeholder replaced by the build date, as AmiInfra writes it.</summary>
     public const string BuildDatePlaceholder = "{{ imagebuilder:buildDate }}";
+
+    /// <summary>
+    /// The placeholders Image Builder replaces in an output AMI name, in the forms AWS documents: with a space inside
+    /// each brace pair (<c>{{ imagebuilder:buildDate }}</c>, the API reference's and CloudFormation's examples) or without
+    /// (<c>{{imagebuilder:buildDate}}</c> and <c>{{imagebuilder:buildVersion}}</c>, "Create distribution settings for
+    /// output AMIs (AWS CLI)": https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html).
+    /// A form AWS does not document (one space on one side only) is not taken: should Image Builder leave it as written,
+    /// EC2 would refuse its braces in the AMI name.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AmiNamePlaceholders =
+    [
+        "{{ imagebuilder:buildDate }}", "{{imagebuilder:buildDate}}", "{{ imagebuilder:buildVersion }}", "{{imagebuilder:buildVersion}}",
+    ];
+
+    /// <summary>The placeholders that give every build its own name: the build date, in either documented form.</summary>
+    public static readonly IReadOnlyList<string> BuildDatePlaceholders = ["{{ imagebuilder:buildDate }}", "{{imagebuilder:buildDate}}"];
 
     /// <summary>Most OUs in one launch permission (Image Builder LaunchPermissionConfiguration.organizationalUnitArns).</summary>
     public const int MaxOrganizationalUnits = 25;
@@ -30,15 +46,15 @@ public static partial class Distributions
     public const int MaxRegions = 50;
 
     /// <summary>The AMI name template: up to 127 characters of Image Builder's pattern, with the build date in it.</summary>
-    public static readonly Shape AmiNameTemplate = new(AmiNamePattern(), "up to 127 characters: letters, digits, spaces and - _ ., starting and ending with a letter, digit, - or _, with {{ imagebuilder:buildDate }} where the build date goes (the characters both Image Builder and EC2 take in AMI names)");
+    public static readonly Shape AmiNameTemplate = new(AmiNamePattern(), "up to 127 characters: letters, digits, spaces and - _ ., starting and ending with a letter, digit, - or _, with {{ imagebuilder:buildDate }} (or {{imagebuilder:buildDate}}) where the build date goes and optionally {{ imagebuilder:buildVersion }} (the characters both Image Builder and EC2 take in AMI names)");
 
     /// <summary>
     /// An AMI name template that Image Builder and EC2 both accept, unique per build. Image Builder
     /// (AmiDistributionConfiguration.name): 1 to 127 characters of <c>^[-_A-Za-z0-9{][-_A-Za-z0-9\s:{}\.]+[-_A-Za-z0-9}]$</c>.
     /// EC2 (CreateImage Name, which the expanded name becomes): 3 to 128 letters, digits and ( ) [ ] space . / - ' @ _.
-    /// So outside the build-date placeholder only letters, digits, spaces and - _ . are accepted (a
-    /// colon passes Image Builder and fails EC2), and the placeholder must be there so that no two
-    /// builds ask for the same name.
+    /// So outside the placeholders (<see cref="AmiNamePlaceholders"/>) only letters, digits, spaces and - _ . are
+    /// accepted (a colon passes Image Builder and fails EC2, and so do braces Image Builder does not replace), and the
+    /// build date must be there so that no two builds ask for the same name.
     /// </summary>
     public static Problem? AmiName(string template)
     {
@@ -47,9 +63,9 @@ public static partial class Distributions
             return new Problem(Text.Quote(template), AmiNameTemplate.Accepted);
         }
 
-        return template.Contains(BuildDatePlaceholder, StringComparison.Ordinal)
+        return BuildDate().IsMatch(template)
             ? null
-            : new Problem(Text.Quote(template), $"a name containing {BuildDatePlaceholder}, so that every build gets a unique AMI name");
+            : new Problem(Text.Quote(template), $"a name containing {BuildDatePlaceholder} (or {BuildDatePlaceholders[1]}), so that every build gets a unique AMI name");
     }
 
     /// <summary>
@@ -146,8 +162,14 @@ public static partial class Distributions
     /// <summary>The largest AMI name template.</summary>
     public const int MaxAmiNameLength = 127;
 
-    [GeneratedRegex("^(?:[-_A-Za-z0-9 .]|\\{\\{ imagebuilder:buildDate \\}\\})*$")]
+    [GeneratedRegex("^(?:[-_A-Za-z0-9 .]|\\{\\{ imagebuilder:build(?:Date|Version) \\}\\}|\\{\\{imagebuilder:build(?:Date|Version)\\}\\})*$")]
     private static partial Regex AmiNameCharacters();
+
+    /// <summary>A pattern that a name template with the build date matches (the JSON schema has the same).</summary>
+    public static string BuildDatePattern => BuildDate().ToString();
+
+    [GeneratedRegex("\\{\\{(?: imagebuilder:buildDate |imagebuilder:buildDate)\\}\\}")]
+    private static partial Regex BuildDate();
 
     [GeneratedRegex("^/imagebuilder/")]
     private static partial Regex ServiceLinkedRoleParameterPattern();

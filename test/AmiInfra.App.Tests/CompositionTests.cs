@@ -21,8 +21,8 @@ public sealed class CompositionTests
         Assert.True(before.Count > 24 * 3, $"only {before.Count} resources with a construct path");
         AssertUnchanged(before, Resources(added), except: "zz-added");
         AssertUnchanged(before.Where(r => r.Value.Image != "img-0007").ToDictionary(), Resources(removed), except: null);
-        Assert.Equal(4, Resources(added).Values.Count(r => r.Image == "zz-added"));
-        Assert.Equal(4, before.Values.Count(r => r.Image == "img-0007"));
+        Assert.Equal(5, Resources(added).Values.Count(r => r.Image == "zz-added"));
+        Assert.Equal(5, before.Values.Count(r => r.Image == "img-0007"));
         Assert.DoesNotContain(Resources(removed).Values, r => r.Image == "img-0007");
     }
 
@@ -55,13 +55,18 @@ public sealed class CompositionTests
 
         var synth = Synthesized.From(factory);
 
-        var imageResources = synth.Resources().Where(r => ImageOf(r.Resource) is not null).ToList();
+        // The image's Image Builder resources; its log group takes only the factory's tags (CloudWatch Logs' characters).
+        var imageResources = synth.Resources().Where(r => ImageOf(r.Resource) is not null && ((string)r.Resource["Type"]!).StartsWith("AWS::ImageBuilder::", StringComparison.Ordinal)).ToList();
         Assert.Equal(8, imageResources.Count);
         foreach (var (_, logicalId, resource) in imageResources)
         {
             var expected = ImageOf(resource) == "img-0000" ? "web" : "platform";
             Assert.True(expected == (string?)resource["Properties"]!["Tags"]!["team"], $"{logicalId}: team is {resource["Properties"]!["Tags"]!["team"]}, expected {expected}");
         }
+
+        var logGroups = synth.Resources("AWS::Logs::LogGroup").Where(l => ImageOf(l.Resource) is not null).ToList();
+        Assert.Equal(["img-0000", "img-0001"], logGroups.Select(l => ImageOf(l.Resource)).Order(StringComparer.Ordinal));
+        Assert.All(logGroups, l => Assert.Contains(l.Resource["Properties"]!["Tags"]!.AsArray(), t => (string?)t!["Key"] == "team" && (string?)t["Value"] == "platform"));
     }
 
     private static IEnumerable<string> ImageStacks(Synthesized synth) =>
@@ -79,10 +84,14 @@ public sealed class CompositionTests
                 r => (r.Stack, r.LogicalId, r.Resource.ToJsonString(), ImageOf(r.Resource)),
                 StringComparer.Ordinal);
 
+    /// <summary>The image whose resource it is: its amiinfra:image tag, in a tag map (Image Builder) or a tag list (the log group).</summary>
     private static string? ImageOf(System.Text.Json.Nodes.JsonObject resource) =>
-        ((string?)resource["Type"])?.StartsWith("AWS::ImageBuilder::", StringComparison.Ordinal) == true
-            ? (string?)resource["Properties"]?["Tags"]?[AmiInfra.Rules.AmiTagKeys.Image]
-            : null;
+        resource["Properties"]?["Tags"] switch
+        {
+            System.Text.Json.Nodes.JsonObject map => (string?)map[AmiInfra.Rules.AmiTagKeys.Image],
+            System.Text.Json.Nodes.JsonArray list => list.Where(t => (string?)t?["Key"] == AmiInfra.Rules.AmiTagKeys.Image).Select(t => (string?)t!["Value"]).FirstOrDefault(),
+            _ => null,
+        };
 
     /// <summary>A rule without its targets: its name, pattern or schedule, which a change would replace or reroute.</summary>
     private static string Unchanging(string definition)

@@ -24,6 +24,20 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
     private static IEnumerable<string> SnapshotNames() =>
         Directory.GetFiles(SnapshotFolder, "*.template.json").Select(f => Path.GetFileName(f)[..^".template.json".Length]).Order(StringComparer.Ordinal);
 
+    /// <summary>The default factory's events reach its build topic, and its images log to log groups of their own.</summary>
+    [Fact]
+    public void Tells_its_topic_of_the_events_a_team_acts_on_and_keeps_its_logs_90_days()
+    {
+        // Besides the retention marker's two rules (on a build and daily), three tell the build topic.
+        var rules = Synth.Resources("AWS::Events::Rule").Where(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "BuildTopic").ToList();
+
+        Assert.Equal(3, rules.Count);
+        Assert.All(rules, r => Assert.Equal("golden-factory", r.Stack));
+        Assert.Equal(5, Synth.Resources("AWS::Events::Rule").Count());
+        Assert.Equal(2, Synth.Resources("AWS::Logs::LogGroup").Count(l => ((string?)l.Resource["Properties"]!["LogGroupName"])?.StartsWith("/aws/imagebuilder/golden/", StringComparison.Ordinal) == true && (int)l.Resource["Properties"]!["RetentionInDays"]! == 90));
+        Assert.All(Synth.Resources("AWS::ImageBuilder::ImagePipeline"), p => Assert.Equal(5, (int)p.Resource["Properties"]!["Schedule"]!["AutoDisablePolicy"]!["FailureCount"]!));
+    }
+
     [Fact]
     public void Composes_regional_core_and_image_stacks_in_their_regions()
     {

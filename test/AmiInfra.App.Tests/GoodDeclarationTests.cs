@@ -119,6 +119,56 @@ public sealed class GoodDeclarationTests
         Assert.Equal("Équipe plateforme", (string)amiTags["Team"]!);
     }
 
+    /// <summary>The placeholders without spaces, as Image Builder's CLI examples write them, reach the distribution as written.</summary>
+    [Fact]
+    public void Ami_name_placeholders_without_spaces_are_taken_as_written()
+    {
+        var s = Of("tags");
+        var distribution = Assert.Single(s.Resources("AWS::ImageBuilder::DistributionConfiguration"));
+
+        Assert.Equal("tagged al2023 {{imagebuilder:buildVersion}} {{imagebuilder:buildDate}}", (string)distribution.Resource["Properties"]!["Distributions"]![0]!["AmiDistributionConfiguration"]!["Name"]!);
+    }
+
+    /// <summary>
+    /// build.logGroupRetentionDays, build.eventBus, schedule.autoDisableAfterFailures and placement reach the templates:
+    /// each image's log group with the retention and the build key, its pipeline writing there and disabling itself after
+    /// the failures given, the events on the declared bus, the build instances on the hardware asked for.
+    /// </summary>
+    [Fact]
+    public void Pipeline_options_reach_the_templates()
+    {
+        var s = Of("pipeline-options");
+        var logGroups = s.Resources("AWS::Logs::LogGroup").Select(r => r.Resource["Properties"]!).ToList();
+        var pipelines = s.Resources("AWS::ImageBuilder::ImagePipeline").ToDictionary(p => (string)p.Resource["Properties"]!["Name"]!, p => p.Resource);
+        var configurations = s.Resources("AWS::ImageBuilder::InfrastructureConfiguration").Select(c => c.Resource["Properties"]!).ToList();
+        var rules = s.Resources("AWS::Events::Rule").Select(r => r.Resource["Properties"]!).ToList();
+
+        Assert.Equal(
+            ["/aws/imagebuilder/options/al2023-dedicated", "/aws/imagebuilder/options/al2023-host", "/aws/imagebuilder/options/win2022-byol"],
+            logGroups.Select(l => (string)l["LogGroupName"]!).Order(StringComparer.Ordinal));
+        Assert.All(logGroups, l =>
+        {
+            Assert.Equal(30, (int)l["RetentionInDays"]!);
+            Assert.Equal("{{resolve:ssm:/amiinfra/options/build-key-arn}}", (string?)l["KmsKeyId"]);
+        });
+
+        var dedicated = pipelines["options-al2023-dedicated"];
+        Assert.Equal(2, (int)dedicated["Properties"]!["Schedule"]!["AutoDisablePolicy"]!["FailureCount"]!);
+        Assert.Equal("/aws/imagebuilder/options/al2023-dedicated", (string?)dedicated["Properties"]!["LoggingConfiguration"]!["ImageLogGroupName"]);
+        Assert.Equal("/aws/imagebuilder/options/al2023-dedicated", (string?)dedicated["Properties"]!["LoggingConfiguration"]!["PipelineLogGroupName"]);
+        Assert.Single(dedicated["DependsOn"]!.AsArray());
+        Assert.Equal(5, (int)pipelines["options-win2022-byol"]["Properties"]!["Schedule"]!["AutoDisablePolicy"]!["FailureCount"]!);
+        Assert.Null(pipelines["options-al2023-host"]["Properties"]!["Schedule"]);
+
+        Assert.Contains(configurations, c => c["Placement"]?.ToJsonString() == """{"AvailabilityZone":"us-east-1b","Tenancy":"dedicated"}""");
+        Assert.Contains(configurations, c => c["Placement"]?.ToJsonString() == """{"Tenancy":"host","HostId":"h-0123456789abcdef0"}""");
+        Assert.Contains(configurations, c => c["Placement"]?.ToJsonString() == """{"Tenancy":"host","HostResourceGroupArn":"arn:aws:resource-groups:us-east-1:123456789012:group/windows-byol-hosts"}""");
+        Assert.Contains(configurations, c => c["Placement"] is null);
+
+        Assert.Equal(4, rules.Count);
+        Assert.All(rules, r => Assert.Equal("arn:aws:events:us-east-1:999988887777:event-bus/platform-events", (string?)r["Targets"]![0]!["Arn"]));
+    }
+
     private static IEnumerable<string> ViaServices(JsonNode? node) => node switch
     {
         JsonObject o => o.SelectMany(p => p.Key == "kms:ViaService" && p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? [s] : ViaServices(p.Value)),

@@ -115,7 +115,7 @@ internal static partial class DeclarationReference
 
         if (schema["enum"] is JsonArray values)
         {
-            parts.Add(string.Join(", ", values.Select(v => $"`{(string)v!}`")));
+            parts.Add(string.Join(", ", values.Select(v => $"`{(v is JsonValue text && text.TryGetValue<string>(out var name) ? name : v!.ToJsonString())}`")));
         }
 
         if ((string?)schema["type"] == "boolean")

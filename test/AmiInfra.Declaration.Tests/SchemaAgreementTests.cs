@@ -205,6 +205,11 @@ public sealed class SchemaAgreementTests
         ("more than ten workflows once AmiInfra adds build-image or test-image", Declaration(imageFields: $$""" "workflows": [{{string.Join(", ", Enumerable.Range(0, 10).Select(i => $"{{ \"managed\": \"test-image\", \"parallelGroup\": \"g{i}\" }}"))}}],"""), []),
         ("a workflow step that names its topic, function or state machine only at run time", Declaration(imageFields: """ "workflows": [{ "file": "workflows/late.yml", "type": "TEST" }],"""), [("workflows/late.yml", -6)]),
         ("an output name two workflows of one pipeline give", Declaration(imageFields: """ "workflows": [{ "file": "workflows/build.yml", "type": "BUILD" }, { "file": "workflows/test.yml", "type": "TEST" }],"""), [("workflows/build.yml", -5), ("workflows/test.yml", -5)]),
+        ("an instance type EC2 does not have (a size its family does not come in)", Declaration(factoryFields: """ "build": { "instanceTypes": ["t3.4xlarge"] },"""), []),
+        ("instance types of another architecture than the image's", Declaration(imageFields: """ "instanceTypes": ["m7g.large"],"""), []),
+        ("a root volume smaller than the parent's root snapshot", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 6 },"""), []),
+        ("an Availability Zone of another region than the home region", Declaration(imageFields: """ "placement": { "availabilityZone": "eu-west-1a" },"""), []),
+        ("an event bus of another partition, or of a region EventBridge does not deliver to from the home region", Declaration(""" "build": { "eventBus": "arn:aws:events:ap-south-1:123456789012:event-bus/platform" },"""), []),
         ("a whole number written with a fraction or an exponent, such as 20.0", Declaration(imageFields: """ "rootVolume": { "sizeGiB": 20.0 },"""), []),
     ];
 
@@ -295,6 +300,7 @@ public sealed class SchemaAgreementTests
             ["images[].workflows[]"] = WorkflowsReader.Fields,
             ["images[].rootVolume"] = ImageReader.RootVolumeFields,
             ["images[].schedule"] = ImageReader.ScheduleFields,
+            ["images[].placement"] = ImageReader.PlacementFields,
             ["images[].tests"] = ImageReader.TestsFields,
         };
         foreach (var at in new[] { "", "images[]." })

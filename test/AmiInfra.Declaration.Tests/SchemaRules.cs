@@ -97,6 +97,8 @@ internal static class SchemaRules
         Set("/properties/build/properties/keyPair/minLength", null, "Builds.KeyPairName (its pattern)");
         Set("/properties/build/properties/keyPair/maxLength", null, "Builds.KeyPairName (its pattern)");
         Set("/properties/build/properties/logRetentionDays/minimum", 1, "S3 lifecycle expiration: a positive number of days");
+        Set("/properties/build/properties/logGroupRetentionDays/enum", new JsonArray(Builds.LogGroupRetentionDays.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()), "Builds.LogGroupRetentionDays");
+        Set("/properties/build/properties/eventBus/pattern", Notifications.EventBusArn.Regex, "Notifications.EventBusArn");
         Set("/properties/delivery/properties/connectionArn/pattern", Identifiers.ConnectionArn.Regex, "Identifiers.ConnectionArn");
         Set("/$defs/region/enum", Strings(Partitions.Regions.Order(StringComparer.Ordinal)), "Partitions");
         Set("/$defs/accountId/pattern", Identifiers.AccountId.Regex, "Identifiers.AccountId");
@@ -121,7 +123,7 @@ internal static class SchemaRules
         Set(Distribution + "/amiName/allOf", new JsonArray(
             new JsonObject { ["pattern"] = Distributions.AmiNameTemplatePattern },
             new JsonObject { ["pattern"] = Distributions.AmiNameCharactersPattern },
-            new JsonObject { ["pattern"] = Distributions.BuildDatePlaceholder.Replace("{", "\\{", StringComparison.Ordinal).Replace("}", "\\}", StringComparison.Ordinal) }), "Distributions.AmiName");
+            new JsonObject { ["pattern"] = Distributions.BuildDatePattern }), "Distributions.AmiName");
         Set(Distribution + "/ssmParameter/pattern", null, "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter (allOf)");
         Set(Distribution + "/ssmParameter/allOf", new JsonArray(
             new JsonObject { ["pattern"] = Distributions.OutputParameter.Regex },
@@ -162,6 +164,18 @@ internal static class SchemaRules
         Workflows(Set, Strings);
         Set(Image + "/workingDirectory/pattern", Builds.WorkingDirectory.Regex, "Builds.WorkingDirectory");
         Set(Image + "/schedule/properties/startCondition/enum", Strings(Builds.StartConditions), "Builds.StartConditions");
+        Set(Image + "/schedule/properties/autoDisableAfterFailures/minimum", Builds.AutoDisableFailures.Min, "Builds.AutoDisableFailures");
+        Set(Image + "/schedule/properties/autoDisableAfterFailures/maximum", Builds.AutoDisableFailures.Max, "Builds.AutoDisableFailures");
+        Set(Image + "/placement/properties/tenancy/enum", Strings(Builds.Tenancies), "Builds.Tenancies");
+        Set(Image + "/placement/properties/hostId/pattern", Builds.HostId.Regex, "Builds.HostId");
+        Set(Image + "/placement/properties/hostResourceGroupArn/pattern", Builds.HostResourceGroupArn.Regex, "Builds.HostResourceGroupArn");
+        Set(Image + "/placement/allOf", new JsonArray(
+            new JsonObject
+            {
+                ["if"] = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("hostId") }, new JsonObject { ["required"] = new JsonArray("hostResourceGroupArn") }) },
+                ["then"] = new JsonObject { ["properties"] = new JsonObject { ["tenancy"] = new JsonObject { ["const"] = "host" } }, ["required"] = new JsonArray("tenancy") },
+            },
+            new JsonObject { ["not"] = new JsonObject { ["required"] = new JsonArray("hostId", "hostResourceGroupArn") } }), "Builds.Placement: a host or host resource group only with tenancy host, and not both");
         Set(Image + "/tests/properties/timeoutMinutes/minimum", Builds.TestTimeoutMinutes.Min, "Builds.TestTimeoutMinutes");
         Set(Image + "/tests/properties/timeoutMinutes/maximum", Builds.TestTimeoutMinutes.Max, "Builds.TestTimeoutMinutes");
         Set(Governance + "/snapshotBlockPublicAccess/enum", Strings([.. AmiInfra.Rules.Governance.SnapshotBlockPublicAccessStates, "off"]), "Governance.SnapshotBlockPublicAccessStates, and off");

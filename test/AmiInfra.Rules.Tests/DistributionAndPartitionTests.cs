@@ -36,12 +36,17 @@ public sealed class DistributionAndPartitionTests
     [InlineData("{{ imagebuilder:buildDate }}")]
     [InlineData("Golden AL2023 v1.2 {{ imagebuilder:buildDate }}")]
     [InlineData("_golden_{{ imagebuilder:buildDate }}-")]
+    [InlineData("golden-{{imagebuilder:buildDate}}")]
+    [InlineData("golden {{imagebuilder:buildVersion}} {{imagebuilder:buildDate}}")]
+    [InlineData("golden-{{ imagebuilder:buildVersion }}-{{ imagebuilder:buildDate }}")]
+    [InlineData("golden-{{ imagebuilder:buildDate }}-{{imagebuilder:buildVersion}}")]
     public void Accepts_an_ami_name_both_image_builder_and_ec2_take(string name) => Assert.Null(Distributions.AmiName(name));
 
-    [Fact]
-    public void Accepts_an_ami_name_of_127_characters_and_not_128()
+    [Theory]
+    [InlineData("{{ imagebuilder:buildDate }}")]
+    [InlineData("{{imagebuilder:buildDate}}")]
+    public void Accepts_an_ami_name_of_127_characters_and_not_128(string placeholder)
     {
-        var placeholder = Distributions.BuildDatePlaceholder;
         Assert.Null(Distributions.AmiName(new string('a', 127 - placeholder.Length) + placeholder));
         Assert.NotNull(Distributions.AmiName(new string('a', 128 - placeholder.Length) + placeholder));
     }
@@ -50,7 +55,12 @@ public sealed class DistributionAndPartitionTests
     [InlineData("golden:al2023-{{ imagebuilder:buildDate }}", "letters, digits, spaces and - _ .")]
     [InlineData("golden (al2023) {{ imagebuilder:buildDate }}", "letters, digits, spaces and - _ .")]
     [InlineData("golden {stable} {{ imagebuilder:buildDate }}", "letters, digits, spaces and - _ .")]
-    [InlineData("golden-{{ imagebuilder:buildVersion }}", "letters, digits, spaces and - _ .")]
+    [InlineData("golden-{{ imagebuilder:buildVersion }}", "containing {{ imagebuilder:buildDate }} (or {{imagebuilder:buildDate}})")]
+    [InlineData("golden-{{ imagebuilder:buildDate}}", "letters, digits, spaces and - _ .")]
+    [InlineData("golden-{{imagebuilder:buildDate }}", "letters, digits, spaces and - _ .")]
+    [InlineData("golden-{{  imagebuilder:buildDate  }}", "letters, digits, spaces and - _ .")]
+    [InlineData("golden-{{ imagebuilder:builddate }}", "letters, digits, spaces and - _ .")]
+    [InlineData("golden-{{ imagebuilder:buildTime }}", "letters, digits, spaces and - _ .")]
     [InlineData(" golden {{ imagebuilder:buildDate }}", "letters, digits, spaces and - _ .")]
     [InlineData("golden-al2023", "containing {{ imagebuilder:buildDate }}")]
     public void Refuses_an_ami_name_image_builder_or_ec2_refuses(string name, string accepted)

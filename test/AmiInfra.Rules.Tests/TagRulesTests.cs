@@ -79,4 +79,39 @@ public sealed class TagRulesTests
     {
         Assert.Equal(accepted, Rule(name).Check(Tag("key", value)) is null);
     }
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Every_rule_refuses_the_reserved_prefix_in_keys_in_any_case(string name)
+    {
+        var rule = Rule(name);
+
+        foreach (var key in new[] { "aws:owner", "AWS:owner", "Aws:owner", "aWs:owner" })
+        {
+            Assert.Equal(key, rule.Check(Tag(key))?.Part);
+        }
+
+        Assert.Null(rule.Check(Tag("owner-aws:team")));
+        Assert.Null(rule.Check(Tag("awsome")));
+    }
+
+    [Theory]
+    [InlineData("Aws", false)]
+    [InlineData("Stack", false)]
+    [InlineData("StackSet", false)]
+    [InlineData("Ec2", true)]
+    [InlineData("ImageBuilder", true)]
+    [InlineData("Lifecycle", true)]
+    [InlineData("RecycleBin", true)]
+    public void Reserves_the_prefix_in_values_only_where_a_tag_reaches_every_kind_of_resource(string name, bool accepted)
+    {
+        var rule = Rule(name);
+
+        foreach (var value in new[] { "aws:managed", "AWS:managed", "Aws:managed" })
+        {
+            Assert.Equal(accepted, rule.Check(Tag("key", value)) is null);
+        }
+
+        Assert.Null(rule.Check(Tag("key", "managed-by-aws:platform")));
+    }
 }

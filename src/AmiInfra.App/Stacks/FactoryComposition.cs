@@ -1,4 +1,5 @@
 using Amazon.CDK;
+using AmiInfra.Constructs.Build;
 using AmiInfra.Constructs.Guardrails;
 using AmiInfra.Declaration;
 using AmiInfra.Rules;
@@ -77,6 +78,8 @@ public static class FactoryComposition
             }
         }
 
+        // The Image Builder events a team acts on, to the build topic or the declared event bus, in the core stack.
+        DeclaredAt.Run($"{factory.Name}-factory/Events", "build", new Dictionary<string, string> { ["EventBusArn"] = "eventBus" }, () => new BuildEvents(core, "Events", new BuildEventsProps { Build = core.Build, EventBusArn = factory.Build.EventBusArn }));
         var references = new ImageReferences(core, factory);
         var images = factory.Images
             .GroupBy(i => ImageStack.ShardOf(i.Name))

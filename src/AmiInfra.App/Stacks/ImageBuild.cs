@@ -100,6 +100,19 @@ public sealed class ImageBuild
         {
             resources.Add(role);
         }
+        // The image's build and pipeline logs go to a log group of its own, with the declared retention and the build key
+        // (read from the factory stack's parameter: CloudWatch Logs takes no key alias). Removing the image removes it.
+        // It carries AmiInfra's tags and, through Tags.Of, the factory's, not the image's own: CloudWatch Logs takes
+        // fewer characters in tags than Image Builder, whose rule the image's tags pass.
+        var logGroupName = ImageLogGroup.NameFor(factory.Name, image.Name);
+        var logGroupId = CfnFragment.LogicalIdFor(image.Name, "Logs", "Resource");
+        resources.Add(new(logGroupId, DeclaredAt.Run($"{where}/Logs", path, LogFields, () => ImageLogGroup.Render(new ImageLogGroupProps
+        {
+            LogGroupName = logGroupName,
+            RetentionDays = factory.Build.LogGroupRetentionDays,
+            KmsKeyArn = BuildInfrastructure.KeyArnReference(factory.Name),
+            Tags = new Dictionary<string, string>(StringComparer.Ordinal) { [AmiTagKeys.Factory] = factory.Name, [AmiTagKeys.Image] = image.Name },
+        }, $"{where}/Logs"))) { DeletionPolicy = Amazon.CDK.CfnDeletionPolicy.DELETE, UpdateReplacePolicy = Amazon.CDK.CfnDeletionPolicy.DELETE });
 
         resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Pipeline", "Resource"), DeclaredAt.Run($"{where}/Pipeline", path, PipelineFields, () => ImagePipeline.Render(new ImagePipelineProps
         {
@@ -109,7 +122,10 @@ public sealed class ImageBuild
             Description = string.IsNullOrEmpty(image.Description) ? null : image.Description,
             Recipe = recipe.InFragment(recipeId),
             DistributionConfiguration = DistributionConfiguration.FromFragment(distributionId, name),
-            InfrastructureConfiguration = references.Infrastructure(image.InstanceTypes ?? factory.Build.InstanceTypes),
+            InfrastructureConfiguration = references.Infrastructure(image.InstanceTypes ?? factory.Build.InstanceTypes, image.Placement),
+            AutoDisableAfterFailures = image.Schedule?.AutoDisableAfterFailures ?? Builds.DefaultAutoDisableFailures,
+            ImageLogGroupName = logGroupName,
+            PipelineLogGroupName = logGroupName,
             Cron = image.Schedule?.Cron,
             StartCondition = image.Schedule is { StartConditionDeclared: true } s
                 ? s.StartCondition == "EXPRESSION_MATCH_ONLY" ? StartCondition.ExpressionMatchOnly : StartCondition.ExpressionMatchAndDependencyUpdatesAvailable
@@ -121,7 +137,7 @@ public sealed class ImageBuild
             ScanningEnabled = image.Scanning,
             EnhancedMetadata = image.EnhancedMetadata,
             Tags = tags,
-        }, $"{where}/Pipeline"))));
+        }, $"{where}/Pipeline"))) { DependsOn = [logGroupId] });
 
         if (image.Retirement is { } retirement)
         {
@@ -184,7 +200,13 @@ public sealed class ImageBuild
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
     {
         ["ImagePipelineName"] = "name", ["Description"] = "description", ["Cron"] = "schedule.cron", ["Timezone"] = "schedule.timezone",
-        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags", ["Workflows"] = "workflows",
+        ["TestTimeoutMinutes"] = "tests.timeoutMinutes", ["Tags"] = "tags", ["Workflows"] = "workflows", ["InfrastructureConfiguration"] = "instanceTypes",
+        ["AutoDisableAfterFailures"] = "schedule.autoDisableAfterFailures",
+    };
+
+    internal static readonly Dictionary<string, string> LogFields = new(StringComparer.Ordinal)
+    {
+        ["LogGroupName"] = "name", ["RetentionDays"] = "build.logGroupRetentionDays",
     };
 
     internal static readonly Dictionary<string, string> LifecycleFields = new(StringComparer.Ordinal)

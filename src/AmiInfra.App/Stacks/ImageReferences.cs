@@ -51,8 +51,21 @@ public sealed class ImageReferences
         return key;
     }
 
-    /// <summary>The infrastructure configuration for these instance types, made in the core stack.</summary>
-    public IInfrastructureConfiguration Infrastructure(IReadOnlyList<string> instanceTypes) => _core.Build.InfrastructureFor(instanceTypes);
+    /// <summary>The infrastructure configuration for these instance types and placement (none: shared hardware), made in the core stack.</summary>
+    public IInfrastructureConfiguration Infrastructure(IReadOnlyList<string> instanceTypes, PlacementSettings? placement = null) =>
+        _core.Build.InfrastructureFor(instanceTypes, placement is null ? null : new BuildPlacement
+        {
+            AvailabilityZone = placement.AvailabilityZone,
+            Tenancy = placement.Tenancy switch
+            {
+                null => null,
+                "default" => InstanceTenancy.Default,
+                "dedicated" => InstanceTenancy.Dedicated,
+                _ => InstanceTenancy.Host,
+            },
+            HostId = placement.HostId,
+            HostResourceGroupArn = placement.HostResourceGroupArn,
+        });
 
     /// <summary>A launch template an image's distribution updates, by id.</summary>
     public ILaunchTemplate LaunchTemplate(Image image, int index, string launchTemplateId) =>

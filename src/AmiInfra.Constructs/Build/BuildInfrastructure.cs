@@ -21,8 +21,12 @@ public sealed record BuildInfrastructureProps
     /// </summary>
     public required IKey Key { get; init; }
 
-    /// <summary>Instance types for build and test instances (tried in order). Default: m7i.large.</summary>
-    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large"];
+    /// <summary>
+    /// Instance types for build and test instances (tried in order). Default: m7i.large and m6i.large: AWS recommends
+    /// more than one, so that a build finds capacity ("Create an infrastructure configuration":
+    /// https://docs.aws.amazon.com/imagebuilder/latest/userguide/create-infra-config.html).
+    /// </summary>
+    public IReadOnlyList<string> InstanceTypes { get; init; } = ["m7i.large", "m6i.large"];
 
     /// <summary>Subnet for build instances (yours, or a <see cref="BuildNetwork"/>'s). Default: a default-VPC subnet chosen by the service.</summary>
     public ISubnet? Subnet { get; init; }
@@ -102,6 +106,7 @@ public sealed partial class BuildInfrastructure : Construct
         LogBucket = bucket;
         Topic = CreateTopic(props);
         AllowImageBuilderToNotify(props.Key, stack);
+        PublishKeyArn(props, stack);
 
         var role = new Role(this, "InstanceRole", new RoleProps
         {
@@ -148,6 +153,9 @@ public sealed partial class BuildInfrastructure : Construct
         DefaultInfrastructure = InfrastructureFor(props.InstanceTypes);
     }
 
+    /// <summary>The prefix of every physical name (the factory name).</summary>
+    public string NamePrefix => _props.NamePrefix;
+
     /// <summary>The build log bucket.</summary>
     public IBucket LogBucket { get; }
 
@@ -168,9 +176,16 @@ public sealed partial class BuildInfrastructure : Construct
     /// follow the instance types, so adding an image never changes another's. Its ARN is built from the name, so stacks
     /// of the same account and region can use it without a cross-stack export (they must deploy after this one).
     /// </summary>
-    public IInfrastructureConfiguration InfrastructureFor(IReadOnlyList<string> instanceTypes)
+    public IInfrastructureConfiguration InfrastructureFor(IReadOnlyList<string> instanceTypes) => InfrastructureFor(instanceTypes, null);
+
+    /// <summary>
+    /// The infrastructure configuration for these instance types and placement (Availability Zone, tenancy, Dedicated
+    /// Host): created on first use, shared after, named after both (as <see cref="InfrastructureFor(IReadOnlyList{string})"/>,
+    /// which is this without a placement).
+    /// </summary>
+    public IInfrastructureConfiguration InfrastructureFor(IReadOnlyList<string> instanceTypes, BuildPlacement? placement)
     {
-        var key = string.Join(",", instanceTypes);
+        var key = string.Join(",", instanceTypes) + (placement is null ? "" : "@" + placement.Fingerprint);
         if (_configurations.TryGetValue(key, out var existing))
         {
             return existing;
@@ -183,7 +198,8 @@ public sealed partial class BuildInfrastructure : Construct
         var configuration = new InfrastructureConfiguration(this, isDefault ? "Resource" : "Infrastructure" + suffix, new InfrastructureConfigurationProps
         {
             InfrastructureConfigurationName = $"{_props.NamePrefix}-build{suffix}",
-            Description = $"Build instances of the {_props.NamePrefix} factory ({key})",
+            Description = $"Build instances of the {_props.NamePrefix} factory ({string.Join(",", instanceTypes)}{(placement is null ? "" : $"; placed: {Describe(placement)}")})",
+            Placement = placement,
             InstanceProfile = InstanceProfile,
             InstanceTypes = instanceTypes,
             Subnet = _props.Subnet,
@@ -199,6 +215,14 @@ public sealed partial class BuildInfrastructure : Construct
         _configurations[key] = configuration;
         return configuration;
     }
+
+    private static string Describe(BuildPlacement placement) => string.Join(", ", new[]
+    {
+        placement.AvailabilityZone is { } zone ? $"zone {zone}" : null,
+        placement.TenancyName is { } tenancy ? $"tenancy {tenancy}" : null,
+        placement.HostId is { } host ? $"host {host}" : null,
+        placement.HostResourceGroupArn is { } group ? $"host group {group}" : null,
+    }.OfType<string>());
 
     /// <summary>Acknowledges AwsSolutions-IAM4 for the AWS-managed policies Image Builder documents for build instances.</summary>
     internal static void AcknowledgeManagedPolicies(IConstruct role, string what) =>
@@ -225,6 +249,14 @@ public sealed partial class BuildInfrastructure : Construct
         }
 
         Checks.Each($"{where}.InstanceTypes", props.InstanceTypes, Identifiers.InstanceType);
+        for (var i = 0; i < props.InstanceTypes.Count; i++)
+        {
+            if (!Checks.IsToken(props.InstanceTypes[i]) && AmiInfra.Rules.InstanceTypes.Exists(props.InstanceTypes[i], out _) is { } problem)
+            {
+                throw Checks.Exception($"{where}.InstanceTypes", problem with { Index = i });
+            }
+        }
+
         Checks.Require($"{where}.SecurityGroups", Lists.AtMost(props.SecurityGroups.Count, Builds.MaxSecurityGroups, "security groups", "EC2's limit per network interface"));
         if (props.LogRetentionDays < 1)
         {

@@ -118,6 +118,29 @@ public sealed partial class ImagePipeline : Resource, IImagePipeline
         }
 
         CheckWorkflows(props, where);
+        if (Builds.AutoDisable(props.AutoDisableAfterFailures) is { } autoDisable)
+        {
+            throw Checks.Exception($"{where()}.AutoDisableAfterFailures", autoDisable);
+        }
+
+        foreach (var (prop, logGroup) in new[] { ("ImageLogGroupName", props.ImageLogGroupName), ("PipelineLogGroupName", props.PipelineLogGroupName) })
+        {
+            if (logGroup is not null && !Checks.IsToken(logGroup) && Builds.PipelineLogGroup(logGroup, props.ExecutionRole is not null) is { } badLogGroup)
+            {
+                throw Checks.Exception($"{where()}.{prop}", badLogGroup);
+            }
+        }
+
+        // The build instance is launched from the parent: where its name tells its architecture, every instance type
+        // must run it (an arm64 parent on an x86 type, a Windows parent on a Graviton type, fail at build time).
+        if (props.Recipe is IRecipeWithParent { ParentImage: { Kind: "ssm" or "imagebuilder" } parent } && !Checks.IsToken(parent.Value)
+            && infrastructure is InfrastructureConfiguration { InstanceTypes: { Count: > 0 } types }
+            && InstanceTypes.ParentArchitecture(parent.Value) is { } architecture
+            && InstanceTypes.ForImage(types, windows: false, architecture, parent.Value, out _) is { } mismatch)
+        {
+            throw Checks.Exception($"{where()}.InfrastructureConfiguration.InstanceTypes", mismatch);
+        }
+
         var distribution = props.DistributionConfiguration;
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {
@@ -137,6 +160,12 @@ public sealed partial class ImagePipeline : Resource, IImagePipeline
                     Build.StartCondition.ExpressionMatchOnly => "EXPRESSION_MATCH_ONLY",
                     _ => "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
                 },
+                ["AutoDisablePolicy"] = new Dictionary<string, object> { ["FailureCount"] = props.AutoDisableAfterFailures },
+            }),
+            ["LoggingConfiguration"] = props.ImageLogGroupName is null && props.PipelineLogGroupName is null ? null : Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["ImageLogGroupName"] = props.ImageLogGroupName,
+                ["PipelineLogGroupName"] = props.PipelineLogGroupName,
             }),
             ["ImageTestsConfiguration"] = new Dictionary<string, object>
             {

@@ -68,6 +68,26 @@ public sealed record ImagePipelineProps
     /// </summary>
     public string? Timezone { get; init; }
 
+    /// <summary>
+    /// Consecutive failed scheduled runs after which Image Builder disables the pipeline (1 to 10; with a schedule only).
+    /// The build topic and bus hear of it (<see cref="BuildEvents"/>). Default: 5, rendered (AWS's pages disagree on
+    /// what Image Builder does without a policy: see <see cref="AmiInfra.Rules.Builds.DefaultAutoDisableFailures"/>).
+    /// </summary>
+    public int AutoDisableAfterFailures { get; init; } = AmiInfra.Rules.Builds.DefaultAutoDisableFailures;
+
+    /// <summary>
+    /// The log group of the image's build logs (1 to 512 letters, digits and - _ / .; under /aws/imagebuilder/ unless
+    /// <see cref="ExecutionRole"/> may write elsewhere). Default: Image Builder's, /aws/imagebuilder/RECIPE-NAME, which
+    /// it creates without retention or customer-managed key.
+    /// </summary>
+    public string? ImageLogGroupName { get; init; }
+
+    /// <summary>
+    /// The log group of the pipeline's execution logs (as <see cref="ImageLogGroupName"/>). Default: Image Builder's,
+    /// /aws/imagebuilder/pipeline/PIPELINE-NAME.
+    /// </summary>
+    public string? PipelineLogGroupName { get; init; }
+
     /// <summary>Whether the pipeline runs. Default: true.</summary>
     public bool Enabled { get; init; } = true;
 

@@ -30,7 +30,7 @@ public interface IImageRecipe : IResource
 /// keys, working directory, agent, user data), so an edit deploys as a new version and an
 /// unchanged recipe keeps its physical identity.
 /// </summary>
-public sealed partial class ImageRecipe : Resource, IImageRecipe
+public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithParent
 {
     private const string ReadAction = "imagebuilder:GetImageRecipe";
 
@@ -42,6 +42,7 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe
         ImageRecipeName = props.ImageRecipeName ?? Naming.Generated(this);
         var rendered = RenderAt(props with { ImageRecipeName = ImageRecipeName }, () => Node.Path, this);
         ImageRecipeVersion = rendered.Version;
+        ParentImage = props.ParentImage;
         ImageRecipeArn = Cfn.Resource(this, "Resource", rendered.Resource).Ref;
     }
 
@@ -53,6 +54,9 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe
 
     /// <inheritdoc />
     public string ImageRecipeArn { get; }
+
+    /// <summary>The image the recipe starts from.</summary>
+    public ParentImage? ParentImage { get; }
 
     /// <inheritdoc />
     public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImageRecipeArn, this, actions);
@@ -104,7 +108,8 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe
     /// <param name="logicalId">The recipe's logical id in the fragment.</param>
     /// <param name="name">The recipe's name.</param>
     /// <param name="version">The recipe's version.</param>
-    public static IImageRecipe FromFragment(string logicalId, string name, string version) => new Member(logicalId, name, version);
+    /// <param name="parentImage">The image the recipe starts from, for a pipeline to check its instance types against. Default: unknown (not checked).</param>
+    public static IImageRecipe FromFragment(string logicalId, string name, string version, ParentImage? parentImage = null) => new Member(logicalId, name, version, parentImage);
 
     /// <summary>A recipe imported as a construct.</summary>
     private sealed class Imported(Construct scope, string id, string arn, string name, string version) : Resource(scope, id), IImageRecipe
@@ -121,9 +126,11 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe
     }
 
     /// <summary>A recipe of a fragment, by reference.</summary>
-    private sealed class Member(string logicalId, string name, string version)
-        : NamedReference($"the recipe {name}/{version} of a fragment", "ImageRecipe.FromImageRecipeAttributes(scope, id, ...)"), IImageRecipe, IFragmentMember
+    private sealed class Member(string logicalId, string name, string version, ParentImage? parentImage)
+        : NamedReference($"the recipe {name}/{version} of a fragment", "ImageRecipe.FromImageRecipeAttributes(scope, id, ...)"), IImageRecipe, IFragmentMember, IRecipeWithParent
     {
+        public ParentImage? ParentImage { get; } = parentImage;
+
         public CfnFragmentReference Reference { get; } = CfnFragment.Ref(logicalId);
 
         public string ImageRecipeArn { get; } = Naming.ImageBuilderArn("image-recipe", $"{name}/{version}");

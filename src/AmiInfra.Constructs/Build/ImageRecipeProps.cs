@@ -89,9 +89,19 @@ public sealed record ImageRecipeAttributes
 /// <param name="Resource">The AWS::ImageBuilder::ImageRecipe resource.</param>
 public sealed record RenderedRecipe(string Name, string Version, CfnDefinition Resource)
 {
+    /// <summary>The image the recipe starts from, when rendered from props (a pipeline checks its instance types against it). Default: unknown.</summary>
+    public ParentImage? ParentImage { get; init; }
+
     /// <summary>
     /// The recipe as a member of a <see cref="CfnFragment"/> at <paramref name="logicalId"/>, for a pipeline rendered
     /// into the same fragment (<c>{"Ref": logicalId}</c> there; by name elsewhere).
     /// </summary>
-    public IImageRecipe InFragment(string logicalId) => ImageRecipe.FromFragment(logicalId, Name, Version);
+    public IImageRecipe InFragment(string logicalId) => ImageRecipe.FromFragment(logicalId, Name, Version, ParentImage);
+}
+
+/// <summary>A recipe whose parent image is known: a pipeline checks that its instance types can build it.</summary>
+internal interface IRecipeWithParent
+{
+    /// <summary>The parent image, or null when not known.</summary>
+    ParentImage? ParentImage { get; }
 }

@@ -59,7 +59,7 @@ public sealed partial class ImageRecipe
                 ["UserDataOverride"] = userData,
             }),
             ["Tags"] = Cfn.TagMap(props.Tags),
-        }));
+        })) { ParentImage = props.ParentImage };
     }
 
     /// <summary>
@@ -123,6 +123,15 @@ public sealed partial class ImageRecipe
         if (props.UserData is not null)
         {
             Checks.Require($"{where()}.UserData", Builds.UserData(props.UserData));
+        }
+
+        // The root volume is made from the parent's root snapshot: refused when smaller than a snapshot whose size is
+        // known. An unknown parent is left to the build (the declaration loader warns of it).
+        if (props.ParentImage.Kind == "ssm" && !Checks.IsToken(props.ParentImage.Value)
+            && ParentImages.Of(props.ParentImage.Value) is not null
+            && ParentImages.RootVolume(props.BlockDevices[0].SizeGiB, props.ParentImage.Value, out _) is { } tooSmall)
+        {
+            throw Checks.Exception($"{where()}.BlockDevices[0].SizeGiB", tooSmall);
         }
     }
 }

@@ -37,6 +37,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     {
         props ??= new InfrastructureConfigurationProps();
         InfrastructureConfigurationName = props.InfrastructureConfigurationName ?? Naming.Generated(this);
+        InstanceTypes = props.InstanceTypes;
         Validate(props);
 
         Role = props.InstanceProfile?.Role ?? props.Role;
@@ -69,6 +70,13 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
             ["SubnetId"] = props.Subnet?.SubnetId,
             ["SecurityGroupIds"] = props.SecurityGroups.Count == 0 ? null : props.SecurityGroups.Select(g => g.SecurityGroupId).ToArray(),
             ["KeyPair"] = props.KeyPair?.KeyPairName,
+            ["Placement"] = props.Placement is not { } placement ? null : Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["AvailabilityZone"] = placement.AvailabilityZone,
+                ["Tenancy"] = placement.TenancyName,
+                ["HostId"] = placement.HostId,
+                ["HostResourceGroupArn"] = placement.HostResourceGroupArn,
+            }),
             ["TerminateInstanceOnFailure"] = props.TerminateInstanceOnFailure,
             ["InstanceMetadataOptions"] = new Dictionary<string, object> { ["HttpTokens"] = "required", ["HttpPutResponseHopLimit"] = props.HttpPutResponseHopLimit },
             ["Logging"] = props.LogBucket is null ? null : new Dictionary<string, object>
@@ -93,6 +101,9 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
 
     /// <inheritdoc />
     public string InfrastructureConfigurationName { get; }
+
+    /// <summary>The instance types of build and test instances, tried in order (none: Image Builder chooses).</summary>
+    public IReadOnlyList<string> InstanceTypes { get; }
 
     /// <summary>The instance profile of build and test instances.</summary>
     public IInstanceProfile InstanceProfile { get; }
@@ -126,7 +137,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
             throw new ConstructValidationException($"{where}.Role", "a role and an instance profile", "one of them: the instance profile names its role");
         }
 
-        Checks.Each($"{where}.InstanceTypes", props.InstanceTypes, Identifiers.InstanceType);
+        CheckInstanceTypes(this, $"{where}.InstanceTypes", props.InstanceTypes);
         Checks.Require($"{where}.SecurityGroups", Lists.AtMost(props.SecurityGroups.Count, Builds.MaxSecurityGroups, "security groups", "EC2's limit per network interface"));
         Checks.Each($"{where}.SecurityGroups", props.SecurityGroups.Select(g => g.SecurityGroupId).ToList(), Identifiers.SecurityGroupId);
         if (props.SecurityGroups.Count > 0 && props.Subnet is null)
@@ -145,6 +156,46 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
         }
 
         Checks.Range($"{where}.HttpPutResponseHopLimit", props.HttpPutResponseHopLimit, Builds.MetadataHopLimit, "hops");
+        if (props.Placement is { } placement)
+        {
+            var region = Stack.Of(this).Region;
+            var zone = Checks.IsToken(placement.AvailabilityZone) || Checks.IsToken(region) ? null : placement.AvailabilityZone;
+            Checks.Require(
+                $"{where}.Placement",
+                Builds.Placement(zone, placement.TenancyName, Checks.IsToken(placement.HostId) ? null : placement.HostId, Checks.IsToken(placement.HostResourceGroupArn) ? null : placement.HostResourceGroupArn, region),
+                part => part switch
+                {
+                    Builds.PlacementParts.HostId => "HostId",
+                    Builds.PlacementParts.HostResourceGroupArn => "HostResourceGroupArn",
+                    Builds.PlacementParts.Tenancy => "Tenancy",
+                    _ => "AvailabilityZone",
+                });
+        }
+    }
+
+    /// <summary>
+    /// Instance types EC2 has (<see cref="AmiInfra.Rules.InstanceTypes.Exists"/>): a size its family does not come in is refused, a
+    /// family the catalogue does not know is a warning on <paramref name="scope"/>. Tokens are skipped.
+    /// </summary>
+    internal static void CheckInstanceTypes(Construct scope, string where, IReadOnlyList<string> instanceTypes)
+    {
+        for (var i = 0; i < instanceTypes.Count; i++)
+        {
+            if (Checks.IsToken(instanceTypes[i]))
+            {
+                continue;
+            }
+
+            if (AmiInfra.Rules.InstanceTypes.Exists(instanceTypes[i], out var warning) is { } problem)
+            {
+                throw Checks.Exception(where, problem with { Index = i });
+            }
+
+            if (warning is not null)
+            {
+                Annotations.Of(scope).AddWarningV2("amiinfra:instance-type-unknown", $"{where}[{i}]: {warning}.");
+            }
+        }
     }
 
     /// <summary>A configuration imported as a construct.</summary>

@@ -5,6 +5,47 @@ using Amazon.CDK.AWS.SNS;
 
 namespace AmiInfra.Constructs.Build;
 
+/// <summary>The hardware build and test instances run on (Image Builder's Placement).</summary>
+public enum InstanceTenancy
+{
+    /// <summary>Shared hardware (EC2's default).</summary>
+    Default,
+
+    /// <summary>Single-tenant hardware (Dedicated Instances).</summary>
+    Dedicated,
+
+    /// <summary>A Dedicated Host: one given by <see cref="BuildPlacement.HostId"/> or <see cref="BuildPlacement.HostResourceGroupArn"/>, or one EC2 places the instance on (auto-placement).</summary>
+    Host,
+}
+
+/// <summary>Where build and test instances run: Availability Zone, tenancy, Dedicated Host (Image Builder's Placement).</summary>
+public sealed record BuildPlacement
+{
+    /// <summary>The Availability Zone of the stack's region, such as us-east-1a. With a subnet, it must be the subnet's. Default: EC2's choice (or the subnet's).</summary>
+    public string? AvailabilityZone { get; init; }
+
+    /// <summary>The tenancy. Default: none set (shared hardware).</summary>
+    public InstanceTenancy? Tenancy { get; init; }
+
+    /// <summary>The Dedicated Host the instances run on (h- and 17 hexadecimal digits); needs <see cref="InstanceTenancy.Host"/>. Default: none.</summary>
+    public string? HostId { get; init; }
+
+    /// <summary>The host resource group whose hosts the instances run on; needs <see cref="InstanceTenancy.Host"/>, not with <see cref="HostId"/>. Default: none.</summary>
+    public string? HostResourceGroupArn { get; init; }
+
+    /// <summary>The tenancy as Image Builder writes it.</summary>
+    internal string? TenancyName => Tenancy switch
+    {
+        null => null,
+        InstanceTenancy.Default => "default",
+        InstanceTenancy.Dedicated => "dedicated",
+        _ => "host",
+    };
+
+    /// <summary>What identifies the placement, for the name of a configuration shared by the images that ask for it.</summary>
+    internal string Fingerprint => $"{AvailabilityZone}|{TenancyName}|{HostId}|{HostResourceGroupArn}";
+}
+
 /// <summary>Properties of an <see cref="InfrastructureConfiguration"/>.</summary>
 public sealed record InfrastructureConfigurationProps
 {
@@ -53,6 +94,9 @@ public sealed record InfrastructureConfigurationProps
     /// Image Builder's service-linked role use it (<see cref="BuildInfrastructure"/> grants it). Default: none.
     /// </summary>
     public ITopic? NotificationTopic { get; init; }
+
+    /// <summary>Where build and test instances run on the hardware: Availability Zone, tenancy, Dedicated Host. Default: none (shared hardware, EC2's choice of zone).</summary>
+    public BuildPlacement? Placement { get; init; }
 
     /// <summary>Terminate build and test instances when a build fails. Default: true.</summary>
     public bool TerminateInstanceOnFailure { get; init; } = true;

@@ -494,7 +494,7 @@ public sealed class BuildTemplateTests(BuildTemplateFixture fixture) : IClassFix
             ["Name"] = "golden-al2023-arm",
             ["ImageRecipeArn"] = Ref(Single("AWS::ImageBuilder::ImageRecipe", "golden-al2023-arm")),
             ["Status"] = "DISABLED",
-            ["Schedule"] = Match.ObjectEquals(Map(("ScheduleExpression", "cron(30 2 1 * ? *)"), ("PipelineExecutionStartCondition", "EXPRESSION_MATCH_ONLY"))),
+            ["Schedule"] = Match.ObjectEquals(Map(("ScheduleExpression", "cron(30 2 1 * ? *)"), ("PipelineExecutionStartCondition", "EXPRESSION_MATCH_ONLY"), ("AutoDisablePolicy", Map(("FailureCount", 5))))),
             ["ImageTestsConfiguration"] = Map(("ImageTestsEnabled", false), ("TimeoutMinutes", 90)),
             ["ImageScanningConfiguration"] = Map(("ImageScanningEnabled", false)),
             ["EnhancedImageMetadataEnabled"] = false,

@@ -359,4 +359,150 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
 
         Assert.Equal($"{path}/Infrastructure.Role", e.Where);
     }
+
+    [Theory]
+    [InlineData("t3.4xlarge")]
+    [InlineData("m7i.medium")]
+    public void Infrastructure_rejects_a_size_its_family_does_not_come_in(string instanceType)
+    {
+        var (e, path) = Rejected(s => new BuildInfrastructure(s, "Build", Infrastructure with { InstanceTypes = ["m7i.large", instanceType] }));
+
+        Assert.Equal($"{path}/Build.InstanceTypes[1]", e.Where);
+        Assert.StartsWith("an instance type EC2 has: ", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Infrastructure_configuration_rejects_a_size_its_family_does_not_come_in()
+    {
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { InstanceTypes = ["t3.4xlarge"] }));
+
+        Assert.Equal($"{path}/Infrastructure.InstanceTypes[0]", e.Where);
+        Assert.Equal("\"t3.4xlarge\"", e.Value);
+    }
+
+    [Fact]
+    public void Recipe_rejects_a_root_volume_smaller_than_a_known_parents_snapshot()
+    {
+        var windows = Recipe with
+        {
+            ParentImage = ParentImage.FromSsmParameterName("/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base"),
+            BlockDevices = [Root(size: 29) with { DeviceName = "/dev/sda1" }],
+        };
+
+        var (e, path) = Rejected(s => new ImageRecipe(s, "Recipe", windows));
+
+        Assert.Equal($"{path}/Recipe.BlockDevices[0].SizeGiB", e.Where);
+        Assert.StartsWith("at least 30 GiB", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recipe_takes_any_root_volume_for_a_parent_of_unknown_size()
+    {
+        var scope = fixture.NewScope();
+
+        _ = new ImageRecipe(scope, "Recipe", Recipe with { ParentImage = ParentImage.FromAmiId("ami-0123456789abcdef0"), BlockDevices = [Root(size: 1)] });
+    }
+
+    [Fact]
+    public void Pipeline_rejects_instance_types_of_another_architecture_than_the_recipes_parent()
+    {
+        var (e, path) = Rejected(s =>
+        {
+            var infrastructure = new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { InstanceTypes = ["m7g.large", "m7i.large"] });
+            var arm = ImageRecipe.FromFragment("Recipe", "golden-al2023-arm", "1.0.1", ParentImage.FromSsmParameterName("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"));
+            return new ImagePipeline(s, "Pipeline", Pipeline with { Recipe = arm, InfrastructureConfiguration = infrastructure });
+        });
+
+        Assert.Equal($"{path}/Pipeline.InfrastructureConfiguration.InstanceTypes[1]", e.Where);
+        Assert.Equal("\"m7i.large\" (x86_64)", e.Value);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(11)]
+    public void Pipeline_rejects_an_auto_disable_count_image_builder_does_not_take(int failures)
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { AutoDisableAfterFailures = failures }));
+
+        Assert.Equal($"{path}/Pipeline.AutoDisableAfterFailures", e.Where);
+        Assert.StartsWith("1 to 10 consecutive failed scheduled runs", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_rejects_a_log_group_image_builder_cannot_write_without_an_execution_role()
+    {
+        var (e, path) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { ImageLogGroupName = "/platform/golden/al2023" }));
+
+        Assert.Equal($"{path}/Pipeline.ImageLogGroupName", e.Where);
+        Assert.StartsWith("a log group under /aws/imagebuilder/", e.Accepted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pipeline_takes_a_log_group_elsewhere_with_an_execution_role()
+    {
+        var scope = fixture.NewScope();
+
+        _ = new ImagePipeline(scope, "Pipeline", Pipeline with { PipelineLogGroupName = "/platform/golden/al2023", ExecutionRole = TestEnv.RoleArn("arn:aws:iam::123456789012:role/pipeline") });
+    }
+
+    [Fact]
+    public void Image_log_group_rejects_a_retention_cloudwatch_logs_does_not_take()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => ImageLogGroup.Render(new ImageLogGroupProps { LogGroupName = "/aws/imagebuilder/golden/al2023", RetentionDays = 100, KmsKeyArn = BuildValidationFixture.KeyArn }, "Logs"));
+
+        Assert.Equal("Logs.RetentionDays", e.Where);
+        Assert.Equal("100", e.Value);
+    }
+
+    [Fact]
+    public void Image_log_group_rejects_a_tag_value_cloudwatch_logs_does_not_take()
+    {
+        var e = Assert.Throws<ConstructValidationException>(() => ImageLogGroup.Render(new ImageLogGroupProps
+        {
+            LogGroupName = "/aws/imagebuilder/golden/al2023",
+            RetentionDays = 90,
+            KmsKeyArn = BuildValidationFixture.KeyArn,
+            Tags = new Dictionary<string, string> { ["team"] = "web#1" },
+        }, "Logs"));
+
+        Assert.Equal("Logs.Tags[\"team\"]", e.Where);
+        Assert.Equal("\"web#1\"", e.Value);
+    }
+
+    [Theory]
+    [InlineData(InstanceTenancy.Dedicated, "h-0123456789abcdef0", null, null, "Tenancy")]
+    [InlineData(null, null, "arn:aws:resource-groups:us-east-1:123456789012:group/hosts", null, "Tenancy")]
+    [InlineData(InstanceTenancy.Host, "h-0123456789abcdef0", "arn:aws:resource-groups:us-east-1:123456789012:group/hosts", null, "HostResourceGroupArn")]
+    [InlineData(InstanceTenancy.Host, "h-0123", null, null, "HostId")]
+    [InlineData(null, null, null, "eu-west-1a", "AvailabilityZone")]
+    [InlineData(null, null, null, "us-east-1", "AvailabilityZone")]
+    public void Infrastructure_configuration_rejects_a_placement_image_builder_refuses(InstanceTenancy? tenancy, string? hostId, string? group, string? zone, string part)
+    {
+        var placement = new BuildPlacement { Tenancy = tenancy, HostId = hostId, HostResourceGroupArn = group, AvailabilityZone = zone };
+
+        var (e, path) = Rejected(s => new InfrastructureConfiguration(s, "Infrastructure", new InfrastructureConfigurationProps { Placement = placement }));
+
+        Assert.Equal($"{path}/Infrastructure.Placement.{part}", e.Where);
+    }
+
+    [Theory]
+    [InlineData("us-east-1b")]
+    [InlineData("us-east-1-bos-1a")]
+    public void Infrastructure_configuration_takes_a_zone_or_local_zone_of_its_region(string zone)
+    {
+        var scope = fixture.NewScope();
+
+        _ = new InfrastructureConfiguration(scope, "Infrastructure", new InfrastructureConfigurationProps { Placement = new BuildPlacement { AvailabilityZone = zone, Tenancy = InstanceTenancy.Dedicated } });
+    }
+
+    [Theory]
+    [InlineData("arn:aws:events:ap-south-1:123456789012:event-bus/platform")]
+    [InlineData("arn:aws-cn:events:cn-north-1:123456789012:event-bus/platform")]
+    [InlineData("arn:aws:sns:us-east-1:123456789012:platform")]
+    public void Events_reject_a_bus_eventbridge_does_not_deliver_to_from_the_region(string bus)
+    {
+        var (e, path) = Rejected(s => new BuildEvents(s, "Events", new BuildEventsProps { Build = new BuildInfrastructure(s, "Build", Infrastructure), EventBusArn = bus }));
+
+        Assert.Equal($"{path}/Events.EventBusArn", e.Where);
+    }
 }
