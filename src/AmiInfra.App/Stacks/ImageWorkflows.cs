@@ -40,7 +40,7 @@ internal sealed class ImageWorkflows
     public static string RoleName(Factory factory, Image image) => RoleName(factory.Name, image.Name);
 
     /// <summary>The name of the workflow execution role of an image (or a pattern of them, with * for the image).</summary>
-    public static string RoleName(string factory, string image) => $"{factory}-{image}-workflows";
+    public static string RoleName(string factory, string image) => AmiInfra.Rules.Workflows.PipelineWorkflows.ExecutionRoleName(factory, image);
 
     /// <summary>The workflows of <paramref name="image"/>, and the role they need.</summary>
     public static ImageWorkflows For(Image image, Factory factory, FactoryStack core, ImageReferences references, string where, string path)

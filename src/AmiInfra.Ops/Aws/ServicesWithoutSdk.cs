@@ -326,9 +326,10 @@ public sealed record RecipeParent(string Arn, string Parent);
 /// (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImageRecipes.html,
 /// API_ListContainerRecipes.html, API_GetImage.html); for workflows, ListWaitingWorkflowSteps,
 /// GetWorkflowStepExecution and SendWorkflowStepAction (API_SendWorkflowStepAction.html: RESUME or STOP a step that
-/// waits for an action; "The request fails if the step has already timed out or been actioned").
+/// waits for an action; "The request fails if the step has already timed out or been actioned"); for
+/// redistribution, the calls of ImageBuilderCalls.Distribution.cs.
 /// </summary>
-public static class ImageBuilderCalls
+public static partial class ImageBuilderCalls
 {
     private const string Service = "imagebuilder";
 

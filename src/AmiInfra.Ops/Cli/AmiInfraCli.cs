@@ -41,6 +41,7 @@ public static class AmiInfraCli
         root.Subcommands.Add(FindCommand.Create(runner));
         root.Subcommands.Add(BillingCommand.Create(runner));
         root.Subcommands.Add(WorkflowCommand.Create(runner));
+        root.Subcommands.Add(RedistributeCommand.Create(runner));
 
         var examples = new Dictionary<Command, IReadOnlyList<string>>(runner.Examples)
         {

@@ -26,6 +26,9 @@ public sealed class CliEnvironment
     /// <summary>The clock ages and retirement rules are measured with.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>How long a command that waits for AWS to finish something (a redistribution) waits between two looks.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The HTTP stack of every AWS client; null for the SDK's own.</summary>
     public HttpClientFactory? HttpClientFactory { get; init; }
 

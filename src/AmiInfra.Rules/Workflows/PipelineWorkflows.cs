@@ -29,6 +29,12 @@ public static partial class PipelineWorkflows
     /// </summary>
     public const int MaxWorkflows = 10;
 
+    /// <summary>
+    /// The name of the execution role a factory gives the pipeline of an image with workflows (or a pattern of them,
+    /// with * for the image); <c>amiinfra redistribute</c> passes the same role to DistributeImage.
+    /// </summary>
+    public static string ExecutionRoleName(string factory, string image) => $"{factory}-{image}-workflows";
+
     /// <summary>A parameter name passed to a workflow: WorkflowParameter name, 1 to 128 characters (API reference, WorkflowParameter).</summary>
     public const int MaxParameterNameLength = 128;
 

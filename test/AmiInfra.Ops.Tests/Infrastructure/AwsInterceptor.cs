@@ -60,6 +60,7 @@ public sealed partial class AwsInterceptor : HttpClientFactory
     public AwsInterceptor()
     {
         handler = new Lazy<Handler>(() => new Handler(this));
+        EmulateDistribution();
         EmulateImageBuilder();
     }
 

@@ -52,6 +52,8 @@ public static class CliRun
             ErrorIsTerminal = terminal,
             GetVariable = name => environment.GetValueOrDefault(name),
             Clock = now is null ? TimeProvider.System : new FixedClock(now.Value),
+            // Commands that wait for AWS (redistribute) look again at once: the interceptor's images move on per look.
+            PollInterval = TimeSpan.FromMilliseconds(10),
             // moto has no Image Builder: the interceptor answers it (an account without recipes) unless a test brings its own.
             HttpClientFactory = interceptor ?? new AwsInterceptor(),
         };
