@@ -39,6 +39,15 @@ internal static class Checks
         return new ConstructValidationException(at, problem.Value, problem.AcceptedAt(where));
     }
 
+    /// <summary>A resource or AMI description of 1 to 1024 characters (<see cref="Builds.ResourceDescription"/>), unless it is null or a token.</summary>
+    public static void Description(string where, string? description)
+    {
+        if (description is not null && !IsToken(description))
+        {
+            Require(where, Builds.ResourceDescription(description));
+        }
+    }
+
     /// <summary>A value of <paramref name="shape"/>, unless it is a token.</summary>
     public static void Shape(string where, string value, Shape shape)
     {

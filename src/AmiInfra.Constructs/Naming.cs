@@ -29,8 +29,6 @@ internal static class Naming
         }
     }
 
-    public static string Truncate(string text, int max) => text.Length <= max ? text : text[..(max - 3)] + "...";
-
     /// <summary>
     /// The ARN of an Image Builder resource of this account and region, from its name (Image Builder lower-cases names in
     /// ARNs): deterministic, so another stack of the same account and region can use it without a cross-stack export.

@@ -18,6 +18,16 @@ public static partial class Builds
     /// </summary>
     public const int MaxDescriptionLength = 1024;
 
+    /// <summary>
+    /// The description of an Image Builder resource (component, recipe, pipeline, workflow, distribution configuration,
+    /// lifecycle policy) or of a distributed AMI: 1 to 1024 characters (the API reference's NonEmptyString for each
+    /// Create* call's description). Refused beyond, never cut: a cut description says less than what was written.
+    /// </summary>
+    public static Problem? ResourceDescription(string description) =>
+        description.Length is > 0 and <= MaxDescriptionLength
+            ? null
+            : new Problem($"{description.Length} characters", $"1 to {MaxDescriptionLength} characters");
+
     /// <summary>An image's description: it becomes the description of its recipe, pipeline and AMIs.</summary>
     public static Problem? Description(string description) =>
         description.Length <= MaxDescriptionLength

@@ -128,6 +128,19 @@ public sealed class LifecycleAndBuildTests
         Assert.Equal("1025 characters", Builds.Description(new string('d', Builds.MaxDescriptionLength + 1))?.Value);
     }
 
+    [Theory]
+    [InlineData(0, "0 characters")]
+    [InlineData(1, null)]
+    [InlineData(1024, null)]
+    [InlineData(1025, "1025 characters")]
+    public void Takes_resource_and_ami_descriptions_of_1_to_1024_characters(int length, string? refused)
+    {
+        var problem = Builds.ResourceDescription(new string('d', length));
+
+        Assert.Equal(refused, problem?.Value);
+        Assert.Equal(refused is null ? null : "1 to 1024 characters", problem?.Accepted);
+    }
+
     [Fact]
     public void Takes_each_cloudwatch_logs_retention_and_no_other()
     {

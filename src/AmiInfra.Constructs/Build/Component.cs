@@ -55,6 +55,7 @@ public sealed class Component : Resource, IComponent, IFingerprinted
         // The document, checked again for the component's platform (a Windows component cannot use ExecuteBash).
         ComponentDocument.Read(props.Document.Text, props.Document.Source, props.Platform == ComponentPlatform.Windows ? ToePlatforms.Windows : ToePlatforms.Linux);
         var description = props.Description ?? props.Document.Description ?? $"{ComponentName} component";
+        Checks.Description($"{Node.Path}.Description", description);
         var kmsKeyArn = props.KmsKey?.KeyArn;
         ComponentVersion = $"{props.MajorMinor}.{VersionNode(props.Document.Text, props.Platform.ToString(), Stable(this, description), Stable(this, kmsKeyArn ?? ""))}";
 
@@ -63,7 +64,7 @@ public sealed class Component : Resource, IComponent, IFingerprinted
             ["Name"] = ComponentName,
             ["Version"] = ComponentVersion,
             ["Platform"] = props.Platform.ToString(),
-            ["Description"] = Naming.Truncate(description, 1024),
+            ["Description"] = description,
             ["ChangeDescription"] = $"Content fingerprint {props.Document.Fingerprint[..12]}",
             ["Data"] = props.Document.Document.FitsInline ? props.Document.Text : null,
             ["Uri"] = props.Document.Document.FitsInline ? null : UploadedDocument(props.Document),

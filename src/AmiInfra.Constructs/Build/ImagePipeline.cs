@@ -141,11 +141,12 @@ public sealed partial class ImagePipeline : Resource, IImagePipeline
             throw Checks.Exception($"{where()}.InfrastructureConfiguration.InstanceTypes", mismatch);
         }
 
+        Checks.Description($"{where()}.Description", props.Description);
         var distribution = props.DistributionConfiguration;
         return CfnDefinition.Of("AWS::ImageBuilder::ImagePipeline", new Dictionary<string, object?>
         {
             ["Name"] = name,
-            ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
+            ["Description"] = props.Description,
             ["ImageRecipeArn"] = ImageBuilderGrants.ArnValue(props.Recipe, props.Recipe.ImageRecipeArn, inFragment),
             ["InfrastructureConfigurationArn"] = infrastructure.InfrastructureConfigurationArn,
             ["DistributionConfigurationArn"] = distribution is null ? null : ImageBuilderGrants.ArnValue(distribution, distribution.DistributionConfigurationArn, inFragment),

@@ -23,6 +23,7 @@ public sealed partial class ImageRecipe
         var name = props.ImageRecipeName ?? throw new ConstructValidationException($"{where()}.ImageRecipeName", null, "a recipe name (ImageRecipe.Render has no construct path to generate one from)");
         Naming.CheckImageBuilderName(name, () => $"{where()}.ImageRecipeName");
         Validate(props, where);
+        Checks.Description($"{where()}.Description", props.Description);
 
         var userData = props.UserData is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(props.UserData));
         var keyArns = props.BlockDevices.Select(b => Attributes.KeyArn(b.KmsKey)).ToArray();
@@ -37,7 +38,7 @@ public sealed partial class ImageRecipe
         {
             ["Name"] = name,
             ["Version"] = version,
-            ["Description"] = props.Description is null ? null : Naming.Truncate(props.Description, 1024),
+            ["Description"] = props.Description,
             ["ParentImage"] = props.ParentImage.Rendered,
             ["WorkingDirectory"] = props.WorkingDirectory,
             ["Components"] = props.Components.Select(c => (object)Cfn.Clean(new Dictionary<string, object?>

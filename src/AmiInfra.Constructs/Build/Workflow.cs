@@ -200,10 +200,7 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
         foreach (var (field, text) in new[] { ("Description", props.Description), ("ChangeDescription", props.ChangeDescription) })
         {
             // CreateWorkflow description and changeDescription: 1 to 1024 characters (API reference, CreateWorkflow).
-            if (text is not null && !Checks.IsToken(text) && text.Length is 0 or > Builds.MaxDescriptionLength)
-            {
-                throw new ConstructValidationException($"{where()}.{field}", $"{text.Length} characters", $"1 to {Builds.MaxDescriptionLength} characters");
-            }
+            Checks.Description($"{where()}.{field}", text);
         }
 
         if (props.Tags.Count > 0)
@@ -230,7 +227,7 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
             ["Name"] = name,
             ["Version"] = version,
             ["Type"] = TypeName(props.WorkflowType),
-            ["Description"] = description is null ? null : Naming.Truncate(description, Builds.MaxDescriptionLength),
+            ["Description"] = description,
             ["ChangeDescription"] = props.ChangeDescription ?? (document is null ? $"Document {props.Data.Uri}" : $"Content fingerprint {document.Fingerprint[..12]}"),
             ["Data"] = uri is null ? document!.Text : null,
             ["Uri"] = uri,

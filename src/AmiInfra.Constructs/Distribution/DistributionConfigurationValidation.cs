@@ -9,10 +9,7 @@ public sealed partial class DistributionConfiguration
     {
         ArgumentNullException.ThrowIfNull(props);
         Naming.CheckImageBuilderName(props.DistributionConfigurationName!, () => $"{where}.DistributionConfigurationName");
-        if (props.Description is { Length: 0 or > 1024 })
-        {
-            throw new ConstructValidationException($"{where}.Description", $"{props.Description.Length} characters", "1 to 1024 characters, or null");
-        }
+        Checks.Description($"{where}.Description", props.Description);
 
         if (props.Regions.Count == 0)
         {
@@ -48,10 +45,7 @@ public sealed partial class DistributionConfiguration
             Checks.Require($"{at}.AmiName", Distributions.AmiName(r.AmiName));
         }
 
-        if (r.AmiDescription is { Length: 0 or > 1024 })
-        {
-            throw new ConstructValidationException($"{at}.AmiDescription", $"{r.AmiDescription.Length} characters", "1 to 1024 characters, or null");
-        }
+        Checks.Description($"{at}.AmiDescription", r.AmiDescription);
 
         CheckTags(r, at, props.Origin);
 

@@ -10,10 +10,7 @@ public sealed partial class AmiLifecyclePolicy
     private static void Check(string id, AmiLifecyclePolicyProps props)
     {
         Checks.Shape($"{id}.LifecyclePolicyName", props.LifecyclePolicyName!, PhysicalNames.ImageBuilderResource);
-        if (props.Description is { } description && !Checks.IsToken(description) && description.Length is 0 or > 1024)
-        {
-            throw new ConstructValidationException($"{id}.Description", $"{description.Length} characters", "1 to 1024 characters");
-        }
+        Checks.Description($"{id}.Description", props.Description);
 
         CheckSelection(id, props);
         CheckSteps(id, props);

@@ -150,6 +150,29 @@ public sealed class BuildValidationTests(BuildValidationFixture fixture) : IClas
         Assert.Equal("a script of 16,384 bytes", e.Value);
     }
 
+    /// <summary>A description beyond Image Builder's 1,024 characters (or empty) is refused, never cut: one rule (Builds.ResourceDescription) for every resource.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1025)]
+    public void Recipe_pipeline_and_component_refuse_a_description_image_builder_refuses(int length)
+    {
+        var text = new string('d', length);
+
+        var (recipe, recipePath) = Rejected(s => new ImageRecipe(s, "Recipe", Recipe with { Description = text }));
+        var (pipeline, pipelinePath) = Rejected(s => new ImagePipeline(s, "Pipeline", Pipeline with { Description = text }));
+        var (component, componentPath) = Rejected(s => new Component(s, "Component", new ComponentProps
+        {
+            ComponentName = "golden-setup",
+            Platform = ComponentPlatform.Linux,
+            Document = Documents.Parse(Documents.Baseline),
+            Description = text,
+        }));
+
+        Assert.Equal(($"{recipePath}/Recipe.Description", $"{length} characters", "1 to 1024 characters"), (recipe.Where, recipe.Value, recipe.Accepted));
+        Assert.Equal(($"{pipelinePath}/Pipeline.Description", $"{length} characters"), (pipeline.Where, pipeline.Value));
+        Assert.Equal(($"{componentPath}/Component.Description", $"{length} characters"), (component.Where, component.Value));
+    }
+
     [Theory]
     [InlineData("golden.al2023")]
     [InlineData("ab")]
