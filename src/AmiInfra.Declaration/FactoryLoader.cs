@@ -8,7 +8,7 @@ namespace AmiInfra.Declaration;
 /// Reads a factory declaration (JSON) and validates it completely: the result is a typed
 /// <see cref="Factory"/>, or a <see cref="DeclarationException"/> naming the first bad field.
 /// Each part of the declaration has its reader (<see cref="BuildReader"/>, <see cref="ImageReader"/>,
-/// <see cref="ComponentsReader"/>, <see cref="DistributionReader"/>, <see cref="RetirementReader"/>,
+/// <see cref="ComponentsReader"/>, <see cref="DistributionReader"/>, <see cref="LifecycleReader"/>,
 /// <see cref="DeliveryReader"/>, <see cref="GovernanceReader"/>); what AWS accepts comes from the rules (<c>AmiInfra.Rules</c>),
 /// and the readers only say where a value is.
 /// </summary>
@@ -77,7 +77,7 @@ public static class FactoryLoader
         if (lifecycleDefaults is { } factoryLifecycle)
         {
             // Checked whole even when every image has its own: a bad block is never left lying in wait.
-            RetirementReader.Read(factoryLifecycle, "lifecycle", context);
+            LifecycleReader.Read(factoryLifecycle, "lifecycle", context);
         }
 
         var images = f.Array("images");

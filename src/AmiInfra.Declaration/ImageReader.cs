@@ -90,7 +90,7 @@ internal static class ImageReader
             InstanceTypes = instanceTypes,
             Placement = ReadPlacement(f, factory),
             Distribution = distribution,
-            Retirement = lifecycle is { } l ? RetirementReader.Read(l, lifecyclePath, factory) : null,
+            Lifecycle = lifecycle is { } l ? LifecycleReader.Read(l, lifecyclePath, factory) : null,
             Tags = tags,
         };
     }

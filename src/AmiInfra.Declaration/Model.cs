@@ -198,8 +198,8 @@ public sealed record Image
     /// <summary>Distribution: the factory's, with this image's overrides applied.</summary>
     public required Distribution Distribution { get; init; }
 
-    /// <summary>Retirement rules: the factory's or this image's. Default: none (AMIs kept).</summary>
-    public Retirement? Retirement { get; init; }
+    /// <summary>Lifecycle rules: the factory's or this image's. Default: none (AMIs kept).</summary>
+    public ImageLifecycle? Lifecycle { get; init; }
 
     /// <summary>Tags for this image's resources and AMIs (added to the factory's).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
@@ -352,14 +352,14 @@ public sealed record LaunchTemplateUpdate(string Region, string LaunchTemplateId
 /// <summary>A retirement step: by age or by count.</summary>
 /// <param name="AfterDays">Act on AMIs older than this many days; or null.</param>
 /// <param name="KeepNewest">Act on all but the newest this many AMIs; or null.</param>
-public sealed record RetirementStep(int? AfterDays, int? KeepNewest)
+public sealed record ImageLifecycleStep(int? AfterDays, int? KeepNewest)
 {
     /// <summary>True when the step acts by age.</summary>
     public bool ByAge => AfterDays is not null;
 }
 
 /// <summary>What keeps an AMI from retirement.</summary>
-public sealed record RetirementExclusions
+public sealed record ImageLifecycleExclusions
 {
     /// <summary>AMIs launched within this many days are kept. Default: none.</summary>
     public int? LaunchedWithinDays { get; init; }
@@ -378,16 +378,16 @@ public sealed record RetirementExclusions
 }
 
 /// <summary>How an image's AMIs are retired: deprecate, then disable, then delete.</summary>
-public sealed record Retirement
+public sealed record ImageLifecycle
 {
     /// <summary>When AMIs are deprecated. Default: never.</summary>
-    public RetirementStep? Deprecate { get; init; }
+    public ImageLifecycleStep? Deprecate { get; init; }
 
     /// <summary>When AMIs are disabled. Default: never.</summary>
-    public RetirementStep? Disable { get; init; }
+    public ImageLifecycleStep? Disable { get; init; }
 
     /// <summary>When AMIs are deregistered. Default: never.</summary>
-    public RetirementStep? Delete { get; init; }
+    public ImageLifecycleStep? Delete { get; init; }
 
     /// <summary>Age rules never act on the newest this many AMIs (1 to 10). Default: 1.</summary>
     public int KeepAtLeast { get; init; } = 1;
@@ -396,7 +396,7 @@ public sealed record Retirement
     public bool DeleteSnapshots { get; init; } = true;
 
     /// <summary>What is never retired.</summary>
-    public RetirementExclusions Exclusions { get; init; } = new();
+    public ImageLifecycleExclusions Exclusions { get; init; } = new();
 
     /// <summary>Days the Recycle Bin keeps deleted AMIs. Default: 14 (0 turns the rule off).</summary>
     public int RecycleBinDays { get; init; } = 14;

@@ -4,7 +4,7 @@ namespace AmiInfra.Rules;
 /// <param name="Name">deprecate, disable or delete.</param>
 /// <param name="AfterDays">Act on AMIs older than this many days; or null.</param>
 /// <param name="KeepNewest">Act on all but the newest this many AMIs; or null.</param>
-public sealed record RetirementStepRule(string Name, int? AfterDays, int? KeepNewest);
+public sealed record LifecycleStepRule(string Name, int? AfterDays, int? KeepNewest);
 
 /// <summary>
 /// What Image Builder lifecycle policies and the Recycle Bin accept. Source: Image Builder API
@@ -95,13 +95,13 @@ public static class Lifecycles
     /// carry its retention tag, so that its policy detail never acts on them. A step by count keeps its
     /// <c>keepNewest</c>; a step by age keeps <paramref name="keepAtLeast"/>.
     /// </summary>
-    public static int WindowSize(RetirementStepRule step, int keepAtLeast) => step.KeepNewest ?? keepAtLeast;
+    public static int WindowSize(LifecycleStepRule step, int keepAtLeast) => step.KeepNewest ?? keepAtLeast;
 
     /// <summary>
     /// The age (days) of a step's policy detail: its <c>afterDays</c>, or 1 for a step by count (its retention
     /// window does the counting, across recipe versions, which Image Builder's COUNT filter does not).
     /// </summary>
-    public static int FilterAgeDays(RetirementStepRule step) => step.AfterDays ?? 1;
+    public static int FilterAgeDays(LifecycleStepRule step) => step.AfterDays ?? 1;
 
     /// <summary>
     /// The value and unit of an age filter of <paramref name="days"/> days, or null when no unit expresses it exactly. Image
@@ -164,7 +164,7 @@ public static class Lifecycles
     /// "{step}", "{step}.afterDays", "{step}.keepNewest" or "keepAtLeast", in the caller's words:
     /// <paramref name="name"/> maps these names (and "afterDays", "keepNewest") to the caller's. Default: as written.
     /// </summary>
-    public static Problem? Steps(IReadOnlyList<RetirementStepRule> steps, int keepAtLeast, Func<string, string>? name = null)
+    public static Problem? Steps(IReadOnlyList<LifecycleStepRule> steps, int keepAtLeast, Func<string, string>? name = null)
     {
         name ??= n => n;
         string N(string part) => string.Join('.', part.Split('.').Select(name));

@@ -47,10 +47,10 @@ public sealed class DeclaredFieldTests
         "components" => WithImage(i => i with { Components = [.. Enumerable.Repeat(i.Components[0], 21)] }),
         "cron" => WithImage(i => i with { Schedule = i.Schedule! with { Cron = "cron(0 4 * * sun *)" } }),
         "testTimeout" => WithImage(i => i with { Tests = new ImageTests(true, 30) }),
-        "keepAtLeast" => WithImage(i => i with { Retirement = i.Retirement! with { KeepAtLeast = 11 } }),
-        "exclusionTags" => WithImage(i => i with { Retirement = i.Retirement! with { Exclusions = i.Retirement.Exclusions with { Tags = new Dictionary<string, string> { ["Büro"] = "x" } } } }),
+        "keepAtLeast" => WithImage(i => i with { Lifecycle = i.Lifecycle! with { KeepAtLeast = 11 } }),
+        "exclusionTags" => WithImage(i => i with { Lifecycle = i.Lifecycle! with { Exclusions = i.Lifecycle.Exclusions with { Tags = new Dictionary<string, string> { ["Büro"] = "x" } } } }),
         "instanceTypes" => Changed(f => f with { Build = f.Build with { InstanceTypes = ["m7i.Large"] } }),
-        "recycleBin" => WithImage(i => i with { Retirement = i.Retirement! with { RecycleBinDays = 400, SnapshotRecycleBinDays = 400 } }),
+        "recycleBin" => WithImage(i => i with { Lifecycle = i.Lifecycle! with { RecycleBinDays = 400, SnapshotRecycleBinDays = 400 } }),
         _ => throw new ArgumentOutOfRangeException(nameof(what)),
     };
 

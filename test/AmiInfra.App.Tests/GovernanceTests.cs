@@ -151,12 +151,12 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
     {
         var factory = fixture.Governed.Factory;
         string? DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey? key) =>
-            AmiInfra.App.Stacks.GovernanceControls.ForTargetAccounts(factory with { Governance = factory.Governance with { TargetAccountEbsKey = key } }).EbsDefaultKey;
+            AmiInfra.App.Stacks.DeclaredAccountControls.ForTargetAccounts(factory with { Governance = factory.Governance with { TargetAccountEbsKey = key } }).EbsDefaultKey;
         Assert.Null(DefaultKey(null));
         Assert.Null(DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.Keep));
         Assert.Equal("aws-managed", DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.AwsManaged));
         Assert.Null(DefaultKey(AmiInfra.Declaration.TargetAccountEbsKey.StackSetKey));
-        Assert.Equal("alias/amiinfra/golden/ebs-default", AmiInfra.App.Stacks.GovernanceControls.TargetAccountEbsKeyAlias(factory));
+        Assert.Equal("alias/amiinfra/golden/ebs-default", AmiInfra.App.Stacks.DeclaredAccountControls.TargetAccountEbsKeyAlias(factory));
         Assert.DoesNotContain(factory.Warnings, w => w.StartsWith("governance.targetAccountEbsKey", StringComparison.Ordinal));
 
         var many = FactoryLoader.Load(Repository.Path("test", "AmiInfra.App.Tests", "GoodDeclarations", "governance-many-regions", "factory.json"));

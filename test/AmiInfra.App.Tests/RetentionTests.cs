@@ -98,7 +98,7 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
     [Fact]
     public void A_factory_without_retirement_has_no_marker()
     {
-        var synth = Synthesized.From(Declarations.Default() with { Images = [.. Declarations.Default().Images.Select(i => i with { Retirement = null })] });
+        var synth = Synthesized.From(Declarations.Default() with { Images = [.. Declarations.Default().Images.Select(i => i with { Lifecycle = null })] });
         Assert.Empty(synth.Resources("AWS::Lambda::Function"));
         // The rules left are those that tell the build topic of the events a team acts on.
         Assert.All(synth.Resources("AWS::Events::Rule"), r => Assert.Equal("BuildTopic", (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"]));

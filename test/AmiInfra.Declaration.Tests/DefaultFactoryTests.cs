@@ -27,7 +27,7 @@ public sealed class DefaultFactoryTests
         Assert.Equal(["al2023", "ubuntu2404"], factory.Images.Select(i => i.Name));
         Assert.Equal(["us-east-1", "eu-west-1"], factory.DistributionRegions);
         Assert.All(factory.Images, i => Assert.Equal("update-linux", i.Components[0].Managed));
-        Assert.All(factory.Images, i => Assert.Equal(365, i.Retirement!.Delete!.AfterDays));
+        Assert.All(factory.Images, i => Assert.Equal(365, i.Lifecycle!.Delete!.AfterDays));
         Assert.Equal("golden-al2023-{{ imagebuilder:buildDate }}", factory.Images[0].Distribution.AmiName);
         Assert.Equal("/imagebuilder/golden/ubuntu2404/latest", factory.Images[1].Distribution.SsmParameterName);
     }

@@ -3,7 +3,7 @@ using AmiInfra.Declaration;
 namespace AmiInfra.Declaration.Tests;
 
 /// <summary>
-/// Retirement rules are checked when the declaration is read: every case below must fail with one
+/// Lifecycle rules are checked when the declaration is read: every case below must fail with one
 /// message naming the field, the value and what would be accepted.
 /// </summary>
 public sealed class LifecycleValidationTests
@@ -34,8 +34,8 @@ public sealed class LifecycleValidationTests
         }
         """;
 
-    private static Retirement Load(string lifecycle, int image = 0) =>
-        SchemaAgreement.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Retirement!;
+    private static ImageLifecycle Load(string lifecycle, int image = 0) =>
+        SchemaAgreement.Parse(Declaration(lifecycle), BaseDirectory).Images[image].Lifecycle!;
 
     private static DeclarationException Rejected(string lifecycle, string imageLifecycle = "") =>
         Assert.Throws<DeclarationException>(() => SchemaAgreement.Parse(Declaration(lifecycle, imageLifecycle), BaseDirectory));
@@ -61,9 +61,9 @@ public sealed class LifecycleValidationTests
             }
             """);
 
-        Assert.Equal(new RetirementStep(30, null), r.Deprecate);
-        Assert.Equal(new RetirementStep(90, null), r.Disable);
-        Assert.Equal(new RetirementStep(null, 10), r.Delete);
+        Assert.Equal(new ImageLifecycleStep(30, null), r.Deprecate);
+        Assert.Equal(new ImageLifecycleStep(90, null), r.Disable);
+        Assert.Equal(new ImageLifecycleStep(null, 10), r.Delete);
         Assert.Equal(3, r.KeepAtLeast);
         Assert.False(r.DeleteSnapshots);
         Assert.Equal(14, r.Exclusions.LaunchedWithinDays);
@@ -95,8 +95,8 @@ public sealed class LifecycleValidationTests
             Declaration("""{ "delete": { "afterDays": 365 } }""", """{ "delete": { "keepNewest": 5 } }"""),
             BaseDirectory);
 
-        Assert.Equal(new RetirementStep(null, 5), factory.Images[0].Retirement!.Delete);
-        Assert.Equal(new RetirementStep(365, null), factory.Images[1].Retirement!.Delete);
+        Assert.Equal(new ImageLifecycleStep(null, 5), factory.Images[0].Lifecycle!.Delete);
+        Assert.Equal(new ImageLifecycleStep(365, null), factory.Images[1].Lifecycle!.Delete);
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class LifecycleValidationTests
     {
         var factory = SchemaAgreement.Parse(Declaration($$"""{ "delete": { "afterDays": 365 }, "exclude": { "tags": { "{{key}}": "true" } } }"""), Path.GetTempPath());
 
-        Assert.Equal("true", factory.Images[0].Retirement!.Exclusions.Tags[key]);
+        Assert.Equal("true", factory.Images[0].Lifecycle!.Exclusions.Tags[key]);
     }
 
     [Fact]
@@ -305,14 +305,14 @@ public sealed class LifecycleValidationTests
 
         var factory = FactoryLoader.Parse(json, BaseDirectory);
 
-        var al2023 = factory.Images[0].Retirement!;
-        Assert.Equal(new RetirementStep(30, null), al2023.Deprecate);
-        Assert.Equal(new RetirementStep(90, null), al2023.Disable);
-        Assert.Equal(new RetirementStep(180, null), al2023.Delete);
+        var al2023 = factory.Images[0].Lifecycle!;
+        Assert.Equal(new ImageLifecycleStep(30, null), al2023.Deprecate);
+        Assert.Equal(new ImageLifecycleStep(90, null), al2023.Disable);
+        Assert.Equal(new ImageLifecycleStep(180, null), al2023.Delete);
         Assert.Equal(3, al2023.KeepAtLeast);
         Assert.Equal(14, al2023.Exclusions.LaunchedWithinDays);
-        var bastion = factory.Images[1].Retirement!;
-        Assert.Equal(new RetirementStep(null, 5), bastion.Deprecate);
+        var bastion = factory.Images[1].Lifecycle!;
+        Assert.Equal(new ImageLifecycleStep(null, 5), bastion.Deprecate);
         Assert.Null(bastion.Disable);
         Assert.Equal(["eu-west-1"], bastion.Exclusions.Regions);
         Assert.Equal((7, 30), (bastion.RecycleBinDays, bastion.SnapshotRecycleBinDays));

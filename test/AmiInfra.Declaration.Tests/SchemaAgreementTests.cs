@@ -308,12 +308,12 @@ public sealed class SchemaAgreementTests
             fields[$"{at}distribution"] = DistributionReader.Fields;
             fields[$"{at}distribution.launchPermissions"] = DistributionReader.LaunchPermissionsFields;
             fields[$"{at}distribution.launchTemplates[]"] = DistributionReader.LaunchTemplateFields;
-            fields[$"{at}lifecycle"] = RetirementReader.LifecycleFields;
-            fields[$"{at}lifecycle.exclude"] = RetirementReader.ExclusionFields;
-            fields[$"{at}lifecycle.recycleBin"] = RetirementReader.RecycleBinFields;
+            fields[$"{at}lifecycle"] = LifecycleReader.LifecycleFields;
+            fields[$"{at}lifecycle.exclude"] = LifecycleReader.ExclusionFields;
+            fields[$"{at}lifecycle.recycleBin"] = LifecycleReader.RecycleBinFields;
             foreach (var step in new[] { "deprecate", "disable", "delete" })
             {
-                fields[$"{at}lifecycle.{step}"] = RetirementReader.StepFields;
+                fields[$"{at}lifecycle.{step}"] = LifecycleReader.StepFields;
             }
         }
 

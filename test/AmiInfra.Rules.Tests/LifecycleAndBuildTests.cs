@@ -2,12 +2,12 @@ using AmiInfra.Rules;
 
 namespace AmiInfra.Rules.Tests;
 
-/// <summary>Retirement steps and build settings at their edges.</summary>
+/// <summary>Lifecycle steps and build settings at their edges.</summary>
 public sealed class LifecycleAndBuildTests
 {
-    private static Problem? Steps(int keepAtLeast, params RetirementStepRule[] steps) => Lifecycles.Steps(steps, keepAtLeast);
+    private static Problem? Steps(int keepAtLeast, params LifecycleStepRule[] steps) => Lifecycles.Steps(steps, keepAtLeast);
 
-    private static RetirementStepRule R(string name, int? afterDays, int? keepNewest) => new(name, afterDays, keepNewest);
+    private static LifecycleStepRule R(string name, int? afterDays, int? keepNewest) => new(name, afterDays, keepNewest);
 
     [Fact]
     public void Takes_ages_and_counts_from_1_to_1000_and_retain_at_least_from_1_to_10()

@@ -8,15 +8,15 @@ public sealed class RetentionWindowTests
     [Fact]
     public void A_step_by_age_keeps_keep_at_least_and_a_step_by_count_its_keep_newest()
     {
-        Assert.Equal(3, Lifecycles.WindowSize(new RetirementStepRule("delete", 365, null), keepAtLeast: 3));
-        Assert.Equal(5, Lifecycles.WindowSize(new RetirementStepRule("deprecate", null, 5), keepAtLeast: 3));
+        Assert.Equal(3, Lifecycles.WindowSize(new LifecycleStepRule("delete", 365, null), keepAtLeast: 3));
+        Assert.Equal(5, Lifecycles.WindowSize(new LifecycleStepRule("deprecate", null, 5), keepAtLeast: 3));
     }
 
     [Fact]
     public void A_step_by_count_is_rendered_as_one_day_of_age()
     {
-        Assert.Equal(90, Lifecycles.FilterAgeDays(new RetirementStepRule("deprecate", 90, null)));
-        Assert.Equal(1, Lifecycles.FilterAgeDays(new RetirementStepRule("delete", null, 4)));
+        Assert.Equal(90, Lifecycles.FilterAgeDays(new LifecycleStepRule("deprecate", 90, null)));
+        Assert.Equal(1, Lifecycles.FilterAgeDays(new LifecycleStepRule("delete", null, 4)));
     }
 
     [Fact]

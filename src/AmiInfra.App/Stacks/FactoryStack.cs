@@ -44,7 +44,7 @@ public sealed partial class FactoryStack : Stack
         // Target accounts copy the build output, which the build key encrypts: their distribution role reads it.
         TargetAccountStackSet.AllowCopiesFrom(BuildKey, factory.Images.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
 
-        LifecycleRole = factory.Images.Any(i => i.Retirement is not null)
+        LifecycleRole = factory.Images.Any(i => i.Lifecycle is not null)
             ? new LifecycleExecutionRole(this, "LifecycleRole", new LifecycleExecutionRoleProps
             {
                 RoleName = LifecycleRoleName(factory),
@@ -53,7 +53,7 @@ public sealed partial class FactoryStack : Stack
             : null;
 
         // The lifecycle policies retire by retention windows: the marker keeps the windows' tags on the AMIs.
-        var retiring = factory.Images.Where(i => i.Retirement is not null).ToList();
+        var retiring = factory.Images.Where(i => i.Lifecycle is not null).ToList();
         RetentionMarker = retiring.Count == 0 ? null : Marker(factory, retiring);
 
         Components = new ComponentCatalog(this, factory);
@@ -134,10 +134,10 @@ public sealed partial class FactoryStack : Stack
                     RecipeName = ImageBuild.RecipeName(factory, i),
                     Regions = i.Distribution.Regions,
                     TargetAccounts = i.Distribution.TargetAccounts,
-                    Deprecate = ImageBuild.Rule(i.Retirement!.Deprecate),
-                    Disable = ImageBuild.Rule(i.Retirement.Disable),
-                    Delete = ImageBuild.Rule(i.Retirement.Delete),
-                    KeepAtLeast = i.Retirement.KeepAtLeast,
+                    Deprecate = ImageBuild.Rule(i.Lifecycle!.Deprecate),
+                    Disable = ImageBuild.Rule(i.Lifecycle.Disable),
+                    Delete = ImageBuild.Rule(i.Lifecycle.Delete),
+                    KeepAtLeast = i.Lifecycle.KeepAtLeast,
                 }).ToList(),
             });
         }
@@ -177,7 +177,7 @@ public sealed partial class FactoryStack : Stack
         var key = new Key(this, "BuildKey", new KeyProps
         {
             Alias = BuildKeyAlias(factory),
-            Description = factory.Images.Any(i => i.Retirement is not null)
+            Description = factory.Images.Any(i => i.Lifecycle is not null)
                 ? $"Encrypts build volumes, build logs, the retention marker's logs and notifications of the {factory.Name} AMI factory"
                 : $"Encrypts build volumes, build logs and notifications of the {factory.Name} AMI factory",
             EnableKeyRotation = true,

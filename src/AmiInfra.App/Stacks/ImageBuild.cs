@@ -139,7 +139,7 @@ public sealed class ImageBuild
             Tags = tags,
         }, $"{where}/Pipeline"))) { DependsOn = [logGroupId] });
 
-        if (image.Retirement is { } retirement)
+        if (image.Lifecycle is { } retirement)
         {
             resources.Add(new(CfnFragment.LogicalIdFor(image.Name, "Lifecycle", "Resource"), DeclaredAt.Run($"{where}/Lifecycle", path, LifecycleFields, () => AmiLifecyclePolicy.Render(new AmiLifecyclePolicyProps
             {
@@ -220,7 +220,7 @@ public sealed class ImageBuild
     public static string RecipeName(Factory factory, Image image) => $"{factory.Name}-{image.Name}";
 
     /// <summary>A declared retirement step as the constructs take it.</summary>
-    public static LifecycleRule? Rule(RetirementStep? step) => step switch
+    public static LifecycleRule? Rule(ImageLifecycleStep? step) => step switch
     {
         null => null,
         { AfterDays: { } days } => LifecycleRule.Age(days),

@@ -45,10 +45,10 @@ public sealed class RegionalStack : Stack
         // The account controls for AMIs the governance declares, in the factory account in this region.
         if (factory.Governance.DeclaresAny)
         {
-            Controls = new AccountControls(this, "AccountControls", GovernanceControls.For(factory, Key?.KeyArn));
+            Controls = new AccountControls(this, "AccountControls", DeclaredAccountControls.For(factory, Key?.KeyArn));
         }
 
-        var bins = factory.Images.Select(i => i.Retirement).OfType<Retirement>().Where(r => r.RecycleBinDays > 0).ToList();
+        var bins = factory.Images.Select(i => i.Lifecycle).OfType<ImageLifecycle>().Where(r => r.RecycleBinDays > 0).ToList();
         if (bins.Count > 0)
         {
             RecycleBin = new RecycleBinRetention(this, "RecycleBin", new RecycleBinRetentionProps

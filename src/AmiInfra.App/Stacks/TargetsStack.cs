@@ -36,9 +36,9 @@ public sealed class TargetsStack : Stack
             WorkflowExecutionRoles = factory.Images.Any(i => i.Workflows.Count > 0) ? [ImageWorkflows.RoleName(factory.Name, "*")] : [],
             RetiresCopies = RetiresCopies(factory),
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
-            AccountControls = factory.GovernsTargetAccounts ? GovernanceControls.ForTargetAccounts(factory) : null,
+            AccountControls = factory.GovernsTargetAccounts ? DeclaredAccountControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
-            EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? GovernanceControls.TargetAccountEbsKeyAlias(factory) : null,
+            EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? DeclaredAccountControls.TargetAccountEbsKeyAlias(factory) : null,
             RetainStacksOnAccountRemoval = AmiInfra.Rules.StackSets.RetainsStacks(organization.OnAccountRemoval),
         });
     }
@@ -66,7 +66,7 @@ public sealed class TargetsStack : Stack
 
         if (factory.GovernsTargetAccounts)
         {
-            parts.Add(GovernanceControls.TargetAccountEbsKeyAlias(factory) is null ? "the account controls for AMIs" : "the account controls for AMIs with a default EBS key of the account's own");
+            parts.Add(DeclaredAccountControls.TargetAccountEbsKeyAlias(factory) is null ? "the account controls for AMIs" : "the account controls for AMIs with a default EBS key of the account's own");
         }
 
         var what = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
@@ -88,7 +88,7 @@ public sealed class TargetsStack : Stack
     /// copies are the target accounts' own (Image Builder retires them through that role).
     /// </summary>
     public static bool RetiresCopies(Factory factory) =>
-        factory.Images.Any(i => i.Retirement is not null && i.Distribution.TargetAccounts.Count > 0);
+        factory.Images.Any(i => i.Lifecycle is not null && i.Distribution.TargetAccounts.Count > 0);
 
     /// <summary>Whether any image updates a launch template of another account (through the role there).</summary>
     public static bool UpdatesLaunchTemplates(Factory factory) =>

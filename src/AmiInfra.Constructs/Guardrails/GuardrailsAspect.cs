@@ -37,8 +37,8 @@ internal sealed class GuardrailsAspect(IConstruct scope, GuardrailOptions option
         BuildChecks.Run(model, options, findings);
         StorageChecks.Run(model, findings);
         IamChecks.Run(model, findings);
-        RetirementChecks.Run(model, findings);
-        GovernanceChecks.Run(model, findings);
+        LifecycleChecks.Run(model, findings);
+        AccountControlsChecks.Run(model, findings);
         Report(findings);
     }
 

@@ -55,7 +55,7 @@ public sealed record RetentionMarkerImage
         {
             if (rules[i] is { } rule)
             {
-                windows[Lifecycles.StepNames[i]] = Lifecycles.WindowSize(new RetirementStepRule(Lifecycles.StepNames[i], rule.AfterDays, rule.KeepNewest), KeepAtLeast);
+                windows[Lifecycles.StepNames[i]] = Lifecycles.WindowSize(new LifecycleStepRule(Lifecycles.StepNames[i], rule.AfterDays, rule.KeepNewest), KeepAtLeast);
             }
         }
 
@@ -510,8 +510,8 @@ public sealed class RetentionMarker : Construct
             Checks.Require($"{at}.Regions", Lists.Check(image.Regions, Partitions.Region, Checks.IsToken));
             Checks.List($"{at}.TargetAccounts", image.TargetAccounts, Identifiers.AccountId);
             var steps = new[] { image.Deprecate, image.Disable, image.Delete }
-                .Select((rule, s) => rule is null ? null : new RetirementStepRule(Lifecycles.StepNames[s], rule.AfterDays, rule.KeepNewest))
-                .OfType<RetirementStepRule>()
+                .Select((rule, s) => rule is null ? null : new LifecycleStepRule(Lifecycles.StepNames[s], rule.AfterDays, rule.KeepNewest))
+                .OfType<LifecycleStepRule>()
                 .ToList();
             Checks.Require(at, Lifecycles.Steps(steps, image.KeepAtLeast, part => char.ToUpperInvariant(part[0]) + part[1..]), part => part);
         }

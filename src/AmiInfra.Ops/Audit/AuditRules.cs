@@ -31,7 +31,7 @@ public static class AuditRules
 
         foreach (var decision in LifecyclePlanner.Plan(factory, amis, now))
         {
-            if (decision.Pending && decision.Action is RetirementAction.Deprecate or RetirementAction.Disable or RetirementAction.Delete)
+            if (decision.Pending && decision.Action is LifecycleAction.Deprecate or LifecycleAction.Disable or LifecycleAction.Delete)
             {
                 var step = LifecyclePlanReport.Name(decision.Action);
                 violations.Add(new Violation(ViolationKind.PastRetirement, decision.Ami.Region, decision.Ami.ImageId, decision.Ami.ImageName, $"past its retirement: {step} ({decision.Reason})"));

@@ -8,7 +8,7 @@ namespace AmiInfra.Ops.Audit;
 
 /// <summary>
 /// The day-two checks of the audit: a pipeline that stopped producing AMIs, and retention tags that disagree with the
-/// windows the retirement rules define (<see cref="RetirementEngine"/>), which the retention marker keeps.
+/// windows the retirement rules define (<see cref="LifecycleEngine"/>), which the retention marker keeps.
 /// </summary>
 public static class RetentionRules
 {
@@ -36,7 +36,7 @@ public static class RetentionRules
                     yield return stalled;
                 }
 
-                if (image.Retirement is { } rules)
+                if (image.Lifecycle is { } rules)
                 {
                     foreach (var stale in StaleMarks(image.Name, rules, mine, now))
                     {
@@ -53,7 +53,7 @@ public static class RetentionRules
     /// </summary>
     private static Violation? Stalled(Image image, string region, List<AmiRecord> amis, TimeSpan period, DateTimeOffset now)
     {
-        var newest = amis.Where(RetirementEngine.Launchable).Where(a => a.Created is not null).MaxBy(a => a.Created);
+        var newest = amis.Where(LifecycleEngine.Launchable).Where(a => a.Created is not null).MaxBy(a => a.Created);
         if (newest?.Created is not { } created || now - created <= (2 * period) + TimeSpan.FromDays(1))
         {
             return null;
@@ -75,7 +75,7 @@ public static class RetentionRules
     /// Available AMIs whose retention tags disagree with the windows of the declared steps (a tag missing within a
     /// window, or present outside it), once the marker had <see cref="MarkerDelay"/> to set them.
     /// </summary>
-    private static IEnumerable<Violation> StaleMarks(string image, Retirement rules, List<AmiRecord> amis, DateTimeOffset now)
+    private static IEnumerable<Violation> StaleMarks(string image, ImageLifecycle rules, List<AmiRecord> amis, DateTimeOffset now)
     {
         var newest = amis.Where(a => a.Created is not null).Select(a => a.Created!.Value).DefaultIfEmpty(now).Max();
         if (now - newest <= MarkerDelay)
@@ -83,13 +83,13 @@ public static class RetentionRules
             yield break;
         }
 
-        var marks = RetirementEngine.Marks(rules, amis);
-        var steps = RetirementEngine.Steps(rules);
-        foreach (var ami in amis.Where(RetirementEngine.Launchable))
+        var marks = LifecycleEngine.Marks(rules, amis);
+        var steps = LifecycleEngine.Steps(rules);
+        foreach (var ami in amis.Where(LifecycleEngine.Launchable))
         {
             var wrong = steps
-                .Where(s => RetirementEngine.Marked(ami, s.TagKey) != marks[ami.ImageId].Contains(s.TagKey))
-                .Select(s => RetirementEngine.Marked(ami, s.TagKey)
+                .Where(s => LifecycleEngine.Marked(ami, s.TagKey) != marks[ami.ImageId].Contains(s.TagKey))
+                .Select(s => LifecycleEngine.Marked(ami, s.TagKey)
                     ? $"{s.TagKey} is set, but the AMI is not among the newest {Number(s.Window)} available ({s.WindowSource})"
                     : $"{s.TagKey} is missing, but the AMI is among the newest {Number(s.Window)} available ({s.WindowSource})")
                 .ToList();

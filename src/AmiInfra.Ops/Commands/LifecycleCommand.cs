@@ -68,7 +68,7 @@ public static class LifecycleCommand
         var factory = context.LoadFactory();
         var amis = await FactoryInventory.LoadAsync(context, factory, context.FactoryRegions(factory), cancellationToken).ConfigureAwait(false);
         var decisions = LifecyclePlanner.Plan(factory, amis, context.Now);
-        var guarded = decisions.Where(d => d.Pending && d.Action is RetirementAction.Disable or RetirementAction.Delete).Select(d => d.Ami).ToList();
+        var guarded = decisions.Where(d => d.Pending && d.Action is LifecycleAction.Disable or LifecycleAction.Delete).Select(d => d.Ami).ToList();
         var lookup = await FactoryInventory.UsageAsync(context, factory, guarded, readOnly, cancellationToken).ConfigureAwait(false);
         return (factory, LifecyclePlanner.Guard(decisions, lookup.ByImage), lookup);
     }

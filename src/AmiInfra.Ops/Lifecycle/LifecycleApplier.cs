@@ -35,7 +35,7 @@ public static class LifecycleApplier
                 }
 
                 var forced = decision.Guard is null ? "" : $" (--force: {force}; {decision.Guard})";
-                if (decision.Action == RetirementAction.Delete)
+                if (decision.Action == LifecycleAction.Delete)
                 {
                     deletions.Add(decision);
                     continue;
@@ -66,8 +66,8 @@ public static class LifecycleApplier
         var at = NextMinute(now);
         var (result, verb) = decision.Action switch
         {
-            RetirementAction.Deprecate => (await gateway.DeprecateImageAsync(id, at, cancellationToken).ConfigureAwait(false), $"deprecated at {Formats.Time(at)} UTC"),
-            RetirementAction.Disable => (await gateway.DisableImageAsync(id, cancellationToken).ConfigureAwait(false), "disabled"),
+            LifecycleAction.Deprecate => (await gateway.DeprecateImageAsync(id, at, cancellationToken).ConfigureAwait(false), $"deprecated at {Formats.Time(at)} UTC"),
+            LifecycleAction.Disable => (await gateway.DisableImageAsync(id, cancellationToken).ConfigureAwait(false), "disabled"),
             _ => (await gateway.EnableImageAsync(id, cancellationToken).ConfigureAwait(false), "enabled again (its launch permissions are not restored: share it again if needed)"),
         };
         return result.Outcome == MutationOutcome.Failed
@@ -85,7 +85,7 @@ public static class LifecycleApplier
             d => new Image { ImageId = d.Ami.ImageId, BlockDeviceMappings = d.Ami.SnapshotIds.Select(s => new BlockDeviceMapping { Ebs = new EbsBlockDevice { SnapshotId = s } }).ToList() },
             StringComparer.Ordinal);
         var plans = deletions
-            .GroupBy(d => images.TryGetValue(d.Ami.ImageName ?? "", out var image) && image.Retirement?.DeleteSnapshots != false)
+            .GroupBy(d => images.TryGetValue(d.Ami.ImageName ?? "", out var image) && image.Lifecycle?.DeleteSnapshots != false)
             .SelectMany(g => DeregistrationPlan.Plan(g.Select(d => d.Ami.ImageId).ToList(), existing, usage, snapshots, g.Key))
             .ToList();
         var rows = dryRun ? Deregistrar.DryRun(plans) : await Deregistrar.ExecuteAsync(gateway, plans, progress, cancellationToken).ConfigureAwait(false);

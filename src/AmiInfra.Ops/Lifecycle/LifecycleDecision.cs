@@ -3,7 +3,7 @@ using AmiInfra.Ops.Inventory;
 namespace AmiInfra.Ops.Lifecycle;
 
 /// <summary>What the retirement rules do to an AMI now.</summary>
-public enum RetirementAction
+public enum LifecycleAction
 {
     /// <summary>Nothing.</summary>
     Keep,
@@ -29,11 +29,11 @@ public enum RetirementAction
 /// <param name="WouldBe">What the rules would do without the exclusion (equal to Action when nothing excludes it).</param>
 /// <param name="AlreadyApplied">True when the AMI is already in that state (deprecated or disabled).</param>
 /// <param name="Guard">What stands against the action (in use, public, shared): apply refuses it unless --force; null when nothing does.</param>
-public sealed record LifecycleDecision(AmiRecord Ami, RetirementAction Action, string Reason, string? KeptBy, RetirementAction WouldBe, bool AlreadyApplied, string? Guard = null)
+public sealed record LifecycleDecision(AmiRecord Ami, LifecycleAction Action, string Reason, string? KeptBy, LifecycleAction WouldBe, bool AlreadyApplied, string? Guard = null)
 {
     /// <summary>Who the guard stands for: each user of the AMI and each principal that may launch it (kind, id, what they do with it).</summary>
     public IReadOnlyList<(string Kind, string Id, string What)> GuardedFor { get; init; } = [];
 
     /// <summary>True when apply has something to do for this AMI.</summary>
-    public bool Pending => Action != RetirementAction.Keep && !AlreadyApplied;
+    public bool Pending => Action != LifecycleAction.Keep && !AlreadyApplied;
 }

@@ -9,7 +9,7 @@ namespace AmiInfra.Ops.Lifecycle;
 /// Simulates, from the declaration alone, what the factory's retirement does to each image's AMIs day after day:
 /// builds on the pipeline's cron schedule (in its time zone), a content change every few days (a new recipe
 /// version), an optional stall (no build succeeds), the retention marker after each build and once a day, Image
-/// Builder's lifecycle policy once a day (<see cref="RetirementEngine.Execute"/>), and the Recycle Bin.
+/// Builder's lifecycle policy once a day (<see cref="LifecycleEngine.Execute"/>), and the Recycle Bin.
 /// <para>
 /// Model, where AWS's pages leave the details open: a build's AMIs appear in every declared region at the
 /// scheduled time (build and copy durations are not modelled); the policy runs at 12:00 UTC ("Image Builder manages
@@ -82,7 +82,7 @@ public static class LifecycleForecast
     {
         private readonly Factory factory;
         private readonly Image image;
-        private readonly Retirement? rules;
+        private readonly ImageLifecycle? rules;
         private readonly IReadOnlyList<PolicyStep> steps;
         private readonly ForecastSettings settings;
         private readonly DateTimeOffset start;
@@ -102,8 +102,8 @@ public static class LifecycleForecast
             this.image = image;
             this.settings = settings;
             this.start = start;
-            rules = image.Retirement;
-            steps = rules is null ? [] : RetirementEngine.Steps(rules);
+            rules = image.Lifecycle;
+            steps = rules is null ? [] : LifecycleEngine.Steps(rules);
             regions = image.Distribution.Regions.Select(r => new RegionState(r)).ToList();
             onlyOnUpdates = image.Schedule is { StartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE" };
             var tags = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -195,7 +195,7 @@ public static class LifecycleForecast
                     ImageId = $"build-{build.Number:D4}",
                     Name = $"{factory.Name}-{image.Name}-{at.UtcDateTime:yyyy-MM-dd}",
                     Created = at,
-                    State = RetirementEngine.Available,
+                    State = LifecycleEngine.Available,
                     Public = distribution.Public,
                     SharedWith = distribution.LaunchAccounts.Concat(distribution.LaunchOrganizations).Concat(distribution.LaunchOrganizationalUnits).ToList(),
                     SnapshotIds = [$"snap-{build.Number:D4}"],
@@ -218,7 +218,7 @@ public static class LifecycleForecast
 
         /// <summary>
         /// The retention marker: the newest K available AMIs of each step carry its tag, no other AMI does
-        /// (<see cref="RetirementEngine.Marks"/>; the ranks come from the creation order of the builds, which is
+        /// (<see cref="LifecycleEngine.Marks"/>; the ranks come from the creation order of the builds, which is
         /// the engine's order since no two builds share a time).
         /// </summary>
         private void Mark()
@@ -235,14 +235,14 @@ public static class LifecycleForecast
                 for (var i = region.Alive.Count - 1; i >= 0; i--)
                 {
                     var ami = region.Alive[i].Amis[region.Region];
-                    int? ranked = RetirementEngine.Launchable(ami) ? rank++ : null;
-                    if (steps.All(s => RetirementEngine.Marked(ami, s.TagKey) == RetirementEngine.InWindow(s, ranked)))
+                    int? ranked = LifecycleEngine.Launchable(ami) ? rank++ : null;
+                    if (steps.All(s => LifecycleEngine.Marked(ami, s.TagKey) == LifecycleEngine.InWindow(s, ranked)))
                     {
                         continue;
                     }
 
                     var tags = ami.Tags.Where(t => !steps.Any(s => s.TagKey == t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
-                    foreach (var step in steps.Where(s => RetirementEngine.InWindow(s, ranked)))
+                    foreach (var step in steps.Where(s => LifecycleEngine.InWindow(s, ranked)))
                     {
                         tags[step.TagKey] = AmiTagKeys.RetainValue;
                     }
@@ -269,7 +269,7 @@ public static class LifecycleForecast
                 }
 
                 var resource = new ImageResource($"build-{build.Number:D4}", build.Created, build.Status, regions.Where(r => build.Amis.ContainsKey(r.Region)).Select(r => build.Amis[r.Region]).ToList());
-                var outcome = RetirementEngine.Execute(rules, resource, (step, ami) => RetirementEngine.PolicySkip(rules, step, ami, at), at);
+                var outcome = LifecycleEngine.Execute(rules, resource, (step, ami) => LifecycleEngine.PolicySkip(rules, step, ami, at), at);
                 if (outcome.Step is not { } step)
                 {
                     continue;
@@ -307,8 +307,8 @@ public static class LifecycleForecast
             {
                 var evaluated = step.Action switch
                 {
-                    RetirementAction.Deprecate => status == ImageStatus.Available,
-                    RetirementAction.Disable => status != ImageStatus.Disabled,
+                    LifecycleAction.Deprecate => status == ImageStatus.Available,
+                    LifecycleAction.Disable => status != ImageStatus.Disabled,
                     _ => true,
                 };
                 days = evaluated ? Math.Min(days, step.AgeDays) : days;
@@ -317,14 +317,14 @@ public static class LifecycleForecast
             return days == int.MaxValue ? TimeSpan.MaxValue : TimeSpan.FromDays(days);
         }
 
-        private void Apply(Build build, AmiRecord ami, RetirementAction action, DateTimeOffset at)
+        private void Apply(Build build, AmiRecord ami, LifecycleAction action, DateTimeOffset at)
         {
             switch (action)
             {
-                case RetirementAction.Deprecate:
+                case LifecycleAction.Deprecate:
                     Replace(ami with { DeprecationTime = at });
                     break;
-                case RetirementAction.Disable:
+                case LifecycleAction.Disable:
                     Replace(ami with { State = "disabled" });
                     regions.First(r => r.Region == ami.Region).Dirty = true;
                     break;
@@ -358,7 +358,7 @@ public static class LifecycleForecast
             foreach (var build in region.Alive)
             {
                 var ami = build.Amis[region.Region];
-                if (RetirementEngine.Launchable(ami))
+                if (LifecycleEngine.Launchable(ami))
                 {
                     launchable++;
                     deprecated += ami.DeprecationTime is null ? 0 : 1;
@@ -440,14 +440,14 @@ public static class LifecycleForecast
                 var ami = region.Alive[i].Amis[region.Region];
                 var number = region.Alive[i].Number;
                 var age = (int)Math.Floor((at - ami.Created!.Value).TotalDays);
-                if (RetirementEngine.Launchable(ami) && rank++ < widest)
+                if (LifecycleEngine.Launchable(ami) && rank++ < widest)
                 {
                     region.LastInWindow[number] = day;
                     continue;
                 }
 
                 var outside = day - region.LastInWindow.GetValueOrDefault(number, day);
-                if (age > oldest + OverdueMarginDays && outside > OverdueMarginDays && RetirementEngine.Exclusion(rules.Exclusions, ami, at) is null)
+                if (age > oldest + OverdueMarginDays && outside > OverdueMarginDays && LifecycleEngine.Exclusion(rules.Exclusions, ami, at) is null)
                 {
                     region.Overdue[number] = region.Overdue.TryGetValue(number, out var seen) ? (seen.First, day) : (day, day);
                 }

@@ -39,7 +39,7 @@ public sealed class LifecycleForecastReport : IReport
         {
             image = i.Image.Name,
             schedule = i.Schedule,
-            rules = Rules(i.Image.Retirement),
+            rules = Rules(i.Image.Lifecycle),
             rootVolumeGiB = i.Image.RootVolume.SizeGiB,
             builds = i.Builds,
             notes = i.Notes,
@@ -98,7 +98,7 @@ public sealed class LifecycleForecastReport : IReport
     {
         var size = image.Image.RootVolume.SizeGiB;
         Wrap(output, "", $"{image.Image.Name}: {image.Schedule}; {N(image.Builds)} build(s); {N(size)} GiB root volume");
-        Wrap(output, "  ", $"rules: {Rules(image.Image.Retirement)}");
+        Wrap(output, "  ", $"rules: {Rules(image.Image.Lifecycle)}");
         foreach (var group in image.Regions.GroupBy(r => Signature(r)))
         {
             var regions = group.ToList();
@@ -215,14 +215,14 @@ public sealed class LifecycleForecastReport : IReport
         string.Join(";", region.Days.Select(d => $"{d.Launchable},{d.Deprecated},{d.Disabled},{d.RecycleBin},{d.Snapshots}")) + "|" + string.Join(",", region.DaysWithoutLaunchable);
 
     /// <summary>The declared rules in words.</summary>
-    public static string Rules(Retirement? rules)
+    public static string Rules(ImageLifecycle? rules)
     {
         if (rules is null)
         {
             return "none (AMIs are kept)";
         }
 
-        var steps = RetirementEngine.Steps(rules).Select(s => s.Declared.ByAge
+        var steps = LifecycleEngine.Steps(rules).Select(s => s.Declared.ByAge
             ? $"{s.Name} after {N(s.AgeDays)} days (the newest {N(s.Window)} kept)"
             : $"{s.Name} all but the newest {N(s.Window)} (after 1 day)");
         var bin = rules.RecycleBinDays == 0 && rules.SnapshotRecycleBinDays == 0

@@ -22,7 +22,7 @@ public sealed class LifecyclePlanReport : IReport
     {
         evaluatedAt = now,
         usageSource,
-        summary = Enum.GetValues<RetirementAction>().ToDictionary(a => Name(a), a => decisions.Count(d => d.Action == a)),
+        summary = Enum.GetValues<LifecycleAction>().ToDictionary(a => Name(a), a => decisions.Count(d => d.Action == a)),
         decisions = decisions.Select(d => new
         {
             region = d.Ami.Region,
@@ -33,7 +33,7 @@ public sealed class LifecyclePlanReport : IReport
             action = d.Action,
             reason = d.Reason,
             keptBy = d.KeptBy,
-            wouldBe = d.KeptBy is null ? (RetirementAction?)null : d.WouldBe,
+            wouldBe = d.KeptBy is null ? (LifecycleAction?)null : d.WouldBe,
             alreadyApplied = d.AlreadyApplied,
             guard = d.Guard,
             guardedFor = d.GuardedFor.Select(u => new { kind = u.Kind, id = u.Id, what = u.What }),
@@ -71,7 +71,7 @@ public sealed class LifecyclePlanReport : IReport
         }
         if (table.Count > 0)
         {
-            var counts = Enum.GetValues<RetirementAction>().Select(a => $"{Name(a)} {Formats.Number(decisions.Count(d => d.Action == a))}");
+            var counts = Enum.GetValues<LifecycleAction>().Select(a => $"{Name(a)} {Formats.Number(decisions.Count(d => d.Action == a))}");
             output.Note($"Plan at {Formats.Time(now)} UTC: {string.Join(", ", counts)}. Nothing was changed.");
             var guardedCount = decisions.Count(d => d.Guard is not null);
             if (guardedCount > 0)
@@ -86,5 +86,5 @@ public sealed class LifecyclePlanReport : IReport
         d.Guard is null ? null : $"{Formats.Number(d.GuardedFor.Count)} (below)";
 
     /// <summary>The name of an action as reports show it (keep, deprecate, disable, delete, re-enable).</summary>
-    public static string Name(RetirementAction action) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(action.ToString());
+    public static string Name(LifecycleAction action) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(action.ToString());
 }

@@ -4,7 +4,7 @@ using AmiInfra.Ops.Inventory;
 namespace AmiInfra.Ops.Lifecycle;
 
 /// <summary>
-/// Applies declared retirement rules to the AMIs that exist, with the semantics of <see cref="RetirementEngine"/>
+/// Applies declared retirement rules to the AMIs that exist, with the semantics of <see cref="LifecycleEngine"/>
 /// (the factory's lifecycle policies and retention windows): the available AMIs of an image are ranked per region
 /// newest first; a step acts on AMIs older than its age (afterDays, or 1 day for a step by count) that are outside
 /// its window (the newest keepAtLeast for a step by age, the newest keepNewest for a step by count); the most severe
@@ -25,7 +25,7 @@ public static class LifecyclePlanner
         var images = factory.Images.ToDictionary(i => i.Name, StringComparer.Ordinal);
         var ranks = amis
             .GroupBy(a => (a.ImageName, a.Region))
-            .SelectMany(g => { var r = RetirementEngine.Ranks(g); return g.Select(a => (a, r)); })
+            .SelectMany(g => { var r = LifecycleEngine.Ranks(g); return g.Select(a => (a, r)); })
             .ToDictionary(x => x.a, x => x.r);
 
         return amis.Select(ami =>
@@ -35,33 +35,33 @@ public static class LifecyclePlanner
                 return Keep(ami, "not an image of the declaration");
             }
 
-            if (image.Retirement is null)
+            if (image.Lifecycle is null)
             {
                 return Keep(ami, "no retirement rules declared");
             }
 
-            var (action, reason) = RetirementEngine.Due(image.Retirement, ami, ranks[ami], now);
+            var (action, reason) = LifecycleEngine.Due(image.Lifecycle, ami, ranks[ami], now);
             var applied = action switch
             {
-                RetirementAction.Deprecate => ami.DeprecationTime is { } at && at <= now + DeprecationLead,
-                RetirementAction.Disable => ami.State == "disabled",
+                LifecycleAction.Deprecate => ami.DeprecationTime is { } at && at <= now + DeprecationLead,
+                LifecycleAction.Disable => ami.State == "disabled",
                 _ => false,
             };
-            var exclusion = action == RetirementAction.Keep ? null : Exclusion(image.Retirement.Exclusions, ami, now);
-            var disabledByUs = ami.State == "disabled" && image.Retirement.Disable is not null;
-            if (disabledByUs && (exclusion is not null || action is RetirementAction.Keep or RetirementAction.Deprecate))
+            var exclusion = action == LifecycleAction.Keep ? null : Exclusion(image.Lifecycle.Exclusions, ami, now);
+            var disabledByUs = ami.State == "disabled" && image.Lifecycle.Disable is not null;
+            if (disabledByUs && (exclusion is not null || action is LifecycleAction.Keep or LifecycleAction.Deprecate))
             {
-                return new LifecycleDecision(ami, RetirementAction.ReEnable, $"disabled, but the rules do not disable it now ({exclusion ?? reason})", null, RetirementAction.ReEnable, false);
+                return new LifecycleDecision(ami, LifecycleAction.ReEnable, $"disabled, but the rules do not disable it now ({exclusion ?? reason})", null, LifecycleAction.ReEnable, false);
             }
 
-            if (action == RetirementAction.Keep)
+            if (action == LifecycleAction.Keep)
             {
                 return new LifecycleDecision(ami, action, reason, null, action, false);
             }
 
             return exclusion is null
                 ? new LifecycleDecision(ami, action, reason, null, action, applied)
-                : new LifecycleDecision(ami, RetirementAction.Keep, reason, exclusion, action, false);
+                : new LifecycleDecision(ami, LifecycleAction.Keep, reason, exclusion, action, false);
         }).ToList();
     }
 
@@ -73,7 +73,7 @@ public static class LifecyclePlanner
     public static IReadOnlyList<LifecycleDecision> Guard(IReadOnlyList<LifecycleDecision> decisions, IReadOnlyDictionary<string, Usage.ImageUsage> usage) =>
         decisions.Select(d =>
         {
-            if (!d.Pending || d.Action is not (RetirementAction.Disable or RetirementAction.Delete))
+            if (!d.Pending || d.Action is not (LifecycleAction.Disable or LifecycleAction.Delete))
             {
                 return d;
             }
@@ -104,9 +104,9 @@ public static class LifecyclePlanner
         }).ToList();
 
     private static LifecycleDecision Keep(AmiRecord ami, string reason) =>
-        new(ami, RetirementAction.Keep, reason, null, RetirementAction.Keep, false);
+        new(ami, LifecycleAction.Keep, reason, null, LifecycleAction.Keep, false);
 
-    /// <summary>The first exclusion that applies to the AMI, described, or null (<see cref="RetirementEngine.Exclusion"/>).</summary>
-    public static string? Exclusion(RetirementExclusions exclusions, AmiRecord ami, DateTimeOffset now) =>
-        RetirementEngine.Exclusion(exclusions, ami, now);
+    /// <summary>The first exclusion that applies to the AMI, described, or null (<see cref="LifecycleEngine.Exclusion"/>).</summary>
+    public static string? Exclusion(ImageLifecycleExclusions exclusions, AmiRecord ami, DateTimeOffset now) =>
+        LifecycleEngine.Exclusion(exclusions, ami, now);
 }

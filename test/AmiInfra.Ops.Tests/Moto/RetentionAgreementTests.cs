@@ -31,13 +31,13 @@ public sealed class RetentionAgreementTests
         }
 
         var factory = Declaration.FactoryLoader.Load(declaration);
-        var retirement = factory.Images[0].Retirement!;
+        var retirement = factory.Images[0].Lifecycle!;
         var windows = new JsonObject();
         foreach (var (name, step) in new[] { ("deprecate", retirement.Deprecate), ("disable", retirement.Disable), ("delete", retirement.Delete) })
         {
             if (step is not null)
             {
-                windows[name] = Lifecycles.WindowSize(new RetirementStepRule(name, step.AfterDays, step.KeepNewest), retirement.KeepAtLeast);
+                windows[name] = Lifecycles.WindowSize(new LifecycleStepRule(name, step.AfterDays, step.KeepNewest), retirement.KeepAtLeast);
             }
         }
 

@@ -72,12 +72,12 @@ public sealed class ForecastInvariantTests
     /// </summary>
     private static int Bound(ImageForecast image)
     {
-        if (image.Image.Retirement is not { Delete: not null } rules)
+        if (image.Image.Lifecycle is not { Delete: not null } rules)
         {
             return image.Builds;
         }
 
-        var steps = RetirementEngine.Steps(rules);
+        var steps = LifecycleEngine.Steps(rules);
         var span = steps.Max(s => s.AgeDays) + LifecycleForecast.OverdueMarginDays + 1;
         var builds = image.Events.Where(e => e.Kind == "build").Select(e => e.Day).ToList();
         var busiest = builds.Max(first => builds.Count(d => d >= first && d < first + span));

@@ -12,11 +12,11 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
 
-        Assert.Equal(RetirementAction.Keep, plan["ami-1"].Action);
-        Assert.Equal(RetirementAction.Keep, plan["ami-2"].Action);
-        Assert.Equal(RetirementAction.Deprecate, plan["ami-3"].Action);
+        Assert.Equal(LifecycleAction.Keep, plan["ami-1"].Action);
+        Assert.Equal(LifecycleAction.Keep, plan["ami-2"].Action);
+        Assert.Equal(LifecycleAction.Deprecate, plan["ami-3"].Action);
         Assert.Equal("beyond the newest 2 (#3)", plan["ami-3"].Reason);
-        Assert.Equal(RetirementAction.Deprecate, plan["ami-4"].Action);
+        Assert.Equal(LifecycleAction.Deprecate, plan["ami-4"].Action);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now);
 
-        Assert.Equal([RetirementAction.Keep, RetirementAction.Keep, RetirementAction.Delete], plan.Select(d => d.Action));
+        Assert.Equal([LifecycleAction.Keep, LifecycleAction.Keep, LifecycleAction.Delete], plan.Select(d => d.Action));
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now);
 
-        Assert.All(plan, d => Assert.Equal(RetirementAction.Keep, d.Action));
+        Assert.All(plan, d => Assert.Equal(LifecycleAction.Keep, d.Action));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class LifecyclePlannerTests
         var plan = LifecyclePlanner.Plan(factory, [Amis.Ami("ami-new", 1), deprecated], Amis.Now);
 
         Assert.True(plan[1].AlreadyApplied);
-        Assert.Equal(RetirementAction.Deprecate, plan[1].Action);
+        Assert.Equal(LifecycleAction.Deprecate, plan[1].Action);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, [Amis.Ami("ami-new", 1), launchedLongAgo], Amis.Now);
 
-        Assert.Equal(RetirementAction.Delete, plan[1].Action);
+        Assert.Equal(LifecycleAction.Delete, plan[1].Action);
         Assert.Null(plan[1].KeptBy);
     }
 
@@ -78,9 +78,9 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
 
-        Assert.Equal(("public", RetirementAction.Delete), (plan["ami-public"].KeptBy, plan["ami-public"].WouldBe));
+        Assert.Equal(("public", LifecycleAction.Delete), (plan["ami-public"].KeptBy, plan["ami-public"].WouldBe));
         Assert.Equal("shared with 111122223333", plan["ami-shared"].KeptBy);
-        Assert.Equal(RetirementAction.Keep, plan["ami-shared"].Action);
+        Assert.Equal(LifecycleAction.Keep, plan["ami-shared"].Action);
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
 
-        Assert.Equal(RetirementAction.Delete, plan["ami-disabled"].Action);
-        Assert.Equal((RetirementAction.Keep, "among the newest 1 (keepAtLeast)"), (plan["ami-older"].Action, plan["ami-older"].Reason));
+        Assert.Equal(LifecycleAction.Delete, plan["ami-disabled"].Action);
+        Assert.Equal((LifecycleAction.Keep, "among the newest 1 (keepAtLeast)"), (plan["ami-older"].Action, plan["ami-older"].Reason));
     }
 
     [Fact]
@@ -106,9 +106,9 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now).ToDictionary(d => d.Ami.ImageId);
 
-        Assert.Equal(RetirementAction.Keep, plan["ami-new"].Action);
-        Assert.Equal((RetirementAction.Keep, "within the rules"), (plan["ami-hours"].Action, plan["ami-hours"].Reason));
-        Assert.Equal((RetirementAction.Delete, "beyond the newest 1 (#3)"), (plan["ami-day"].Action, plan["ami-day"].Reason));
+        Assert.Equal(LifecycleAction.Keep, plan["ami-new"].Action);
+        Assert.Equal((LifecycleAction.Keep, "within the rules"), (plan["ami-hours"].Action, plan["ami-hours"].Reason));
+        Assert.Equal((LifecycleAction.Delete, "beyond the newest 1 (#3)"), (plan["ami-day"].Action, plan["ami-day"].Reason));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class LifecyclePlannerTests
 
         var plan = LifecyclePlanner.Plan(factory, amis, Amis.Now);
 
-        Assert.Equal([RetirementAction.Keep, RetirementAction.Keep, RetirementAction.Delete], plan.Select(d => d.Action));
+        Assert.Equal([LifecycleAction.Keep, LifecycleAction.Keep, LifecycleAction.Delete], plan.Select(d => d.Action));
     }
 
     [Fact]

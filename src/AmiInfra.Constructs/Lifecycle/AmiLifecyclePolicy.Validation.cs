@@ -44,12 +44,12 @@ public sealed partial class AmiLifecyclePolicy
             throw new ConstructValidationException($"{id}.Delete", null, "at least one of Deprecate, Disable or Delete");
         }
 
-        var steps = new List<RetirementStepRule>();
+        var steps = new List<LifecycleStepRule>();
         for (var i = 0; i < rules.Length; i++)
         {
             if (rules[i] is { } rule)
             {
-                steps.Add(new RetirementStepRule(Lifecycles.StepNames[i], rule.AfterDays, rule.KeepNewest));
+                steps.Add(new LifecycleStepRule(Lifecycles.StepNames[i], rule.AfterDays, rule.KeepNewest));
             }
         }
 

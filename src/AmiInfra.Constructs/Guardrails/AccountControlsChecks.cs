@@ -8,7 +8,7 @@ namespace AmiInfra.Constructs.Guardrails;
 /// AMIs in the same account (<see cref="Governance.AccountControls"/>): EC2 refuses to make an AMI public
 /// there, so the distribution fails at build time.
 /// </summary>
-internal static class GovernanceChecks
+internal static class AccountControlsChecks
 {
     public static void Run(ResourceModel model, List<Finding> findings)
     {

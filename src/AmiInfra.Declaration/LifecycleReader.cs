@@ -4,7 +4,7 @@ using AmiInfra.Rules;
 namespace AmiInfra.Declaration;
 
 /// <summary>Reads and checks retirement rules (the <c>lifecycle</c> block of a factory or image).</summary>
-internal static class RetirementReader
+internal static class LifecycleReader
 {
     // The fields each object of a lifecycle block accepts (factory/factory.schema.json declares the same).
 
@@ -20,12 +20,12 @@ internal static class RetirementReader
     /// <summary>The fields of <c>recycleBin</c>.</summary>
     internal static readonly string[] RecycleBinFields = ["amiRetentionDays", "snapshotRetentionDays"];
 
-    public static Retirement Read(JsonElement element, string path, FactoryContext factory)
+    public static ImageLifecycle Read(JsonElement element, string path, FactoryContext factory)
     {
         var f = JsonFields.Open(element, path, LifecycleFields);
         var steps = Lifecycles.StepNames.Select(s => ReadStep(f, s)).ToArray();
         var keepAtLeast = f.OptionalWholeNumber("keepAtLeast", $"a whole number from {Lifecycles.RetainAtLeast.Min} to {Lifecycles.RetainAtLeast.Max} AMIs (the newest AMIs retirement by age keeps)") ?? 1;
-        var declared = steps.OfType<RetirementStepRule>().ToList();
+        var declared = steps.OfType<LifecycleStepRule>().ToList();
         if (declared.Count == 0)
         {
             throw new DeclarationException(path, "no retirement step", "at least one of deprecate, disable or delete (or no lifecycle block at all)");
@@ -45,7 +45,7 @@ internal static class RetirementReader
             throw new DeclarationException(bin!.At("snapshotRetentionDays"), retention);
         }
 
-        return new Retirement
+        return new ImageLifecycle
         {
             Deprecate = Step(steps[0]),
             Disable = Step(steps[1]),
@@ -58,26 +58,26 @@ internal static class RetirementReader
         };
     }
 
-    private static RetirementStep? Step(RetirementStepRule? rule) => rule is null ? null : new RetirementStep(rule.AfterDays, rule.KeepNewest);
+    private static ImageLifecycleStep? Step(LifecycleStepRule? rule) => rule is null ? null : new ImageLifecycleStep(rule.AfterDays, rule.KeepNewest);
 
     /// <summary>A step as declared: whole numbers (their ranges and order are the rules' to check).</summary>
-    private static RetirementStepRule? ReadStep(JsonFields f, string name)
+    private static LifecycleStepRule? ReadStep(JsonFields f, string name)
     {
         var s = f.OptionalObject(name, StepFields);
         return s is null
             ? null
-            : new RetirementStepRule(
+            : new LifecycleStepRule(
                 name,
                 s.OptionalWholeNumber("afterDays", $"a whole number of days: {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max}, or a multiple of 7 up to {Lifecycles.MaxAgeDays}"),
                 s.OptionalWholeNumber("keepNewest", $"a whole number from {Lifecycles.FilterValue.Min} to {Lifecycles.FilterValue.Max} AMIs"));
     }
 
-    private static RetirementExclusions ReadExclusions(JsonFields f, FactoryContext factory)
+    private static ImageLifecycleExclusions ReadExclusions(JsonFields f, FactoryContext factory)
     {
         var e = f.OptionalObject("exclude", ExclusionFields);
         if (e is null)
         {
-            return new RetirementExclusions();
+            return new ImageLifecycleExclusions();
         }
 
         var regions = e.OptionalStrings("regions", Partitions.RegionAccepted, Rules.Distributions.MaxRegions) ?? [];
@@ -92,7 +92,7 @@ internal static class RetirementReader
         }
 
         var tags = TagsReader.ReadWithin(e, "tags", Lifecycles.MaxTags, TagRules.Lifecycle);
-        return new RetirementExclusions
+        return new ImageLifecycleExclusions
         {
             LaunchedWithinDays = e.OptionalInt("launchedWithinDays", Lifecycles.LastLaunchedDays, "days"),
             Tags = tags,

@@ -7,7 +7,7 @@ namespace AmiInfra.Constructs.Guardrails;
 /// AMI-018: a lifecycle policy that deletes AMIs needs a Recycle Bin rule in every region its AMIs are
 /// in: the policy's own region and every region the distributions of its stack send AMIs to.
 /// </summary>
-internal static class RetirementChecks
+internal static class LifecycleChecks
 {
     public static void Run(ResourceModel model, List<Finding> findings)
     {

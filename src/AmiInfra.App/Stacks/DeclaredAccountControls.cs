@@ -10,7 +10,7 @@ namespace AmiInfra.App.Stacks;
 /// aws/ebs, or a key of the account the StackSet creates (<see cref="TargetAccountEbsKeyAlias"/>), never a key of the
 /// factory account, which would make every consumer volume depend on the factory's key.
 /// </summary>
-internal static class GovernanceControls
+internal static class DeclaredAccountControls
 {
     /// <summary>The controls of the factory account in one region; <paramref name="regionalKeyArn"/> is the regional key there, when it exists.</summary>
     public static AccountControlsProps For(Factory factory, string? regionalKeyArn)

@@ -16,7 +16,7 @@ namespace AmiInfra.Ops.Lifecycle;
 /// <param name="AgeDays">The policy detail's AGE filter, in days: AMIs older than this are due.</param>
 /// <param name="Window">K: how many of the newest available AMIs the step never acts on.</param>
 /// <param name="TagKey">The retention tag of the step's window.</param>
-public sealed record PolicyStep(RetirementAction Action, string Name, RetirementStep Declared, int AgeDays, int Window, string TagKey)
+public sealed record PolicyStep(LifecycleAction Action, string Name, ImageLifecycleStep Declared, int AgeDays, int Window, string TagKey)
 {
     /// <summary>What protects the AMIs of the window, in words: "keepAtLeast" or "keepNewest".</summary>
     public string WindowSource => Declared.ByAge ? "keepAtLeast" : "keepNewest";
@@ -36,28 +36,28 @@ public sealed record PolicyStep(RetirementAction Action, string Name, Retirement
 /// </list>
 /// What Image Builder does once a day with those rules is <see cref="Execute"/>.
 /// </summary>
-public static class RetirementEngine
+public static class LifecycleEngine
 {
     /// <summary>The state of an AMI that launches (deprecated AMIs included).</summary>
     public const string Available = "available";
 
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Retirement, IReadOnlyList<PolicyStep>> StepsOf = [];
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ImageLifecycle, IReadOnlyList<PolicyStep>> StepsOf = [];
 
     /// <summary>The declared steps, in Image Builder's priority order: deprecate, disable, delete.</summary>
-    public static IReadOnlyList<PolicyStep> Steps(Retirement rules) => StepsOf.GetValue(rules, Render);
+    public static IReadOnlyList<PolicyStep> Steps(ImageLifecycle rules) => StepsOf.GetValue(rules, Render);
 
-    private static List<PolicyStep> Render(Retirement rules)
+    private static List<PolicyStep> Render(ImageLifecycle rules)
     {
         var steps = new List<PolicyStep>();
-        foreach (var (step, action) in new[] { (rules.Deprecate, RetirementAction.Deprecate), (rules.Disable, RetirementAction.Disable), (rules.Delete, RetirementAction.Delete) })
+        foreach (var (step, action) in new[] { (rules.Deprecate, LifecycleAction.Deprecate), (rules.Disable, LifecycleAction.Disable), (rules.Delete, LifecycleAction.Delete) })
         {
             if (step is null)
             {
                 continue;
             }
 
-            var name = Lifecycles.StepNames[(int)action - (int)RetirementAction.Deprecate];
-            var rule = new RetirementStepRule(name, step.AfterDays, step.KeepNewest);
+            var name = Lifecycles.StepNames[(int)action - (int)LifecycleAction.Deprecate];
+            var rule = new LifecycleStepRule(name, step.AfterDays, step.KeepNewest);
             steps.Add(new PolicyStep(action, name, step, Lifecycles.FilterAgeDays(rule), Lifecycles.WindowSize(rule, rules.KeepAtLeast), AmiTagKeys.Retain(name)));
         }
 
@@ -89,7 +89,7 @@ public static class RetirementEngine
     /// The retention tags each AMI should carry (the retention marker's work): for every declared step, its tag on the
     /// AMIs of its window. Keyed by AMI id; AMIs outside every window get an empty set.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Marks(Retirement rules, IReadOnlyList<AmiRecord> amis)
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Marks(ImageLifecycle rules, IReadOnlyList<AmiRecord> amis)
     {
         var steps = Steps(rules);
         var ranks = Ranks(amis);
@@ -117,7 +117,7 @@ public static class RetirementEngine
     /// account, Last launched", "How lifecycle management rules work", https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-lifecycle-rules.html);
     /// a tag excludes when any one key=value matches.
     /// </summary>
-    public static string? Exclusion(RetirementExclusions exclusions, AmiRecord ami, DateTimeOffset now)
+    public static string? Exclusion(ImageLifecycleExclusions exclusions, AmiRecord ami, DateTimeOffset now)
     {
         if (exclusions.Regions.Contains(ami.Region, StringComparer.Ordinal))
         {
@@ -153,7 +153,7 @@ public static class RetirementEngine
     /// <c>exclusionRules.amis</c> holds, in Image Builder's order. Its tag map is the step's retention tag (read from
     /// the AMI's tags, as Image Builder reads them) and the declared exclusion tags.
     /// </summary>
-    public static string? PolicySkip(Retirement rules, PolicyStep step, AmiRecord ami, DateTimeOffset at)
+    public static string? PolicySkip(ImageLifecycle rules, PolicyStep step, AmiRecord ami, DateTimeOffset at)
     {
         var exclusions = rules.Exclusions;
         if (exclusions.Regions.Contains(ami.Region, StringComparer.Ordinal) || (exclusions.Public && ami.Public))
@@ -173,11 +173,11 @@ public static class RetirementEngine
     /// <param name="ami">The AMI.</param>
     /// <param name="ranks">The ranks of the AMIs of its image in its region (<see cref="Ranks"/>).</param>
     /// <param name="now">Now.</param>
-    public static (RetirementAction Action, string Reason) Due(Retirement rules, AmiRecord ami, IReadOnlyDictionary<string, int> ranks, DateTimeOffset now)
+    public static (LifecycleAction Action, string Reason) Due(ImageLifecycle rules, AmiRecord ami, IReadOnlyDictionary<string, int> ranks, DateTimeOffset now)
     {
         if (ami.State == "pending")
         {
-            return (RetirementAction.Keep, "pending: the rules act on it once it is available");
+            return (LifecycleAction.Keep, "pending: the rules act on it once it is available");
         }
 
         PolicyStep? protectedBy = null;
@@ -201,8 +201,8 @@ public static class RetirementEngine
         }
 
         return protectedBy is null
-            ? (RetirementAction.Keep, "within the rules")
-            : (RetirementAction.Keep, $"among the newest {Number(protectedBy.Window)} ({protectedBy.WindowSource})");
+            ? (LifecycleAction.Keep, "within the rules")
+            : (LifecycleAction.Keep, $"among the newest {Number(protectedBy.Window)} ({protectedBy.WindowSource})");
     }
 
     /// <summary>
@@ -224,14 +224,14 @@ public static class RetirementEngine
     /// <param name="image">The image resource and its output AMIs that still exist.</param>
     /// <param name="skip">Why a step skips an AMI, or null (<see cref="PolicySkip"/> for the policy the factory renders).</param>
     /// <param name="at">When the execution runs.</param>
-    public static ExecutionOutcome Execute(Retirement rules, ImageResource image, Func<PolicyStep, AmiRecord, string?> skip, DateTimeOffset at)
+    public static ExecutionOutcome Execute(ImageLifecycle rules, ImageResource image, Func<PolicyStep, AmiRecord, string?> skip, DateTimeOffset at)
     {
         foreach (var step in Steps(rules))
         {
             var skipsStatus = step.Action switch
             {
-                RetirementAction.Deprecate => image.Status is ImageStatus.Deprecated or ImageStatus.Disabled,
-                RetirementAction.Disable => image.Status is ImageStatus.Disabled,
+                LifecycleAction.Deprecate => image.Status is ImageStatus.Deprecated or ImageStatus.Disabled,
+                LifecycleAction.Disable => image.Status is ImageStatus.Disabled,
                 _ => false,
             };
             if (skipsStatus || !AgeMatches(step, image.Created, at))
@@ -246,8 +246,8 @@ public static class RetirementEngine
                 ? image.Status
                 : step.Action switch
                 {
-                    RetirementAction.Deprecate => ImageStatus.Deprecated,
-                    RetirementAction.Disable => ImageStatus.Disabled,
+                    LifecycleAction.Deprecate => ImageStatus.Deprecated,
+                    LifecycleAction.Disable => ImageStatus.Disabled,
                     _ => ImageStatus.Deleted,
                 };
             return new ExecutionOutcome(step, outcomes, status);
@@ -257,10 +257,10 @@ public static class RetirementEngine
     }
 
     /// <summary>An AMI already in the state the action puts it in ("reports the action as SUCCESS").</summary>
-    private static bool AlreadyDone(RetirementAction action, AmiRecord ami) => action switch
+    private static bool AlreadyDone(LifecycleAction action, AmiRecord ami) => action switch
     {
-        RetirementAction.Deprecate => ami.DeprecationTime is not null || ami.State == "disabled",
-        RetirementAction.Disable => ami.State == "disabled",
+        LifecycleAction.Deprecate => ami.DeprecationTime is not null || ami.State == "disabled",
+        LifecycleAction.Disable => ami.State == "disabled",
         _ => false,
     };
 
@@ -295,7 +295,7 @@ public sealed record ImageResource(string Id, DateTimeOffset Created, ImageStatu
 /// <param name="Action">The action of the rule that matched.</param>
 /// <param name="Done">True when the action changed the AMI (false when skipped, or already in that state).</param>
 /// <param name="SkippedBy">Why the AMI was skipped, or null.</param>
-public sealed record AmiOutcome(AmiRecord Ami, RetirementAction Action, bool Done, string? SkippedBy);
+public sealed record AmiOutcome(AmiRecord Ami, LifecycleAction Action, bool Done, string? SkippedBy);
 
 /// <summary>What one execution does to one image resource.</summary>
 /// <param name="Step">The rule that matched, or null when none did.</param>
