@@ -33,7 +33,7 @@ public interface IComponent : IResource
 /// changed document deploys as a new version instead of failing with "already exists", and an
 /// unchanged one keeps its version and is not replaced.
 /// </summary>
-public sealed class Component : Resource, IComponent, IFingerprinted
+public sealed class Component : ImageBuilderResource, IComponent, IFingerprinted
 {
     /// <summary>Highest value Image Builder accepts in one version node (2^30 - 1).</summary>
     public const long MaxVersionNode = (1L << 30) - 1;
@@ -42,7 +42,7 @@ public sealed class Component : Resource, IComponent, IFingerprinted
 
     /// <summary>Creates the component.</summary>
     public Component(Construct scope, string id, ComponentProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         ComponentName = props.ComponentName ?? Naming.Generated(this);
@@ -87,10 +87,7 @@ public sealed class Component : Resource, IComponent, IFingerprinted
     public string Fingerprint => $"{ComponentName}/{ComponentVersion}";
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => ComponentArn;
 
     /// <summary>Imports a component by ARN (with its version or a version filter).</summary>
     public static IComponent FromComponentArn(Construct scope, string id, string componentArn) =>
@@ -179,7 +176,7 @@ public sealed class Component : Resource, IComponent, IFingerprinted
     private string UploadedDocument(ComponentDocument document) => DocumentAsset.Upload(this, "components", document.Text, document.Fingerprint);
 
     /// <summary>A component imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name, string version) : Resource(scope, id), IComponent, IFingerprinted
+    private sealed class Imported(Construct scope, string id, string arn, string name, string version) : ImageBuilderResource(scope, id, ReadAction), IComponent, IFingerprinted
     {
         public string ComponentArn { get; } = arn;
 
@@ -189,14 +186,12 @@ public sealed class Component : Resource, IComponent, IFingerprinted
 
         public string Fingerprint => Checks.IsToken(ComponentArn) ? Stable(this, ComponentArn) : ComponentArn;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => ComponentArn;
     }
 
     /// <summary>A component by reference, without a construct.</summary>
     private sealed class Named(string arn, string name, string version, string fingerprint)
-        : NamedReference($"the component {name}/{version}", "Component.FromComponentAttributes(scope, id, ...)"), IComponent, IFingerprinted
+        : ImageBuilderReference($"the component {name}/{version}", "Component.FromComponentAttributes(scope, id, ...)", ReadAction), IComponent, IFingerprinted
     {
         public string ComponentArn { get; } = arn;
 
@@ -206,8 +201,6 @@ public sealed class Component : Resource, IComponent, IFingerprinted
 
         public string Fingerprint { get; } = fingerprint;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ComponentArn, null, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => ComponentArn;
     }
 }

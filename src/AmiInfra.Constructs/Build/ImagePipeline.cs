@@ -25,14 +25,14 @@ public interface IImagePipeline : IResource
 }
 
 /// <summary>An Image Builder image pipeline: recipe, infrastructure, distribution and schedule.</summary>
-public sealed partial class ImagePipeline : Resource, IImagePipeline
+public sealed partial class ImagePipeline : ImageBuilderResource, IImagePipeline
 {
     private const string ReadAction = "imagebuilder:GetImagePipeline";
     private const string StartAction = "imagebuilder:StartImagePipelineExecution";
 
     /// <summary>Creates the pipeline (and an infrastructure configuration with its defaults when none is given).</summary>
     public ImagePipeline(Construct scope, string id, ImagePipelineProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         ImagePipelineName = props.ImagePipelineName ?? Naming.Generated(this);
@@ -65,10 +65,7 @@ public sealed partial class ImagePipeline : Resource, IImagePipeline
     public string ImagePipelineName { get; }
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImagePipelineArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => ImagePipelineArn;
 
     /// <inheritdoc />
     public Grant GrantStartExecution(IGrantable grantee) => Grant(grantee, StartAction);
@@ -180,15 +177,13 @@ public sealed partial class ImagePipeline : Resource, IImagePipeline
     }
 
     /// <summary>A pipeline imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name) : Resource(scope, id), IImagePipeline
+    private sealed class Imported(Construct scope, string id, string arn, string name) : ImageBuilderResource(scope, id, ReadAction), IImagePipeline
     {
         public string ImagePipelineArn { get; } = arn;
 
         public string ImagePipelineName { get; } = name;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImagePipelineArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => ImagePipelineArn;
 
         public Grant GrantStartExecution(IGrantable grantee) => Grant(grantee, StartAction);
     }

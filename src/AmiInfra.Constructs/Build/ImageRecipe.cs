@@ -30,13 +30,13 @@ public interface IImageRecipe : IResource
 /// keys, working directory, agent, user data), so an edit deploys as a new version and an
 /// unchanged recipe keeps its physical identity.
 /// </summary>
-public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithParent
+public sealed partial class ImageRecipe : ImageBuilderResource, IImageRecipe, IRecipeWithParent
 {
     private const string ReadAction = "imagebuilder:GetImageRecipe";
 
     /// <summary>Creates the recipe.</summary>
     public ImageRecipe(Construct scope, string id, ImageRecipeProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         ImageRecipeName = props.ImageRecipeName ?? Naming.Generated(this);
@@ -59,10 +59,7 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithPar
     public ParentImage? ParentImage { get; }
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImageRecipeArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => ImageRecipeArn;
 
     /// <summary>Imports a recipe by ARN (with its version).</summary>
     public static IImageRecipe FromImageRecipeArn(Construct scope, string id, string imageRecipeArn) =>
@@ -112,7 +109,7 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithPar
     public static IImageRecipe FromFragment(string logicalId, string name, string version, ParentImage? parentImage = null) => new Member(logicalId, name, version, parentImage);
 
     /// <summary>A recipe imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name, string version) : Resource(scope, id), IImageRecipe
+    private sealed class Imported(Construct scope, string id, string arn, string name, string version) : ImageBuilderResource(scope, id, ReadAction), IImageRecipe
     {
         public string ImageRecipeArn { get; } = arn;
 
@@ -120,14 +117,12 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithPar
 
         public string ImageRecipeVersion { get; } = version;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImageRecipeArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => ImageRecipeArn;
     }
 
     /// <summary>A recipe of a fragment, by reference.</summary>
     private sealed class Member(string logicalId, string name, string version, ParentImage? parentImage)
-        : NamedReference($"the recipe {name}/{version} of a fragment", "ImageRecipe.FromImageRecipeAttributes(scope, id, ...)"), IImageRecipe, IFragmentMember, IRecipeWithParent
+        : ImageBuilderReference($"the recipe {name}/{version} of a fragment", "ImageRecipe.FromImageRecipeAttributes(scope, id, ...)", ReadAction), IImageRecipe, IFragmentMember, IRecipeWithParent
     {
         public ParentImage? ParentImage { get; } = parentImage;
 
@@ -139,8 +134,6 @@ public sealed partial class ImageRecipe : Resource, IImageRecipe, IRecipeWithPar
 
         public string ImageRecipeVersion { get; } = version;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, ImageRecipeArn, null, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => ImageRecipeArn;
     }
 }

@@ -27,13 +27,13 @@ public interface IInfrastructureConfiguration : IResource
 /// cross-stack export (they must deploy after this one). A pipeline construct depends on it; resources rendered into a
 /// <see cref="CfnFragment"/> of the same stack do once the fragment does (<c>fragment.Node.AddDependency(configuration)</c>).
 /// </summary>
-public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfiguration
+public sealed class InfrastructureConfiguration : ImageBuilderResource, IInfrastructureConfiguration
 {
     private const string ReadAction = "imagebuilder:GetInfrastructureConfiguration";
 
     /// <summary>Creates the configuration (and, when neither an instance profile nor a role is given, a role and its instance profile).</summary>
     public InfrastructureConfiguration(Construct scope, string id, InfrastructureConfigurationProps? props = null)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         props ??= new InfrastructureConfigurationProps();
         InfrastructureConfigurationName = props.InfrastructureConfigurationName ?? Naming.Generated(this);
@@ -112,10 +112,7 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     public IRole? Role { get; }
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, InfrastructureConfigurationArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => InfrastructureConfigurationArn;
 
     /// <summary>Imports a configuration by ARN.</summary>
     public static IInfrastructureConfiguration FromInfrastructureConfigurationArn(Construct scope, string id, string infrastructureConfigurationArn) =>
@@ -199,14 +196,12 @@ public sealed class InfrastructureConfiguration : Resource, IInfrastructureConfi
     }
 
     /// <summary>A configuration imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name) : Resource(scope, id), IInfrastructureConfiguration
+    private sealed class Imported(Construct scope, string id, string arn, string name) : ImageBuilderResource(scope, id, ReadAction), IInfrastructureConfiguration
     {
         public string InfrastructureConfigurationArn { get; } = arn;
 
         public string InfrastructureConfigurationName { get; } = name;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, InfrastructureConfigurationArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => InfrastructureConfigurationArn;
     }
 }

@@ -41,7 +41,7 @@ internal interface IDocumentedWorkflow
 /// description, key), so a changed document deploys as a new version instead of failing with "already exists", and an
 /// unchanged one keeps its version and is not replaced. A document longer than Image Builder takes inline goes by S3.
 /// </summary>
-public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
+public sealed partial class Workflow : ImageBuilderResource, IWorkflow, IDocumentedWorkflow
 {
     private const string ReadAction = "imagebuilder:GetWorkflow";
 
@@ -54,7 +54,7 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
 
     /// <summary>Creates the workflow.</summary>
     public Workflow(Construct scope, string id, WorkflowProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         WorkflowName = props.WorkflowName ?? Naming.Generated(this);
@@ -87,10 +87,7 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
     public WorkflowDocument? Document { get; }
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, WorkflowArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => WorkflowArn;
 
     /// <summary>
     /// The workflow as CloudFormation, without creating a construct (for a <see cref="CfnFragment"/>): the document is
@@ -241,7 +238,7 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
     private static partial System.Text.RegularExpressions.Regex WorkflowArnParts();
 
     /// <summary>A workflow imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name, WorkflowType type, string version) : Resource(scope, id), IWorkflow
+    private sealed class Imported(Construct scope, string id, string arn, string name, WorkflowType type, string version) : ImageBuilderResource(scope, id, ReadAction), IWorkflow
     {
         public string WorkflowArn { get; } = arn;
 
@@ -251,14 +248,12 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
 
         public string WorkflowVersion { get; } = version;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, WorkflowArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => WorkflowArn;
     }
 
     /// <summary>A workflow by reference, without a construct.</summary>
     private sealed class Named(string arn, string name, WorkflowType type, string version, WorkflowDocument? document)
-        : NamedReference($"the workflow {name}/{version}", "Workflow.FromWorkflowAttributes(scope, id, ...)"), IWorkflow, IDocumentedWorkflow
+        : ImageBuilderReference($"the workflow {name}/{version}", "Workflow.FromWorkflowAttributes(scope, id, ...)", ReadAction), IWorkflow, IDocumentedWorkflow
     {
         public string WorkflowArn { get; } = arn;
 
@@ -270,8 +265,6 @@ public sealed partial class Workflow : Resource, IWorkflow, IDocumentedWorkflow
 
         public WorkflowDocument? Document { get; } = document;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, WorkflowArn, null, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => WorkflowArn;
     }
 }

@@ -27,13 +27,13 @@ public interface IDistributionConfiguration : IResource
 /// holds the newest AMI id. Sharing without a customer-managed key of the region, or public sharing without the
 /// opt-in, is rejected.
 /// </summary>
-public sealed partial class DistributionConfiguration : Resource, IDistributionConfiguration
+public sealed partial class DistributionConfiguration : ImageBuilderResource, IDistributionConfiguration
 {
     private const string ReadAction = "imagebuilder:GetDistributionConfiguration";
 
     /// <summary>Creates the distribution configuration.</summary>
     public DistributionConfiguration(Construct scope, string id, DistributionConfigurationProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         DistributionConfigurationName = props.DistributionConfigurationName ?? Naming.Generated(this);
@@ -79,10 +79,7 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
     public string DistributionConfigurationName { get; }
 
     /// <inheritdoc />
-    public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, DistributionConfigurationArn, this, actions);
-
-    /// <inheritdoc />
-    public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => DistributionConfigurationArn;
 
     /// <summary>Imports a distribution configuration by ARN.</summary>
     public static IDistributionConfiguration FromDistributionConfigurationArn(Construct scope, string id, string distributionConfigurationArn) =>
@@ -102,20 +99,18 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
     public static IDistributionConfiguration FromFragment(string logicalId, string name) => new Member(logicalId, name);
 
     /// <summary>A distribution configuration imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name) : Resource(scope, id), IDistributionConfiguration
+    private sealed class Imported(Construct scope, string id, string arn, string name) : ImageBuilderResource(scope, id, ReadAction), IDistributionConfiguration
     {
         public string DistributionConfigurationArn { get; } = arn;
 
         public string DistributionConfigurationName { get; } = name;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, DistributionConfigurationArn, this, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => DistributionConfigurationArn;
     }
 
     /// <summary>A distribution configuration of a fragment, by reference.</summary>
     private sealed class Member(string logicalId, string name)
-        : NamedReference($"the distribution configuration {name} of a fragment", "DistributionConfiguration.FromDistributionConfigurationName(scope, id, name)"), IDistributionConfiguration, IFragmentMember
+        : ImageBuilderReference($"the distribution configuration {name} of a fragment", "DistributionConfiguration.FromDistributionConfigurationName(scope, id, name)", ReadAction), IDistributionConfiguration, IFragmentMember
     {
         public CfnFragmentReference Reference { get; } = CfnFragment.GetAtt(logicalId, "Arn");
 
@@ -123,9 +118,7 @@ public sealed partial class DistributionConfiguration : Resource, IDistributionC
 
         public string DistributionConfigurationName { get; } = name;
 
-        public Grant Grant(IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, DistributionConfigurationArn, null, actions);
-
-        public Grant GrantRead(IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => DistributionConfigurationArn;
     }
 
     private static Dictionary<string, object> Render(RegionDistribution r, AmiOrigin? origin)

@@ -37,13 +37,13 @@ public interface ILifecyclePolicy : IResource
 /// distribution) are retired only where the role <c>Ec2ImageBuilderCrossAccountLifecycleAccess</c>
 /// exists (see <see cref="CrossAccountLifecycleRole"/>).
 /// </remarks>
-public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecyclePolicy
+public sealed partial class AmiLifecyclePolicy : ImageBuilderResource, ILifecyclePolicy
 {
     private const string ReadAction = "imagebuilder:GetLifecyclePolicy";
 
     /// <summary>Creates the policy (and its execution role when none is given).</summary>
     public AmiLifecyclePolicy(Construct scope, string id, AmiLifecyclePolicyProps props)
-        : base(scope, id)
+        : base(scope, id, ReadAction)
     {
         ArgumentNullException.ThrowIfNull(props);
         LifecyclePolicyName = props.LifecyclePolicyName ?? Naming.Generated(this);
@@ -121,7 +121,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     {
         if (props.RetentionWindows)
         {
-            var rule = new RetirementStepRule(step.Name.ToLowerInvariant(), step.Rule.AfterDays, step.Rule.KeepNewest);
+            var rule = new LifecycleStepRule(step.Name.ToLowerInvariant(), step.Rule.AfterDays, step.Rule.KeepNewest);
             var (value, unit) = Age(Lifecycles.FilterAgeDays(rule));
             return new Dictionary<string, object> { ["Type"] = "AGE", ["Value"] = value, ["Unit"] = unit };
         }
@@ -171,10 +171,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     public Amazon.CDK.AWS.IAM.IRole ExecutionRole { get; }
 
     /// <inheritdoc />
-    public Amazon.CDK.AWS.IAM.Grant Grant(Amazon.CDK.AWS.IAM.IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, LifecyclePolicyArn, this, actions);
-
-    /// <inheritdoc />
-    public Amazon.CDK.AWS.IAM.Grant GrantRead(Amazon.CDK.AWS.IAM.IGrantable grantee) => Grant(grantee, ReadAction);
+    protected override string GrantedArn => LifecyclePolicyArn;
 
     /// <summary>Imports a lifecycle policy by ARN.</summary>
     public static ILifecyclePolicy FromLifecyclePolicyArn(Construct scope, string id, string lifecyclePolicyArn) =>
@@ -241,7 +238,7 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
         {
             text.AppendJoin(", ", steps.Select(s =>
             {
-                var window = Lifecycles.WindowSize(new RetirementStepRule(s.Name.ToLowerInvariant(), s.Rule.AfterDays, s.Rule.KeepNewest), props.KeepAtLeast);
+                var window = Lifecycles.WindowSize(new LifecycleStepRule(s.Name.ToLowerInvariant(), s.Rule.AfterDays, s.Rule.KeepNewest), props.KeepAtLeast);
                 return s.Rule.AfterDays is { } days
                     ? $"{s.Name.ToLowerInvariant()} after {days} days but never the newest {window}"
                     : $"{s.Name.ToLowerInvariant()} all but the newest {window}";
@@ -260,14 +257,12 @@ public sealed partial class AmiLifecyclePolicy : Amazon.CDK.Resource, ILifecycle
     }
 
     /// <summary>A lifecycle policy imported as a construct.</summary>
-    private sealed class Imported(Construct scope, string id, string arn, string name) : Amazon.CDK.Resource(scope, id), ILifecyclePolicy
+    private sealed class Imported(Construct scope, string id, string arn, string name) : ImageBuilderResource(scope, id, ReadAction), ILifecyclePolicy
     {
         public string LifecyclePolicyArn { get; } = arn;
 
         public string LifecyclePolicyName { get; } = name;
 
-        public Amazon.CDK.AWS.IAM.Grant Grant(Amazon.CDK.AWS.IAM.IGrantable grantee, params string[] actions) => ImageBuilderGrants.Grant(grantee, LifecyclePolicyArn, this, actions);
-
-        public Amazon.CDK.AWS.IAM.Grant GrantRead(Amazon.CDK.AWS.IAM.IGrantable grantee) => Grant(grantee, ReadAction);
+        protected override string GrantedArn => LifecyclePolicyArn;
     }
 }
