@@ -35,7 +35,7 @@ foreach (var page in pages)
     if (check)
     {
         stale.Add(page.Path);
-        Console.Error.WriteLine($"stale: {page.Path} ({(committed is null ? "missing" : "differs from what " + page.Source + " gives")})");
+        Console.Error.WriteLine($"stale: {page.Path} ({(committed is null ? "missing" : "differs from what is generated from " + page.Source)})");
     }
     else
     {
