@@ -108,6 +108,9 @@ public static class AwsAcceptsPage
         int or long => Convert.ToInt64(value, CultureInfo.InvariantCulture).ToString("N0", CultureInfo.InvariantCulture),
         ITuple { Length: 2 } pair when pair[0] is int or long && pair[1] is int or long => $"{Number(pair[0]!)} to {Number(pair[1]!)}",
         IEnumerable items when type.IsGenericType && type.GetGenericArguments() is [var item] && (item == typeof(string) || item == typeof(int) || item == typeof(long)) => List(items),
+        TagRule rule => $"on {rule.Where}: {rule.KeyAccepted}; {rule.ValueAccepted}; at most {Number(rule.MaxTags)} tags",
+        ICollection collection when type.IsGenericType => $"{Number(collection.Count)} entries of `{type.GetGenericArguments()[^1].Name}`",
+        _ when type.Namespace?.StartsWith("AmiInfra.Rules", StringComparison.Ordinal) == true && !type.IsEnum => $"a `{type.Name}`",
         _ => null,
     };
 
