@@ -1,32 +1,38 @@
+using AmiInfra.Docs;
+
 namespace AmiInfra.Declaration.Tests;
 
 /// <summary>
-/// docs/declaration-reference.md is generated from the schema and must not drift from it. With
-/// AMIINFRA_UPDATE_DOCS=1 the test rewrites the page instead of failing.
+/// docs/reference/declaration.md is generated from the schema (tools/AmiInfra.Docs) and must not drift from it;
+/// CI also runs the tool with --check.
 /// </summary>
 public sealed class DeclarationReferenceTests
 {
     [Fact]
     public void Field_reference_is_the_one_the_schema_gives()
     {
-        var generated = DeclarationReference.Generate();
-        if (Environment.GetEnvironmentVariable(DeclarationReference.UpdateVariable) == "1")
-        {
-            File.WriteAllText(DeclarationReference.DocumentPath, generated);
-        }
-
-        var committed = File.Exists(DeclarationReference.DocumentPath) ? File.ReadAllText(DeclarationReference.DocumentPath) : "";
+        var path = Path.Combine(Repository.Root, DeclarationPage.Page.Path);
+        var committed = File.Exists(path) ? File.ReadAllText(path) : "";
         Assert.True(
-            committed == generated,
-            $"docs/declaration-reference.md differs from what factory/factory.schema.json gives; regenerate it with: {DeclarationReference.RegenerateCommand}");
+            committed == DeclarationPage.Page.Render(),
+            $"{DeclarationPage.Page.Path} differs from what factory/factory.schema.json gives; regenerate it with: {Repository.Command}");
     }
 
     [Fact]
     public void Field_reference_lists_every_field_path()
     {
-        var page = DeclarationReference.Generate();
+        var page = DeclarationPage.Generate();
 
         Assert.All(SchemaModel.Objects.SelectMany(o => o.Fields), f => Assert.Contains($"| `{f.Path}` |", page, StringComparison.Ordinal));
         Assert.Contains("| `images[].distribution.launchPermissions.accounts` |", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Field_reference_says_it_is_generated_and_by_which_command()
+    {
+        var first = DeclarationPage.Page.Render().Split('\n')[0];
+
+        Assert.Contains("Generated from factory/factory.schema.json", first, StringComparison.Ordinal);
+        Assert.Contains(Repository.Command, first, StringComparison.Ordinal);
     }
 }

@@ -296,10 +296,10 @@ public sealed class LifecycleValidationTests
     }
 
     [Fact]
-    public void The_retirement_example_in_the_readme_loads_as_described()
+    public void The_retirement_example_in_the_guide_loads_as_described()
     {
-        var readme = File.ReadAllText(Path.Combine(DefaultFactoryTests.RepositoryRoot, "README.md"));
-        var doc = readme[readme.IndexOf("## Retiring AMIs", StringComparison.Ordinal)..];
+        var guide = File.ReadAllText(Path.Combine(DefaultFactoryTests.RepositoryRoot, "docs", "guide", "retiring-amis.md"));
+        var doc = guide[guide.IndexOf("# Retiring AMIs", StringComparison.Ordinal)..];
         var start = doc.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
         var json = doc[start..doc.IndexOf("```", start, StringComparison.Ordinal)];
 

@@ -55,7 +55,7 @@ public sealed class SchemaAgreementTests
     /// <summary>
     /// The declarations of the repository: the default factory, every examples/*/factory.json (the other examples, such
     /// as the C# app of examples/csharp-factory, are not declarations), and every
-    /// whole declaration (a JSON block with images) that README.md or docs/*.md shows.
+    /// whole declaration (a JSON block with images) that README.md or a page under docs/ shows.
     /// </summary>
     public static TheoryData<string> RepositoryDeclarations()
     {
@@ -70,7 +70,7 @@ public sealed class SchemaAgreementTests
         }
 
         var pages = new[] { Path.Combine(Root, "README.md") }.Where(File.Exists)
-            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal) : []);
+            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : []);
         foreach (var page in pages)
         {
             var blocks = JsonBlocks(page);

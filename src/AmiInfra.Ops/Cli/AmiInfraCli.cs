@@ -23,6 +23,10 @@ public static class AmiInfraCli
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The examples <c>amiinfra ... --help</c> prints for <paramref name="command"/> of the tree <paramref name="root"/> (the command reference shows them too).</summary>
+    public static IReadOnlyList<string> ExamplesOf(RootCommand root, Command command) =>
+        root.Options.OfType<HelpOption>().Single().Action is ExamplesHelpAction help ? help.ExamplesOf(command) : [];
+
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Build(CliEnvironment environment)
     {

@@ -16,6 +16,9 @@ internal sealed class ExamplesHelpAction : SynchronousCommandLineAction
         this.examples = examples;
     }
 
+    /// <summary>The examples the help of <paramref name="command"/> prints; none for a command without.</summary>
+    public IReadOnlyList<string> ExamplesOf(Command command) => examples.TryGetValue(command, out var lines) ? lines : [];
+
     public override int Invoke(ParseResult parseResult)
     {
         var result = standard.Invoke(parseResult);

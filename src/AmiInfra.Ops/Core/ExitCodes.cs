@@ -1,6 +1,6 @@
 namespace AmiInfra.Ops.Core;
 
-/// <summary>The exit codes of <c>amiinfra</c>; documented in the README (The amiinfra command-line tool).</summary>
+/// <summary>The exit codes of <c>amiinfra</c>; docs/reference/cli.md lists them from these comments.</summary>
 public static class ExitCodes
 {
     /// <summary>The command did what was asked (for <c>audit</c>: no violation).</summary>

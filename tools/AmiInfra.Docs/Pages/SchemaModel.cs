@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace AmiInfra.Declaration.Tests;
+namespace AmiInfra.Docs.Pages;
 
 /// <summary>A field of the declaration as the schema declares it.</summary>
 /// <param name="Path">The field's path, such as <c>images[].distribution.regions</c>.</param>
@@ -8,7 +8,7 @@ namespace AmiInfra.Declaration.Tests;
 /// <param name="Own">The property's schema as written (it may hold a <c>$ref</c> and a description beside it).</param>
 /// <param name="Resolved">The property's schema with its <c>$ref</c> followed.</param>
 /// <param name="Required">Whether the object requires the field.</param>
-internal sealed record SchemaField(string Path, string Name, JsonObject Own, JsonObject Resolved, bool Required)
+public sealed record SchemaField(string Path, string Name, JsonObject Own, JsonObject Resolved, bool Required)
 {
     /// <summary>The description written beside the <c>$ref</c>, else the referenced schema's.</summary>
     public string Description => (string?)Own["description"] ?? (string?)Resolved["description"] ?? "";
@@ -18,12 +18,12 @@ internal sealed record SchemaField(string Path, string Name, JsonObject Own, Jso
 /// <param name="Path">The object's path: <c>""</c> for the top level, <c>images[]</c> for an image.</param>
 /// <param name="Schema">The object's schema.</param>
 /// <param name="Fields">Its fields, in the schema's order.</param>
-internal sealed record SchemaObject(string Path, JsonObject Schema, IReadOnlyList<SchemaField> Fields);
+public sealed record SchemaObject(string Path, JsonObject Schema, IReadOnlyList<SchemaField> Fields);
 
 /// <summary>factory/factory.schema.json, walked into the objects and fields it declares.</summary>
-internal static class SchemaModel
+public static class SchemaModel
 {
-    public static string SchemaPath { get; } = System.IO.Path.Combine(DefaultFactoryTests.RepositoryRoot, "factory", "factory.schema.json");
+    public static string SchemaPath { get; } = System.IO.Path.Combine(Repository.Root, "factory", "factory.schema.json");
 
     public static JsonObject Root { get; } = JsonNode.Parse(File.ReadAllText(SchemaPath))!.AsObject();
 
@@ -40,7 +40,11 @@ internal static class SchemaModel
         }
 
         const string prefix = "#/$defs/";
-        Assert.StartsWith(prefix, reference, StringComparison.Ordinal);
+        if (!reference.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the schema refers to '{reference}'; only references into {prefix} are read");
+        }
+
         return Resolve(Root["$defs"]![reference[prefix.Length..]]!.AsObject());
     }
 

@@ -3,31 +3,27 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace AmiInfra.Declaration.Tests;
+namespace AmiInfra.Docs.Pages;
 
-/// <summary>Writes docs/declaration-reference.md from factory/factory.schema.json.</summary>
-internal static partial class DeclarationReference
+/// <summary>docs/reference/declaration.md: every field of the declaration, from factory/factory.schema.json.</summary>
+public static partial class DeclarationPage
 {
-    public const string UpdateVariable = "AMIINFRA_UPDATE_DOCS";
-
-    public const string RegenerateCommand = UpdateVariable + "=1 dotnet test test/AmiInfra.Declaration.Tests --filter DeclarationReferenceTests";
-
-    public static string DocumentPath { get; } = Path.Combine(DefaultFactoryTests.RepositoryRoot, "docs", "declaration-reference.md");
+    /// <summary>The page.</summary>
+    public static Page Page { get; } = new("docs/reference/declaration.md", "factory/factory.schema.json", Generate);
 
     public static string Generate()
     {
         var text = new StringBuilder();
         text.Append("# Declaration reference\n\n");
-        text.Append("<!-- Generated from factory/factory.schema.json by test/AmiInfra.Declaration.Tests/DeclarationReference.cs. Do not edit: edit the schema, then regenerate. -->\n\n");
         text.Append("Every field of a factory declaration (`factory/factory.json`), as its JSON Schema,\n");
-        text.Append("[`factory/factory.schema.json`](../factory/factory.schema.json), declares it. The default declaration\n");
+        text.Append("[`factory/factory.schema.json`](../../factory/factory.schema.json), declares it. The default declaration\n");
         text.Append("names the schema in `\"$schema\"`, so editors that read JSON Schema complete and check it as you type.\n");
         text.Append("AmiInfra's loader accepts the same fields and checks every rule below, and a few more that a\n");
         text.Append("schema cannot express (values compared with one another, the factory's and an image's blocks\n");
         text.Append("merged, files that must exist); a test keeps the schema, the loader and this page in agreement.\n\n");
         text.Append("This page is generated from the schema. After changing the schema, regenerate it with\n\n");
-        text.Append("    ").Append(RegenerateCommand).Append("\n\n");
-        text.Append("(`dotnet test` fails while this page differs from the schema.)\n\n");
+        text.Append("    ").Append(Repository.Command).Append("\n\n");
+        text.Append("(CI and `dotnet test` fail while this page differs from the schema.)\n\n");
         text.Append("In paths, `images[]` stands for every item of the list `images`. Patterns are regular expressions.\n");
         text.Append("A field given as `null` counts as absent.\n\n");
         text.Append("The file is JSON (RFC 8259), read strictly, with one allowance made on purpose: comments (`//` and\n");
