@@ -164,6 +164,10 @@ public sealed class SchemaAgreementTests
             """ "distribution": { "encryption": "aws/ebs" },""",
             """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] } },"""), []),
         ("a launch template outside the distribution regions", Declaration(imageFields: """ "distribution": { "launchTemplates": [{ "region": "eu-west-1", "id": "lt-0123456789abcdef0" }] },"""), []),
+        ("Fast Launch on a Linux image", Declaration(imageFields: """ "distribution": { "fastLaunch": [{ "region": "us-east-1" }] },"""), []),
+        ("Fast Launch declared twice for one region", Declaration(imageFields: """ "platform": "windows", "distribution": { "fastLaunch": [{ "region": "us-east-1" }, { "region": "us-east-1", "enabled": false }] },""", components: """[{ "managed": "update-windows" }]"""), []),
+        ("a license configuration of a region the AMI does not go to, or of another partition", Declaration(imageFields: """ "distribution": { "licenseConfigurations": ["arn:aws:license-manager:eu-west-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef"] },"""), []),
+        ("more than 50 license configurations in one region", Declaration(imageFields: $$""" "distribution": { "licenseConfigurations": [{{string.Join(", ", Enumerable.Range(0, 51).Select(i => $"\"arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-{i:D32}\""))}}] },"""), []),
         ("retirement steps out of order", Declaration(imageFields: """ "lifecycle": { "deprecate": { "afterDays": 90 }, "disable": { "afterDays": 60 } },"""), []),
         ("a count rule keeping fewer AMIs than keepAtLeast", Declaration(imageFields: """ "lifecycle": { "delete": { "keepNewest": 2 }, "keepAtLeast": 3 },"""), []),
         ("a snapshot retention shorter than the AMI retention", Declaration(imageFields: """ "lifecycle": { "delete": { "afterDays": 365 }, "recycleBin": { "amiRetentionDays": 14, "snapshotRetentionDays": 7 } },"""), []),
@@ -308,6 +312,8 @@ public sealed class SchemaAgreementTests
             fields[$"{at}distribution"] = DistributionReader.Fields;
             fields[$"{at}distribution.launchPermissions"] = DistributionReader.LaunchPermissionsFields;
             fields[$"{at}distribution.launchTemplates[]"] = DistributionReader.LaunchTemplateFields;
+            fields[$"{at}distribution.fastLaunch[]"] = DistributionReader.FastLaunchFields;
+            fields[$"{at}distribution.fastLaunch[].launchTemplate"] = DistributionReader.FastLaunchTemplateFields;
             fields[$"{at}lifecycle"] = RetirementReader.LifecycleFields;
             fields[$"{at}lifecycle.exclude"] = RetirementReader.ExclusionFields;
             fields[$"{at}lifecycle.recycleBin"] = RetirementReader.RecycleBinFields;

@@ -92,6 +92,8 @@ public sealed class ImageBuild
                     .Where(t => t.Template.Region == region)
                     .Select(t => new LaunchTemplateTarget { LaunchTemplate = t.Reference, AccountId = t.Template.AccountId, SetDefaultVersion = t.Template.SetDefaultVersion })
                     .ToList(),
+                FastLaunch = FastLaunchIn(distribution, region),
+                LicenseConfigurationArns = distribution.LicenseConfigurations.Count == 0 ? [] : distribution.LicenseConfigurations.Where(arn => LicenseConfigurations.RegionOf(arn) == region).ToList(),
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
@@ -178,6 +180,18 @@ public sealed class ImageBuild
     /// <summary>The recipe, distribution, pipeline and (when the image retires its AMIs) lifecycle policy.</summary>
     public IReadOnlyList<CfnFragmentResource> Resources { get; }
 
+    // The Fast Launch of the factory account's copy in one region, as declared (none when not declared).
+    private static IReadOnlyList<FastLaunchSettings> FastLaunchIn(AmiInfra.Declaration.Distribution distribution, string region) =>
+        distribution.FastLaunch.Count == 0
+            ? []
+            : distribution.FastLaunch.Where(f => f.Region == region).Select(f => new FastLaunchSettings
+            {
+                Enabled = f.Enabled,
+                MaxParallelLaunches = f.MaxParallelLaunches,
+                TargetSnapshotCount = f.TargetSnapshotCount,
+                LaunchTemplate = f.LaunchTemplate is { } t ? new FastLaunchTemplate { LaunchTemplateId = t.Id, LaunchTemplateName = t.Name, Version = t.Version } : null,
+            }).ToList();
+
     // The declaration field each construct prop comes from, relative to images[n] (see DeclaredAt).
     internal static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
     {
@@ -194,7 +208,8 @@ public sealed class ImageBuild
         ["Regions.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
         ["Regions.Public"] = "distribution.launchPermissions.public", ["Regions.TargetAccounts"] = "distribution.targetAccounts",
         ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKey"] = "distribution.encryption",
-        ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
+        ["Regions.LaunchTemplates"] = "distribution.launchTemplates", ["Regions.FastLaunch"] = "distribution.fastLaunch",
+        ["Regions.LicenseConfigurationArns"] = "distribution.licenseConfigurations",
     };
 
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)
