@@ -130,8 +130,8 @@ public static partial class LicenseConfigurations
     /// <summary>Image Builder's pattern for the ARN.</summary>
     public static readonly Shape Arn = new(ArnPattern(), "a License Manager configuration ARN such as arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef (lic- and 32 characters)");
 
-    /// <summary>The region an ARN of the <see cref="Arn"/> shape names.</summary>
-    public static string RegionOf(string arn) => arn.Split(':')[3];
+    /// <summary>The region an ARN of the <see cref="Arn"/> shape names; empty for text without one.</summary>
+    public static string RegionOf(string arn) => arn.Split(':') is { Length: > 3 } parts ? parts[3] : "";
 
     /// <summary>An ARN of <see cref="Arn"/>'s shape, of a known region of <paramref name="partition"/>.</summary>
     public static Problem? Check(string arn, Partition partition)
