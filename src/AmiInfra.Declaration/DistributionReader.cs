@@ -243,7 +243,8 @@ internal static class DistributionReader
             if (parallel is { } p)
             {
                 JsonFields.Require(e.At("maxParallelLaunches"), FastLaunchRules.MaxParallelLaunches(p, out var warning));
-                if (warning is not null)
+                // Declared on the factory, the setting is read once per image: warn once.
+                if (warning is not null && !factory.Warnings.Contains($"{e.At("maxParallelLaunches")}: {warning}."))
                 {
                     factory.Warnings.Add($"{e.At("maxParallelLaunches")}: {warning}.");
                 }

@@ -86,6 +86,26 @@ public sealed class WindowsValidationTests
         Assert.Contains(factory.Warnings, w => w.StartsWith("images[0].distribution.fastLaunch[0].maxParallelLaunches: 41 parallel launches exceed the default quota of 40", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Fast_launch_on_the_factory_reaches_every_windows_image_and_warns_once()
+    {
+        var factory = Parse("""
+            {
+              "name": "golden",
+              "account": "123456789012",
+              "region": "us-east-1",
+              "distribution": { "fastLaunch": [{ "region": "us-east-1", "maxParallelLaunches": 41 }] },
+              "images": [
+                { "name": "win2022", "platform": "windows", "parent": { "ssmParameter": "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base" }, "components": [{ "managed": "update-windows" }] },
+                { "name": "win2019", "platform": "windows", "parent": { "ssmParameter": "/aws/service/ami-windows-latest/Windows_Server-2019-English-Full-Base" }, "components": [{ "managed": "update-windows" }] }
+              ]
+            }
+            """);
+
+        Assert.All(factory.Images, i => Assert.Equal(41, Assert.Single(i.Distribution.FastLaunch).MaxParallelLaunches));
+        Assert.Single(factory.Warnings, w => w.StartsWith("distribution.fastLaunch[0].maxParallelLaunches:", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(10001)]
