@@ -1,4 +1,5 @@
 using AmiInfra.Rules;
+using FastLaunchRules = AmiInfra.Rules.FastLaunch;
 
 namespace AmiInfra.Declaration;
 
@@ -10,7 +11,7 @@ internal static class DistributionReader
 {
     /// <summary>The fields of a distribution block (the factory's or an image's).</summary>
     internal static readonly string[] Fields =
-        ["regions", "launchPermissions", "targetAccounts", "amiName", "amiTags", "ssmParameter", "encryption", "launchTemplates"];
+        ["regions", "launchPermissions", "targetAccounts", "amiName", "amiTags", "ssmParameter", "encryption", "launchTemplates", "fastLaunch", "licenseConfigurations"];
 
     /// <summary>The fields of a distribution's <c>launchPermissions</c>.</summary>
     internal static readonly string[] LaunchPermissionsFields = ["accounts", "organizations", "organizationalUnits", "public"];
@@ -18,7 +19,13 @@ internal static class DistributionReader
     /// <summary>The fields of a distribution's <c>launchTemplates[]</c>.</summary>
     internal static readonly string[] LaunchTemplateFields = ["region", "id", "accountId", "setDefaultVersion"];
 
-    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName, IReadOnlyDictionary<string, string> imageTags, bool retires)
+    /// <summary>The fields of a distribution's <c>fastLaunch[]</c>.</summary>
+    internal static readonly string[] FastLaunchFields = ["region", "enabled", "maxParallelLaunches", "targetSnapshotCount", "launchTemplate"];
+
+    /// <summary>The fields of a distribution's <c>fastLaunch[].launchTemplate</c>.</summary>
+    internal static readonly string[] FastLaunchTemplateFields = ["id", "name", "version"];
+
+    public static Distribution Read(JsonFields image, FactoryContext factory, JsonFields? defaults, string imageName, IReadOnlyDictionary<string, string> imageTags, bool retires, Platform platform)
     {
         var own = image.OptionalObject("distribution", Fields);
 
@@ -99,6 +106,12 @@ internal static class DistributionReader
             }
         }
 
+        var fastLaunchFrom = Source("fastLaunch");
+        var fastLaunch = fastLaunchFrom is null ? [] : FastLaunch(fastLaunchFrom, regions, factory, platform, image.Path);
+
+        var licensesFrom = Source("licenseConfigurations");
+        var licenses = licensesFrom is null ? [] : Licenses(licensesFrom, regions, factory);
+
         var amiTagsFrom = Source("amiTags");
         var amiTags = amiTagsFrom is null ? new SortedDictionary<string, string>() : TagsReader.Read(amiTagsFrom, "amiTags", TagRules.ImageBuilder);
 
@@ -122,6 +135,8 @@ internal static class DistributionReader
             SsmParameterName = ssm,
             Encryption = encryption,
             LaunchTemplates = templates,
+            FastLaunch = fastLaunch,
+            LicenseConfigurations = licenses,
         };
     }
 
@@ -191,6 +206,88 @@ internal static class DistributionReader
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Fast Launch, one entry per distribution region, for the factory account's copy of a Windows image. Declared in the
+    /// factory's distribution block, it reaches every image that does not declare its own; a Linux image it reaches is
+    /// refused there, naming the image, so it is never dropped silently.
+    /// </summary>
+    private static IReadOnlyList<FastLaunchSetting> FastLaunch(JsonFields f, IReadOnlyList<string> regions, FactoryContext factory, Platform platform, string imagePath)
+    {
+        var field = f.At("fastLaunch");
+        if (FastLaunchRules.ForImage(platform == Platform.Windows) is { } linux)
+        {
+            throw new DeclarationException(field, linux with { Value = $"{linux.Value} ({imagePath})" });
+        }
+
+        var items = f.Array("fastLaunch", Rules.Distributions.MaxRegions);
+        var result = new List<FastLaunchSetting>();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var at = $"{field}[{i}]";
+            var e = JsonFields.Open(items[i], at, FastLaunchFields);
+            var region = factory.RegionAt(e.RequiredString("region", Partitions.RegionAccepted), e.At("region"));
+            if (!regions.Contains(region))
+            {
+                throw new DeclarationException(e.At("region"), JsonFields.Quote(region), $"one of the distribution regions ({string.Join(", ", regions)})");
+            }
+
+            if (!seen.TryAdd(region, i))
+            {
+                throw new DeclarationException(e.At("region"), JsonFields.Quote(region), $"a region without Fast Launch settings already ({field}[{seen[region]}])");
+            }
+
+            var parallel = e.OptionalWholeNumber("maxParallelLaunches", $"a whole number, at least {FastLaunchRules.MinParallelLaunches}");
+            if (parallel is { } p)
+            {
+                JsonFields.Require(e.At("maxParallelLaunches"), FastLaunchRules.MaxParallelLaunches(p, out var warning));
+                // Declared on the factory, the setting is read once per image: warn once.
+                if (warning is not null && !factory.Warnings.Contains($"{e.At("maxParallelLaunches")}: {warning}."))
+                {
+                    factory.Warnings.Add($"{e.At("maxParallelLaunches")}: {warning}.");
+                }
+            }
+
+            var snapshots = e.OptionalWholeNumber("targetSnapshotCount", $"a whole number from {FastLaunchRules.MinTargetSnapshots} to {FastLaunchRules.MaxTargetSnapshots}");
+            if (snapshots is { } s)
+            {
+                JsonFields.Require(e.At("targetSnapshotCount"), FastLaunchRules.TargetSnapshotCount(s));
+            }
+
+            FastLaunchTemplateReference? template = null;
+            if (e.OptionalObject("launchTemplate", FastLaunchTemplateFields) is { } t)
+            {
+                var id = t.OptionalString("id", Identifiers.LaunchTemplateId.Accepted);
+                var name = t.OptionalString("name", FastLaunchRules.LaunchTemplateName.Accepted);
+                var version = t.OptionalString("version", FastLaunchRules.LaunchTemplateVersion.Accepted);
+                if (FastLaunchRules.LaunchTemplate(id, name, version) is { } problem)
+                {
+                    throw new DeclarationException(t.At(problem.Part!), problem with { Part = null });
+                }
+
+                template = new FastLaunchTemplateReference(id, name, version!);
+            }
+
+            result.Add(new FastLaunchSetting(region, e.OptionalBool("enabled") ?? true, parallel, snapshots, template));
+        }
+
+        return result;
+    }
+
+    /// <summary>License Manager configuration ARNs of the factory's partition, each of a distribution region.</summary>
+    private static IReadOnlyList<string> Licenses(JsonFields f, IReadOnlyList<string> regions, FactoryContext factory)
+    {
+        var list = f.OptionalStrings("licenseConfigurations", LicenseConfigurations.Arn.Accepted) ?? [];
+        JsonFields.Require(f.At("licenseConfigurations"), Lists.Check(list, arn => LicenseConfigurations.Check(arn, factory.Partition) ?? LicenseConfigurations.InRegions(arn, regions)));
+        foreach (var region in regions)
+        {
+            var count = list.Count(arn => LicenseConfigurations.RegionOf(arn) == region);
+            JsonFields.Require(f.At("licenseConfigurations"), Lists.AtMost(count, LicenseConfigurations.MaxPerRegion, $"license configurations of {region}", "per region, the Image Builder limit"));
+        }
+
+        return list;
     }
 
     private static IReadOnlyList<string> Regions(JsonFields f, string field, FactoryContext factory)

@@ -63,7 +63,7 @@ internal static class ImageReader
         JsonFields.Require(f.At("tags"), TagRules.ImageBuilder.Total(resourceTags, "the factory's tags, the image's and AmiInfra's 2"));
 
         var lifecycle = f.Element("lifecycle") ?? lifecycleDefaults;
-        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags, retires: lifecycle is not null);
+        var distribution = DistributionReader.Read(f, factory, distributionDefaults, name, tags, retires: lifecycle is not null, platform);
         var lifecyclePath = f.Has("lifecycle") ? f.At("lifecycle") : "lifecycle";
         var parent = ReadParent(f);
         var rootVolume = ReadRootVolume(f, platform);

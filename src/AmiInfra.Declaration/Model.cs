@@ -327,6 +327,12 @@ public sealed record Distribution
     /// <summary>Launch templates whose default version follows the newest AMI.</summary>
     public IReadOnlyList<LaunchTemplateUpdate> LaunchTemplates { get; init; } = [];
 
+    /// <summary>EC2 Fast Launch of the factory account's copy, per region (Windows images only). Default: none.</summary>
+    public IReadOnlyList<FastLaunchSetting> FastLaunch { get; init; } = [];
+
+    /// <summary>License Manager configuration ARNs, each associated in the region its ARN names. Default: none.</summary>
+    public IReadOnlyList<string> LicenseConfigurations { get; init; } = [];
+
     /// <summary>Whether any account, organization or OU other than the factory's own gets the AMI.</summary>
     public bool SharesOutsideAccount =>
         LaunchAccounts.Count + LaunchOrganizations.Count + LaunchOrganizationalUnits.Count + TargetAccounts.Count > 0 || Public;
@@ -348,6 +354,20 @@ public enum AmiEncryption
 /// <param name="AccountId">The account that owns it. Default: the factory's.</param>
 /// <param name="SetDefaultVersion">Make the new version the default. Default: true.</param>
 public sealed record LaunchTemplateUpdate(string Region, string LaunchTemplateId, string? AccountId, bool SetDefaultVersion);
+
+/// <summary>EC2 Fast Launch of a Windows AMI in one region, for the factory account's copy.</summary>
+/// <param name="Region">One of the distribution regions.</param>
+/// <param name="Enabled">Enable it (false: Image Builder takes no Fast Launch action). Default: true.</param>
+/// <param name="MaxParallelLaunches">Most instances launched at once to pre-provision snapshots (6 or more). Default: EC2's.</param>
+/// <param name="TargetSnapshotCount">Pre-provisioned snapshots kept ready (1 to 10,000). Default: EC2's.</param>
+/// <param name="LaunchTemplate">The launch template of the pre-provisioning instances. Default: none (the default VPC).</param>
+public sealed record FastLaunchSetting(string Region, bool Enabled, int? MaxParallelLaunches, int? TargetSnapshotCount, FastLaunchTemplateReference? LaunchTemplate);
+
+/// <summary>A launch template for Fast Launch: by id or by name, with a version.</summary>
+/// <param name="Id">Its id (lt-...), or null.</param>
+/// <param name="Name">Its name, or null.</param>
+/// <param name="Version">A version number, $Latest or $Default.</param>
+public sealed record FastLaunchTemplateReference(string? Id, string? Name, string Version);
 
 /// <summary>A retirement step: by age or by count.</summary>
 /// <param name="AfterDays">Act on AMIs older than this many days; or null.</param>

@@ -34,6 +34,10 @@ public sealed class DeclaredFieldTests
         { "exclusionTags", "images[0].lifecycle.exclude" },
         { "instanceTypes", "build.instanceTypes" },
         { "recycleBin", "lifecycle.recycleBin" },
+        { "fastLaunch", "images[0].distribution.fastLaunch" },
+        { "licenseConfigurations", "images[0].distribution.licenseConfigurations" },
+        { "fastLaunchRegion", "images[0].distribution.fastLaunch" },
+        { "licenseConfigurationRegion", "images[0].distribution.licenseConfigurations" },
     };
 
     private static Factory Bad(string what) => what switch
@@ -51,6 +55,10 @@ public sealed class DeclaredFieldTests
         "exclusionTags" => WithImage(i => i with { Lifecycle = i.Lifecycle! with { Exclusions = i.Lifecycle.Exclusions with { Tags = new Dictionary<string, string> { ["Büro"] = "x" } } } }),
         "instanceTypes" => Changed(f => f with { Build = f.Build with { InstanceTypes = ["m7i.Large"] } }),
         "recycleBin" => WithImage(i => i with { Lifecycle = i.Lifecycle! with { RecycleBinDays = 400, SnapshotRecycleBinDays = 400 } }),
+        "fastLaunch" => WithImage(i => i with { Distribution = i.Distribution with { FastLaunch = [new FastLaunchSetting(i.Distribution.Regions[0], true, 2, null, null)] } }),
+        "licenseConfigurations" => WithImage(i => i with { Distribution = i.Distribution with { LicenseConfigurations = ["lic-0123456789abcdef0123456789abcdef"] } }),
+        "fastLaunchRegion" => WithImage(i => i with { Distribution = i.Distribution with { FastLaunch = [new FastLaunchSetting("ap-south-2", true, null, null, null)] } }),
+        "licenseConfigurationRegion" => WithImage(i => i with { Distribution = i.Distribution with { LicenseConfigurations = ["arn:aws:license-manager:ap-south-2:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef"] } }),
         _ => throw new ArgumentOutOfRangeException(nameof(what)),
     };
 

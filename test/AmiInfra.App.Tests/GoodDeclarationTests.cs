@@ -107,6 +107,42 @@ public sealed class GoodDeclarationTests
         Assert.Equal("Windows", (string)component.Resource["Properties"]!["Platform"]!);
     }
 
+    /// <summary>Fast Launch and the license configuration reach only the region they are declared for; the root volume is the base AMI's 30 GiB.</summary>
+    [Fact]
+    public void Windows_fast_launch_and_license_configuration_reach_their_region_only()
+    {
+        var s = Of("windows-fast-launch");
+        var distributions = Assert.Single(s.Resources("AWS::ImageBuilder::DistributionConfiguration")).Resource["Properties"]!["Distributions"]!.AsArray();
+        var byRegion = distributions.ToDictionary(d => (string)d!["Region"]!, d => d!);
+
+        var eu = byRegion["eu-west-1"];
+        var fast = Assert.Single(eu["FastLaunchConfigurations"]!.AsArray())!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            { "Enabled": true, "MaxParallelLaunches": 6, "SnapshotConfiguration": { "TargetResourceCount": 10 },
+              "LaunchTemplate": { "LaunchTemplateName": "fast-launch-prep", "LaunchTemplateVersion": "$Default" } }
+            """), fast), fast.ToJsonString());
+        Assert.Equal("arn:aws:license-manager:eu-west-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef", (string)Assert.Single(eu["LicenseConfigurationArns"]!.AsArray())!);
+
+        var us = byRegion["us-east-1"];
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{ "Enabled": false }"""), Assert.Single(us["FastLaunchConfigurations"]!.AsArray())));
+        Assert.Null(us["LicenseConfigurationArns"]);
+
+        var recipe = Assert.Single(s.Resources("AWS::ImageBuilder::ImageRecipe")).Resource["Properties"]!;
+        Assert.Equal(30, (int)recipe["BlockDeviceMappings"]![0]!["Ebs"]!["VolumeSize"]!);
+    }
+
+    /// <summary>A Windows image that declares neither gets no Fast Launch and no license configuration.</summary>
+    [Fact]
+    public void A_windows_image_without_fast_launch_gets_none()
+    {
+        var s = Of("windows");
+        foreach (var d in Assert.Single(s.Resources("AWS::ImageBuilder::DistributionConfiguration")).Resource["Properties"]!["Distributions"]!.AsArray())
+        {
+            Assert.Null(d!["FastLaunchConfigurations"]);
+            Assert.Null(d["LicenseConfigurationArns"]);
+        }
+    }
+
     [Fact]
     public void Tag_values_in_any_script_reach_the_amis()
     {

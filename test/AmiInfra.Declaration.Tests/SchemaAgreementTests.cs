@@ -55,7 +55,7 @@ public sealed class SchemaAgreementTests
     /// <summary>
     /// The declarations of the repository: the default factory, every examples/*/factory.json (the other examples, such
     /// as the C# app of examples/csharp-factory, are not declarations), and every
-    /// whole declaration (a JSON block with images) that README.md or a page under docs/ shows.
+    /// whole declaration (a JSON block with images) that README.md or docs/*.md shows.
     /// </summary>
     public static TheoryData<string> RepositoryDeclarations()
     {
@@ -70,7 +70,7 @@ public sealed class SchemaAgreementTests
         }
 
         var pages = new[] { Path.Combine(Root, "README.md") }.Where(File.Exists)
-            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal) : []);
+            .Concat(Directory.Exists(Path.Combine(Root, "docs")) ? Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order(StringComparer.Ordinal) : []);
         foreach (var page in pages)
         {
             var blocks = JsonBlocks(page);
@@ -164,6 +164,10 @@ public sealed class SchemaAgreementTests
             """ "distribution": { "encryption": "aws/ebs" },""",
             """ "distribution": { "launchPermissions": { "accounts": ["111122223333"] } },"""), []),
         ("a launch template outside the distribution regions", Declaration(imageFields: """ "distribution": { "launchTemplates": [{ "region": "eu-west-1", "id": "lt-0123456789abcdef0" }] },"""), []),
+        ("Fast Launch on a Linux image", Declaration(imageFields: """ "distribution": { "fastLaunch": [{ "region": "us-east-1" }] },"""), []),
+        ("Fast Launch declared twice for one region", Declaration(imageFields: """ "platform": "windows", "distribution": { "fastLaunch": [{ "region": "us-east-1" }, { "region": "us-east-1", "enabled": false }] },""", components: """[{ "managed": "update-windows" }]"""), []),
+        ("a license configuration of a region the AMI does not go to, or of another partition", Declaration(imageFields: """ "distribution": { "licenseConfigurations": ["arn:aws:license-manager:eu-west-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef"] },"""), []),
+        ("more than 50 license configurations in one region", Declaration(imageFields: $$""" "distribution": { "licenseConfigurations": [{{string.Join(", ", Enumerable.Range(0, 51).Select(i => $"\"arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-{i:D32}\""))}}] },"""), []),
         ("retirement steps out of order", Declaration(imageFields: """ "lifecycle": { "deprecate": { "afterDays": 90 }, "disable": { "afterDays": 60 } },"""), []),
         ("a count rule keeping fewer AMIs than keepAtLeast", Declaration(imageFields: """ "lifecycle": { "delete": { "keepNewest": 2 }, "keepAtLeast": 3 },"""), []),
         ("a snapshot retention shorter than the AMI retention", Declaration(imageFields: """ "lifecycle": { "delete": { "afterDays": 365 }, "recycleBin": { "amiRetentionDays": 14, "snapshotRetentionDays": 7 } },"""), []),
@@ -308,6 +312,8 @@ public sealed class SchemaAgreementTests
             fields[$"{at}distribution"] = DistributionReader.Fields;
             fields[$"{at}distribution.launchPermissions"] = DistributionReader.LaunchPermissionsFields;
             fields[$"{at}distribution.launchTemplates[]"] = DistributionReader.LaunchTemplateFields;
+            fields[$"{at}distribution.fastLaunch[]"] = DistributionReader.FastLaunchFields;
+            fields[$"{at}distribution.fastLaunch[].launchTemplate"] = DistributionReader.FastLaunchTemplateFields;
             fields[$"{at}lifecycle"] = LifecycleReader.LifecycleFields;
             fields[$"{at}lifecycle.exclude"] = LifecycleReader.ExclusionFields;
             fields[$"{at}lifecycle.recycleBin"] = LifecycleReader.RecycleBinFields;

@@ -130,6 +130,14 @@ internal static class SchemaRules
             new JsonObject { ["pattern"] = Distributions.ServiceLinkedRoleParameter.Regex }), "Distributions.OutputParameter and Distributions.ServiceLinkedRoleParameter");
         Set(Distribution + "/launchTemplates/items/properties/id/pattern", Identifiers.LaunchTemplateId.Regex, "Identifiers.LaunchTemplateId");
         Set(Distribution + "/launchTemplates/maxItems", Distributions.MaxLaunchTemplates, "Distributions.MaxLaunchTemplates");
+        Set(Distribution + "/fastLaunch/maxItems", Distributions.MaxRegions, "Distributions.MaxRegions (one entry per distribution region)");
+        Set(Distribution + "/fastLaunch/items/properties/maxParallelLaunches/minimum", FastLaunch.MinParallelLaunches, "FastLaunch.MaxParallelLaunches");
+        Set(Distribution + "/fastLaunch/items/properties/targetSnapshotCount/minimum", FastLaunch.MinTargetSnapshots, "FastLaunch.TargetSnapshotCount");
+        Set(Distribution + "/fastLaunch/items/properties/targetSnapshotCount/maximum", FastLaunch.MaxTargetSnapshots, "FastLaunch.TargetSnapshotCount");
+        Set(Distribution + "/fastLaunch/items/properties/launchTemplate/properties/id/pattern", Identifiers.LaunchTemplateId.Regex, "FastLaunch.LaunchTemplate (Identifiers.LaunchTemplateId)");
+        Set(Distribution + "/fastLaunch/items/properties/launchTemplate/properties/name/pattern", FastLaunch.LaunchTemplateName.Regex, "FastLaunch.LaunchTemplateName");
+        Set(Distribution + "/fastLaunch/items/properties/launchTemplate/properties/version/pattern", FastLaunch.LaunchTemplateVersion.Regex, "FastLaunch.LaunchTemplateVersion");
+        Set(Distribution + "/licenseConfigurations/items/pattern", LicenseConfigurations.Arn.Regex, "LicenseConfigurations.Arn");
 
         Set("/$defs/step/properties/keepNewest/minimum", Lifecycles.FilterValue.Min, "Lifecycles.FilterValue");
         Set("/$defs/step/properties/keepNewest/maximum", Lifecycles.FilterValue.Max, "Lifecycles.FilterValue");

@@ -92,6 +92,8 @@ public sealed class ImageBuild
                     .Where(t => t.Template.Region == region)
                     .Select(t => new LaunchTemplateTarget { LaunchTemplate = t.Reference, AccountId = t.Template.AccountId, SetDefaultVersion = t.Template.SetDefaultVersion })
                     .ToList(),
+                FastLaunch = FastLaunchIn(distribution, region, $"{where}/Distribution"),
+                LicenseConfigurationArns = LicensesIn(distribution, region),
             }).ToList(),
         }, $"{where}/Distribution", factory.Account))));
 
@@ -178,6 +180,28 @@ public sealed class ImageBuild
     /// <summary>The recipe, distribution, pipeline and (when the image retires its AMIs) lifecycle policy.</summary>
     public IReadOnlyList<CfnFragmentResource> Resources { get; }
 
+    // The Fast Launch of the factory account's copy in one region, as declared (none when not declared). One declared for a
+    // region the AMI does not go to is rejected (the loader refuses it before), so none is dropped silently.
+    private static IReadOnlyList<FastLaunchSettings> FastLaunchIn(AmiInfra.Declaration.Distribution distribution, string region, string where) =>
+        distribution.FastLaunch.Count == 0
+            ? []
+            : distribution.FastLaunch.FirstOrDefault(f => !distribution.Regions.Contains(f.Region)) is { } stray
+            ? throw new ConstructValidationException($"{where}.Regions.FastLaunch", $"\"{stray.Region}\"", $"one of the distribution regions ({string.Join(", ", distribution.Regions)})")
+            : distribution.FastLaunch.Where(f => f.Region == region).Select(f => new FastLaunchSettings
+            {
+                Enabled = f.Enabled,
+                MaxParallelLaunches = f.MaxParallelLaunches,
+                TargetSnapshotCount = f.TargetSnapshotCount,
+                LaunchTemplate = f.LaunchTemplate is { } t ? new FastLaunchTemplate { LaunchTemplateId = t.Id, LaunchTemplateName = t.Name, Version = t.Version } : null,
+            }).ToList();
+
+    // The license configurations of one region: those whose ARN names it. One that names no distribution region goes to
+    // the first, whose distribution rejects it (the loader refuses it before), so none is dropped silently.
+    private static IReadOnlyList<string> LicensesIn(AmiInfra.Declaration.Distribution distribution, string region) =>
+        distribution.LicenseConfigurations.Count == 0
+            ? []
+            : distribution.LicenseConfigurations.Where(arn => LicenseConfigurations.RegionOf(arn) is var of && (of == region || (region == distribution.Regions[0] && !distribution.Regions.Contains(of)))).ToList();
+
     // The declaration field each construct prop comes from, relative to images[n] (see DeclaredAt).
     internal static readonly Dictionary<string, string> RecipeFields = new(StringComparer.Ordinal)
     {
@@ -194,7 +218,8 @@ public sealed class ImageBuild
         ["Regions.LaunchOrganizationalUnitArns"] = "distribution.launchPermissions.organizationalUnits",
         ["Regions.Public"] = "distribution.launchPermissions.public", ["Regions.TargetAccounts"] = "distribution.targetAccounts",
         ["Regions.SsmParameterName"] = "distribution.ssmParameter", ["Regions.KmsKey"] = "distribution.encryption",
-        ["Regions.LaunchTemplates"] = "distribution.launchTemplates",
+        ["Regions.LaunchTemplates"] = "distribution.launchTemplates", ["Regions.FastLaunch"] = "distribution.fastLaunch",
+        ["Regions.LicenseConfigurationArns"] = "distribution.licenseConfigurations",
     };
 
     internal static readonly Dictionary<string, string> PipelineFields = new(StringComparer.Ordinal)

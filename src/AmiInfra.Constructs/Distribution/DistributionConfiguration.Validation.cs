@@ -30,6 +30,8 @@ public sealed partial class DistributionConfiguration
             }
 
             CheckRegion(props.Regions[i], $"{where}.Regions[{i}]", props);
+            CheckFastLaunch(props.Regions[i], $"{where}.Regions[{i}]", ownAccount);
+            CheckLicenses(props.Regions[i], $"{where}.Regions[{i}]");
         }
 
         if (ownAccount is not null && !Checks.IsToken(ownAccount))
@@ -187,6 +189,59 @@ public sealed partial class DistributionConfiguration
             {
                 throw new ConstructValidationException($"{where}.LaunchTemplate", Text.Quote(id), $"a launch template not already listed (LaunchTemplates[{seen[key]}])");
             }
+        }
+    }
+
+    private static void CheckFastLaunch(RegionDistribution r, string at, string? ownAccount)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < r.FastLaunch.Count; i++)
+        {
+            var f = r.FastLaunch[i];
+            var where = $"{at}.FastLaunch[{i}]";
+            if (f.AccountId is { } account && !Checks.IsToken(account))
+            {
+                Checks.Require($"{where}.AccountId", ownAccount is null || Checks.IsToken(ownAccount)
+                    ? Identifiers.AccountId.Check(account)
+                    : Rules.FastLaunch.Account(account, ownAccount, r.TargetAccounts));
+            }
+
+            if (f.MaxParallelLaunches is { } parallel)
+            {
+                Checks.Require($"{where}.MaxParallelLaunches", Rules.FastLaunch.MaxParallelLaunches(parallel, out _));
+            }
+
+            if (f.TargetSnapshotCount is { } count)
+            {
+                Checks.Require($"{where}.TargetSnapshotCount", Rules.FastLaunch.TargetSnapshotCount(count));
+            }
+
+            if (f.LaunchTemplate is { } t && !Checks.IsToken(t.LaunchTemplateId) && !Checks.IsToken(t.LaunchTemplateName) && !Checks.IsToken(t.Version))
+            {
+                Checks.Require($"{where}.LaunchTemplate", Rules.FastLaunch.LaunchTemplate(t.LaunchTemplateId, t.LaunchTemplateName, t.Version), part => part switch
+                {
+                    "id" => "LaunchTemplateId",
+                    "name" => "LaunchTemplateName",
+                    _ => "Version",
+                });
+            }
+
+            var key = f.AccountId ?? ownAccount ?? "";
+            if (!Checks.IsToken(key) && !seen.TryAdd(key, i))
+            {
+                throw new ConstructValidationException($"{where}.AccountId", f.AccountId is null ? "null (the stack's account)" : Text.Quote(f.AccountId), $"an account without Fast Launch settings in this region already (FastLaunch[{seen[key]}])");
+            }
+        }
+    }
+
+    private static void CheckLicenses(RegionDistribution r, string at)
+    {
+        var where = $"{at}.LicenseConfigurationArns";
+        Checks.Require(where, Lists.AtMost(r.LicenseConfigurationArns.Count, LicenseConfigurations.MaxPerRegion, "license configurations", "per region, the Image Builder limit"));
+        Checks.List(where, r.LicenseConfigurationArns, LicenseConfigurations.Arn);
+        if (!Checks.IsToken(r.Region))
+        {
+            Checks.Require(where, Lists.Check(r.LicenseConfigurationArns, arn => LicenseConfigurations.InRegions(arn, [r.Region]), Checks.IsToken));
         }
     }
 

@@ -194,6 +194,25 @@ public sealed partial class DistributionConfiguration : ImageBuilderResource, ID
             })).ToArray();
         }
 
+        if (r.FastLaunch.Count > 0)
+        {
+            distribution["FastLaunchConfigurations"] = r.FastLaunch.Select(f => (object)Cfn.Clean(new Dictionary<string, object?>
+            {
+                ["Enabled"] = f.Enabled,
+                ["AccountId"] = f.AccountId,
+                ["MaxParallelLaunches"] = f.MaxParallelLaunches,
+                ["SnapshotConfiguration"] = f.TargetSnapshotCount is { } count ? new Dictionary<string, object> { ["TargetResourceCount"] = count } : null,
+                ["LaunchTemplate"] = f.LaunchTemplate is { } t
+                    ? Cfn.Clean(new Dictionary<string, object?> { ["LaunchTemplateId"] = t.LaunchTemplateId, ["LaunchTemplateName"] = t.LaunchTemplateName, ["LaunchTemplateVersion"] = t.Version })
+                    : null,
+            })).ToArray();
+        }
+
+        if (r.LicenseConfigurationArns.Count > 0)
+        {
+            distribution["LicenseConfigurationArns"] = r.LicenseConfigurationArns.ToArray();
+        }
+
         if (OutputParameterName(r) is { } parameter)
         {
             distribution["SsmParameterConfigurations"] = new object[] { new Dictionary<string, object> { ["ParameterName"] = parameter, ["DataType"] = "aws:ec2:image" } };

@@ -27,6 +27,50 @@ public sealed record LaunchTemplateTarget
     public bool SetDefaultVersion { get; init; } = true;
 }
 
+/// <summary>
+/// The launch template EC2 launches Fast Launch's pre-provisioning instances with: by id or by name, and a version
+/// (Image Builder FastLaunchLaunchTemplateSpecification; EC2 requires the version).
+/// </summary>
+public sealed record FastLaunchTemplate
+{
+    /// <summary>The launch template id (lt- and 17 hexadecimal digits). Default: null (give <see cref="LaunchTemplateName"/>).</summary>
+    public string? LaunchTemplateId { get; init; }
+
+    /// <summary>The launch template name (3 to 128 characters). Default: null (give <see cref="LaunchTemplateId"/>).</summary>
+    public string? LaunchTemplateName { get; init; }
+
+    /// <summary>The version: a number, $Latest or $Default. No default (EC2's EnableFastLaunch requires it).</summary>
+    public required string Version { get; init; }
+}
+
+/// <summary>
+/// EC2 Fast Launch for the Windows AMI in one region and account: EC2 pre-provisions snapshots of the AMI, already
+/// through Sysprep specialize and the out-of-box experience, so instances launch faster. Image Builder enables it
+/// with its service-linked role, whose policy allows ec2:EnableFastLaunch on images and launch templates tagged
+/// CreatedBy: EC2 Image Builder (AWSServiceRoleForImageBuilder); a launch template given here must carry that tag.
+/// </summary>
+public sealed record FastLaunchSettings
+{
+    /// <summary>Enable Fast Launch (false: Image Builder takes no Fast Launch action). Default: true.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// The account whose copy gets Fast Launch: the stack's own or a target account of the region. Default: null (the
+    /// factory's account). A target account needs ec2:EnableFastLaunch in its distribution role, which
+    /// <see cref="TargetAccounts.TargetAccountStackSet"/> does not grant.
+    /// </summary>
+    public string? AccountId { get; init; }
+
+    /// <summary>Most instances EC2 launches at once to pre-provision snapshots (6 or more). Default: null (EC2 decides).</summary>
+    public int? MaxParallelLaunches { get; init; }
+
+    /// <summary>How many pre-provisioned snapshots EC2 keeps ready (1 to 10,000). Default: null (EC2 decides).</summary>
+    public int? TargetSnapshotCount { get; init; }
+
+    /// <summary>The launch template of the pre-provisioning instances (a non-default VPC, IMDSv2). Default: null (the default VPC).</summary>
+    public FastLaunchTemplate? LaunchTemplate { get; init; }
+}
+
 /// <summary>Where and how the AMI goes in one region.</summary>
 public sealed record RegionDistribution
 {
@@ -82,6 +126,15 @@ public sealed record RegionDistribution
 
     /// <summary>Launch templates that get a version with the newest AMI. Default: none.</summary>
     public IReadOnlyList<LaunchTemplateTarget> LaunchTemplates { get; init; } = [];
+
+    /// <summary>EC2 Fast Launch of the Windows AMI in this region, at most one per account. Default: none.</summary>
+    public IReadOnlyList<FastLaunchSettings> FastLaunch { get; init; } = [];
+
+    /// <summary>
+    /// License Manager configurations of this region associated with the AMI (at most 50 ARNs,
+    /// arn:aws:license-manager:region:account:license-configuration:lic-...). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> LicenseConfigurationArns { get; init; } = [];
 }
 
 /// <summary>Props of a <see cref="DistributionConfiguration"/>.</summary>

@@ -8,7 +8,9 @@ public sealed record ManagedComponent(string Name, ToePlatforms Platform);
 /// <summary>
 /// The AWS-managed components AmiInfra knows, from AWS's documentation: "Manage security patches"
 /// (update-linux, update-windows), "STIG hardening components" (stig-build-*, scap-checker-*), and
-/// the AWS CDK's Image Builder module (aws-imagebuilder-alpha, AwsManagedComponent). A name of the
+/// the AWS CDK's Image Builder module (aws-imagebuilder-alpha, AwsManagedComponent), and the Amazon-owned components
+/// Windows recipes name most (the CloudWatch agent, the CodeDeploy agent, PowerShell and Chocolatey: arn:aws:imagebuilder:
+/// region:aws:component/name/x.x.x as published recipes use them). A name of the
 /// catalog is checked against the image's platform; a name the catalog does not have is accepted
 /// with a warning naming the closest known names, since AWS adds components after any catalog.
 /// </summary>
@@ -22,6 +24,11 @@ public static class ManagedComponents
         new("aws-cli-version-2-linux", ToePlatforms.Linux),
         new("aws-cli-version-2-windows", ToePlatforms.Windows),
         new("amazon-cloudwatch-agent-linux", ToePlatforms.Linux),
+        new("amazon-cloudwatch-agent-windows", ToePlatforms.Windows),
+        new("aws-codedeploy-agent-linux", ToePlatforms.Linux),
+        new("aws-codedeploy-agent-windows", ToePlatforms.Windows),
+        new("powershell-windows", ToePlatforms.Windows),
+        new("chocolatey", ToePlatforms.Windows),
         new("hello-world-linux", ToePlatforms.Linux),
         new("hello-world-windows", ToePlatforms.Windows),
         new("python-3-linux", ToePlatforms.Linux),

@@ -28,6 +28,25 @@ public sealed class ManagedComponentsTests
         Assert.Equal("an AWS-managed component for Windows, such as update-windows", problem.Accepted);
     }
 
+    [Theory]
+    [InlineData("amazon-cloudwatch-agent-linux", "amazon-cloudwatch-agent-windows")]
+    [InlineData("aws-codedeploy-agent-linux", "aws-codedeploy-agent-windows")]
+    public void A_linux_agent_on_windows_is_refused_naming_the_windows_agent(string linux, string windows)
+    {
+        var problem = ManagedComponents.Check(linux, ToePlatforms.Windows, out _);
+
+        Assert.Equal($"an AWS-managed component for Windows, such as {windows}", problem?.Accepted);
+        Assert.Null(ManagedComponents.Check(windows, ToePlatforms.Windows, out var warning));
+        Assert.Null(warning);
+    }
+
+    [Fact]
+    public void Chocolatey_is_windows_only()
+    {
+        Assert.Null(ManagedComponents.Check("chocolatey", ToePlatforms.Windows, out _));
+        Assert.Equal("an AWS-managed component for Linux", ManagedComponents.Check("chocolatey", ToePlatforms.Linux, out _)?.Accepted);
+    }
+
     [Fact]
     public void A_windows_only_component_on_linux_is_refused()
     {
