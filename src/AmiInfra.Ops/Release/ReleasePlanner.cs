@@ -4,14 +4,18 @@ using AmiInfra.Ops.Usage;
 
 namespace AmiInfra.Ops.Release;
 
-/// <summary>What a promotion does in one region: the copy consumers get, and the one they leave.</summary>
+/// <summary>What a promotion does in one region: the copy consumers get, and the ones they leave.</summary>
 /// <param name="Region">The region.</param>
 /// <param name="Target">The copy promoted.</param>
 /// <param name="CurrentImageId">The AMI the image's "latest" parameter names now, or null when it does not exist.</param>
 /// <param name="Templates">The image's declared launch templates in the region.</param>
-public sealed record RegionPromotion(string Region, ReleaseCopy Target, string? CurrentImageId, IReadOnlyList<LaunchTemplateUpdate> Templates)
+/// <param name="Leaving">
+/// The AMIs whose deregistration protection goes off (<see cref="ReleasePlanner.Leaving"/>): the one the parameter named,
+/// and any other protected copy of the image.
+/// </param>
+public sealed record RegionPromotion(string Region, ReleaseCopy Target, string? CurrentImageId, IReadOnlyList<LaunchTemplateUpdate> Templates, IReadOnlyList<string> Leaving)
 {
-    /// <summary>The AMI consumers leave, or null when there is none or it is the one promoted.</summary>
+    /// <summary>The AMI the parameter named and consumers leave now, or null when there is none or it is the one promoted.</summary>
     public string? Left => CurrentImageId is not null && CurrentImageId != Target.ImageId ? CurrentImageId : null;
 }
 
@@ -59,6 +63,18 @@ public static class ReleasePlanner
             .Select(v => CopyOf(inRegion, v, region))
             .FirstOrDefault(c => c is { Verification: Verification.Passed });
     }
+
+    /// <summary>
+    /// The AMIs consumers leave in a region: the one the "latest" parameter names now (when it is not the copy promoted),
+    /// and every other copy of the image that is still protected from deregistration — protection marks the version
+    /// consumers are on, so a copy left by an earlier promotion whose protection stayed on (refused, or stopped midway)
+    /// is one a rerun finishes with.
+    /// </summary>
+    public static IReadOnlyList<string> Leaving(ReleaseCopy target, string? current, IEnumerable<ReleaseCopy> regionCopies) =>
+        (current is not null && current != target.ImageId ? [current] : Array.Empty<string>())
+            .Concat(regionCopies.Where(c => c.Protected && c.ImageId != target.ImageId).Select(c => c.ImageId))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>
     /// Who uses the AMI consumers leave, apart from what the promotion itself moves off it (the image's "latest"

@@ -67,10 +67,10 @@ internal sealed class ReleaseSession(CommandContext context, Factory factory, Im
     public async Task<(List<ReleaseRow> Rows, string? UsageSource)> PromoteAsync(IReadOnlyList<RegionPromotion> plans, IReadOnlyDictionary<string, List<ReleaseCopy>> copies, bool dryRun, string? force, UsageCheck mode, CancellationToken cancellationToken)
     {
         var lookups = new Dictionary<string, UsageLookup>(StringComparer.Ordinal);
-        foreach (var plan in plans.Where(p => p.Left is not null))
+        foreach (var plan in plans.Where(p => p.Leaving.Count > 0))
         {
-            context.Progress.Report($"looking for users of {plan.Left} in {plan.Region}");
-            lookups[plan.Region] = await UsageFinder.FindAsync(new RegionGateway(context.Aws, plan.Region), [plan.Left!], UsageFinder.OutputsOf(factory, plan.Region), cancellationToken).ConfigureAwait(false);
+            context.Progress.Report($"looking for users of {string.Join(", ", plan.Leaving)} in {plan.Region}");
+            lookups[plan.Region] = await UsageFinder.FindAsync(new RegionGateway(context.Aws, plan.Region), plan.Leaving, UsageFinder.OutputsOf(factory, plan.Region), cancellationToken).ConfigureAwait(false);
         }
 
         var merged = UsageLookup.Merge(lookups.Values);
@@ -101,8 +101,8 @@ internal sealed class ReleaseSession(CommandContext context, Factory factory, Im
                 rows.Add(await TemplateAsync(rows, gateway, plan, template, dryRun, cancellationToken).ConfigureAwait(false));
             }
 
-            // 4. The AMI consumers left.
-            if (plan.Left is { } left)
+            // 4. The AMIs consumers left.
+            foreach (var left in plan.Leaving)
             {
                 rows.Add(await LeftAsync(rows, gateway, plan, left, copies[plan.Region], lookups[plan.Region].For(left), dryRun, force, cancellationToken).ConfigureAwait(false));
             }

@@ -66,6 +66,17 @@ public sealed class ReleasePlannerTests
     }
 
     [Fact]
+    public void Consumers_leave_the_ami_the_parameter_named_and_every_other_protected_copy()
+    {
+        var target = Copy("ami-104", "1.0.4", Verification.Passed) with { Protected = true };
+        var copies = new[] { Copy("ami-100", "1.0.0", Verification.Passed) with { Protected = true }, Copy("ami-101", "1.0.1", Verification.Passed), Copy("ami-102", "1.0.2", Verification.Failed), target };
+
+        Assert.Equal(["ami-101", "ami-100"], ReleasePlanner.Leaving(target, "ami-101", copies));
+        Assert.Equal(["ami-100"], ReleasePlanner.Leaving(target, "ami-104", copies));
+        Assert.Empty(ReleasePlanner.Leaving(target, null, copies.Where(c => c.ImageId != "ami-100")));
+    }
+
+    [Fact]
     public void The_users_of_the_ami_left_are_those_the_promotion_does_not_move()
     {
         var usage = new ImageUsage
