@@ -140,6 +140,36 @@ public sealed class ReleaseVerifyTests(ReleaseVerifyFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_verification_still_running_at_the_deadline_is_reported_as_timed_out()
+    {
+        var (declaration, ami) = await SeedAsync("vft", "ap-south-1", """{"StartAt":"Launch","States":{"Launch":{"Type":"Wait","Seconds":120,"End":true}}}""");
+
+        var result = await CliRun.RunAsync(Env, ["release", "verify", "app", "--yes", "--timeout", "3s", "--declaration", declaration, "--output", "json"]);
+
+        Assert.True(result.ExitCode == ExitCodes.TimedOut, result.ToString());
+        var copy = result.Json.GetProperty("copies")[0];
+        Assert.Equal((ami, "running"), (copy.GetProperty("imageId").GetString(), copy.GetProperty("result").GetString()));
+        Assert.Contains("it goes on", copy.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "release", "verify", "web" }, "argument image: got 'web'; expected one of the declared images: app")]
+    [InlineData(new[] { "release", "verify", "app", "--version", "9.9.9" }, "option --version: got '9.9.9'; expected a version with an available copy: 1.0.0")]
+    [InlineData(new[] { "release", "promote", "app", "1.0.0", "--force", " " }, "option --force: got an empty reason")]
+    [InlineData(new[] { "release", "promote", "app", "2.0.0" }, "argument version: got '2.0.0'; image 'app' has no available copy of it in eu-north-1 (versions there: 1.0.0)")]
+    [InlineData(new[] { "release", "status", "app", "--regions", "us-east-1" }, "option --regions: got 'us-east-1'; expected regions image 'app' is declared for: eu-north-1")]
+    public async Task Bad_input_gets_one_line_naming_the_value_and_what_is_accepted(string[] args, string message)
+    {
+        var (declaration, _) = await SeedAsync("vfu", "eu-north-1", null);
+
+        var result = await CliRun.RunAsync(Env, [.. args, "--declaration", declaration]);
+
+        Assert.NotEqual(ExitCodes.Success, result.ExitCode);
+        Assert.Contains(message, result.Error);
+        Assert.Single(result.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task Verify_without_yes_starts_nothing()
     {
         var (declaration, ami) = await SeedAsync("vfd", "eu-west-2", Passing);
