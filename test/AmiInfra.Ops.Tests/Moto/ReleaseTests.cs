@@ -365,4 +365,21 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
         Assert.True(promote.ExitCode == ExitCodes.Success, promote.ToString());
         Assert.Equal(estate.Ami("1.0.4"), (await DefaultVersionAsync(estate)).LaunchTemplateData.ImageId);
     }
+
+    [Fact]
+    public void The_release_policy_adds_to_the_reads_only_the_verification_and_promotion_calls()
+    {
+        static List<string> Actions(string name) =>
+            JsonNode.Parse(File.ReadAllText(Path.Combine(CliRun.RepositoryRoot, "docs", "iam", $"amiinfra-{name}.json")))!["Statement"]!.AsArray()
+                .SelectMany(s => s!["Action"]!.AsArray().Select(a => a!.GetValue<string>()))
+                .ToList();
+        var release = Actions("release");
+        var readOnly = Actions("read-only");
+
+        Assert.Equal(release.Count, release.Distinct().Count());
+        Assert.DoesNotContain(release, a => a.Contains('*', StringComparison.Ordinal));
+        Assert.Equal(
+            ["ec2:CreateLaunchTemplateVersion", "ec2:DisableImageDeregistrationProtection", "ec2:EnableImageDeregistrationProtection", "ec2:ModifyLaunchTemplate", "ssm:PutParameter", "states:DescribeExecution", "states:StartExecution"],
+            release.Except(readOnly).Order(StringComparer.Ordinal));
+    }
 }
