@@ -43,6 +43,18 @@ public static class AmiTagKeys
         "delete" => RetainDelete,
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "expected deprecate, disable or delete"),
     };
+
+    /// <summary>The result of the verification of a distributed copy, launched where it landed: <c>passed</c> or <c>failed</c>.</summary>
+    public const string VerificationResult = "amiinfra:verification";
+
+    /// <summary>When the copy's verification recorded its result (ISO-8601, UTC).</summary>
+    public const string VerifiedAt = "amiinfra:verified-at";
+
+    /// <summary>The ARN of the Step Functions execution that verified the copy.</summary>
+    public const string VerificationExecution = "amiinfra:verification-execution";
+
+    /// <summary>Why the copy's verification failed (on failed copies only).</summary>
+    public const string VerificationReason = "amiinfra:verification-reason";
 }
 
 /// <summary>What one service accepts as tags on a kind of resource.</summary>

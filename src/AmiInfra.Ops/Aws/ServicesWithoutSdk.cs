@@ -12,11 +12,11 @@ namespace AmiInfra.Ops.Aws;
 
 /// <summary>
 /// The one place for AWS services whose SDK package the package source does not serve (AWSSDK.AutoScaling,
-/// AWSSDK.Imagebuilder): a small signed-request client on AWSSDK.Core — the run's credentials, the SDK's SigV4
+/// AWSSDK.Imagebuilder, AWSSDK.StepFunctions): a small signed-request client on AWSSDK.Core — the run's credentials, the SDK's SigV4
 /// signer (<see cref="AWS4Signer.ComputeSignature(ImmutableCredentials, string, DateTime, string, string, string)"/>),
 /// the standard retry mode's throttling codes and backoff — and the few calls the commands need, written from
-/// the API references. When the SDK packages are served, <see cref="AutoScalingCalls"/> and
-/// <see cref="ImageBuilderCalls"/> become thin wrappers over them and this client goes.
+/// the API references. When the SDK packages are served, <see cref="AutoScalingCalls"/>,
+/// <see cref="ImageBuilderCalls"/> and <see cref="StepFunctionsCalls"/> become thin wrappers over them and this client goes.
 /// Errors are thrown as <see cref="AmazonServiceException"/> with the service's error code and HTTP status, so
 /// that <see cref="AwsErrors"/> classifies them like any SDK error.
 /// </summary>
@@ -80,6 +80,17 @@ public sealed class SignedRequests
         return JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone();
     }
 
+    /// <summary>
+    /// An AWS JSON 1.0 call (POST to /, the operation in X-Amz-Target, a JSON body), as Step Functions' API takes them
+    /// (https://docs.aws.amazon.com/step-functions/latest/apireference/CommonParameters.html: "X-Amz-Target:
+    /// AWSStepFunctions.StartExecution", content type application/x-amz-json-1.0).
+    /// </summary>
+    public async Task<JsonElement> JsonAsync(string service, string region, string targetPrefix, string operation, JsonObject body, CancellationToken cancellationToken)
+    {
+        var text = await SendAsync(service, region, HttpMethod.Post, "/", "", body.ToJsonString(), "application/x-amz-json-1.0", operation, cancellationToken, $"{targetPrefix}.{operation}").ConfigureAwait(false);
+        return JsonDocument.Parse(text.Length == 0 ? "{}" : text).RootElement.Clone();
+    }
+
     private Uri Endpoint(string service, string region)
     {
         if (!string.IsNullOrWhiteSpace(endpointUrl))
@@ -91,13 +102,13 @@ public sealed class SignedRequests
         return new Uri($"https://{service}.{region}.{suffix}/");
     }
 
-    private async Task<string> SendAsync(string service, string region, HttpMethod method, string path, string canonicalQuery, string body, string? contentType, string operation, CancellationToken cancellationToken)
+    private async Task<string> SendAsync(string service, string region, HttpMethod method, string path, string canonicalQuery, string body, string? contentType, string operation, CancellationToken cancellationToken, string? target = null)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await AttemptAsync(service, region, method, path, canonicalQuery, body, contentType, cancellationToken).ConfigureAwait(false);
+                return await AttemptAsync(service, region, method, path, canonicalQuery, body, contentType, target, cancellationToken).ConfigureAwait(false);
             }
             catch (AmazonServiceException e) when (attempt < maxRetries && Retryable(e))
             {
@@ -121,7 +132,7 @@ public sealed class SignedRequests
         AwsErrors.Classify(e) == AwsFailure.Throttled
         || (e.ErrorCode is not null && (int)e.StatusCode >= 500 && AwsErrors.Classify(e) == AwsFailure.Other);
 
-    private async Task<string> AttemptAsync(string service, string region, HttpMethod method, string path, string canonicalQuery, string body, string? contentType, CancellationToken cancellationToken)
+    private async Task<string> AttemptAsync(string service, string region, HttpMethod method, string path, string canonicalQuery, string body, string? contentType, string? target, CancellationToken cancellationToken)
     {
         var endpoint = Endpoint(service, region);
         var uri = new Uri(endpoint, path.TrimStart('/') + (canonicalQuery.Length > 0 ? "?" + canonicalQuery : ""));
@@ -145,6 +156,11 @@ public sealed class SignedRequests
             headers["x-amz-security-token"] = keys.Token;
         }
 
+        if (target is not null)
+        {
+            headers["x-amz-target"] = target;
+        }
+
         var signedHeaders = string.Join(';', headers.Keys);
         var canonicalRequest = string.Join('\n',
             method.Method,
@@ -162,6 +178,11 @@ public sealed class SignedRequests
         if (keys.UseToken)
         {
             request.Headers.TryAddWithoutValidation("X-Amz-Security-Token", keys.Token);
+        }
+
+        if (target is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
         }
 
         if (method != HttpMethod.Get)
@@ -435,4 +456,59 @@ public static partial class ImageBuilderCalls
 
     /// <summary>The status code that says a resource does not exist (GetImage of an image that was deleted).</summary>
     public static bool IsNotFound(AmazonServiceException e) => e.ErrorCode is "ResourceNotFoundException" || e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is not null;
+}
+
+/// <summary>A Step Functions execution as DescribeExecution describes it.</summary>
+/// <param name="ExecutionArn">The execution.</param>
+/// <param name="Status">RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE.</param>
+/// <param name="Error">The error code of a failed execution, when it has one.</param>
+/// <param name="Cause">Its cause, when it has one.</param>
+public sealed record StateMachineExecution(string ExecutionArn, string Status, string? Error, string? Cause)
+{
+    /// <summary>True while the execution has not ended (RUNNING; PENDING_REDRIVE waits for a redrive, which is an end for whoever waits).</summary>
+    public bool Running => Status == "RUNNING";
+}
+
+/// <summary>
+/// The Step Functions calls the release commands need (AWS JSON 1.0 protocol, target prefix AWSStepFunctions, signing
+/// name states): StartExecution and DescribeExecution
+/// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html,
+/// https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeExecution.html). The state machine is
+/// named by its ARN, which follows from its name (arn:PARTITION:states:REGION:ACCOUNT:stateMachine:NAME,
+/// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsstepfunctions.html), so no
+/// ListStateMachines is needed.
+/// </summary>
+public static class StepFunctionsCalls
+{
+    private const string Service = "states";
+    private const string TargetPrefix = "AWSStepFunctions";
+
+    /// <summary>The ARN of a state machine of the account in a region.</summary>
+    public static string StateMachineArn(string region, string account, string name) =>
+        $"arn:{AmiInfra.Rules.Partitions.NameOf(region)}:{Service}:{region}:{account}:stateMachine:{name}";
+
+    /// <summary>
+    /// Starts an execution and returns its ARN. The name makes a retried call the same call: "If you call
+    /// StartExecution with the same name and input as a running execution, the call succeeds and return the same
+    /// response as the original request" (standard workflows).
+    /// </summary>
+    public static async Task<string> StartExecutionAsync(SignedRequests client, string region, string stateMachineArn, string name, JsonObject input, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["stateMachineArn"] = stateMachineArn, ["name"] = name, ["input"] = input.ToJsonString() };
+        var answer = await client.JsonAsync(Service, region, TargetPrefix, "StartExecution", body, cancellationToken).ConfigureAwait(false);
+        return answer.TryGetProperty("executionArn", out var arn) && arn.GetString() is { Length: > 0 } value
+            ? value
+            : throw new AmazonServiceException("StartExecution answered without an executionArn", null, ErrorType.Receiver, "InvalidResponse", null, HttpStatusCode.InternalServerError);
+    }
+
+    /// <summary>Describes an execution: its status and, when it failed, its error and cause.</summary>
+    public static async Task<StateMachineExecution> DescribeExecutionAsync(SignedRequests client, string region, string executionArn, CancellationToken cancellationToken)
+    {
+        var answer = await client.JsonAsync(Service, region, TargetPrefix, "DescribeExecution", new JsonObject { ["executionArn"] = executionArn }, cancellationToken).ConfigureAwait(false);
+        string? Text(string name) => answer.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return new StateMachineExecution(executionArn, Text("status") ?? "", Text("error"), Text("cause"));
+    }
+
+    /// <summary>True when the error says the state machine does not exist (not deployed in the region).</summary>
+    public static bool IsMissingStateMachine(AmazonServiceException e) => e.ErrorCode is "StateMachineDoesNotExist" or "ResourceNotFound";
 }

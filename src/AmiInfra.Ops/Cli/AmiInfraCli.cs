@@ -32,7 +32,7 @@ public static class AmiInfraCli
     {
         var options = new GlobalOptions();
         var runner = new CommandRunner(options, environment);
-        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, usage, audit against the declaration, the account controls for AMIs (guard), lifecycle plan, apply and forecast, safe deregistration, Recycle Bin, orphaned snapshots, finding AMIs, billing information, workflow steps that wait for an action.");
+        var root = new RootCommand("amiinfra: operate the AMIs of an AmiInfra factory — inventory, usage, audit against the declaration, the account controls for AMIs (guard), lifecycle plan, apply and forecast, safe deregistration, Recycle Bin, orphaned snapshots, finding AMIs, billing information, workflow steps that wait for an action, releases (verify, promote, roll back).");
         options.AddTo(root);
         root.Subcommands.Add(ImagesCommand.Create(runner));
         root.Subcommands.Add(AuditCommand.Create(runner));
@@ -46,6 +46,7 @@ public static class AmiInfraCli
         root.Subcommands.Add(BillingCommand.Create(runner));
         root.Subcommands.Add(WorkflowCommand.Create(runner));
         root.Subcommands.Add(RedistributeCommand.Create(runner));
+        root.Subcommands.Add(ReleaseCommand.Create(runner));
 
         var examples = new Dictionary<Command, IReadOnlyList<string>>(runner.Examples)
         {

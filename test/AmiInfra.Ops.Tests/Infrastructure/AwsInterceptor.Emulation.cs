@@ -9,6 +9,8 @@ namespace AmiInfra.Ops.Tests.Infrastructure;
 /// <summary>
 /// Answers for the EC2 APIs moto 5.2 does not implement (it answers them with an HTML 500):
 /// - <see cref="Respond"/>: any action, with a fixed answer (DescribeImageReferences, block public access);
+/// - <see cref="EmulateDeregistrationProtection"/>: EnableImageDeregistrationProtection and
+///   DisableImageDeregistrationProtection set the deregistrationProtection later DescribeImages responses show;
 /// - <see cref="EmulateImageStates"/>: EnableImageDeprecation, DisableImage, EnableImage change the
 ///   deprecationTime and imageState that later DescribeImages responses show;
 /// - <see cref="EmulateRecycleBin"/>: an AMI moto deregistered, and a snapshot moto deleted, go to a
@@ -58,6 +60,46 @@ public sealed partial class AwsInterceptor
             }
         });
         return this;
+    }
+
+    /// <summary>
+    /// Emulates EnableImageDeregistrationProtection and DisableImageDeregistrationProtection (moto 5.2 has neither): the
+    /// AMI's deregistrationProtection in later DescribeImages responses becomes "enabled" or "disabled" (the cooldown
+    /// is not emulated), and <see cref="Protection"/> tells the tests.
+    /// </summary>
+    public AwsInterceptor EmulateDeregistrationProtection()
+    {
+        faults.Add(call =>
+        {
+            var id = call.Parameters.GetValueOrDefault("ImageId") ?? "";
+            var value = call.Action switch
+            {
+                "EnableImageDeregistrationProtection" => "enabled",
+                "DisableImageDeregistrationProtection" => "disabled",
+                _ => null,
+            };
+            if (value is null)
+            {
+                return null;
+            }
+
+            lock (emulation)
+            {
+                SetImageField(id, "deregistrationProtection", value);
+            }
+
+            return Ok(call.Action, "<return>true</return>");
+        });
+        return this;
+    }
+
+    /// <summary>An AMI's deregistration protection as the emulation holds it ("enabled", "disabled"), or null when never set.</summary>
+    public string? Protection(string imageId)
+    {
+        lock (emulation)
+        {
+            return imageFields.TryGetValue(imageId, out var fields) ? fields.GetValueOrDefault("deregistrationProtection") : null;
+        }
     }
 
     /// <summary>Emulates the Recycle Bin (moto has none): see the class summary.</summary>

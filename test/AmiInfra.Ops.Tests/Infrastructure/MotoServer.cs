@@ -18,6 +18,7 @@ public sealed class MotoServer
 {
     private static readonly Lazy<MotoServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
     private readonly Process process;
+    private bool executing;
 
     private MotoServer(Process process, string endpoint)
     {
@@ -44,6 +45,8 @@ public sealed class MotoServer
             UseShellExecute = false,
         };
         start.Environment["MOTO_AMIS_PATH"] = Path.Combine(AppContext.BaseDirectory, "moto-amis.json");
+        // moto's Step Functions parser sends a state's aws-sdk calls to localhost:MOTO_PORT (moto/stepfunctions/parser/asl/utils/boto_client.py).
+        start.Environment["MOTO_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -81,6 +84,29 @@ public sealed class MotoServer
 
         process.Kill();
         throw new InvalidOperationException($"moto_server did not answer on {endpoint} within 30 s");
+    }
+
+    /// <summary>
+    /// Makes moto run the state machines it is asked to execute (its Step Functions parser, with aws-sdk service
+    /// integrations answered by moto itself) instead of only recording executions: the configuration API's
+    /// {"stepfunctions": {"execute_state_machine": true}} (moto/moto_api/_internal/models.py, set_config). The parser's
+    /// own calls are signed with moto's placeholder keys, so what a state does lands in moto's default account 123456789012.
+    /// </summary>
+    public void ExecuteStateMachines()
+    {
+        lock (process)
+        {
+            if (executing)
+            {
+                return;
+            }
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            using var body = new StringContent("""{"stepfunctions": {"execute_state_machine": true}}""", System.Text.Encoding.UTF8, "application/json");
+            using var response = http.PostAsync($"{Endpoint}/moto-api/config", body).GetAwaiter().GetResult();
+            response.EnsureSuccessStatusCode();
+            executing = true;
+        }
     }
 
     private void Stop()

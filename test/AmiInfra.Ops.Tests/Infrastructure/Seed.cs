@@ -102,6 +102,24 @@ public static class Seed
         await ssm.PutParameterAsync(new Amazon.SimpleSystemsManagement.Model.PutParameterRequest { Name = name, Value = imageId, Type = Amazon.SimpleSystemsManagement.ParameterType.String, DataType = dataType, Overwrite = true });
     }
 
+    /// <summary>A Step Functions state machine of the account in a region (through the tool's signed JSON client: no Step Functions SDK here either); returns its ARN.</summary>
+    public static async Task<string> StateMachineAsync(MotoAccount account, string region, string name, string definition)
+    {
+        var client = new AmiInfra.Ops.Aws.SignedRequests(
+            () => Task.FromResult(new Amazon.Runtime.ImmutableCredentials(account.Credentials.AccessKeyId, account.Credentials.SecretAccessKey, account.Credentials.SessionToken)),
+            account.Server.Endpoint,
+            null,
+            TimeSpan.FromSeconds(30),
+            _ => { });
+        var answer = await client.JsonAsync("states", region, "AWSStepFunctions", "CreateStateMachine", new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = name,
+            ["definition"] = definition,
+            ["roleArn"] = $"arn:aws:iam::{account.AccountId}:role/{name}",
+        }, CancellationToken.None);
+        return answer.GetProperty("stateMachineArn").GetString()!;
+    }
+
     private static Task TagAsync(IAmazonEC2 ec2, IReadOnlyList<string> ids, string factory, string image, (string Key, string Value)[] extraTags) =>
         ec2.CreateTagsAsync(new CreateTagsRequest
         {
