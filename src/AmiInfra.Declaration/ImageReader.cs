@@ -12,7 +12,7 @@ internal static class ImageReader
     [
         "name", "description", "platform", "parent", "components", "rootVolume", "workingDirectory", "removeSsmAgent",
         "userDataFile", "schedule", "enabled", "tests", "scanning", "enhancedMetadata", "instanceTypes", "placement", "distribution",
-        "lifecycle", "tags", "workflows",
+        "lifecycle", "tags", "workflows", "release",
     ];
 
     /// <summary>The fields of an image's <c>placement</c>.</summary>
@@ -69,6 +69,13 @@ internal static class ImageReader
         var rootVolume = ReadRootVolume(f, platform);
         var instanceTypes = BuildReader.InstanceTypes(f, "instanceTypes", factory.Warnings);
         CheckParent(f, factory, platform, parent, rootVolume, instanceTypes);
+        var release = ReleaseReader.Read(f, factory, platform, parent, instanceTypes ?? factory.BuildInstanceTypes, distribution.Regions);
+        var removeSsmAgent = f.OptionalBool("removeSsmAgent") ?? false;
+        if (release.Enabled && removeSsmAgent)
+        {
+            // Image Builder removes only an agent it installed itself: a parent that has the agent keeps it, which synth cannot tell.
+            factory.Warnings.Add($"{f.At("removeSsmAgent")}: the release verification waits for the SSM agent and runs its smoke test with Run Command: a copy without the agent fails it (set release.enabled to false, or keep the agent).");
+        }
 
         return new Image
         {
@@ -80,7 +87,7 @@ internal static class ImageReader
             Workflows = WorkflowsReader.Read(f, factory),
             RootVolume = rootVolume,
             WorkingDirectory = workingDirectory,
-            RemoveSsmAgent = f.OptionalBool("removeSsmAgent") ?? false,
+            RemoveSsmAgent = removeSsmAgent,
             UserDataFile = userData,
             Schedule = ReadSchedule(f),
             Enabled = f.OptionalBool("enabled") ?? true,
@@ -92,6 +99,7 @@ internal static class ImageReader
             Distribution = distribution,
             Lifecycle = lifecycle is { } l ? LifecycleReader.Read(l, lifecyclePath, factory) : null,
             Tags = tags,
+            Release = release,
         };
     }
 

@@ -203,6 +203,9 @@ public sealed record Image
 
     /// <summary>Tags for this image's resources and AMIs (added to the factory's).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new SortedDictionary<string, string>();
+
+    /// <summary>The verification of every distributed copy before it is promoted. Default: on, on the first build instance type, 30 minutes, deprecate on failure.</summary>
+    public ReleaseSettings Release { get; init; } = new() { InstanceType = "m7i.large" };
 }
 
 /// <summary>How the parent image is named.</summary>

@@ -53,4 +53,10 @@ public static class AmiTagKeys
 
     /// <summary>Why the copy's verification failed (on failed copies only).</summary>
     public const string VerificationReason = "amiinfra:verification-reason";
+
+    /// <summary>The value of <see cref="VerificationResult"/> on a copy that passed.</summary>
+    public const string VerificationPassed = "passed";
+
+    /// <summary>The value of <see cref="VerificationResult"/> on a copy that failed.</summary>
+    public const string VerificationFailed = "failed";
 }

@@ -101,6 +101,13 @@ public sealed class CompositionTests
         return rule.ToJsonString();
     }
 
+    /// <summary>A state machine's or role's physical name, which a change would replace.</summary>
+    private static string? Name(string definition)
+    {
+        var properties = System.Text.Json.Nodes.JsonNode.Parse(definition)!["Properties"]!;
+        return (string?)(properties["StateMachineName"] ?? properties["RoleName"]);
+    }
+
     private static void AssertUnchanged(
         IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition, string? Image)> before,
         IReadOnlyDictionary<string, (string Stack, string LogicalId, string Definition, string? Image)> after,
@@ -116,6 +123,14 @@ public sealed class CompositionTests
             if (path.Contains("/RetentionMarker/Built", StringComparison.Ordinal) || path.Contains("/RetentionMarker/Scheduled", StringComparison.Ordinal))
             {
                 Assert.Equal(Unchanging(was.Definition), Unchanging(now.Definition));
+                continue;
+            }
+
+            // The release verification of a region holds each image's settings in its definition and its role's policy
+            // (the latest parameters): updated in place, never replaced (its name stays), and no other image's resource.
+            if (path.Contains("/Release/Resource", StringComparison.Ordinal) || path.EndsWith("/Release/Role", StringComparison.Ordinal))
+            {
+                Assert.Equal(Name(was.Definition), Name(now.Definition));
                 continue;
             }
 

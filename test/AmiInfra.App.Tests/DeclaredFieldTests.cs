@@ -46,7 +46,7 @@ public sealed class DeclaredFieldTests
         "amiName" => WithImage(i => i with { Distribution = i.Distribution with { AmiName = "golden-al2023" } }),
         "amiTags" => WithImage(i => i with { Distribution = i.Distribution with { AmiTags = Enumerable.Range(0, 48).ToDictionary(n => $"k{n}", _ => "v") } }),
         "launchAccounts" => WithImage(i => i with { Distribution = i.Distribution with { LaunchAccounts = ["1234"] } }),
-        "ssmParameter" => WithImage(i => i with { Distribution = i.Distribution with { SsmParameterName = "/aws/reserved" } }),
+        "ssmParameter" => WithImage(i => i with { Distribution = i.Distribution with { SsmParameterName = "/aws/reserved" }, Release = i.Release with { Enabled = false } }),
         "rootVolume" => WithImage(i => i with { RootVolume = i.RootVolume with { SizeGiB = 20000 } }),
         "components" => WithImage(i => i with { Components = [.. Enumerable.Repeat(i.Components[0], 21)] }),
         "cron" => WithImage(i => i with { Schedule = i.Schedule! with { Cron = "cron(0 4 * * sun *)" } }),

@@ -33,7 +33,9 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
 
         Assert.Equal(3, rules.Count);
         Assert.All(rules, r => Assert.Equal("golden-factory", r.Stack));
-        Assert.Equal(5, Synth.Resources("AWS::Events::Rule").Count());
+        // And each distribution region's release verification has its trigger.
+        Assert.Equal(7, Synth.Resources("AWS::Events::Rule").Count());
+        Assert.Equal(2, Synth.Resources("AWS::Events::Rule").Count(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "Verify"));
         Assert.Equal(2, Synth.Resources("AWS::Logs::LogGroup").Count(l => ((string?)l.Resource["Properties"]!["LogGroupName"])?.StartsWith("/aws/imagebuilder/golden/", StringComparison.Ordinal) == true && (int)l.Resource["Properties"]!["RetentionInDays"]! == 90));
         Assert.All(Synth.Resources("AWS::ImageBuilder::ImagePipeline"), p => Assert.Equal(5, (int)p.Resource["Properties"]!["Schedule"]!["AutoDisablePolicy"]!["FailureCount"]!));
     }

@@ -82,7 +82,8 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         Assert.Equal(["us-east-1"], StackSet(fixture.Ungoverned)["StackInstancesGroup"]![0]!["Regions"]!.AsArray().Select(r => (string)r!));
         var template = StackSetTemplate(fixture.Ungoverned);
         Assert.Null(template["Conditions"]);
-        Assert.Equal(["DistributionRole"], template["Resources"]!.AsObject().Select(r => r.Key));
+        // The distribution role, and what the release verification needs in the accounts (its forwarding rule is regional).
+        Assert.Equal(["DistributionRole", "ReleaseTargetRole", "ReleaseInstanceRole", "ReleaseInstanceProfile", "ReleaseForwardRole", "ReleaseForwardRule"], template["Resources"]!.AsObject().Select(r => r.Key));
         Assert.DoesNotContain(fixture.Ungoverned.Resources(), r => ((string)r.Resource["Type"]!).StartsWith("Custom::AmiInfra", StringComparison.Ordinal));
     }
 

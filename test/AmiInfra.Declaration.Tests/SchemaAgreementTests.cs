@@ -168,6 +168,7 @@ public sealed class SchemaAgreementTests
         ("Fast Launch declared twice for one region", Declaration(imageFields: """ "platform": "windows", "distribution": { "fastLaunch": [{ "region": "us-east-1" }, { "region": "us-east-1", "enabled": false }] },""", components: """[{ "managed": "update-windows" }]"""), []),
         ("a license configuration of a region the AMI does not go to, or of another partition", Declaration(imageFields: """ "distribution": { "licenseConfigurations": ["arn:aws:license-manager:eu-west-1:123456789012:license-configuration:lic-0123456789abcdef0123456789abcdef"] },"""), []),
         ("more than 50 license configurations in one region", Declaration(imageFields: $$""" "distribution": { "licenseConfigurations": [{{string.Join(", ", Enumerable.Range(0, 51).Select(i => $"\"arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-{i:D32}\""))}}] },"""), []),
+        ("a release subnet outside the image's distribution regions", Declaration(imageFields: """ "release": { "subnets": { "eu-west-1": "subnet-0123456789abcdef0" } },"""), []),
         ("retirement steps out of order", Declaration(imageFields: """ "lifecycle": { "deprecate": { "afterDays": 90 }, "disable": { "afterDays": 60 } },"""), []),
         ("a count rule keeping fewer AMIs than keepAtLeast", Declaration(imageFields: """ "lifecycle": { "delete": { "keepNewest": 2 }, "keepAtLeast": 3 },"""), []),
         ("a snapshot retention shorter than the AMI retention", Declaration(imageFields: """ "lifecycle": { "delete": { "afterDays": 365 }, "recycleBin": { "amiRetentionDays": 14, "snapshotRetentionDays": 7 } },"""), []),
@@ -306,6 +307,9 @@ public sealed class SchemaAgreementTests
             ["images[].schedule"] = ImageReader.ScheduleFields,
             ["images[].placement"] = ImageReader.PlacementFields,
             ["images[].tests"] = ImageReader.TestsFields,
+            ["images[].release"] = ReleaseReader.Fields,
+            ["images[].release.smokeTest"] = ReleaseReader.SmokeTestFields,
+            ["images[].release.rebuildOnCve"] = ReleaseReader.RebuildFields,
         };
         foreach (var at in new[] { "", "images[]." })
         {

@@ -170,6 +170,7 @@ internal static class SchemaRules
         Set(Image + "/components/items/properties/name/pattern", ComponentsReader.ComponentName.Regex, "the loader's component names");
         Set(Image + "/components/maxItems", Builds.MaxComponents, "Builds.MaxComponents");
         Workflows(Set, Strings);
+        Release(Set, Strings);
         Set(Image + "/workingDirectory/pattern", Builds.WorkingDirectory.Regex, "Builds.WorkingDirectory");
         Set(Image + "/schedule/properties/startCondition/enum", Strings(Builds.StartConditions), "Builds.StartConditions");
         Set(Image + "/schedule/properties/autoDisableAfterFailures/minimum", Builds.AutoDisableFailures.Min, "Builds.AutoDisableFailures");
@@ -205,6 +206,20 @@ internal static class SchemaRules
 
         RootVolumes(Set, Strings);
         return values;
+    }
+
+    /// <summary>An image's release verification: its instance type, subnets, timeout, smoke test, failure action and CVE severity (Releases).</summary>
+    private static void Release(Action<string, JsonNode?, string> set, Func<IEnumerable<string>, JsonArray> strings)
+    {
+        const string Release = Image + "/release/properties";
+        set(Release + "/instanceType/pattern", Identifiers.InstanceType.Regex, "Identifiers.InstanceType");
+        set(Release + "/subnets/additionalProperties/pattern", Identifiers.SubnetId.Regex, "Identifiers.SubnetId");
+        set(Release + "/timeoutMinutes/minimum", Releases.TimeoutMinutes.Min, "Releases.TimeoutMinutes");
+        set(Release + "/timeoutMinutes/maximum", Releases.TimeoutMinutes.Max, "Releases.TimeoutMinutes");
+        set(Release + "/smokeTest/properties/commands/minItems", 1, "Releases.Commands: at least one command");
+        set(Release + "/smokeTest/properties/commands/items/pattern", "\\S", "Releases.Commands: no blank command");
+        set(Release + "/onFailure/enum", strings(Releases.FailureActions), "Releases.FailureActions");
+        set(Release + "/rebuildOnCve/properties/minimumSeverity/enum", strings(Releases.CveSeverities), "Releases.CveSeverities");
     }
 
     /// <summary>An image's workflows: the pipeline's limits and the values Image Builder takes (PipelineWorkflows).</summary>

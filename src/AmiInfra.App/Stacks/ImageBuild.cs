@@ -86,8 +86,10 @@ public sealed class ImageBuild
                 LaunchOrganizationalUnitArns = distribution.LaunchOrganizationalUnits,
                 Public = distribution.Public,
                 TargetAccounts = distribution.TargetAccounts,
-                SsmParameterName = distribution.SsmParameterName,
-                LaunchTemplates = distribution.LaunchTemplates
+                // With release verification on, the verification promotes each copy after it passed: the distribution
+                // neither writes the latest parameter nor updates launch templates.
+                SsmParameterName = image.Release.Enabled ? null : distribution.SsmParameterName,
+                LaunchTemplates = image.Release.Enabled ? [] : distribution.LaunchTemplates
                     .Select((t, i) => (Template: t, Reference: launchTemplates[i]))
                     .Where(t => t.Template.Region == region)
                     .Select(t => new LaunchTemplateTarget { LaunchTemplate = t.Reference, AccountId = t.Template.AccountId, SetDefaultVersion = t.Template.SetDefaultVersion })

@@ -29,6 +29,20 @@ public sealed class ImageStack : Stack
         // Every resource of every image in one jsii call: the cost of a stack no longer grows with
         // a construct per resource.
         Resources = new CfnFragment(this, "Images", Images.SelectMany(i => i.Resources).ToList());
+
+        // The images rebuilt on a new CVE: a rule and a one-call state machine each (none unless declared).
+        foreach (var image in images.Where(i => i.Release.RebuildOnCveSeverity is not null))
+        {
+            _ = new AmiInfra.Constructs.Release.CveRebuild(this, $"{image.Name}-cve", new AmiInfra.Constructs.Release.CveRebuildProps
+            {
+                FactoryName = factory.Name,
+                ImageName = image.Name,
+                PipelineName = ImageBuild.RecipeName(factory, image),
+                RecipeName = ImageBuild.RecipeName(factory, image),
+                MinimumSeverity = image.Release.RebuildOnCveSeverity!,
+            });
+        }
+
         AddDependency(core, "recipes, pipelines and lifecycle policies use the shared build infrastructure, components and role by name");
     }
 

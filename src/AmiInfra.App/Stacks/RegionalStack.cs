@@ -2,6 +2,7 @@ using Amazon.CDK;
 using AmiInfra.Constructs.Distribution;
 using AmiInfra.Constructs.Governance;
 using AmiInfra.Constructs.Lifecycle;
+using AmiInfra.Constructs.Release;
 using AmiInfra.Declaration;
 using Constructs;
 
@@ -48,6 +49,28 @@ public sealed class RegionalStack : Stack
             Controls = new AccountControls(this, "AccountControls", DeclaredAccountControls.For(factory, Key?.KeyArn));
         }
 
+        // The release verification of the copies that land in this region (images with release on), and, in the home
+        // region, the instance profile it launches with (IAM is global: one per account).
+        var released = images.Where(i => i.Release.Enabled).ToList();
+        if (released.Count > 0)
+        {
+            var home = region == factory.Region;
+            var partition = AmiInfra.Rules.Partitions.NameOf(region);
+            Release = new ReleaseVerification(this, "Release", new ReleaseVerificationProps
+            {
+                FactoryName = factory.Name,
+                Images = released.Select(i => ReleaseImageOf(i, region)).ToList(),
+                TargetAccounts = released.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                NotificationTopicArn = home ? $"arn:{partition}:sns:{region}:{factory.Account}:{factory.Name}-image-builder" : null,
+                NotificationKeyArn = home ? $"arn:{partition}:kms:{region}:{factory.Account}:key/*" : null,
+            });
+        }
+
+        if (region == factory.Region && factory.Images.Any(i => i.Release.Enabled))
+        {
+            _ = new ReleaseInstanceProfile(this, "ReleaseInstance", factory.Name);
+        }
+
         var bins = factory.Images.Select(i => i.Lifecycle).OfType<ImageLifecycle>().Where(r => r.RecycleBinDays > 0).ToList();
         if (bins.Count > 0)
         {
@@ -60,6 +83,24 @@ public sealed class RegionalStack : Stack
             });
         }
     }
+
+    /// <summary>The release verification of this region, or null when no image here has release on.</summary>
+    public ReleaseVerification? Release { get; }
+
+    /// <summary>What the verification of this region needs of an image: its release settings, and its latest parameter and launch templates here.</summary>
+    public static ReleaseImage ReleaseImageOf(Image image, string region) => new()
+    {
+        ImageName = image.Name,
+        Windows = image.Platform == Platform.Windows,
+        InstanceType = image.Release.InstanceType,
+        SubnetId = image.Release.Subnets.TryGetValue(region, out var subnet) ? subnet : null,
+        TimeoutMinutes = image.Release.TimeoutMinutes,
+        Commands = image.Release.Commands,
+        OnFailure = image.Release.OnFailure,
+        SsmParameterName = image.Distribution.SsmParameterName,
+        LaunchTemplates = image.Distribution.LaunchTemplates.Where(t => t.Region == region)
+            .Select(t => new ReleaseLaunchTemplate { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion }).ToList(),
+    };
 
     /// <summary>The regional key, or null when no image uses one in this region.</summary>
     public RegionalKey? Key { get; }

@@ -36,6 +36,7 @@ public sealed class TargetsStack : Stack
             WorkflowExecutionRoles = factory.Images.Any(i => i.Workflows.Count > 0) ? [ImageWorkflows.RoleName(factory.Name, "*")] : [],
             RetiresCopies = RetiresCopies(factory),
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
+            ReleaseFactory = factory.Images.Any(i => i.Release.Enabled && i.Distribution.TargetAccounts.Count > 0) ? factory.Name : null,
             AccountControls = factory.GovernsTargetAccounts ? DeclaredAccountControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
             EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? DeclaredAccountControls.TargetAccountEbsKeyAlias(factory) : null,

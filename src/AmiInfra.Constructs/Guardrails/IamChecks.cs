@@ -20,6 +20,10 @@ internal static partial class IamChecks
         "ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply",
         "s3:ListAllMyBuckets",
 
+        // Run Command's invocation results (Service Authorization Reference, AWS Systems Manager: no resource type), which
+        // the release verification reads after its smoke test.
+        "ssm:GetCommandInvocation",
+
         // Account attributes of EC2 (Service Authorization Reference, Amazon EC2: no resource type), which
         // the account-controls function reads, sets and restores.
         "ec2:GetImageBlockPublicAccessState", "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess",

@@ -70,6 +70,13 @@ public sealed record TargetAccountStackSetProps
     public string? RetentionMarkerFactory { get; init; }
 
     /// <summary>
+    /// The factory whose <see cref="Release.ReleaseVerification"/> verifies the copies the accounts own: puts its target
+    /// role, the release instance profile and the rule that forwards new AMIs to the factory account into the accounts
+    /// (<see cref="ReleaseTargetPart"/>). Default: none.
+    /// </summary>
+    public string? ReleaseFactory { get; init; }
+
+    /// <summary>
     /// The account controls for AMIs to set in every account, in <see cref="Region"/> and every region of
     /// <see cref="ControlRegions"/> (<see cref="Governance.AccountControls"/>). Default: none.
     /// </summary>
@@ -261,6 +268,11 @@ public sealed class TargetAccountStackSet : Construct
         if (props.RetentionMarkerFactory is { } factory)
         {
             RetentionMarkerRolePart.AddTo(template, factory);
+        }
+
+        if (props.ReleaseFactory is { } released)
+        {
+            ReleaseTargetPart.AddTo(template, released);
         }
 
         if (props.AccountControls is { } controls)

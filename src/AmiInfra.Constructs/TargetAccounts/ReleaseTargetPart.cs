@@ -1,0 +1,164 @@
+using AmiInfra.Constructs.Release;
+using AmiInfra.Rules;
+
+namespace AmiInfra.Constructs.TargetAccounts;
+
+/// <summary>
+/// What the release verification needs in a target account, as a part of the <see cref="TargetAccountStackSet"/>
+/// template: the role <see cref="Releases.TargetRoleName"/> that the factory's state machines
+/// (<see cref="Releases.StateMachineRoleName"/>, one per region) assume through Step Functions' task credentials, allowed
+/// the same calls on the account's copies as the state machine's role on the factory's (<see cref="ReleaseVerification.CopyStatements"/>,
+/// in every region); the release instance profile; and, in each region of the stack instances, a rule that forwards the
+/// account's "EC2 AMI State Change" events (available) to the factory account's default bus of the same region, where
+/// the verification's rule starts it (cross-account event bus targets with a role:
+/// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+/// </summary>
+internal static class ReleaseTargetPart
+{
+    /// <summary>The target role's logical id in the template.</summary>
+    public const string LogicalId = "ReleaseTargetRole";
+
+    /// <summary>The output of the role's ARN.</summary>
+    public const string Output = "ReleaseTargetRoleArn";
+
+    /// <summary>Adds the roles (account-wide) and the forwarding rule (regional) to <paramref name="template"/>.</summary>
+    public static void AddTo(TargetAccountTemplate template, string factoryName)
+    {
+        template.Describe($"the release verification's role {Releases.TargetRoleName(factoryName)}, its instance profile and the rule that forwards new AMIs to the factory account");
+        var factoryAccount = $"${{{TargetAccountTemplate.FactoryAccountParameter}}}";
+        var ofFactory = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { [$"aws:ResourceTag/{AmiTagKeys.Factory}"] = factoryName } };
+        var statements = ReleaseVerification.CopyStatements(factoryName, "${AWS::Partition}", "*", "${AWS::AccountId}", "arn:${AWS::Partition}:ec2:*::image/*", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}", ofFactory)
+            .Select(Substituted).ToArray();
+        template.AddAccountWide(LogicalId, new Dictionary<string, object>
+        {
+            ["Type"] = "AWS::IAM::Role",
+            ["Properties"] = new Dictionary<string, object>
+            {
+                ["RoleName"] = Releases.TargetRoleName(factoryName),
+                ["Description"] = $"Lets the release verification of the {factoryName} factory launch, check, tag and retire this account's copies of its AMIs",
+                ["AssumeRolePolicyDocument"] = new Dictionary<string, object>
+                {
+                    ["Version"] = "2012-10-17",
+                    ["Statement"] = new object[]
+                    {
+                        new Dictionary<string, object>
+                        {
+                            ["Effect"] = "Allow",
+                            ["Principal"] = new Dictionary<string, object> { ["AWS"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::{factoryAccount}:root") },
+                            ["Action"] = "sts:AssumeRole",
+                            ["Condition"] = new Dictionary<string, object>
+                            {
+                                ["ArnLike"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::{factoryAccount}:role/{Releases.StateMachineRoleName(factoryName, "*")}") },
+                            },
+                        },
+                    },
+                },
+                ["Policies"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["PolicyName"] = "VerifyCopies",
+                        ["PolicyDocument"] = new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = statements },
+                    },
+                },
+            },
+        }, Output);
+
+        var instanceRole = "ReleaseInstanceRole";
+        template.AddAccountWide(instanceRole, new Dictionary<string, object>
+        {
+            ["Type"] = "AWS::IAM::Role",
+            ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render([ReleaseInstanceProfile.Acknowledgement]) },
+            ["Properties"] = new Dictionary<string, object>
+            {
+                ["RoleName"] = Releases.InstanceProfileName(factoryName),
+                ["Description"] = $"The instances the {factoryName} factory's release verification launches: the SSM agent only",
+                ["AssumeRolePolicyDocument"] = ReleaseInstanceProfile.Document(""),
+                ["ManagedPolicyArns"] = new object[] { TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{ReleaseVerification.SsmManagedPolicy}") },
+            },
+        });
+        template.AddAccountWide("ReleaseInstanceProfile", new Dictionary<string, object>
+        {
+            ["Type"] = "AWS::IAM::InstanceProfile",
+            ["Properties"] = new Dictionary<string, object>
+            {
+                ["InstanceProfileName"] = Releases.InstanceProfileName(factoryName),
+                ["Roles"] = new object[] { new Dictionary<string, object> { ["Ref"] = instanceRole } },
+            },
+        });
+
+        var forwarder = "ReleaseForwardRole";
+        template.AddAccountWide(forwarder, new Dictionary<string, object>
+        {
+            ["Type"] = "AWS::IAM::Role",
+            ["Properties"] = new Dictionary<string, object>
+            {
+                ["Description"] = $"Lets EventBridge forward new AMIs to the {factoryName} factory account's release verification",
+                ["AssumeRolePolicyDocument"] = new Dictionary<string, object>
+                {
+                    ["Version"] = "2012-10-17",
+                    ["Statement"] = new object[]
+                    {
+                        new Dictionary<string, object>
+                        {
+                            ["Effect"] = "Allow",
+                            ["Principal"] = new Dictionary<string, object> { ["Service"] = "events.amazonaws.com" },
+                            ["Action"] = "sts:AssumeRole",
+                        },
+                    },
+                },
+                ["Policies"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["PolicyName"] = "ForwardNewAmis",
+                        ["PolicyDocument"] = new Dictionary<string, object>
+                        {
+                            ["Version"] = "2012-10-17",
+                            ["Statement"] = new object[]
+                            {
+                                new Dictionary<string, object>
+                                {
+                                    ["Effect"] = "Allow",
+                                    ["Action"] = "events:PutEvents",
+                                    ["Resource"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:events:*:{factoryAccount}:event-bus/default"),
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        });
+        template.AddRegional("ReleaseForwardRule", new Dictionary<string, object>
+        {
+            ["Type"] = "AWS::Events::Rule",
+            ["Properties"] = new Dictionary<string, object>
+            {
+                ["Description"] = $"Forwards this account's new AMIs to the {factoryName} factory's release verification",
+                ["EventPattern"] = new Dictionary<string, object>
+                {
+                    ["source"] = new[] { "aws.ec2" },
+                    ["detail-type"] = new[] { ReleaseVerification.AmiStateChange },
+                    ["detail"] = new Dictionary<string, object> { ["State"] = new[] { "available" } },
+                },
+                ["Targets"] = new object[]
+                {
+                    new Dictionary<string, object>
+                    {
+                        ["Id"] = "FactoryBus",
+                        ["Arn"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:events:${{AWS::Region}}:{factoryAccount}:event-bus/default"),
+                        ["RoleArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new[] { forwarder, "Arn" } },
+                    },
+                },
+            },
+        });
+    }
+
+    /// <summary>A statement whose resources carry ${...}: as Fn::Sub.</summary>
+    private static Dictionary<string, object> Substituted(Dictionary<string, object> statement)
+    {
+        var copy = new Dictionary<string, object>(statement);
+        copy["Resource"] = ((string[])statement["Resource"]).Select(r => r.Contains("${", StringComparison.Ordinal) ? (object)TargetAccountTemplate.Sub(r) : r).ToArray();
+        return copy;
+    }
+}

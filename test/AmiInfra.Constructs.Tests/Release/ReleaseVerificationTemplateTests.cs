@@ -1,0 +1,171 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Amazon.CDK.Assertions;
+using AmiInfra.Constructs.Release;
+using AmiInfra.Constructs.TargetAccounts;
+using AmiInfra.Rules;
+
+namespace AmiInfra.Constructs.Tests.Release;
+
+/// <summary>The verification of the scenario's images with a topic and a target account, its instance profile, and the target-account StackSet with the release part; synthesized once.</summary>
+public sealed class ReleaseVerificationTemplateFixture
+{
+    public ReleaseVerificationTemplateFixture()
+    {
+        var stack = TestEnv.NewStack("Release");
+        Verification = new ReleaseVerification(stack, "Release", ReleaseVerificationScenario.Props with
+        {
+            TargetAccounts = ["444455556666"],
+            NotificationTopicArn = "arn:aws:sns:us-east-1:123456789012:golden-builds",
+        });
+        _ = new ReleaseInstanceProfile(stack, "ReleaseInstance", "golden");
+        Json = JsonNode.Parse(JsonSerializer.Serialize(Template.FromStack(stack).ToJSON()))!.AsObject();
+
+        var targets = TestEnv.NewStack("Targets");
+        var stackSet = new TargetAccountStackSet(targets, "Targets", new TargetAccountStackSetProps
+        {
+            StackSetName = "golden-distribution-targets",
+            FactoryAccount = TestEnv.Account,
+            OrganizationalUnitIds = ["ou-ab12-cdefgh34"],
+            Region = "us-east-1",
+            ReleaseFactory = "golden",
+        });
+        StackSetTemplate = JsonNode.Parse(stackSet.TemplateBody)!.AsObject();
+    }
+
+    public ReleaseVerification Verification { get; }
+
+    public JsonObject Json { get; }
+
+    public JsonObject StackSetTemplate { get; }
+
+    public IEnumerable<JsonObject> Resources(string type) =>
+        Json["Resources"]!.AsObject().Select(r => r.Value!.AsObject()).Where(r => r["Type"]!.GetValue<string>() == type);
+}
+
+[Collection(CdkCollection.Name)]
+public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplateFixture fixture) : IClassFixture<ReleaseVerificationTemplateFixture>
+{
+    private JsonObject StateMachine => Assert.Single(fixture.Resources("AWS::StepFunctions::StateMachine"));
+
+    private JsonObject Role => fixture.Resources("AWS::IAM::Role").Single(r => r["Properties"]!["RoleName"]?.GetValue<string>() == Releases.StateMachineRoleName("golden", "us-east-1"));
+
+    private static IEnumerable<JsonObject> Statements(JsonObject role) =>
+        role["Properties"]!["Policies"]!.AsArray().SelectMany(p => p!["PolicyDocument"]!["Statement"]!.AsArray()).Select(s => s!.AsObject());
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node is JsonArray a ? a.Select(x => x!.ToJsonString().Trim('"')) : node is null ? [] : [node.ToJsonString().Trim('"')];
+
+    [Fact]
+    public void The_state_machine_has_the_name_the_cli_starts_and_its_regional_role()
+    {
+        Assert.Equal("golden-release-verify", StateMachine["Properties"]!["StateMachineName"]!.GetValue<string>());
+        Assert.Equal("STANDARD", StateMachine["Properties"]!["StateMachineType"]!.GetValue<string>());
+        Assert.NotNull(Role);
+        var substitutions = StateMachine["Properties"]!["DefinitionSubstitutions"]!.AsObject();
+        Assert.Equal(["FactoryAccount", "Partition", "Region", "RoleArn"], substitutions.Select(p => p.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_sdk_action_a_task_calls_is_allowed_by_the_role_it_runs_with()
+    {
+        var definition = fixture.Verification.Definition;
+        var actions = ReleaseDefinition.TaskActions(definition);
+        Assert.Contains("ec2:RunInstances", actions);
+        Assert.Contains("ec2:TerminateInstances", actions);
+        Assert.Contains("ssm:SendCommand", actions);
+        Assert.Contains("sns:Publish", actions);
+        var allowed = Statements(Role).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
+        Assert.All(actions, a => Assert.Contains(a, allowed));
+
+        // The target role allows every action on a copy (all but the factory-account promotion and the topic).
+        var target = fixture.StackSetTemplate["Resources"]![ReleaseTargetPart.LogicalId]!.AsObject();
+        var targetAllowed = Statements(target).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
+        Assert.All(actions.Where(a => a is not ("sns:Publish" or "ssm:PutParameter" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
+    }
+
+    [Fact]
+    public void Every_task_on_a_copy_runs_with_the_copys_account_role_and_every_wait_counts_against_the_timeout()
+    {
+        var states = JsonNode.Parse(fixture.Verification.Definition)!["States"]!.AsObject();
+        foreach (var (name, state) in states)
+        {
+            if (state!["Type"]!.GetValue<string>() == "Task" && !state["Resource"]!.GetValue<string>().EndsWith(":sns:publish", StringComparison.Ordinal))
+            {
+                Assert.True(state["Credentials"]?["RoleArn.$"]?.GetValue<string>() == "$.role.arn", $"{name} runs without the copy's role");
+                Assert.NotNull(state["Catch"] ?? (name == "Terminate" ? state["Retry"] : null));
+            }
+
+            if (state["Type"]!.GetValue<string>() == "Wait" && name.StartsWith("WaitFor", StringComparison.Ordinal))
+            {
+                Assert.StartsWith("Count", state["Next"]!.GetValue<string>(), StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public void Instances_are_launched_with_imdsv2_the_release_profile_and_the_declared_subnet()
+    {
+        var states = JsonNode.Parse(fixture.Verification.Definition)!["States"]!.AsObject();
+        var launch = states["Launch broken"]!["Parameters"]!;
+        Assert.Equal("required", launch["MetadataOptions"]!["HttpTokens"]!.GetValue<string>());
+        Assert.Equal("golden-release-instance", launch["IamInstanceProfile"]!["Name"]!.GetValue<string>());
+        Assert.Equal("subnet-00000000000000000", launch["SubnetId"]!.GetValue<string>());
+        Assert.Null(states["Launch al2023"]!["Parameters"]!["SubnetId"]);
+    }
+
+    [Fact]
+    public void Scoped_actions_are_scoped_to_the_factorys_tagged_resources()
+    {
+        foreach (var statement in Statements(Role))
+        {
+            var resources = Strings(statement["Resource"]).ToList();
+            if (resources.Contains("*"))
+            {
+                Assert.All(Strings(statement["Action"]), a => Assert.Matches("^(ec2:Describe|ssm:Describe|ssm:GetCommandInvocation)", a));
+            }
+
+            if (Strings(statement["Action"]).Any(a => a is "ec2:TerminateInstances" or "ec2:DisableImage" or "ec2:EnableImageDeprecation"))
+            {
+                Assert.Contains("aws:ResourceTag/amiinfra:factory", statement["Condition"]!.ToJsonString(), StringComparison.Ordinal);
+            }
+        }
+
+        var assume = Statements(Role).Single(s => Strings(s["Action"]).Contains("sts:AssumeRole"));
+        Assert.Contains(Strings(assume["Resource"]), r => r.Contains(":iam::444455556666:role/golden-release-target", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_trigger_starts_the_verification_for_every_available_ami_of_the_factory_and_target_accounts()
+    {
+        var rule = Assert.Single(fixture.Resources("AWS::Events::Rule"));
+        var pattern = rule["Properties"]!["EventPattern"]!;
+        Assert.Equal("EC2 AMI State Change", pattern["detail-type"]![0]!.GetValue<string>());
+        Assert.Equal("available", pattern["detail"]!["State"]![0]!.GetValue<string>());
+        Assert.Equal(["123456789012", "444455556666"], pattern["account"]!.AsArray().Select(a => a!.GetValue<string>()));
+        var target = rule["Properties"]!["Targets"]![0]!;
+        Assert.Contains("\"amiId\": <amiId>", target["InputTransformer"]!["InputTemplate"]!.GetValue<string>(), StringComparison.Ordinal);
+        var policy = Assert.Single(fixture.Resources("AWS::Events::EventBusPolicy"));
+        Assert.Contains("444455556666", policy["Properties"]!["Statement"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_instance_profile_holds_only_the_ssm_managed_policy()
+    {
+        var role = fixture.Resources("AWS::IAM::Role").Single(r => r["Properties"]!["RoleName"]?.GetValue<string>() == "golden-release-instance");
+        Assert.Single(role["Properties"]!["ManagedPolicyArns"]!.AsArray());
+        Assert.Null(role["Properties"]!["Policies"]);
+        Assert.Single(fixture.Resources("AWS::IAM::InstanceProfile"));
+    }
+
+    [Fact]
+    public void Target_accounts_get_the_role_only_the_factorys_state_machines_assume_and_the_forwarding_rule()
+    {
+        var resources = fixture.StackSetTemplate["Resources"]!.AsObject();
+        var role = resources[ReleaseTargetPart.LogicalId]!;
+        Assert.Equal("golden-release-target", role["Properties"]!["RoleName"]!.GetValue<string>());
+        Assert.Contains("golden-release-sfn-*", role["Properties"]!["AssumeRolePolicyDocument"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("AWS::IAM::InstanceProfile", resources["ReleaseInstanceProfile"]!["Type"]!.GetValue<string>());
+        var rule = resources["ReleaseForwardRule"]!;
+        Assert.Contains("event-bus/default", rule["Properties"]!["Targets"]![0]!["Arn"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+}
