@@ -56,6 +56,14 @@ public static class Releases
     /// <summary>The role the verification assumes in a target account (deployed there by the target-account StackSet): <c>&lt;factory&gt;-release-target</c>.</summary>
     public static string TargetRoleName(string factory) => $"{factory}-release-target";
 
+    /// <summary>
+    /// The role through which EventBridge forwards a target account's new AMIs to the factory account's default bus in one
+    /// region: <c>&lt;factory&gt;-release-forward-&lt;region&gt;</c> (at most 20 + 17 + a region's 15 characters, within
+    /// IAM's 64). Regional, as <see cref="StateMachineRoleName"/>: each region's rule has its own, allowed to put events on
+    /// that region's bus only, so no region's rule waits for a role made in another region.
+    /// </summary>
+    public static string ForwardRoleName(string factory, string region) => $"{factory}-release-forward-{region}";
+
     /// <summary>The role and instance profile of the instances the verification launches: <c>&lt;factory&gt;-release-instance</c>.</summary>
     public static string InstanceProfileName(string factory) => $"{factory}-release-instance";
 

@@ -76,15 +76,43 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         Assert.Contains("def handler(event, context):", (string)Resource(template, "AccountControlsFunction")["Properties"]!["Code"]!["ZipFile"]!, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Without governance the StackSet sets no account controls; with release verification on it spans the regions the
+    /// copies land in, each of which forwards the account's new AMIs to the factory (the roles stay in the roles' region).
+    /// </summary>
     [Fact]
-    public void Without_governance_the_stackset_stays_in_one_region_without_conditions_or_controls()
+    public void Without_governance_the_stackset_has_no_controls_and_spans_the_regions_copies_land_in()
     {
-        Assert.Equal(["us-east-1"], StackSet(fixture.Ungoverned)["StackInstancesGroup"]![0]!["Regions"]!.AsArray().Select(r => (string)r!));
+        Assert.Equal(["us-east-1", "eu-west-1", "ap-southeast-2"], StackSet(fixture.Ungoverned)["StackInstancesGroup"]![0]!["Regions"]!.AsArray().Select(r => (string)r!));
         var template = StackSetTemplate(fixture.Ungoverned);
-        Assert.Null(template["Conditions"]);
+        Assert.Equal(["InRolesRegion", "NotFactoryAccount"], template["Conditions"]!.AsObject().Select(c => c.Key));
         // The distribution role, and what the release verification needs in the accounts (its forwarding rule is regional).
-        Assert.Equal(["DistributionRole", "ReleaseTargetRole", "ReleaseInstanceRole", "ReleaseInstanceProfile", "ReleaseForwardRole", "ReleaseForwardRule"], template["Resources"]!.AsObject().Select(r => r.Key));
+        Assert.Equal(["DistributionRole", "ReleaseTargetRole", "ReleaseInstanceRole", "ReleaseInstanceProfile", "AmiInfraTargetAccount", "ReleaseForwardRole", "ReleaseForwardRule"], template["Resources"]!.AsObject().Select(r => r.Key));
         Assert.DoesNotContain(fixture.Ungoverned.Resources(), r => ((string)r.Resource["Type"]!).StartsWith("Custom::AmiInfra", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// With release verification on (the default), the declared launch permissions are granted by each region's
+    /// verification once a copy passed, not by the distribution as the copy lands: no consumer can launch an unverified copy.
+    /// </summary>
+    [Fact]
+    public void Declared_launch_permissions_are_granted_after_verification_not_by_the_distribution()
+    {
+        var distributions = fixture.Ungoverned.Resources().Where(r => (string?)r.Resource["Type"] == "AWS::ImageBuilder::DistributionConfiguration").ToList();
+        Assert.NotEmpty(distributions);
+        Assert.All(distributions, d => Assert.DoesNotContain("LaunchPermissionConfiguration", d.Resource.ToJsonString(), StringComparison.Ordinal));
+
+        var machines = fixture.Ungoverned.Resources().Where(r => (string?)r.Resource["Type"] == "AWS::StepFunctions::StateMachine"
+            && ((string?)r.Resource["Properties"]!["StateMachineName"])?.EndsWith("-release-verify", StringComparison.Ordinal) == true).ToList();
+        Assert.Equal(3, machines.Count);
+        Assert.All(machines, m =>
+        {
+            var states = JsonNode.Parse((string)m.Resource["Properties"]!["DefinitionString"]!)!["States"]!.AsObject();
+            var share = states.Where(s => s.Key.StartsWith("Configure ", StringComparison.Ordinal)).Select(s => s.Value!["Result"]!["share"]!.ToJsonString()).First();
+            Assert.Contains("\"UserId\":\"111122223333\"", share, StringComparison.Ordinal);
+            Assert.Contains("ou-ab12-workload1", share, StringComparison.Ordinal);
+            Assert.Equal("modifyImageAttribute", ((string)states["Share"]!["Resource"]!).Split(':')[^1]);
+        });
     }
 
     /// <summary>

@@ -10,11 +10,13 @@ public sealed class ReleaseRulesTests
         Assert.Equal("golden-release-sfn-eu-west-1", Releases.StateMachineRoleName("golden", "eu-west-1"));
         Assert.Equal("golden-release-target", Releases.TargetRoleName("golden"));
         Assert.Equal("golden-release-instance", Releases.InstanceProfileName("golden"));
+        Assert.Equal("golden-release-forward-eu-west-1", Releases.ForwardRoleName("golden", "eu-west-1"));
         var longest = new string('a', 20);
         Assert.True(Releases.VerifyStateMachineName(longest).Length <= 80);
         Assert.True(PhysicalNames.IamRole.IsMatch(Releases.StateMachineRoleName(longest, "ap-southeast-5")));
         Assert.True(PhysicalNames.IamRole.IsMatch(Releases.TargetRoleName(longest)));
         Assert.True(PhysicalNames.IamRole.IsMatch(Releases.InstanceProfileName(longest)));
+        Assert.True(PhysicalNames.IamRole.IsMatch(Releases.ForwardRoleName(longest, "ap-southeast-5")));
         Assert.True(Releases.CveRebuildStateMachineName(longest, new string('b', 32)).Length <= 80);
     }
 

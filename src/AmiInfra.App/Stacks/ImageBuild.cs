@@ -86,8 +86,10 @@ public sealed class ImageBuild
                 LaunchOrganizationalUnitArns = distribution.LaunchOrganizationalUnits,
                 Public = distribution.Public,
                 TargetAccounts = distribution.TargetAccounts,
-                // With release verification on, the verification promotes each copy after it passed: the distribution
-                // neither writes the latest parameter nor updates launch templates.
+                // With release verification on, the verification shares and promotes each copy after it passed: the
+                // distribution neither grants the launch permissions, nor writes the latest parameter, nor updates
+                // launch templates.
+                LaunchPermissionsAfterVerification = image.Release.Enabled,
                 SsmParameterName = image.Release.Enabled ? null : distribution.SsmParameterName,
                 LaunchTemplates = image.Release.Enabled ? [] : distribution.LaunchTemplates
                     .Select((t, i) => (Template: t, Reference: launchTemplates[i]))

@@ -87,7 +87,7 @@ public sealed class RegionalStack : Stack
     /// <summary>The release verification of this region, or null when no image here has release on.</summary>
     public ReleaseVerification? Release { get; }
 
-    /// <summary>What the verification of this region needs of an image: its release settings, and its latest parameter and launch templates here.</summary>
+    /// <summary>What the verification of this region needs of an image: its release settings, its launch permissions, and its latest parameter and launch templates here.</summary>
     public static ReleaseImage ReleaseImageOf(Image image, string region) => new()
     {
         ImageName = image.Name,
@@ -98,6 +98,13 @@ public sealed class RegionalStack : Stack
         Commands = image.Release.Commands,
         OnFailure = image.Release.OnFailure,
         SsmParameterName = image.Distribution.SsmParameterName,
+        LaunchPermissions = new ReleaseLaunchPermissions
+        {
+            Accounts = image.Distribution.LaunchAccounts,
+            OrganizationArns = image.Distribution.LaunchOrganizations,
+            OrganizationalUnitArns = image.Distribution.LaunchOrganizationalUnits,
+            Public = image.Distribution.Public,
+        },
         LaunchTemplates = image.Distribution.LaunchTemplates.Where(t => t.Region == region)
             .Select(t => new ReleaseLaunchTemplate { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion }).ToList(),
     };

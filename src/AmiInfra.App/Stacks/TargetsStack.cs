@@ -36,7 +36,8 @@ public sealed class TargetsStack : Stack
             WorkflowExecutionRoles = factory.Images.Any(i => i.Workflows.Count > 0) ? [ImageWorkflows.RoleName(factory.Name, "*")] : [],
             RetiresCopies = RetiresCopies(factory),
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
-            ReleaseFactory = factory.Images.Any(i => i.Release.Enabled && i.Distribution.TargetAccounts.Count > 0) ? factory.Name : null,
+            ReleaseFactory = VerifiedInTargetAccounts(factory).Any() ? factory.Name : null,
+            ReleaseRegions = VerifiedInTargetAccounts(factory).SelectMany(i => i.Distribution.Regions).Distinct(StringComparer.Ordinal).ToList(),
             AccountControls = factory.GovernsTargetAccounts ? DeclaredAccountControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
             EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? DeclaredAccountControls.TargetAccountEbsKeyAlias(factory) : null,
@@ -46,6 +47,10 @@ public sealed class TargetsStack : Stack
 
     /// <summary>The StackSet.</summary>
     public TargetAccountStackSet Targets { get; }
+
+    /// <summary>The images whose copies in target accounts the release verification verifies.</summary>
+    private static IEnumerable<Image> VerifiedInTargetAccounts(Factory factory) =>
+        factory.Images.Where(i => i.Release.Enabled && i.Distribution.TargetAccounts.Count > 0);
 
     /// <summary>The stack's name.</summary>
     public static string NameOf(Factory factory) => $"{factory.Name}-targets";

@@ -178,7 +178,7 @@ public sealed partial class DistributionConfiguration : ImageBuilderResource, ID
             permission["UserGroups"] = new[] { "all" };
         }
 
-        if (permission.Count > 0)
+        if (permission.Count > 0 && !r.LaunchPermissionsAfterVerification)
         {
             ami["LaunchPermissionConfiguration"] = permission;
         }

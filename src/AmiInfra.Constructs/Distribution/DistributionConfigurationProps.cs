@@ -107,6 +107,14 @@ public sealed record RegionDistribution
     /// <summary>Make the AMI public (needs <see cref="DistributionConfigurationProps.AllowPublic"/> and no KMS key). Default: false.</summary>
     public bool Public { get; init; }
 
+    /// <summary>
+    /// Leave the launch permissions above to whoever grants them once the copy is verified
+    /// (<see cref="Release.ReleaseVerification"/>): they are validated as declared (and the KMS key must allow them), but
+    /// the distribution does not share the AMI, so no one launches a copy before it passed. Default: false (the
+    /// distribution shares each copy as it lands).
+    /// </summary>
+    public bool LaunchPermissionsAfterVerification { get; init; }
+
     /// <summary>Accounts that receive their own copy of the AMI (they need the distribution role: see <see cref="TargetAccounts.TargetAccountStackSet"/>). Default: none.</summary>
     public IReadOnlyList<string> TargetAccounts { get; init; } = [];
 

@@ -19,9 +19,10 @@ namespace AmiInfra.Constructs.Release;
 /// and wait for its invocation (GetCommandInvocation). Every wait counts its polls against the image's timeout. Any error
 /// (Catch States.ALL, which includes States.Timeout of a task) goes to one cleanup path: TerminateInstances when an
 /// instance was launched, the failed tags, the failure action (EnableImageDeprecation at the end of the current hour, or
-/// DisableImage), a message to the topic, and a failed execution. A pass terminates too, then tags, then promotes:
-/// PutParameter (the image's latest parameter, factory-account copies), CreateLaunchTemplateVersion and
-/// ModifyLaunchTemplate for the templates of the copy's account.
+/// DisableImage), a message to the topic, and a failed execution. A pass terminates too, then tags, then shares and
+/// promotes: ModifyImageAttribute (the image's launch permissions, factory-account copies: no one could launch the copy
+/// before), PutParameter (the image's latest parameter, factory-account copies), CreateLaunchTemplateVersion and
+/// ModifyLaunchTemplate for the templates of the copy's account. A copy that could not be shared is not promoted.
 /// </remarks>
 public static class ReleaseDefinition
 {
@@ -266,7 +267,8 @@ public static class ReleaseDefinition
             ["Next"] = "Cleanup",
         };
 
-        // A pass: terminate, record, promote.
+        // A pass: terminate, record, share, promote.
+        var shares = props.Images.Any(i => i.LaunchPermissions.Any);
         states["Passed"] = Terminate("RecordPass", "TerminateFailed");
         states["TerminateFailed"] = Reason("terminating the instance failed", "Cleanup");
         states["RecordPass"] = Task(Ec2, "createTags", new JsonObject
@@ -276,9 +278,37 @@ public static class ReleaseDefinition
                 new JsonObject { ["Key"] = AmiTagKeys.VerificationResult, ["Value"] = AmiTagKeys.VerificationPassed },
                 new JsonObject { ["Key"] = AmiTagKeys.VerifiedAt, ["Value.$"] = "$$.State.EnteredTime" },
                 new JsonObject { ["Key"] = AmiTagKeys.VerificationExecution, ["Value.$"] = "$$.Execution.Id" }),
-        }, null, "PromoteHere");
+        }, null, shares ? "ShareHere" : "PromoteHere");
         Catch(states["RecordPass"]!, "NotRecorded");
         states["NotRecorded"] = Reason("result not recorded", "Retire");
+
+        // Consumers may launch a factory-account copy only now that it passed (the distribution did not share it).
+        if (shares)
+        {
+            states["ShareHere"] = new JsonObject
+            {
+                ["Type"] = "Choice",
+                ["Comment"] = "The launch permissions are the factory account's copies'",
+                ["Choices"] = new JsonArray(new JsonObject
+                {
+                    ["And"] = new JsonArray(
+                        new JsonObject { ["Variable"] = "$.account", ["StringEquals"] = account },
+                        new JsonObject { ["Variable"] = "$.config.share", ["IsPresent"] = true }),
+                    ["Next"] = "Share",
+                }),
+                ["Default"] = "PromoteHere",
+            };
+            states["Share"] = Task(Ec2, "modifyImageAttribute", new JsonObject
+            {
+                ["ImageId.$"] = "$.amiId",
+                ["LaunchPermission"] = new JsonObject { ["Add.$"] = "$.config.share" },
+            }, null, "PromoteHere");
+            Catch(states["Share"]!, "NotShared");
+
+            // A copy its consumers cannot launch is not promoted: the latest parameter would name an AMI they cannot use.
+            states["NotShared"] = Reason("launch permissions not granted", "Notify");
+        }
+
         states["PromoteHere"] = new JsonObject
         {
             ["Type"] = "Choice",
@@ -507,6 +537,32 @@ public static class ReleaseDefinition
         if (image.SsmParameterName is { } parameter)
         {
             config["parameter"] = parameter;
+        }
+
+        var share = new JsonArray();
+        foreach (var id in image.LaunchPermissions.Accounts)
+        {
+            share.Add(new JsonObject { ["UserId"] = id });
+        }
+
+        foreach (var arn in image.LaunchPermissions.OrganizationArns)
+        {
+            share.Add(new JsonObject { ["OrganizationArn"] = arn });
+        }
+
+        foreach (var arn in image.LaunchPermissions.OrganizationalUnitArns)
+        {
+            share.Add(new JsonObject { ["OrganizationalUnitArn"] = arn });
+        }
+
+        if (image.LaunchPermissions.Public)
+        {
+            share.Add(new JsonObject { ["Group"] = "all" });
+        }
+
+        if (share.Count > 0)
+        {
+            config["share"] = share;
         }
 
         return config;

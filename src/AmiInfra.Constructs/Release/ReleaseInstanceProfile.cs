@@ -40,7 +40,7 @@ public sealed class ReleaseInstanceProfile : Construct
     internal static Acknowledgement Acknowledgement { get; } = new(
         "AwsSolutions-IAM4",
         "AmazonSSMManagedInstanceCore is the policy Systems Manager documents for a managed node: the verification's instance needs exactly what the agent needs to register and run the smoke test, and AWS keeps it current",
-        [$"/^Policy::arn:[^:]+:iam::aws:policy\\/{ReleaseVerification.SsmManagedPolicy}$/"]);
+        [$"/^Policy::arn:(<AWS::Partition>|[^:<]+):iam::aws:policy\\/{ReleaseVerification.SsmManagedPolicy}$/"]);
 
     /// <summary>The trust policy: EC2 only.</summary>
     internal static Dictionary<string, object> Document(string urlSuffix) => new()

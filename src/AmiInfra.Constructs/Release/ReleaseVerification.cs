@@ -109,7 +109,7 @@ public sealed class ReleaseVerification : Construct
             },
         });
         NagMetadata.Add(Role, [
-            new Acknowledgement("AwsSolutions-IAM5", "Describe calls and ssm:GetCommandInvocation take no resource (Service Authorization Reference); RunInstances creates instances, volumes and network interfaces whose ids are not known before, in subnets and security groups of the account; the factory's AMIs and instances are matched by their amiinfra:factory tag (aws:ResourceTag, ec2:CreateAction, ssm:resourceTag conditions), not by id", ["Resource::*", "/^Resource::arn:[^:]+:ec2:[^:]+:[0-9]*:(image|instance|volume|network-interface|subnet|security-group)\\/\\*$/"]),
+            CopyAcknowledgement,
             new Acknowledgement("AwsSolutions-IAM5", "The build topic's key is used only through SNS of this region (kms:ViaService): the key's id is not known to this stack, whose topic is made by the factory stack", ["/^Resource::arn:[^:]+:kms:[^:]+:[0-9]+:key\\/\\*$/"]),
         ]);
         NagMetadata.Add(StateMachine, [
@@ -195,6 +195,20 @@ public sealed class ReleaseVerification : Construct
         }
     }
 
+    /// <summary>
+    /// Why the statements on a copy (<see cref="CopyStatements"/>) name resources by wildcard (cdk-nag AwsSolutions-IAM5),
+    /// in the factory account's role and in the target accounts' role, whose ARNs carry the partition, region (* in a
+    /// target account: one role serves every region) and account as tokens or as values.
+    /// </summary>
+    internal static Acknowledgement CopyAcknowledgement { get; } = new(
+        "AwsSolutions-IAM5",
+        "Describe calls and ssm:GetCommandInvocation take no resource (Service Authorization Reference); RunInstances creates instances, volumes and network interfaces whose ids are not known before, in subnets and security groups of the account; the factory's AMIs and instances are matched by their amiinfra:factory tag (aws:ResourceTag, ec2:CreateAction, ssm:resourceTag conditions), not by id; the Run Command documents are AWS's own, in whichever region the copy is",
+        [
+            "Resource::*",
+            "/^Resource::arn:(<AWS::Partition>|[^:<]+):ec2:(\\*|[^:]+):(<AWS::AccountId>|[0-9]*):(image|instance|volume|network-interface|subnet|security-group)\\/\\*$/",
+            "/^Resource::arn:(<AWS::Partition>|[^:<]+):ssm:(\\*|[^:]+)::document\\/AWS-Run(Shell|PowerShell)Script$/",
+        ]);
+
     /// <summary>The state machine's role.</summary>
     public CfnRole Role { get; }
 
@@ -231,6 +245,12 @@ public sealed class ReleaseVerification : Construct
         if (parameters.Length > 0)
         {
             yield return Allow(["ssm:PutParameter"], parameters);
+        }
+
+        if (props.Images.Any(i => i.LaunchPermissions.Any))
+        {
+            // Sharing a copy once it passed, only the factory's own AMIs (owned here: the images of this region).
+            yield return Allow(["ec2:ModifyImageAttribute"], [images], ofFactory);
         }
 
         var templates = props.Images.SelectMany(i => i.LaunchTemplates).Where(t => t.AccountId is null || t.AccountId == account)

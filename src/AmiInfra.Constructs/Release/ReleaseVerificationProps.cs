@@ -45,6 +45,32 @@ public sealed record ReleaseImage
 
     /// <summary>The launch templates of this region updated after a copy of their account passes. Default: none.</summary>
     public IReadOnlyList<ReleaseLaunchTemplate> LaunchTemplates { get; init; } = [];
+
+    /// <summary>
+    /// Who may launch a factory-account copy once it passed (EC2 ModifyImageAttribute, launchPermission add; the
+    /// distribution leaves them out: <see cref="Distribution.RegionDistribution.LaunchPermissionsAfterVerification"/>).
+    /// A copy that fails is never shared. Default: none.
+    /// </summary>
+    public ReleaseLaunchPermissions LaunchPermissions { get; init; } = new();
+}
+
+/// <summary>The launch permissions a verified copy receives.</summary>
+public sealed record ReleaseLaunchPermissions
+{
+    /// <summary>Account ids. Default: none.</summary>
+    public IReadOnlyList<string> Accounts { get; init; } = [];
+
+    /// <summary>Organization ARNs. Default: none.</summary>
+    public IReadOnlyList<string> OrganizationArns { get; init; } = [];
+
+    /// <summary>OU ARNs. Default: none.</summary>
+    public IReadOnlyList<string> OrganizationalUnitArns { get; init; } = [];
+
+    /// <summary>Every account (the group "all"). Default: false.</summary>
+    public bool Public { get; init; }
+
+    /// <summary>Whether anyone is named.</summary>
+    public bool Any => Accounts.Count + OrganizationArns.Count + OrganizationalUnitArns.Count > 0 || Public;
 }
 
 /// <summary>Props of <see cref="ReleaseVerification"/>.</summary>

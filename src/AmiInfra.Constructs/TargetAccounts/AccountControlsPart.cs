@@ -12,7 +12,10 @@ internal static class AccountControlsPart
     /// The condition that holds in every account but the factory's: should the factory account be in a target OU,
     /// its regional stacks already set its controls (with the same function name), so the StackSet does not.
     /// </summary>
-    public const string NotFactoryAccountCondition = "NotFactoryAccount";
+    public const string NotFactoryAccountCondition = TargetAccountTemplate.NotFactoryAccountCondition;
+
+    /// <summary>The condition of the controls when the stack instances span more regions than the controls' (<see cref="TargetAccountTemplate.InRegions"/>).</summary>
+    public const string InControlRegionsCondition = "InControlRegionsNotFactoryAccount";
 
     private const string StackSetKeyPlaceholder = "amiinfra:stackset-ebs-key";
 
@@ -24,17 +27,15 @@ internal static class AccountControlsPart
     /// The alias of a key the StackSet creates in every account and region (<see cref="EbsDefaultKeyPart"/>) as the
     /// default EBS key; null to take <see cref="AccountControlsProps.EbsDefaultKey"/> as it is.
     /// </param>
-    public static void AddTo(TargetAccountTemplate template, AccountControlsProps controls, string where, string? ebsKeyAlias = null)
+    /// <param name="regions">The regions the controls are set in (the stack instances may span more).</param>
+    public static void AddTo(TargetAccountTemplate template, AccountControlsProps controls, string where, IReadOnlyList<string> regions, string? ebsKeyAlias = null)
     {
-        template.AddCondition(NotFactoryAccountCondition, new Dictionary<string, object>
-        {
-            ["Fn::Not"] = new object[] { new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::AccountId" }, TargetAccountTemplate.FactoryAccount } } },
-        });
+        var condition = template.InRegions(InControlRegionsCondition, regions, template.NotFactoryAccount())!;
         template.Describe("the account controls for AMIs (in every region of the stack instances)");
         template.AddPlaceholder();
         if (ebsKeyAlias is not null)
         {
-            EbsDefaultKeyPart.AddTo(template, ebsKeyAlias, NotFactoryAccountCondition);
+            EbsDefaultKeyPart.AddTo(template, ebsKeyAlias, condition);
 
             // The controls name the key by a placeholder, replaced below by the key's ARN in this template.
             controls = controls with { EbsDefaultKey = StackSetKeyPlaceholder };
@@ -48,7 +49,7 @@ internal static class AccountControlsPart
                 properties = new Dictionary<string, object>(properties) { ["DefaultKey"] = EbsDefaultKeyPart.KeyArn };
             }
 
-            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = NotFactoryAccountCondition, ["Properties"] = properties };
+            var entry = new Dictionary<string, object> { ["Type"] = resource.Definition.Type, ["Condition"] = condition, ["Properties"] = properties };
             if (resource.Definition.Acknowledgements.Count > 0)
             {
                 entry["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render(resource.Definition.Acknowledgements) };

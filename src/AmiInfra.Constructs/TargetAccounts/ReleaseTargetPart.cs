@@ -21,8 +21,14 @@ internal static class ReleaseTargetPart
     /// <summary>The output of the role's ARN.</summary>
     public const string Output = "ReleaseTargetRoleArn";
 
-    /// <summary>Adds the roles (account-wide) and the forwarding rule (regional) to <paramref name="template"/>.</summary>
-    public static void AddTo(TargetAccountTemplate template, string factoryName)
+    /// <summary>The condition of the forwarding rule and its role: not the factory account, and in a region that receives copies.</summary>
+    public const string ForwardsCondition = "ForwardsNewAmis";
+
+    /// <summary>
+    /// Adds the target role and the instance profile (account-wide) and the forwarding rule and its role (regional, in
+    /// <paramref name="regions"/> of every account but the factory's) to <paramref name="template"/>.
+    /// </summary>
+    public static void AddTo(TargetAccountTemplate template, string factoryName, IReadOnlyList<string> regions)
     {
         template.Describe($"the release verification's role {Releases.TargetRoleName(factoryName)}, its instance profile and the rule that forwards new AMIs to the factory account");
         var factoryAccount = $"${{{TargetAccountTemplate.FactoryAccountParameter}}}";
@@ -32,6 +38,7 @@ internal static class ReleaseTargetPart
         template.AddAccountWide(LogicalId, new Dictionary<string, object>
         {
             ["Type"] = "AWS::IAM::Role",
+            ["Metadata"] = new Dictionary<string, object> { [NagMetadata.Key] = NagMetadata.Render([ReleaseVerification.CopyAcknowledgement]) },
             ["Properties"] = new Dictionary<string, object>
             {
                 ["RoleName"] = Releases.TargetRoleName(factoryName),
@@ -87,26 +94,22 @@ internal static class ReleaseTargetPart
             },
         });
 
+        // Forwarding is regional and only from the accounts that are not the factory's (whose own rule starts the
+        // verification). Each region has its own forwarding role, allowed to put events on that region's bus only, so
+        // that no rule waits for a role made in another region (the stack instances' regions deploy in parallel).
+        var condition = template.InRegions(ForwardsCondition, regions, template.NotFactoryAccount())!;
+        template.AddPlaceholder();
         var forwarder = "ReleaseForwardRole";
-        template.AddAccountWide(forwarder, new Dictionary<string, object>
+        var factoryBus = $"arn:${{AWS::Partition}}:events:${{AWS::Region}}:{factoryAccount}:event-bus/default";
+        template.AddRegional(forwarder, new Dictionary<string, object>
         {
             ["Type"] = "AWS::IAM::Role",
+            ["Condition"] = condition,
             ["Properties"] = new Dictionary<string, object>
             {
-                ["Description"] = $"Lets EventBridge forward new AMIs to the {factoryName} factory account's release verification",
-                ["AssumeRolePolicyDocument"] = new Dictionary<string, object>
-                {
-                    ["Version"] = "2012-10-17",
-                    ["Statement"] = new object[]
-                    {
-                        new Dictionary<string, object>
-                        {
-                            ["Effect"] = "Allow",
-                            ["Principal"] = new Dictionary<string, object> { ["Service"] = "events.amazonaws.com" },
-                            ["Action"] = "sts:AssumeRole",
-                        },
-                    },
-                },
+                ["RoleName"] = TargetAccountTemplate.Sub(Releases.ForwardRoleName(factoryName, "${AWS::Region}")),
+                ["Description"] = $"Lets EventBridge forward this region's new AMIs to the {factoryName} factory account's release verification",
+                ["AssumeRolePolicyDocument"] = ServiceTrust("events.amazonaws.com"),
                 ["Policies"] = new object[]
                 {
                     new Dictionary<string, object>
@@ -117,12 +120,7 @@ internal static class ReleaseTargetPart
                             ["Version"] = "2012-10-17",
                             ["Statement"] = new object[]
                             {
-                                new Dictionary<string, object>
-                                {
-                                    ["Effect"] = "Allow",
-                                    ["Action"] = "events:PutEvents",
-                                    ["Resource"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:events:*:{factoryAccount}:event-bus/default"),
-                                },
+                                new Dictionary<string, object> { ["Effect"] = "Allow", ["Action"] = "events:PutEvents", ["Resource"] = TargetAccountTemplate.Sub(factoryBus) },
                             },
                         },
                     },
@@ -132,6 +130,7 @@ internal static class ReleaseTargetPart
         template.AddRegional("ReleaseForwardRule", new Dictionary<string, object>
         {
             ["Type"] = "AWS::Events::Rule",
+            ["Condition"] = condition,
             ["Properties"] = new Dictionary<string, object>
             {
                 ["Description"] = $"Forwards this account's new AMIs to the {factoryName} factory's release verification",
@@ -146,13 +145,28 @@ internal static class ReleaseTargetPart
                     new Dictionary<string, object>
                     {
                         ["Id"] = "FactoryBus",
-                        ["Arn"] = TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:events:${{AWS::Region}}:{factoryAccount}:event-bus/default"),
+                        ["Arn"] = TargetAccountTemplate.Sub(factoryBus),
                         ["RoleArn"] = new Dictionary<string, object> { ["Fn::GetAtt"] = new[] { forwarder, "Arn" } },
                     },
                 },
             },
         });
     }
+
+    /// <summary>A trust policy that lets one AWS service assume the role.</summary>
+    internal static Dictionary<string, object> ServiceTrust(string service) => new()
+    {
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new object[]
+        {
+            new Dictionary<string, object>
+            {
+                ["Effect"] = "Allow",
+                ["Principal"] = new Dictionary<string, object> { ["Service"] = service },
+                ["Action"] = "sts:AssumeRole",
+            },
+        },
+    };
 
     /// <summary>A statement whose resources carry ${...}: as Fn::Sub.</summary>
     private static Dictionary<string, object> Substituted(Dictionary<string, object> statement)

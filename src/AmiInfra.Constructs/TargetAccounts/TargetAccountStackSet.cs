@@ -77,6 +77,13 @@ public sealed record TargetAccountStackSetProps
     public string? ReleaseFactory { get; init; }
 
     /// <summary>
+    /// With <see cref="ReleaseFactory"/>: the regions where the accounts receive copies (the distribution's regions), besides
+    /// <see cref="Region"/>. The stack instances span them too, and each gets the rule that forwards the account's new AMIs
+    /// to the factory account's bus of that region (EventBridge rules are regional). Default: none.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseRegions { get; init; } = [];
+
+    /// <summary>
     /// The account controls for AMIs to set in every account, in <see cref="Region"/> and every region of
     /// <see cref="ControlRegions"/> (<see cref="Governance.AccountControls"/>). Default: none.
     /// </summary>
@@ -247,9 +254,12 @@ public sealed class TargetAccountStackSet : Construct
         }));
     }
 
-    /// <summary>The regions of the stack instances: the roles' region first, then the controls' regions.</summary>
+    /// <summary>The regions of the stack instances: the roles' region first, then the controls' regions, then the release's.</summary>
     internal static string[] Regions(TargetAccountStackSetProps props) =>
-        props.AccountControls is null ? [props.Region] : [.. new[] { props.Region }.Concat(props.ControlRegions).Distinct(StringComparer.Ordinal)];
+        [.. new[] { props.Region }
+            .Concat(props.AccountControls is null ? [] : props.ControlRegions)
+            .Concat(props.ReleaseFactory is null ? [] : props.ReleaseRegions)
+            .Distinct(StringComparer.Ordinal)];
 
     /// <summary>The template: each part adds itself. The factory account is a parameter, so the parts are the same for every factory.</summary>
     private static TargetAccountTemplate Template(TargetAccountStackSetProps props, string where)
@@ -272,12 +282,12 @@ public sealed class TargetAccountStackSet : Construct
 
         if (props.ReleaseFactory is { } released)
         {
-            ReleaseTargetPart.AddTo(template, released);
+            ReleaseTargetPart.AddTo(template, released, [props.Region, .. props.ReleaseRegions]);
         }
 
         if (props.AccountControls is { } controls)
         {
-            AccountControlsPart.AddTo(template, controls, where, props.EbsDefaultKeyAlias);
+            AccountControlsPart.AddTo(template, controls, where, [props.Region, .. props.ControlRegions], props.EbsDefaultKeyAlias);
         }
 
         return template;
@@ -318,6 +328,11 @@ public sealed class TargetAccountStackSet : Construct
         foreach (var region in props.ControlRegions.Where(r => !Checks.IsToken(r)))
         {
             Checks.Require($"{where}.ControlRegions", Partitions.Region(region));
+        }
+
+        foreach (var region in props.ReleaseRegions.Where(r => !Checks.IsToken(r)))
+        {
+            Checks.Require($"{where}.ReleaseRegions", Partitions.Region(region));
         }
 
         if (!props.DistributionRole && !props.RetiresCopies && props.RetentionMarkerFactory is null && props.AccountControls is null)

@@ -21,6 +21,9 @@ internal sealed class TargetAccountTemplate
     /// <summary>The name of the template parameter that receives the factory account.</summary>
     public const string FactoryAccountParameter = "FactoryAccountId";
 
+    /// <summary>The condition that holds in every account but the factory's (<see cref="NotFactoryAccount"/>).</summary>
+    public const string NotFactoryAccountCondition = "NotFactoryAccount";
+
     private readonly List<(string LogicalId, Dictionary<string, object> Resource, (string Name, object Value)? Output)> _accountWide = [];
     private readonly List<(string LogicalId, Dictionary<string, object> Resource)> _regional = [];
     private readonly Dictionary<string, object> _conditions = [];
@@ -75,6 +78,51 @@ internal sealed class TargetAccountTemplate
 
     /// <summary>Adds a condition regional resources name.</summary>
     public void AddCondition(string name, object definition) => _conditions[name] = definition;
+
+    /// <summary>
+    /// The condition that holds in every account but the factory's (added once, whichever part asks first): should the
+    /// factory account be in a target OU, the factory's own stacks already do there what a part would do.
+    /// </summary>
+    public string NotFactoryAccount()
+    {
+        AddCondition(NotFactoryAccountCondition, new Dictionary<string, object>
+        {
+            ["Fn::Not"] = new object[] { new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::AccountId" }, FactoryAccount } } },
+        });
+        return NotFactoryAccountCondition;
+    }
+
+    /// <summary>
+    /// The condition under which a regional resource of a part that serves only <paramref name="regions"/> is created:
+    /// <paramref name="condition"/> (or none) when those regions are all the stack instances' regions, else a condition
+    /// named <paramref name="name"/> that also requires one of <paramref name="regions"/> (Fn::Or takes 2 to 10
+    /// conditions, so longer lists are nested).
+    /// </summary>
+    public string? InRegions(string name, IReadOnlyList<string> regions, string? condition)
+    {
+        if (Regions.All(r => regions.Contains(r, StringComparer.Ordinal)))
+        {
+            return condition;
+        }
+
+        var tests = regions.Where(r => Regions.Contains(r, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)
+            .Select(r => (object)new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::Region" }, r } }).ToList();
+        if (tests.Count == 0)
+        {
+            throw new InvalidOperationException($"{name}: none of the regions {string.Join(", ", regions)} is a region of the stack instances");
+        }
+
+        while (tests.Count > 1)
+        {
+            tests = tests.Chunk(10).Select(group => group.Length == 1 ? group[0] : new Dictionary<string, object> { ["Fn::Or"] = group }).ToList();
+        }
+
+        var inRegions = tests[0];
+        AddCondition(name, condition is null
+            ? inRegions
+            : new Dictionary<string, object> { ["Fn::And"] = new object[] { inRegions, new Dictionary<string, object> { ["Condition"] = condition } } });
+        return name;
+    }
 
     /// <summary>
     /// Adds <see cref="PlaceholderId"/>, for a part whose resources are conditional: a stack instance whose every

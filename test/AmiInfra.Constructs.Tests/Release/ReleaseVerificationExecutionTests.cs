@@ -19,6 +19,7 @@ public sealed class ReleaseVerificationScenario
     public const string Factory = "golden";
     public const string Parameter = "/imagebuilder/golden/al2023/latest";
     public const string TemplatePlaceholder = "lt-0123456789abcdef0";
+    public const string Consumer = "444455556666";
 
     public static ReleaseVerificationProps Props { get; } = new()
     {
@@ -33,10 +34,11 @@ public sealed class ReleaseVerificationScenario
                 Commands = ["systemctl is-active amazon-ssm-agent", "test -f /etc/os-release"],
                 SsmParameterName = Parameter,
                 LaunchTemplates = [new ReleaseLaunchTemplate { LaunchTemplateId = TemplatePlaceholder }],
+                LaunchPermissions = new ReleaseLaunchPermissions { Accounts = [Consumer] },
             },
             new ReleaseImage { ImageName = "broken", InstanceType = "t3.micro", SubnetId = "subnet-00000000000000000", SsmParameterName = "/imagebuilder/golden/broken/latest" },
             new ReleaseImage { ImageName = "slow", InstanceType = "t3.micro", OnFailure = "disable", SsmParameterName = "/imagebuilder/golden/slow/latest" },
-            new ReleaseImage { ImageName = "flaky", InstanceType = "t3.micro", Commands = ["exit 3"] },
+            new ReleaseImage { ImageName = "flaky", InstanceType = "t3.micro", Commands = ["exit 3"], LaunchPermissions = new ReleaseLaunchPermissions { Accounts = [Consumer] } },
         ],
     };
 
@@ -126,11 +128,15 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.Equal("aws:ec2:image", run["parameter"]!["dataType"]!.GetValue<string>());
         Assert.Equal(run["amiId"]!.GetValue<string>(), Assert.Single(run["templates"]!.AsArray())!.GetValue<string>());
 
+        // Shared with its consumers only now, after the tags and before the latest parameter names it.
+        Assert.Equal(ReleaseVerificationScenario.Consumer, Assert.Single(run["launchPermissions"]!.AsArray())!["UserId"]!.GetValue<string>());
+
         // The smoke test ran the declared commands with the Linux document, the agent was asked for, and terminate came before the tags.
         var command = run["commands"]!.AsArray().Select(c => c!).Single(c => c["parameters"]!["commands"]!.AsArray().Count == 2);
         Assert.Equal("AWS-RunShellScript", command["document"]!.GetValue<string>());
         var states = States(run);
         Assert.True(states.IndexOf("Passed") < states.IndexOf("RecordPass"));
+        Assert.True(states.IndexOf("RecordPass") < states.IndexOf("Share") && states.IndexOf("Share") < states.IndexOf("Promote"));
         Assert.Contains("CheckAgent", states);
         Assert.DoesNotContain("Cleanup", states);
     }
@@ -168,6 +174,10 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.Equal("FAILED", run["status"]!.GetValue<string>());
         Assert.Equal("terminated", Assert.Single(run["instances"]!.AsArray())!["state"]!.GetValue<string>());
         Assert.Equal("smoke test Failed (exit code 3)", Tag(run, AmiTagKeys.VerificationReason));
+
+        // Its image names consumers: a copy that failed is never shared with them.
+        Assert.Empty(run["launchPermissions"]!.AsArray());
+        Assert.DoesNotContain("Share", States(run));
     }
 
     [Fact]

@@ -31,7 +31,28 @@ public sealed class ReleaseVerificationTemplateFixture
             ReleaseFactory = "golden",
         });
         StackSetTemplate = JsonNode.Parse(stackSet.TemplateBody)!.AsObject();
+
+        // Copies land in more regions than the account controls are set in.
+        var wider = new TargetAccountStackSet(targets, "Wider", new TargetAccountStackSetProps
+        {
+            StackSetName = "golden-wider-targets",
+            FactoryAccount = TestEnv.Account,
+            OrganizationalUnitIds = ["ou-ab12-cdefgh34"],
+            Region = "us-east-1",
+            ReleaseFactory = "golden",
+            ReleaseRegions = ["eu-west-1", "ap-southeast-2"],
+            AccountControls = new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" },
+            ControlRegions = ["eu-west-1"],
+        });
+        WiderTemplate = JsonNode.Parse(wider.TemplateBody)!.AsObject();
+        WiderRegions = JsonNode.Parse(JsonSerializer.Serialize(Template.FromStack(targets).ToJSON()))!["Resources"]!.AsObject()
+            .Select(r => r.Value!).Single(r => r["Properties"]!["StackSetName"]?.GetValue<string>() == "golden-wider-targets")["Properties"]!["StackInstancesGroup"]![0]!["Regions"]!
+            .AsArray().Select(r => r!.GetValue<string>()).ToList();
     }
+
+    public IReadOnlyList<string> WiderRegions { get; }
+
+    public JsonObject WiderTemplate { get; }
 
     public ReleaseVerification Verification { get; }
 
@@ -77,10 +98,29 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var allowed = Statements(Role).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
         Assert.All(actions, a => Assert.Contains(a, allowed));
 
-        // The target role allows every action on a copy (all but the factory-account promotion and the topic).
+        // The target role allows every action on a copy (all but the factory-account sharing and promotion, and the topic).
         var target = fixture.StackSetTemplate["Resources"]![ReleaseTargetPart.LogicalId]!.AsObject();
         var targetAllowed = Statements(target).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
-        Assert.All(actions.Where(a => a is not ("sns:Publish" or "ssm:PutParameter" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
+        Assert.All(actions.Where(a => a is not ("sns:Publish" or "ssm:PutParameter" or "ec2:ModifyImageAttribute" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
+    }
+
+    /// <summary>Sharing is granted and rendered only for images that name consumers, and only on the factory's own AMIs.</summary>
+    [Fact]
+    public void Only_images_with_launch_permissions_share_and_only_the_factorys_amis()
+    {
+        var role = $"arn:aws:iam::{TestEnv.Account}:role/x";
+        var statement = Assert.Single(ReleaseVerification.Statements(ReleaseVerificationScenario.Props, "aws", "us-east-1", TestEnv.Account, role), s => ((string[])s["Action"]).Contains("ec2:ModifyImageAttribute"));
+        Assert.Equal(["arn:aws:ec2:us-east-1::image/*"], (string[])statement["Resource"]);
+        Assert.Contains(AmiTagKeys.Factory, JsonSerializer.Serialize(statement["Condition"]), StringComparison.Ordinal);
+        var share = JsonNode.Parse(fixture.Verification.Definition)!["States"]!["Share"]!;
+        Assert.Equal("$.config.share", share["Parameters"]!["LaunchPermission"]!["Add.$"]!.GetValue<string>());
+
+        var noConsumers = ReleaseVerificationScenario.Props with { Images = ReleaseVerificationScenario.Props.Images.Select(i => i with { LaunchPermissions = new ReleaseLaunchPermissions() }).ToList() };
+        Assert.DoesNotContain(ReleaseVerification.Statements(noConsumers, "aws", "us-east-1", TestEnv.Account, role), s => ((string[])s["Action"]).Contains("ec2:ModifyImageAttribute"));
+        var states = JsonNode.Parse(ReleaseDefinition.Render(noConsumers, TestEnv.Account, "aws", "us-east-1", role))!["States"]!.AsObject();
+        Assert.False(states.ContainsKey("Share"));
+        Assert.Equal("PromoteHere", states["RecordPass"]!["Next"]!.GetValue<string>());
+        Assert.DoesNotContain("ec2:ModifyImageAttribute", ReleaseDefinition.TaskActions(ReleaseDefinition.Render(noConsumers, TestEnv.Account, "aws", "us-east-1", role)));
     }
 
     [Fact]
@@ -167,5 +207,44 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         Assert.Equal("AWS::IAM::InstanceProfile", resources["ReleaseInstanceProfile"]!["Type"]!.GetValue<string>());
         var rule = resources["ReleaseForwardRule"]!;
         Assert.Contains("event-bus/default", rule["Properties"]!["Targets"]![0]!["Arn"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_region_forwards_with_its_own_role_allowed_only_that_regions_bus_and_the_factory_account_forwards_nothing()
+    {
+        var resources = fixture.StackSetTemplate["Resources"]!.AsObject();
+        var role = resources["ReleaseForwardRole"]!;
+        var rule = resources["ReleaseForwardRule"]!;
+
+        // Regional: no condition on the roles' region, so no rule names a role another region's stack makes.
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, role["Condition"]!.GetValue<string>());
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, rule["Condition"]!.GetValue<string>());
+        Assert.Equal("golden-release-forward-${AWS::Region}", role["Properties"]!["RoleName"]!["Fn::Sub"]!.GetValue<string>());
+        Assert.Equal("ReleaseForwardRole", rule["Properties"]!["Targets"]![0]!["RoleArn"]!["Fn::GetAtt"]![0]!.GetValue<string>());
+        var statement = role["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray().Single()!;
+        Assert.Equal("events:PutEvents", statement["Action"]!.GetValue<string>());
+        Assert.Equal(rule["Properties"]!["Targets"]![0]!["Arn"]!.ToJsonString(), statement["Resource"]!.ToJsonString());
+        Assert.Contains("${AWS::Region}", statement["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("events:*", statement["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+
+        // A stack instance whose regional resources are all conditioned away still has a resource.
+        Assert.NotNull(resources[TargetAccountTemplate.PlaceholderId]);
+        var notFactory = fixture.StackSetTemplate["Conditions"]![TargetAccountTemplate.NotFactoryAccountCondition]!.ToJsonString();
+        Assert.Contains(TargetAccountTemplate.FactoryAccountParameter, notFactory, StringComparison.Ordinal);
+        Assert.Contains("Fn::Not", notFactory, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Copies_in_more_regions_than_the_controls_widen_the_stack_instances_but_not_the_controls()
+    {
+        Assert.Equal(["us-east-1", "eu-west-1", "ap-southeast-2"], fixture.WiderRegions);
+
+        var resources = fixture.WiderTemplate["Resources"]!.AsObject();
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, resources["ReleaseForwardRule"]!["Condition"]!.GetValue<string>());
+        Assert.Equal(AccountControlsPart.InControlRegionsCondition, resources["SnapshotBlockPublicAccess"]!["Condition"]!.GetValue<string>());
+        var controls = fixture.WiderTemplate["Conditions"]![AccountControlsPart.InControlRegionsCondition]!["Fn::And"]!.AsArray();
+        var inRegions = controls[0]!["Fn::Or"]!.AsArray().Select(e => e!["Fn::Equals"]![1]!.GetValue<string>());
+        Assert.Equal(["us-east-1", "eu-west-1"], inRegions);
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, controls[1]!["Condition"]!.GetValue<string>());
     }
 }

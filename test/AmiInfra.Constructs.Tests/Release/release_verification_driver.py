@@ -150,5 +150,6 @@ with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             "parameter": parameter and {"value": parameter["Value"], "dataType": parameter.get("DataType")},
             "templates": [ec2.describe_launch_template_versions(LaunchTemplateId=t, Versions=["$Default"])["LaunchTemplateVersions"][0]["LaunchTemplateData"].get("ImageId") for t in request.get("templateIds", [])],
             "commands": [{"document": c["DocumentName"], "parameters": c.get("Parameters")} for c in ssm.list_commands()["Commands"]],
+            "launchPermissions": ec2.describe_image_attribute(ImageId=image, Attribute="launchPermission").get("LaunchPermissions", []),
         })
     print(json.dumps({"results": results, "emulated": emulated}, default=str))

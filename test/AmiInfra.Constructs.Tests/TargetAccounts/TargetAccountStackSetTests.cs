@@ -442,7 +442,7 @@ public sealed class TargetAccountTemplateTests
     {
         var template = new TargetAccountTemplate(["us-east-1", "eu-west-1"]);
         LifecycleRolePart.AddTo(template);
-        AccountControlsPart.AddTo(template, new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" }, "Parts");
+        AccountControlsPart.AddTo(template, new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" }, "Parts", ["us-east-1", "eu-west-1"]);
         var rendered = JsonDocument.Parse(template.Render()).RootElement;
 
         Assert.Equal(["LifecycleRole", "AmiInfraTargetAccount", "SnapshotBlockPublicAccess"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
@@ -462,5 +462,25 @@ public sealed class TargetAccountTemplateTests
         Assert.Equal(["DistributionRole"], rendered.GetProperty("Resources").EnumerateObject().Select(r => r.Name));
         Assert.False(rendered.GetProperty("Resources").GetProperty("DistributionRole").TryGetProperty("Condition", out _));
         Assert.False(rendered.TryGetProperty("Conditions", out _));
+    }
+
+    /// <summary>A part that serves only some regions of the stack instances is conditioned to them; Fn::Or takes at most 10 conditions, so longer lists nest.</summary>
+    [Fact]
+    public void A_part_of_fewer_regions_is_conditioned_to_them_in_groups_of_at_most_ten()
+    {
+        string[] all = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"];
+        var template = new TargetAccountTemplate(all);
+        Assert.Equal("Own", template.InRegions("Few", all, "Own"));
+        Assert.Null(template.InRegions("None", all.Reverse().ToArray(), null));
+
+        Assert.Equal("Twelve", template.InRegions("Twelve", all[..12], null));
+        Assert.Equal("One", template.InRegions("One", ["eu-west-1"], template.NotFactoryAccount()));
+        var conditions = JsonDocument.Parse(template.Render()).RootElement.GetProperty("Conditions");
+        var twelve = conditions.GetProperty("Twelve").GetProperty("Fn::Or");
+        Assert.Equal([10, 2], twelve.EnumerateArray().Select(g => g.GetProperty("Fn::Or").GetArrayLength()));
+        var one = conditions.GetProperty("One").GetProperty("Fn::And");
+        Assert.Equal("eu-west-1", one[0].GetProperty("Fn::Equals")[1].GetString());
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, one[1].GetProperty("Condition").GetString());
+        Assert.Throws<InvalidOperationException>(() => template.InRegions("Elsewhere", ["me-south-1"], null));
     }
 }
