@@ -37,6 +37,16 @@ public static class Releases
     /// <summary>SendCommand's Comment: at most 100 characters (SendCommand, Comment).</summary>
     public const int MaxCommentLength = 100;
 
+    /// <summary>
+    /// The source of the event a verification puts on its region's default bus when a copy fails (a custom source:
+    /// EventBridge reserves aws. for AWS services, PutEventsRequestEntry.Source:
+    /// https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsRequestEntry.html).
+    /// </summary>
+    public const string EventSource = "amiinfra.release";
+
+    /// <summary>The detail-type of that event; its detail names the factory, image, AMI, account, region, reason and execution.</summary>
+    public const string FailedDetailType = "AmiInfra Release Verification Failed";
+
     /// <summary>The Run Command document a platform's smoke test runs with.</summary>
     public static string CommandDocument(bool windows) => windows ? "AWS-RunPowerShellScript" : "AWS-RunShellScript";
 

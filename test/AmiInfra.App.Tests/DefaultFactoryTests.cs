@@ -28,14 +28,20 @@ public sealed class DefaultFactoryTests(DefaultFactoryFixture fixture) : IClassF
     [Fact]
     public void Tells_its_topic_of_the_events_a_team_acts_on_and_keeps_its_logs_90_days()
     {
-        // Besides the retention marker's two rules (on a build and daily), three tell the build topic.
+        // Besides the retention marker's two rules (on a build and daily), four tell the build topic: three of Image
+        // Builder's events and the release verification's failures.
         var rules = Synth.Resources("AWS::Events::Rule").Where(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "BuildTopic").ToList();
 
-        Assert.Equal(3, rules.Count);
+        Assert.Equal(4, rules.Count);
         Assert.All(rules, r => Assert.Equal("golden-factory", r.Stack));
-        // And each distribution region's release verification has its trigger.
-        Assert.Equal(7, Synth.Resources("AWS::Events::Rule").Count());
+        Assert.Contains(rules, r => (string?)r.Resource["Properties"]!["Name"] == "golden-image-builder-release-failed");
+        // And each distribution region's release verification has its trigger; the region that is not the home region
+        // forwards its failures to the home region's default bus, where that rule hears of them.
+        Assert.Equal(9, Synth.Resources("AWS::Events::Rule").Count());
         Assert.Equal(2, Synth.Resources("AWS::Events::Rule").Count(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "Verify"));
+        var forwarder = Assert.Single(Synth.Resources("AWS::Events::Rule"), r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "HomeRegion");
+        Assert.Equal("golden-region-eu-west-1", forwarder.Stack);
+        Assert.Equal("arn:aws:events:us-east-1:123456789012:event-bus/default", (string?)forwarder.Resource["Properties"]!["Targets"]![0]!["Arn"]);
         Assert.Equal(2, Synth.Resources("AWS::Logs::LogGroup").Count(l => ((string?)l.Resource["Properties"]!["LogGroupName"])?.StartsWith("/aws/imagebuilder/golden/", StringComparison.Ordinal) == true && (int)l.Resource["Properties"]!["RetentionInDays"]! == 90));
         Assert.All(Synth.Resources("AWS::ImageBuilder::ImagePipeline"), p => Assert.Equal(5, (int)p.Resource["Properties"]!["Schedule"]!["AutoDisablePolicy"]!["FailureCount"]!));
     }

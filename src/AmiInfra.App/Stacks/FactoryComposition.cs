@@ -79,7 +79,7 @@ public static class FactoryComposition
         }
 
         // The Image Builder events a team acts on, to the build topic or the declared event bus, in the core stack.
-        DeclaredAt.Run($"{factory.Name}-factory/Events", "build", new Dictionary<string, string> { ["EventBusArn"] = "eventBus" }, () => new BuildEvents(core, "Events", new BuildEventsProps { Build = core.Build, EventBusArn = factory.Build.EventBusArn }));
+        DeclaredAt.Run($"{factory.Name}-factory/Events", "build", new Dictionary<string, string> { ["EventBusArn"] = "eventBus" }, () => new BuildEvents(core, "Events", new BuildEventsProps { Build = core.Build, EventBusArn = factory.Build.EventBusArn, ReleaseFailures = factory.Images.Any(i => i.Release.Enabled) }));
         var references = new ImageReferences(core, factory);
         var images = factory.Images
             .GroupBy(i => ImageStack.ShardOf(i.Name))

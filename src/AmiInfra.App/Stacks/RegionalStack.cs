@@ -61,9 +61,13 @@ public sealed class RegionalStack : Stack
                 FactoryName = factory.Name,
                 Images = released.Select(i => ReleaseImageOf(i, region)).ToList(),
                 TargetAccounts = released.SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-                NotificationTopicArn = home ? $"arn:{partition}:sns:{region}:{factory.Account}:{factory.Name}-image-builder" : null,
-                NotificationKeyArn = home ? $"arn:{partition}:kms:{region}:{factory.Account}:key/*" : null,
+                FailuresForwardedTo = home ? null : FailuresBus(factory),
             });
+            if (!home && Release.FailuresForwarder is null)
+            {
+                Amazon.CDK.Annotations.Of(Release).AddWarning(
+                    $"The release verification failures of {region} stay on its default bus (events {AmiInfra.Rules.Releases.EventSource}) and in the copies' tags: EventBridge documents no delivery from another region to the home region {factory.Region}'s bus, so the build topic does not hear of them. amiinfra release status shows them.");
+            }
         }
 
         if (region == factory.Region && factory.Images.Any(i => i.Release.Enabled))
@@ -82,6 +86,19 @@ public sealed class RegionalStack : Stack
                 Tags = factory.Tags,
             });
         }
+    }
+
+    /// <summary>
+    /// The home region's default bus, where the other regions forward their release verification failures for the build
+    /// topic: null when EventBridge does not deliver there from another region (PutTargets documents us-east-1, us-west-2
+    /// and eu-west-1 as the regions whose buses rules of other regions may target: <see cref="AmiInfra.Rules.Notifications.CrossRegionBusRegions"/>),
+    /// where the failures stay on each region's default bus and in the tags (amiinfra release status).
+    /// </summary>
+    public static string? FailuresBus(Factory factory)
+    {
+        var partition = AmiInfra.Rules.Partitions.Of(factory.Region);
+        var bus = $"arn:{partition?.Name ?? "aws"}:events:{factory.Region}:{factory.Account}:event-bus/default";
+        return partition is not null && factory.DistributionRegions.All(r => AmiInfra.Rules.Notifications.EventBus(bus, partition, r) is null) ? bus : null;
     }
 
     /// <summary>The release verification of this region, or null when no image here has release on.</summary>

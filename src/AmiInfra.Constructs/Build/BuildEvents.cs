@@ -12,7 +12,8 @@ namespace AmiInfra.Constructs.Build;
 /// <param name="Paths">The event fields the readable message uses, by the name the message gives them.</param>
 /// <param name="Message">The readable message, with the fields in angle brackets (an input transformer's template).</param>
 /// <param name="ToTopic">Whether the build topic hears of it through the rule: false where Image Builder already tells the topic itself.</param>
-public sealed record BuildEvent(string Id, string DetailType, IReadOnlyDictionary<string, object>? Detail, IReadOnlyDictionary<string, string> Paths, string Message, bool ToTopic);
+/// <param name="Source">The event's source: Image Builder's, or the factory's own release verification's.</param>
+public sealed record BuildEvent(string Id, string DetailType, IReadOnlyDictionary<string, object>? Detail, IReadOnlyDictionary<string, string> Paths, string Message, bool ToTopic, string Source = "aws.imagebuilder");
 
 /// <summary>Properties of <see cref="BuildEvents"/>.</summary>
 public sealed record BuildEventsProps
@@ -26,6 +27,12 @@ public sealed record BuildEventsProps
     /// bus policy lets this account put events. Default: none (the build topic, with readable messages).
     /// </summary>
     public string? EventBusArn { get; init; }
+
+    /// <summary>
+    /// Deliver the failures of the factory's release verification too (<see cref="BuildEvents.ReleaseFailed"/>): those of the home
+    /// region, and those the other regions forward to its default bus. Default: false.
+    /// </summary>
+    public bool ReleaseFailures { get; init; }
 }
 
 /// <summary>
@@ -88,6 +95,28 @@ public sealed class BuildEvents : Construct
             false),
     ];
 
+    /// <summary>
+    /// A copy that failed its release verification (<see cref="Release.ReleaseVerification"/>), as the verification of
+    /// each region reports it on the home region's default bus: the region, account, AMI, image and reason, which the
+    /// verification also tags on the copy.
+    /// </summary>
+    public static BuildEvent ReleaseFailed(string factory) => new(
+        "release-failed",
+        Releases.FailedDetailType,
+        new Dictionary<string, object> { ["factory"] = new[] { factory } },
+        new Dictionary<string, string>
+        {
+            ["ami"] = "$.detail.amiId",
+            ["image"] = "$.detail.image",
+            ["account"] = "$.detail.account",
+            ["region"] = "$.detail.region",
+            ["reason"] = "$.detail.reason",
+            ["execution"] = "$.detail.execution",
+        },
+        $"The {factory} factory's release verification failed for <ami> (image <image>) in account <account>, <region>: <reason>. The copy is not promoted; amiinfra release status <image> shows every copy. Execution: <execution>",
+        true,
+        Releases.EventSource);
+
     /// <summary>Creates the rules (and, for an event bus, the role EventBridge delivers with).</summary>
     public BuildEvents(Construct scope, string id, BuildEventsProps props)
         : base(scope, id)
@@ -116,6 +145,11 @@ public sealed class BuildEvents : Construct
         }
 
         var kinds = Kinds.Where(k => role is not null || k.ToTopic).ToList();
+        if (props.ReleaseFailures)
+        {
+            kinds.Add(ReleaseFailed(prefix));
+        }
+
         var ruleArns = new List<string>();
         foreach (var kind in kinds)
         {
@@ -123,7 +157,7 @@ public sealed class BuildEvents : Construct
             ruleArns.Add($"arn:{partition}:events:{stack.Region}:{stack.Account}:rule/{name}");
             var pattern = new Dictionary<string, object?>
             {
-                ["source"] = new[] { "aws.imagebuilder" },
+                ["source"] = new[] { kind.Source },
                 ["detail-type"] = new[] { kind.DetailType },
                 ["detail"] = kind.Detail,
             };

@@ -19,7 +19,7 @@ namespace AmiInfra.Constructs.Release;
 /// and wait for its invocation (GetCommandInvocation). Every wait counts its polls against the image's timeout. Any error
 /// (Catch States.ALL, which includes States.Timeout of a task) goes to one cleanup path: TerminateInstances when an
 /// instance was launched, the failed tags, the failure action (EnableImageDeprecation at the end of the current hour, or
-/// DisableImage), a message to the topic, and a failed execution. A pass terminates too, then tags, then shares and
+/// DisableImage), an event on the region's default bus (<see cref="Releases.FailedDetailType"/>), and a failed execution. A pass terminates too, then tags, then shares and
 /// promotes: ModifyImageAttribute (the image's launch permissions, factory-account copies: no one could launch the copy
 /// before), PutParameter (the image's latest parameter, factory-account copies), CreateLaunchTemplateVersion and
 /// ModifyLaunchTemplate for the templates of the copy's account. A copy that could not be shared is not promoted.
@@ -450,27 +450,44 @@ public static class ReleaseDefinition
         states["Disable"] = Task(Ec2, "disableImage", new JsonObject { ["ImageId.$"] = "$.amiId" }, null, "Notify");
         Catch(states["Disable"]!, "Notify", "$.retireError");
 
-        if (props.NotificationTopicArn is { } topic)
+        // The failure is an event on the region's default bus (the factory account's: the state machine's own role):
+        // the home region's rule tells the build topic, other regions forward it there (ReleaseVerification.FailuresForwardedTo).
+        states["Notify"] = new JsonObject
         {
-            states["Notify"] = new JsonObject
+            ["Type"] = "Pass",
+            ["Parameters"] = new JsonObject
             {
-                ["Type"] = "Task",
-                ["Resource"] = SdkResource("sns", "publish"),
-                ["Parameters"] = new JsonObject
-                {
-                    ["TopicArn"] = topic,
-                    ["Subject"] = $"{factory}: an AMI copy failed its release verification",
-                    ["Message.$"] = $"States.Format('AMI {{}} in account {{}}, region {region}, of the {factory} factory failed its release verification: {{}}. Execution: {{}}', $.amiId, $.account, $.failure.reason, $$.Execution.Id)",
-                },
-                ["ResultPath"] = JsonValue.Create((string?)null),
-                ["Next"] = "Failed",
-            };
-            Catch(states["Notify"]!, "Failed", "$.notifyError");
-        }
-        else
+                ["factory"] = factory,
+                ["image.$"] = "$.config.image",
+                ["amiId.$"] = "$.amiId",
+                ["account.$"] = "$.account",
+                ["region"] = region,
+                ["reason.$"] = "$.failure.reason",
+                ["execution.$"] = "$$.Execution.Id",
+            },
+            ["ResultPath"] = "$.notice",
+            ["Next"] = "PutFailureEvent",
+        };
+        states["PutFailureEvent"] = new JsonObject
         {
-            states["Notify"] = new JsonObject { ["Type"] = "Pass", ["Comment"] = "No topic: the tags and the failed execution report it", ["Next"] = "Failed" };
-        }
+            ["Type"] = "Task",
+            // EventBridge's optimized integration ("Send custom events to EventBridge with Step Functions",
+            // https://docs.aws.amazon.com/step-functions/latest/dg/connect-eventbridge.html): Detail takes the object as it is.
+            ["Resource"] = "arn:aws:states:::events:putEvents",
+            ["Parameters"] = new JsonObject
+            {
+                ["Entries"] = new JsonArray(new JsonObject
+                {
+                    ["Source"] = Releases.EventSource,
+                    ["DetailType"] = Releases.FailedDetailType,
+                    ["Detail.$"] = "$.notice",
+                }),
+            },
+            ["ResultPath"] = JsonValue.Create((string?)null),
+            ["TimeoutSeconds"] = 60,
+            ["Next"] = "Failed",
+        };
+        Catch(states["PutFailureEvent"]!, "Failed", "$.notifyError");
 
         states["Failed"] = new JsonObject { ["Type"] = "Fail", ["Error"] = "AmiInfra.VerificationFailed", ["Cause"] = "The copy failed its release verification: see amiinfra:verification-reason on the AMI" };
 

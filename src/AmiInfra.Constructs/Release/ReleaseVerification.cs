@@ -54,6 +54,15 @@ public sealed class ReleaseVerification : Construct
             }
         }
 
+        if (props.FailuresForwardedTo is { } forwardedTo && !Checks.IsToken(forwardedTo))
+        {
+            Checks.Shape($"{Node.Path}.FailuresForwardedTo", forwardedTo, Notifications.EventBusArn);
+            if (!Checks.IsToken(stack.Region) && forwardedTo.Split(':')[3] == stack.Region)
+            {
+                throw new ConstructValidationException($"{Node.Path}.FailuresForwardedTo", forwardedTo, $"an event bus of another region than {stack.Region} (the home region's): a rule forwarding to its own region's bus would receive again what it sends");
+            }
+        }
+
         var roleName = Releases.StateMachineRoleName(factory, Checks.IsToken(stack.Region) ? "region" : stack.Region);
         var roleArn = $"arn:{stack.Partition}:iam::{stack.Account}:role/{roleName}";
         Role = new CfnRole(this, "Role", new CfnRoleProps
@@ -88,7 +97,7 @@ public sealed class ReleaseVerification : Construct
                 new CfnRole.PolicyProperty
                 {
                     PolicyName = "VerifyAndPromote",
-                    PolicyDocument = new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = Statements(props, stack.Partition, stack.Region, stack.Account, roleArn, Checks.IsToken(stack.Region) ? stack.UrlSuffix : AmiInfra.Rules.Partitions.Of(stack.Region)?.DnsSuffix ?? stack.UrlSuffix).ToArray() },
+                    PolicyDocument = new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = Statements(props, stack.Partition, stack.Region, stack.Account, roleArn).ToArray() },
                 },
             },
         });
@@ -110,7 +119,6 @@ public sealed class ReleaseVerification : Construct
         });
         NagMetadata.Add(Role, [
             CopyAcknowledgement,
-            new Acknowledgement("AwsSolutions-IAM5", "The build topic's key is used only through SNS of this region (kms:ViaService): the key's id is not known to this stack, whose topic is made by the factory stack", ["/^Resource::arn:[^:]+:kms:[^:]+:[0-9]+:key\\/\\*$/"]),
         ]);
         NagMetadata.Add(StateMachine, [
             new Acknowledgement("AwsSolutions-SF1", "Each execution's history (every state, input and output) is kept by Step Functions for 90 days and its result is tagged on the AMI it verified; the verification logs nothing else worth a log group"),
@@ -193,6 +201,31 @@ public sealed class ReleaseVerification : Construct
                 });
             }
         }
+
+        if (props.FailuresForwardedTo is { } bus)
+        {
+            // Same account, another region: the rule's role may put events on that bus, and no bus policy is needed.
+            var forwardRole = new CfnRole(this, "FailuresRole", new CfnRoleProps
+            {
+                Description = $"Lets EventBridge forward the {factory} factory's release verification failures of this region to {bus}",
+                AssumeRolePolicyDocument = TargetAccounts.ReleaseTargetPart.ServiceTrust("events.amazonaws.com"),
+                Policies = new object[]
+                {
+                    new CfnRole.PolicyProperty
+                    {
+                        PolicyName = "ForwardFailures",
+                        PolicyDocument = new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = new object[] { Allow(["events:PutEvents"], [bus]) } },
+                    },
+                },
+            });
+            FailuresForwarder = new CfnRule(this, "Failures", new CfnRuleProps
+            {
+                Name = $"{factory}-release-failures",
+                Description = $"Forwards the {factory} factory's release verification failures of this region to the home region, where the build topic hears of them",
+                EventPattern = FailurePattern(factory),
+                Targets = new object[] { new CfnRule.TargetProperty { Id = "HomeRegion", Arn = bus, RoleArn = forwardRole.AttrArn } },
+            });
+        }
     }
 
     /// <summary>
@@ -218,16 +251,27 @@ public sealed class ReleaseVerification : Construct
     /// <summary>The rule that starts it for every AMI that becomes available, or null without <see cref="ReleaseVerificationProps.Trigger"/>.</summary>
     public CfnRule? Trigger { get; }
 
+    /// <summary>The rule that forwards this region's failure events, or null without <see cref="ReleaseVerificationProps.FailuresForwardedTo"/>.</summary>
+    public CfnRule? FailuresForwarder { get; }
+
+    /// <summary>The event pattern of a factory's release verification failures (<see cref="Releases.FailedDetailType"/>).</summary>
+    public static Dictionary<string, object> FailurePattern(string factory) => new()
+    {
+        ["source"] = new[] { Releases.EventSource },
+        ["detail-type"] = new[] { Releases.FailedDetailType },
+        ["detail"] = new Dictionary<string, object> { ["factory"] = new[] { factory } },
+    };
+
     /// <summary>The definition, with its <c>${...}</c> substitutions (FactoryAccount, Partition, Region, RoleArn).</summary>
     public string Definition { get; }
 
     /// <summary>
     /// What the tasks need, each scoped: describe calls (no resource type in the Service Authorization Reference), the
     /// launch of the factory's AMIs with the release instance profile, tags and termination of what it launched, the
-    /// commands on those instances, the failure actions on the factory's AMIs, the latest parameters and launch templates
-    /// of the images, the topic, and assuming itself and the target roles.
+    /// commands on those instances, the failure actions on the factory's AMIs, sharing them, the latest parameters and
+    /// launch templates of the images, the failure event on the region's default bus, and assuming itself and the target roles.
     /// </summary>
-    public static IEnumerable<Dictionary<string, object>> Statements(ReleaseVerificationProps props, string partition, string region, string account, string roleArn, string urlSuffix = "amazonaws.com")
+    public static IEnumerable<Dictionary<string, object>> Statements(ReleaseVerificationProps props, string partition, string region, string account, string roleArn)
     {
         ArgumentNullException.ThrowIfNull(props);
         var factory = props.FactoryName;
@@ -260,16 +304,8 @@ public sealed class ReleaseVerification : Construct
             yield return Allow(["ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate"], templates);
         }
 
-        if (props.NotificationTopicArn is { } topic)
-        {
-            yield return Allow(["sns:Publish"], [topic]);
-        }
-
-        if (props.NotificationKeyArn is { } key)
-        {
-            // SNS encrypts what is published with the topic's key on the publisher's behalf: only through SNS of this region.
-            yield return Allow(["kms:GenerateDataKey", "kms:Decrypt"], [key], new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["kms:ViaService"] = $"sns.{region}.{urlSuffix}" } });
-        }
+        // The failure event, on the region's default bus.
+        yield return Allow(["events:PutEvents"], [$"arn:{partition}:events:{region}:{account}:event-bus/default"]);
     }
 
     /// <summary>

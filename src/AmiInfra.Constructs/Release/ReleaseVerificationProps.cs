@@ -89,11 +89,13 @@ public sealed record ReleaseVerificationProps
     /// </summary>
     public IReadOnlyList<string> TargetAccounts { get; init; } = [];
 
-    /// <summary>The SNS topic a failure is published to (in this region: Step Functions calls services in its own region). Default: none.</summary>
-    public string? NotificationTopicArn { get; init; }
-
-    /// <summary>The KMS key of <see cref="NotificationTopicArn"/> (an ARN, or key/* of its region), used only through SNS of the region. Default: none.</summary>
-    public string? NotificationKeyArn { get; init; }
+    /// <summary>
+    /// The event bus (of another region: the home region's default bus) that this region's failure events are forwarded
+    /// to, by a rule on this region's default bus (cross-region event bus targets:
+    /// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-region.html), where the build topic hears of them
+    /// (<see cref="Build.BuildEvents"/>). Default: none (the events stay on this region's default bus).
+    /// </summary>
+    public string? FailuresForwardedTo { get; init; }
 
     /// <summary>Seconds between two checks of the instance, the agent and the command. Default: 15.</summary>
     public int PollSeconds { get; init; } = 15;

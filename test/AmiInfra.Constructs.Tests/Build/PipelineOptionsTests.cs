@@ -63,7 +63,16 @@ public sealed class PipelineOptionsFixture
         var busBuild = new BuildInfrastructure(busStack, "Build", new BuildInfrastructureProps { NamePrefix = "golden", Key = new Key(busStack, "BuildKey", new KeyProps { EnableKeyRotation = true }) });
         BusEvents = new BuildEvents(busStack, "Events", new BuildEventsProps { Build = busBuild, EventBusArn = BusArn });
         BusTemplate = Template.FromStack(busStack);
+
+        var releaseStack = TestEnv.NewStack("ReleaseOptions");
+        var releaseBuild = new BuildInfrastructure(releaseStack, "Build", new BuildInfrastructureProps { NamePrefix = "golden", Key = new Key(releaseStack, "BuildKey", new KeyProps { EnableKeyRotation = true }) });
+        ReleaseEvents = new BuildEvents(releaseStack, "Events", new BuildEventsProps { Build = releaseBuild, ReleaseFailures = true });
+        ReleaseTemplate = Template.FromStack(releaseStack);
     }
+
+    public BuildEvents ReleaseEvents { get; }
+
+    public Template ReleaseTemplate { get; }
 
     public Template Template { get; }
 
@@ -226,4 +235,24 @@ public sealed class PipelineOptionsTests(PipelineOptionsFixture fixture) : IClas
 
     private static JsonNode KeyStatement(Template template, string sid) =>
         PipelineOptionsFixture.Resources(template, "AWS::KMS::Key").Single()["Properties"]!["KeyPolicy"]!["Statement"]!.AsArray().Single(s => (string?)s!["Sid"] == sid)!;
+
+    /// <summary>The release verification's failures, from every region, reach the build topic with the region, account, AMI and reason.</summary>
+    [Fact]
+    public void Release_verification_failures_reach_the_build_topic_with_region_account_and_reason()
+    {
+        var rule = PipelineOptionsFixture.Resources(fixture.ReleaseTemplate, "AWS::Events::Rule").Select(r => r["Properties"]!.AsObject())
+            .Single(r => (string?)r["Name"] == "golden-image-builder-release-failed");
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(AmiInfra.Constructs.Release.ReleaseVerification.FailurePattern("golden")), rule["EventPattern"]!.ToJsonString());
+        var transformer = rule["Targets"]![0]!["InputTransformer"]!;
+        foreach (var (name, path) in new[] { ("region", "$.detail.region"), ("account", "$.detail.account"), ("ami", "$.detail.amiId"), ("reason", "$.detail.reason") })
+        {
+            Assert.Equal(path, (string?)transformer["InputPathsMap"]![name]);
+            Assert.Contains($"<{name}>", (string)transformer["InputTemplate"]!, StringComparison.Ordinal);
+        }
+
+        var allow = PipelineOptionsFixture.Resources(fixture.ReleaseTemplate, "AWS::SNS::TopicPolicy").Single()["Properties"]!["PolicyDocument"]!["Statement"]!.AsArray()
+            .Single(s => (string?)s!["Sid"] == "AllowTheFactorysEventRulesToPublish")!;
+        Assert.Contains("arn:aws:events:us-east-1:123456789012:rule/golden-image-builder-release-failed", allow["Condition"]!["ArnEquals"]!["aws:SourceArn"]!.AsArray().Select(a => (string)a!));
+        Assert.DoesNotContain("golden-image-builder-release-failed", fixture.Events.RuleNames);
+    }
 }

@@ -54,6 +54,7 @@ public sealed class ReleaseVerificationScenario
             ["parameter"] = Parameter,
             ["maxPolls"] = 4,
             ["launchTemplates"] = new JsonArray(TemplatePlaceholder),
+            ["failurePattern"] = JsonNode.Parse(JsonSerializer.Serialize(ReleaseVerification.FailurePattern(Factory))),
             ["agentNeverOnline"] = new JsonArray("slow"),
             ["commandFails"] = new JsonArray("flaky"),
             ["scenarios"] = new JsonArray(
@@ -139,6 +140,7 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.True(states.IndexOf("RecordPass") < states.IndexOf("Share") && states.IndexOf("Share") < states.IndexOf("Promote"));
         Assert.Contains("CheckAgent", states);
         Assert.DoesNotContain("Cleanup", states);
+        Assert.Empty(run["failureEvents"]!.AsArray());
     }
 
     [Fact]
@@ -152,6 +154,19 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.StartsWith("launch failed: ", Tag(run, AmiTagKeys.VerificationReason), StringComparison.Ordinal);
         Assert.True(scenario.Emulated["deprecated"]![run["amiId"]!.GetValue<string>()] is not null);
         Assert.NotEqual(run["amiId"]!.GetValue<string>(), run["parameter"]?["value"]?.GetValue<string>());
+
+        // The failure is an event on the default bus, naming what the build topic's message needs.
+        var failure = Assert.Single(run["failureEvents"]!.AsArray())!;
+        Assert.Equal(Releases.EventSource, failure["source"]!.GetValue<string>());
+        Assert.Equal(Releases.FailedDetailType, failure["detailType"]!.GetValue<string>());
+        var detail = failure["detail"]!;
+        Assert.Equal(run["amiId"]!.GetValue<string>(), detail["amiId"]!.GetValue<string>());
+        Assert.Equal(ReleaseVerificationScenario.Account, detail["account"]!.GetValue<string>());
+        Assert.Equal(ReleaseVerificationScenario.Region, detail["region"]!.GetValue<string>());
+        Assert.Equal("broken", detail["image"]!.GetValue<string>());
+        Assert.Equal(ReleaseVerificationScenario.Factory, detail["factory"]!.GetValue<string>());
+        Assert.Equal(Tag(run, AmiTagKeys.VerificationReason), detail["reason"]!.GetValue<string>());
+        Assert.Equal(run["execution"]!.GetValue<string>(), detail["execution"]!.GetValue<string>());
     }
 
     [Fact]
@@ -165,6 +180,7 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.Contains("States.Timeout", Tag(run, AmiTagKeys.VerificationReason), StringComparison.Ordinal);
         Assert.Contains(run["amiId"]!.GetValue<string>(), scenario.Emulated["disabled"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Contains("AgentTimedOut", States(run));
+        Assert.Contains("States.Timeout", Assert.Single(run["failureEvents"]!.AsArray())!["detail"]!["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -188,5 +204,6 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.Empty(run["instances"]!.AsArray());
         Assert.Null(Tag(run, AmiTagKeys.VerificationResult));
         Assert.Contains("NotTheFactorys", States(run));
+        Assert.Empty(run["failureEvents"]!.AsArray());
     }
 }

@@ -7,16 +7,18 @@ using AmiInfra.Rules;
 
 namespace AmiInfra.Constructs.Tests.Release;
 
-/// <summary>The verification of the scenario's images with a topic and a target account, its instance profile, and the target-account StackSet with the release part; synthesized once.</summary>
+/// <summary>The verification of the scenario's images with a target account, forwarding its failures to another region, its instance profile, and the target-account StackSet with the release part; synthesized once.</summary>
 public sealed class ReleaseVerificationTemplateFixture
 {
+    public const string HomeBus = "arn:aws:events:eu-west-1:123456789012:event-bus/default";
+
     public ReleaseVerificationTemplateFixture()
     {
         var stack = TestEnv.NewStack("Release");
         Verification = new ReleaseVerification(stack, "Release", ReleaseVerificationScenario.Props with
         {
             TargetAccounts = ["444455556666"],
-            NotificationTopicArn = "arn:aws:sns:us-east-1:123456789012:golden-builds",
+            FailuresForwardedTo = HomeBus,
         });
         _ = new ReleaseInstanceProfile(stack, "ReleaseInstance", "golden");
         Json = JsonNode.Parse(JsonSerializer.Serialize(Template.FromStack(stack).ToJSON()))!.AsObject();
@@ -94,14 +96,14 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         Assert.Contains("ec2:RunInstances", actions);
         Assert.Contains("ec2:TerminateInstances", actions);
         Assert.Contains("ssm:SendCommand", actions);
-        Assert.Contains("sns:Publish", actions);
+        Assert.Contains("events:PutEvents", actions);
         var allowed = Statements(Role).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
         Assert.All(actions, a => Assert.Contains(a, allowed));
 
-        // The target role allows every action on a copy (all but the factory-account sharing and promotion, and the topic).
+        // The target role allows every action on a copy (all but the factory-account sharing and promotion, and the failure event).
         var target = fixture.StackSetTemplate["Resources"]![ReleaseTargetPart.LogicalId]!.AsObject();
         var targetAllowed = Statements(target).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
-        Assert.All(actions.Where(a => a is not ("sns:Publish" or "ssm:PutParameter" or "ec2:ModifyImageAttribute" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
+        Assert.All(actions.Where(a => a is not ("events:PutEvents" or "ssm:PutParameter" or "ec2:ModifyImageAttribute" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
     }
 
     /// <summary>Sharing is granted and rendered only for images that name consumers, and only on the factory's own AMIs.</summary>
@@ -129,7 +131,7 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var states = JsonNode.Parse(fixture.Verification.Definition)!["States"]!.AsObject();
         foreach (var (name, state) in states)
         {
-            if (state!["Type"]!.GetValue<string>() == "Task" && !state["Resource"]!.GetValue<string>().EndsWith(":sns:publish", StringComparison.Ordinal))
+            if (state!["Type"]!.GetValue<string>() == "Task" && !state["Resource"]!.GetValue<string>().EndsWith(":events:putEvents", StringComparison.Ordinal))
             {
                 Assert.True(state["Credentials"]?["RoleArn.$"]?.GetValue<string>() == "$.role.arn", $"{name} runs without the copy's role");
                 Assert.NotNull(state["Catch"] ?? (name == "Terminate" ? state["Retry"] : null));
@@ -177,7 +179,7 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
     [Fact]
     public void The_trigger_starts_the_verification_for_every_available_ami_of_the_factory_and_target_accounts()
     {
-        var rule = Assert.Single(fixture.Resources("AWS::Events::Rule"));
+        var rule = Assert.Single(fixture.Resources("AWS::Events::Rule"), r => r["Properties"]!["Name"]?.GetValue<string>() == "golden-release-verify");
         var pattern = rule["Properties"]!["EventPattern"]!;
         Assert.Equal("EC2 AMI State Change", pattern["detail-type"]![0]!.GetValue<string>());
         Assert.Equal("available", pattern["detail"]!["State"]![0]!.GetValue<string>());
@@ -246,5 +248,30 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var inRegions = controls[0]!["Fn::Or"]!.AsArray().Select(e => e!["Fn::Equals"]![1]!.GetValue<string>());
         Assert.Equal(["us-east-1", "eu-west-1"], inRegions);
         Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, controls[1]!["Condition"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A failure is an event on the region's default bus, put with the state machine's own role (the factory account's
+    /// bus, whatever account the copy is in); a region that is not the home region forwards those events there.
+    /// </summary>
+    [Fact]
+    public void Failures_are_events_on_the_default_bus_forwarded_to_the_home_region()
+    {
+        var states = JsonNode.Parse(fixture.Verification.Definition)!["States"]!.AsObject();
+        var put = states["PutFailureEvent"]!;
+        Assert.Null(put["Credentials"]);
+        var entry = put["Parameters"]!["Entries"]![0]!;
+        Assert.Equal(Releases.EventSource, entry["Source"]!.GetValue<string>());
+        Assert.Equal(Releases.FailedDetailType, entry["DetailType"]!.GetValue<string>());
+        Assert.Equal("PutFailureEvent", states["Notify"]!["Next"]!.GetValue<string>());
+        Assert.Contains(Statements(Role), s => Strings(s["Action"]).Contains("events:PutEvents") && s["Resource"]!.ToJsonString().Contains($":events:us-east-1:{TestEnv.Account}:event-bus/default", StringComparison.Ordinal) && Strings(s["Resource"]).Count() == 1);
+        Assert.DoesNotContain(Statements(Role), s => Strings(s["Action"]).Any(a => a.StartsWith("sns:", StringComparison.Ordinal) || a.StartsWith("kms:", StringComparison.Ordinal)));
+
+        var rule = Assert.Single(fixture.Resources("AWS::Events::Rule"), r => r["Properties"]!["Name"]?.GetValue<string>() == "golden-release-failures");
+        Assert.Equal(JsonSerializer.Serialize(ReleaseVerification.FailurePattern("golden")), rule["Properties"]!["EventPattern"]!.ToJsonString());
+        var target = rule["Properties"]!["Targets"]![0]!;
+        Assert.Equal(ReleaseVerificationTemplateFixture.HomeBus, target["Arn"]!.GetValue<string>());
+        var forwardRole = fixture.Json["Resources"]![target["RoleArn"]!["Fn::GetAtt"]![0]!.GetValue<string>()]!.AsObject();
+        Assert.Equal(ReleaseVerificationTemplateFixture.HomeBus, Strings(Assert.Single(Statements(forwardRole))["Resource"]).Single());
     }
 }

@@ -3,7 +3,8 @@
 # the same switch as POST /moto-api/config) with its aws-sdk integrations calling moto's own EC2, SSM, IAM and SNS, in
 # process. Reads {"definition", "account", "region", "factory", "scenarios": [...], "maxPolls"} on stdin and prints one
 # JSON document: per scenario, the execution's status, error and the AMI's tags, every instance launched and its state,
-# the parameters, the emulated calls.
+# the parameters, the failure events put on the default bus (caught by a rule of "failurePattern" into an SQS queue),
+# the emulated calls.
 #
 # What moto 5.2.1 lacks, and is emulated here (minimally, in moto's own response classes):
 #   ssm:DescribeInstanceInformation  answers Online for a running instance unless its image is in "agentNeverOnline"
@@ -107,6 +108,12 @@ def shrink(definition):
 with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
     kw = {"region_name": REGION}
     ec2, ssm, sfn, iam = (boto3.client(s, **kw) for s in ("ec2", "ssm", "stepfunctions", "iam"))
+    # The failure events the definition puts on the default bus, caught by a rule of the same pattern as the factory's.
+    events, sqs = boto3.client("events", **kw), boto3.client("sqs", **kw)
+    queue = sqs.create_queue(QueueName="release-failures")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="release-failures", EventPattern=json.dumps(request["failurePattern"]))
+    events.put_targets(Rule="release-failures", Targets=[{"Id": "queue", "Arn": queue_arn}])
     iam.create_role(RoleName=request["factory"] + "-release-instance", AssumeRolePolicyDocument="{}")
     iam.create_instance_profile(InstanceProfileName=request["factory"] + "-release-instance")
     iam.add_role_to_instance_profile(InstanceProfileName=request["factory"] + "-release-instance", RoleName=request["factory"] + "-release-instance")
@@ -130,6 +137,15 @@ with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             if described["status"] != "RUNNING" or time.time() > deadline:
                 break
             time.sleep(0.05)
+        failures = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                break
+            for m in messages:
+                event = json.loads(m["Body"])
+                failures.append({"source": event.get("source"), "detailType": event.get("detail-type"), "detail": event.get("detail")})
+                sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
         launched = [i for r in ec2.describe_instances()["Reservations"] for i in r["Instances"] if i["InstanceId"] not in before]
         history = sfn.get_execution_history(executionArn=execution, maxResults=1000)["events"]
         parameter = None
@@ -150,6 +166,7 @@ with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             "parameter": parameter and {"value": parameter["Value"], "dataType": parameter.get("DataType")},
             "templates": [ec2.describe_launch_template_versions(LaunchTemplateId=t, Versions=["$Default"])["LaunchTemplateVersions"][0]["LaunchTemplateData"].get("ImageId") for t in request.get("templateIds", [])],
             "commands": [{"document": c["DocumentName"], "parameters": c.get("Parameters")} for c in ssm.list_commands()["Commands"]],
+            "failureEvents": failures,
             "launchPermissions": ec2.describe_image_attribute(ImageId=image, Attribute="launchPermission").get("LaunchPermissions", []),
         })
     print(json.dumps({"results": results, "emulated": emulated}, default=str))
