@@ -16,6 +16,14 @@ public sealed record ReleaseSettings
     /// <summary>A subnet per region to launch in. Default: none (the default VPC of each region).</summary>
     public IReadOnlyDictionary<string, string> Subnets { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Launch each copy with the consumer launch template declared for its account and region
+    /// (<c>distribution.launchTemplates</c>), as its consumers will: the template's network, security groups, storage, user
+    /// data and key pair apply; the instance type, instance profile and metadata options are the verification's, and a
+    /// declared subnet is not used. Default: true.
+    /// </summary>
+    public bool LaunchWithTemplate { get; init; } = true;
+
     /// <summary>Minutes the verification of one copy may take, from launch to the smoke test's end. Default: 30.</summary>
     public int TimeoutMinutes { get; init; } = AmiInfra.Rules.Releases.DefaultTimeoutMinutes;
 

@@ -6,7 +6,7 @@ namespace AmiInfra.Declaration;
 internal static class ReleaseReader
 {
     /// <summary>The fields of an image's <c>release</c>.</summary>
-    internal static readonly string[] Fields = ["enabled", "instanceType", "subnets", "timeoutMinutes", "smokeTest", "onFailure", "rebuildOnCve"];
+    internal static readonly string[] Fields = ["enabled", "instanceType", "subnets", "launchWithTemplate", "timeoutMinutes", "smokeTest", "onFailure", "rebuildOnCve"];
 
     /// <summary>The fields of <c>release.smokeTest</c>.</summary>
     internal static readonly string[] SmokeTestFields = ["commands"];
@@ -87,6 +87,7 @@ internal static class ReleaseReader
             Enabled = r.OptionalBool("enabled") ?? true,
             InstanceType = instanceType,
             Subnets = subnets,
+            LaunchWithTemplate = r.OptionalBool("launchWithTemplate") ?? true,
             TimeoutMinutes = timeout ?? Releases.DefaultTimeoutMinutes,
             Commands = commands,
             OnFailure = onFailure,

@@ -37,6 +37,7 @@ public sealed class ReleaseValidationTests : IDisposable
         Assert.Equal("deprecate", release.OnFailure);
         Assert.Empty(release.Commands);
         Assert.Empty(release.Subnets);
+        Assert.True(release.LaunchWithTemplate);
         Assert.Null(release.RebuildOnCveSeverity);
     }
 
@@ -47,6 +48,7 @@ public sealed class ReleaseValidationTests : IDisposable
             "release": {
               "instanceType": "t3.micro",
               "subnets": { "eu-west-1": "subnet-0123456789abcdef0" },
+              "launchWithTemplate": false,
               "timeoutMinutes": 45,
               "smokeTest": { "commands": ["systemctl is-active amazon-ssm-agent"] },
               "onFailure": "disable",
@@ -55,6 +57,7 @@ public sealed class ReleaseValidationTests : IDisposable
             """)).Images[0].Release;
         Assert.Equal("t3.micro", release.InstanceType);
         Assert.Equal("subnet-0123456789abcdef0", release.Subnets["eu-west-1"]);
+        Assert.False(release.LaunchWithTemplate);
         Assert.Equal(45, release.TimeoutMinutes);
         Assert.Equal(["systemctl is-active amazon-ssm-agent"], release.Commands);
         Assert.Equal("disable", release.OnFailure);
@@ -76,6 +79,7 @@ public sealed class ReleaseValidationTests : IDisposable
     [InlineData(""" "release": { "instanceType": "t3.nano.big" },""", "images[0].release.instanceType")]
     [InlineData(""" "release": { "onFailure": "deregister" },""", "images[0].release.onFailure")]
     [InlineData(""" "release": { "retries": 2 },""", "images[0].release.retries")]
+    [InlineData(""" "release": { "launchWithTemplate": "yes" },""", "images[0].release.launchWithTemplate")]
     public void Bad_release_fields_are_refused_at_their_path(string fields, string path)
     {
         var error = Assert.Throws<DeclarationException>(() => Parse(Declaration(fields)));

@@ -122,6 +122,7 @@ public sealed class RegionalStack : Stack
             OrganizationalUnitArns = image.Distribution.LaunchOrganizationalUnits,
             Public = image.Distribution.Public,
         },
+        LaunchWithTemplates = image.Release.LaunchWithTemplate,
         LaunchTemplates = image.Distribution.LaunchTemplates.Where(t => t.Region == region)
             .Select(t => new ReleaseLaunchTemplate { LaunchTemplateId = t.LaunchTemplateId, AccountId = t.AccountId, SetDefaultVersion = t.SetDefaultVersion }).ToList(),
     };

@@ -118,6 +118,31 @@ public static class ReleaseDefinition
                 ["ResultPath"] = "$.config",
                 ["Next"] = $"Launch {id}",
             };
+
+            // A copy of an account with a consumer launch template here is launched with it, as its consumers will
+            // launch it: the template's network, security groups, storage, user data and key pair apply; the copy, the
+            // instance type, the instance profile, the metadata options and the tags are the verification's (explicit
+            // RunInstances parameters override a launch template's: "Use launch templates to control launching instances").
+            var withTemplate = image.LaunchWithTemplates
+                ? image.LaunchTemplates.GroupBy(t => t.AccountId ?? account, StringComparer.Ordinal).Select(g => (Account: g.Key, Template: g.First().LaunchTemplateId)).ToList()
+                : [];
+            if (withTemplate.Count > 0)
+            {
+                states[$"Configure {id}"]!["Next"] = $"Template {id}";
+                states[$"Template {id}"] = new JsonObject
+                {
+                    ["Type"] = "Choice",
+                    ["Comment"] = "The consumer launch template of the copy's account, if one is declared in this region",
+                    ["Choices"] = new JsonArray(withTemplate.Select(t => (JsonNode)new JsonObject
+                    {
+                        ["Variable"] = "$.account",
+                        ["StringEquals"] = t.Account,
+                        ["Next"] = $"Launch {id} with {t.Template}",
+                    }).ToArray()),
+                    ["Default"] = $"Launch {id}",
+                };
+            }
+
             var launch = new JsonObject
             {
                 ["ImageId.$"] = "$.amiId",
@@ -144,6 +169,14 @@ public static class ReleaseDefinition
 
             states[$"Launch {id}"] = Task(Ec2, "runInstances", launch, "$.instance", "StartPolls", new JsonObject { ["ids.$"] = "$.Instances[*].InstanceId" });
             Catch(states[$"Launch {id}"]!, "LaunchFailed");
+            foreach (var (_, template) in withTemplate)
+            {
+                var fromTemplate = launch.DeepClone().AsObject();
+                fromTemplate.Remove("SubnetId");
+                fromTemplate["LaunchTemplate"] = new JsonObject { ["LaunchTemplateId"] = template, ["Version"] = "$Default" };
+                states[$"Launch {id} with {template}"] = Task(Ec2, "runInstances", fromTemplate, "$.instance", "StartPolls", new JsonObject { ["ids.$"] = "$.Instances[*].InstanceId" });
+                Catch(states[$"Launch {id} with {template}"]!, "LaunchFailed");
+            }
         }
 
         states["WhichImage"] = new JsonObject

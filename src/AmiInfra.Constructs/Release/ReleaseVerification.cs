@@ -235,10 +235,10 @@ public sealed class ReleaseVerification : Construct
     /// </summary>
     internal static Acknowledgement CopyAcknowledgement { get; } = new(
         "AwsSolutions-IAM5",
-        "Describe calls and ssm:GetCommandInvocation take no resource (Service Authorization Reference); RunInstances creates instances, volumes and network interfaces whose ids are not known before, in subnets and security groups of the account; the factory's AMIs and instances are matched by their amiinfra:factory tag (aws:ResourceTag, ec2:CreateAction, ssm:resourceTag conditions), not by id; the Run Command documents are AWS's own, in whichever region the copy is",
+        "Describe calls and ssm:GetCommandInvocation take no resource (Service Authorization Reference); RunInstances creates instances, volumes and network interfaces whose ids are not known before, in subnets and security groups of the account, with the consumers' launch templates and their key pairs; the factory's AMIs and instances are matched by their amiinfra:factory tag (aws:ResourceTag, ec2:CreateAction, ssm:resourceTag conditions), not by id; the Run Command documents are AWS's own, in whichever region the copy is",
         [
             "Resource::*",
-            "/^Resource::arn:(<AWS::Partition>|[^:<]+):ec2:(\\*|[^:]+):(<AWS::AccountId>|[0-9]*):(image|instance|volume|network-interface|subnet|security-group)\\/\\*$/",
+            "/^Resource::arn:(<AWS::Partition>|[^:<]+):ec2:(\\*|[^:]+):(<AWS::AccountId>|[0-9]*):(image|instance|volume|network-interface|subnet|security-group|launch-template|key-pair)\\/\\*$/",
             "/^Resource::arn:(<AWS::Partition>|[^:<]+):ssm:(\\*|[^:]+)::document\\/AWS-Run(Shell|PowerShell)Script$/",
         ]);
 
@@ -317,7 +317,7 @@ public sealed class ReleaseVerification : Construct
         yield return Allow(["ec2:DescribeImages", "ec2:DescribeInstanceStatus", "ssm:DescribeInstanceInformation"], ["*"]);
         yield return Allow(["ssm:GetCommandInvocation"], ["*"]);
         yield return Allow(["ec2:RunInstances", "ec2:EnableImageDeprecation", "ec2:DisableImage"], [images], ofFactory);
-        yield return Allow(["ec2:RunInstances"], [$"{ec2}:instance/*", $"{ec2}:volume/*", $"{ec2}:network-interface/*", $"{ec2}:subnet/*", $"{ec2}:security-group/*"]);
+        yield return Allow(["ec2:RunInstances"], [$"{ec2}:instance/*", $"{ec2}:volume/*", $"{ec2}:network-interface/*", $"{ec2}:subnet/*", $"{ec2}:security-group/*", $"{ec2}:launch-template/*", $"{ec2}:key-pair/*"]);
         yield return Allow(["ec2:CreateTags"], [$"{ec2}:instance/*", $"{ec2}:volume/*", $"{ec2}:network-interface/*"], new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["ec2:CreateAction"] = "RunInstances" } });
         yield return Allow(["ec2:CreateTags"], [images], ofFactory);
         yield return Allow(["ec2:TerminateInstances"], [$"{ec2}:instance/*"], ofFactory);

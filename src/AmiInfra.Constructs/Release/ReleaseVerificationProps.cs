@@ -47,6 +47,14 @@ public sealed record ReleaseImage
     public IReadOnlyList<ReleaseLaunchTemplate> LaunchTemplates { get; init; } = [];
 
     /// <summary>
+    /// Launch a copy with the first of <see cref="LaunchTemplates"/> of its account (its default version), as its consumers
+    /// launch it: the template's network, security groups, storage, user data and key pair apply, while the copy, the
+    /// instance type, the instance profile, the metadata options and the tags are the verification's, and
+    /// <see cref="SubnetId"/> is not used. Default: true.
+    /// </summary>
+    public bool LaunchWithTemplates { get; init; } = true;
+
+    /// <summary>
     /// Who may launch a factory-account copy once it passed (EC2 ModifyImageAttribute, launchPermission add; the
     /// distribution leaves them out: <see cref="Distribution.RegionDistribution.LaunchPermissionsAfterVerification"/>).
     /// A copy that fails is never shared. Default: none.

@@ -119,6 +119,10 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
         Assert.Equal("required", instance["httpTokens"]!.GetValue<string>());
         Assert.Equal(run["execution"]!.GetValue<string>(), instance["tags"]![AmiTagKeys.VerificationExecution]!.GetValue<string>());
 
+        // Launched with the consumer launch template of its account (EC2 tags what it launches from a template).
+        Assert.NotNull(instance["tags"]!["aws:ec2launchtemplate:id"]);
+        Assert.Contains(States(run), s => s.StartsWith("Launch al2023 with lt-", StringComparison.Ordinal));
+
         Assert.Equal(AmiTagKeys.VerificationPassed, Tag(run, AmiTagKeys.VerificationResult));
         Assert.Equal(run["execution"]!.GetValue<string>(), Tag(run, AmiTagKeys.VerificationExecution));
         // $$.State.EnteredTime: Step Functions writes ...Z; moto writes the same instant as ...+00:00.

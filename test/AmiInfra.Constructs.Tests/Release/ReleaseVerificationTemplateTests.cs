@@ -274,4 +274,31 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var forwardRole = fixture.Json["Resources"]![target["RoleArn"]!["Fn::GetAtt"]![0]!.GetValue<string>()]!.AsObject();
         Assert.Equal(ReleaseVerificationTemplateFixture.HomeBus, Strings(Assert.Single(Statements(forwardRole))["Resource"]).Single());
     }
+
+    /// <summary>A copy is launched with its account's consumer launch template unless the image says otherwise; the template never takes the declared subnet.</summary>
+    [Fact]
+    public void Copies_launch_with_their_accounts_consumer_launch_template_unless_declared_otherwise()
+    {
+        var role = $"arn:aws:iam::{TestEnv.Account}:role/x";
+        var withTemplate = ReleaseVerificationScenario.Props with
+        {
+            Images = [ReleaseVerificationScenario.Props.Images[0] with { SubnetId = "subnet-00000000000000001", LaunchTemplates = [new ReleaseLaunchTemplate { LaunchTemplateId = "lt-0123456789abcdef0" }, new ReleaseLaunchTemplate { LaunchTemplateId = "lt-0fedcba9876543210", AccountId = "444455556666" }] }],
+        };
+        var states = JsonNode.Parse(ReleaseDefinition.Render(withTemplate, TestEnv.Account, "aws", "us-east-1", role))!["States"]!.AsObject();
+        Assert.Equal("Template al2023", states["Configure al2023"]!["Next"]!.GetValue<string>());
+        var choices = states["Template al2023"]!["Choices"]!.AsArray().Select(c => (c!["StringEquals"]!.GetValue<string>(), c["Next"]!.GetValue<string>())).ToList();
+        Assert.Equal([(TestEnv.Account, "Launch al2023 with lt-0123456789abcdef0"), ("444455556666", "Launch al2023 with lt-0fedcba9876543210")], choices);
+        Assert.Equal("Launch al2023", states["Template al2023"]!["Default"]!.GetValue<string>());
+        var launch = states["Launch al2023 with lt-0fedcba9876543210"]!["Parameters"]!;
+        Assert.Equal("lt-0fedcba9876543210", launch["LaunchTemplate"]!["LaunchTemplateId"]!.GetValue<string>());
+        Assert.Equal("$Default", launch["LaunchTemplate"]!["Version"]!.GetValue<string>());
+        Assert.Null(launch["SubnetId"]);
+        Assert.Equal("subnet-00000000000000001", states["Launch al2023"]!["Parameters"]!["SubnetId"]!.GetValue<string>());
+        Assert.Equal(Releases.InstanceProfileName("golden"), launch["IamInstanceProfile"]!["Name"]!.GetValue<string>());
+
+        var without = withTemplate with { Images = [withTemplate.Images[0] with { LaunchWithTemplates = false }] };
+        var plain = JsonNode.Parse(ReleaseDefinition.Render(without, TestEnv.Account, "aws", "us-east-1", role))!["States"]!.AsObject();
+        Assert.Equal("Launch al2023", plain["Configure al2023"]!["Next"]!.GetValue<string>());
+        Assert.DoesNotContain(plain, s => s.Key.StartsWith("Launch al2023 with", StringComparison.Ordinal));
+    }
 }
