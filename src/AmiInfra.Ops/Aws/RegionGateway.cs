@@ -97,6 +97,12 @@ public sealed partial class RegionGateway
         return response.ImageAttribute?.LaunchPermissions ?? [];
     }
 
+    /// <summary>Adds launch permissions to an AMI (ModifyImageAttribute, launchPermission add: idempotent).</summary>
+    public Task AddLaunchPermissionsAsync(string imageId, IReadOnlyList<LaunchPermission> permissions, CancellationToken cancellationToken) =>
+        ec2.ModifyImageAttributeAsync(
+            new ModifyImageAttributeRequest { ImageId = imageId, LaunchPermission = new LaunchPermissionModifications { Add = [.. permissions] } },
+            cancellationToken);
+
     /// <summary>Who may create volumes from a snapshot (accounts, or the group "all"): how snapshots are shared or made public.</summary>
     public async Task<List<CreateVolumePermission>> CreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
     {

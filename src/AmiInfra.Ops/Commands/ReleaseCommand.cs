@@ -203,7 +203,7 @@ public static class ReleaseCommand
             copies[region] = regionCopies;
             var current = await session.LatestAsync(region, cancellationToken).ConfigureAwait(false);
             var target = choose(region, regionCopies, current);
-            plans.Add(new RegionPromotion(region, target, current, declared.Distribution.LaunchTemplates.Where(t => t.Region == region).ToList(), ReleasePlanner.Leaving(target, current, regionCopies)));
+            plans.Add(new RegionPromotion(region, target, current, declared.Distribution.LaunchTemplates.Where(t => t.Region == region).ToList(), ReleasePlanner.Leaving(target, current, regionCopies), ReleasePlanner.Consumers(declared)));
         }
 
         context.Progress.Done();

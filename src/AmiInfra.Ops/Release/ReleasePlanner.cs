@@ -13,7 +13,12 @@ namespace AmiInfra.Ops.Release;
 /// The AMIs whose deregistration protection goes off (<see cref="ReleasePlanner.Leaving"/>): the one the parameter named,
 /// and any other protected copy of the image.
 /// </param>
-public sealed record RegionPromotion(string Region, ReleaseCopy Target, string? CurrentImageId, IReadOnlyList<LaunchTemplateUpdate> Templates, IReadOnlyList<string> Leaving)
+/// <param name="Consumers">
+/// Who may launch the promoted copy (<see cref="ReleasePlanner.Consumers"/>): with release verification on, the
+/// distribution shares nothing and the verification shares a copy once it passed, so a promotion shares the copy with
+/// whoever it does not yet include before consumers are pointed at it.
+/// </param>
+public sealed record RegionPromotion(string Region, ReleaseCopy Target, string? CurrentImageId, IReadOnlyList<LaunchTemplateUpdate> Templates, IReadOnlyList<string> Leaving, IReadOnlyList<Amazon.EC2.Model.LaunchPermission>? Consumers = null)
 {
     /// <summary>The AMI the parameter named and consumers leave now, or null when there is none or it is the one promoted.</summary>
     public string? Left => CurrentImageId is not null && CurrentImageId != Target.ImageId ? CurrentImageId : null;
@@ -31,6 +36,39 @@ public sealed record VerificationOutcome(string Result, string Detail)
 /// <summary>The decisions of <c>amiinfra release</c>, as pure functions over what was read.</summary>
 public static class ReleasePlanner
 {
+    /// <summary>
+    /// The declared launch permissions of an image whose copies the release verification shares (release on): its
+    /// accounts, organizations, OUs and the group "all" for a public image. None with release off: the distribution
+    /// shares each copy as it lands.
+    /// </summary>
+    public static IReadOnlyList<Amazon.EC2.Model.LaunchPermission> Consumers(Image image)
+    {
+        if (!image.Release.Enabled)
+        {
+            return [];
+        }
+
+        var d = image.Distribution;
+        return
+        [
+            .. d.LaunchAccounts.Select(a => new Amazon.EC2.Model.LaunchPermission { UserId = a }),
+            .. d.LaunchOrganizations.Select(o => new Amazon.EC2.Model.LaunchPermission { OrganizationArn = o }),
+            .. d.LaunchOrganizationalUnits.Select(o => new Amazon.EC2.Model.LaunchPermission { OrganizationalUnitArn = o }),
+            .. d.Public ? [new Amazon.EC2.Model.LaunchPermission { Group = Amazon.EC2.PermissionGroup.All }] : Array.Empty<Amazon.EC2.Model.LaunchPermission>(),
+        ];
+    }
+
+    /// <summary>The launch permissions of <paramref name="wanted"/> that <paramref name="present"/> lacks.</summary>
+    public static IReadOnlyList<Amazon.EC2.Model.LaunchPermission> Missing(IEnumerable<Amazon.EC2.Model.LaunchPermission> present, IEnumerable<Amazon.EC2.Model.LaunchPermission> wanted)
+    {
+        var have = present.Select(Describe).ToHashSet(StringComparer.Ordinal);
+        return wanted.Where(w => !have.Contains(Describe(w))).ToList();
+    }
+
+    /// <summary>A launch permission in words: an account, an organization or OU ARN, or "everyone".</summary>
+    public static string Describe(Amazon.EC2.Model.LaunchPermission p) =>
+        p.UserId ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? (p.Group?.Value == "all" ? "everyone (public)" : "?");
+
     /// <summary>The copy of a version in a region: the newest available AMI with that recipe version; null when there is none.</summary>
     public static ReleaseCopy? CopyOf(IEnumerable<ReleaseCopy> copies, string version, string region) =>
         copies.Where(c => c.Region == region && c.Version == version && c.Available)

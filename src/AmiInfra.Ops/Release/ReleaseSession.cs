@@ -59,8 +59,8 @@ internal sealed class ReleaseSession(CommandContext context, Factory factory, Im
         ParameterGateway.TryValueAsync(context.Aws, region, Parameter, cancellationToken);
 
     /// <summary>
-    /// Promotes per region: deregistration protection on for the promoted copy, the "latest" parameter, the declared
-    /// launch templates, and protection off for the AMI consumers left — unless something else still uses it (then
+    /// Promotes per region: deregistration protection on for the promoted copy, its launch permissions for the declared
+    /// consumers it lacks, the "latest" parameter, the declared launch templates, and protection off for the AMI consumers left — unless something else still uses it (then
     /// it stays protected and the action is refused, unless <paramref name="force"/> says why). The usage check of
     /// the AMIs left runs first: when it cannot run completely, nothing is changed (unless --usage-check partial).
     /// </summary>
@@ -88,20 +88,33 @@ internal sealed class ReleaseSession(CommandContext context, Factory factory, Im
                 : dryRun ? new ReleaseRow(plan.Region, "image", target, "would turn deregistration protection on (24-hour cooldown)")
                 : await ActAsync(rows, plan.Region, $"turning deregistration protection on for {target}", () => gateway.EnableDeregistrationProtectionAsync(target, cancellationToken), new ReleaseRow(plan.Region, "image", target, "deregistration protection turned on (24-hour cooldown)")).ConfigureAwait(false));
 
-            // 2. The "latest" parameter.
+            // 2. Its consumers may launch it before the parameter names it (with release on, only a verification or a
+            //    promotion shares a copy).
+            if (plan.Consumers is { Count: > 0 } consumers)
+            {
+                var present = await CallAsync(rows, plan.Region, $"reading the launch permissions of {target}", () => gateway.LaunchPermissionsAsync(target, cancellationToken)).ConfigureAwait(false);
+                var missing = ReleasePlanner.Missing(present, consumers);
+                var whom = string.Join(", ", missing.Select(ReleasePlanner.Describe));
+                rows.Add(missing.Count == 0
+                    ? new ReleaseRow(plan.Region, "image", target, "already shared with the declared consumers")
+                    : dryRun ? new ReleaseRow(plan.Region, "image", target, $"would share with {whom}")
+                    : await ActAsync(rows, plan.Region, $"sharing {target} with {whom}", () => gateway.AddLaunchPermissionsAsync(target, missing, cancellationToken), new ReleaseRow(plan.Region, "image", target, $"shared with {whom}")).ConfigureAwait(false));
+            }
+
+            // 3. The "latest" parameter.
             var was = plan.CurrentImageId is null ? "did not exist" : $"was {plan.CurrentImageId}";
             rows.Add(plan.CurrentImageId == target
                 ? new ReleaseRow(plan.Region, "ssm-parameter", Parameter, $"already names {target}")
                 : dryRun ? new ReleaseRow(plan.Region, "ssm-parameter", Parameter, $"would name {target} ({was})")
                 : await ActAsync(rows, plan.Region, $"writing {Parameter}", () => gateway.PutImageParameterAsync(Parameter, target, cancellationToken), new ReleaseRow(plan.Region, "ssm-parameter", Parameter, $"names {target} ({was})")).ConfigureAwait(false));
 
-            // 3. The declared launch templates.
+            // 4. The declared launch templates.
             foreach (var template in plan.Templates)
             {
                 rows.Add(await TemplateAsync(rows, gateway, plan, template, dryRun, cancellationToken).ConfigureAwait(false));
             }
 
-            // 4. The AMIs consumers left.
+            // 5. The AMIs consumers left.
             foreach (var left in plan.Leaving)
             {
                 rows.Add(await LeftAsync(rows, gateway, plan, left, copies[plan.Region], lookups[plan.Region].For(left), dryRun, force, cancellationToken).ConfigureAwait(false));

@@ -36,7 +36,7 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
     }
 
     /// <summary>Seeds a factory named <paramref name="factory"/> whose image 'app' is promoted at <paramref name="promoted"/> in both regions (protected, and in the launch template).</summary>
-    private async Task<Estate> SeedAsync(string factory, string promoted = "1.0.1")
+    private async Task<Estate> SeedAsync(string factory, string promoted = "1.0.1", string? consumer = null)
     {
         var amis = new Dictionary<(string, string), string>();
         foreach (var region in Regions)
@@ -71,7 +71,8 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
             })).LaunchTemplate.LaunchTemplateId;
         }
 
-        var declaration = Declarations.Write(factory, ReleaseFixture.AccountId, $$"""{ "regions": ["us-east-1", "eu-west-1"], "launchTemplates": [ { "region": "us-east-1", "id": "{{template}}" } ] }""", null, "app");
+        var sharing = consumer is null ? "" : $$""", "launchPermissions": { "accounts": ["{{consumer}}"] }""";
+        var declaration = Declarations.Write(factory, ReleaseFixture.AccountId, $$"""{ "regions": ["us-east-1", "eu-west-1"], "launchTemplates": [ { "region": "us-east-1", "id": "{{template}}" } ]{{sharing}} }""", null, "app");
         var parameter = FactoryLoader.Load(declaration).Images[0].Distribution.SsmParameterName;
         foreach (var region in Regions)
         {
@@ -105,7 +106,7 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
         return (await ec2.DescribeLaunchTemplateVersionsAsync(new DescribeLaunchTemplateVersionsRequest { LaunchTemplateId = estate.Template, Versions = ["$Default"] })).LaunchTemplateVersions.Single();
     }
 
-    private static readonly string[] Mutations = ["PutParameter", "CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "EnableImageDeregistrationProtection", "DisableImageDeregistrationProtection"];
+    private static readonly string[] Mutations = ["PutParameter", "CreateLaunchTemplateVersion", "ModifyLaunchTemplate", "EnableImageDeregistrationProtection", "DisableImageDeregistrationProtection", "ModifyImageAttribute"];
 
     private static int MutationCalls(AwsInterceptor interceptor) =>
         Mutations.Sum(interceptor.CountForwarded) + interceptor.Injected.Count(c => Mutations.Contains(c.Action));
@@ -240,6 +241,39 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
         Assert.True(again.ExitCode == ExitCodes.Success, again.ToString());
         Assert.Equal(1, interceptor.CountForwarded("CreateLaunchTemplateVersion"));
         Assert.Equal(2, interceptor.CountForwarded("PutParameter"));
+    }
+
+    /// <summary>
+    /// With release verification on, the distribution shares nothing: a promotion (here a forced one, of a version never
+    /// verified, hence never shared) shares the copy with the declared consumers before the parameter names it, and only
+    /// with the policy of the release commands.
+    /// </summary>
+    [Fact]
+    public async Task Promote_shares_the_copy_with_the_declared_consumers_before_pointing_them_at_it()
+    {
+        const string consumer = "444455556666";
+        var estate = await SeedAsync("rlc", consumer: consumer);
+        var policy = Path.Combine(CliRun.RepositoryRoot, "docs", "iam", "amiinfra-release.json");
+        var interceptor = Interceptor(estate).AllowOnly(policy);
+
+        var dry = await CliRun.RunAsync(Env, ["release", "promote", "app", "1.0.3", "--force", "verified by hand", "--declaration", estate.Declaration, "--output", "json"], interceptor);
+        Assert.True(dry.ExitCode == ExitCodes.Success, dry.ToString());
+        Assert.Contains(dry.Json.GetProperty("actions").EnumerateArray(), a => a.GetProperty("id").GetString() == estate.Ami("1.0.3") && a.GetProperty("result").GetString() == $"would share with {consumer}");
+        Assert.Equal(0, interceptor.CountForwarded("ModifyImageAttribute"));
+
+        var result = await CliRun.RunAsync(Env, ["release", "promote", "app", "1.0.3", "--yes", "--force", "verified by hand", "--declaration", estate.Declaration, "--output", "json"], interceptor);
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        using var ec2 = fixture.Account.Ec2("eu-west-1");
+        var shared = await ec2.DescribeImageAttributeAsync(new DescribeImageAttributeRequest { ImageId = estate.Ami("1.0.3", "eu-west-1"), Attribute = Amazon.EC2.ImageAttributeName.LaunchPermission });
+        Assert.Equal(consumer, Assert.Single(shared.ImageAttribute.LaunchPermissions).UserId);
+        var calls = interceptor.Forwarded.Select(c => c.Action).ToList();
+        Assert.True(calls.IndexOf("ModifyImageAttribute") < calls.IndexOf("PutParameter"), string.Join(", ", calls));
+
+        // Shared already: a rerun shares nothing again.
+        var again = await CliRun.RunAsync(Env, ["release", "promote", "app", "1.0.3", "--yes", "--force", "verified by hand", "--declaration", estate.Declaration, "--output", "json"], interceptor);
+        Assert.True(again.ExitCode == ExitCodes.Success, again.ToString());
+        Assert.Equal(2, interceptor.CountForwarded("ModifyImageAttribute"));
+        Assert.Contains(again.Json.GetProperty("actions").EnumerateArray(), a => a.GetProperty("result").GetString() == "already shared with the declared consumers");
     }
 
     [Fact]
@@ -379,7 +413,7 @@ public sealed class ReleaseTests(ReleaseFixture fixture) : IClassFixture<Release
         Assert.Equal(release.Count, release.Distinct().Count());
         Assert.DoesNotContain(release, a => a.Contains('*', StringComparison.Ordinal));
         Assert.Equal(
-            ["ec2:CreateLaunchTemplateVersion", "ec2:DisableImageDeregistrationProtection", "ec2:EnableImageDeregistrationProtection", "ec2:ModifyLaunchTemplate", "ssm:PutParameter", "states:DescribeExecution", "states:StartExecution"],
+            ["ec2:CreateLaunchTemplateVersion", "ec2:DisableImageDeregistrationProtection", "ec2:EnableImageDeregistrationProtection", "ec2:ModifyImageAttribute", "ec2:ModifyLaunchTemplate", "ssm:PutParameter", "states:DescribeExecution", "states:StartExecution"],
             release.Except(readOnly).Order(StringComparer.Ordinal));
     }
 }
