@@ -116,6 +116,20 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
     }
 
     /// <summary>
+    /// The consumer launch template the example declares in eu-west-1 (account 111122223333, which the copies are shared
+    /// with) is updated by the verification of that region through the target role there, which the StackSet deploys.
+    /// </summary>
+    [Fact]
+    public void A_consumers_launch_template_is_updated_after_verification_through_the_target_role_of_its_account()
+    {
+        var role = fixture.Ungoverned.Resources().Single(r => r.Stack == "golden-region-eu-west-1" && (string?)r.Resource["Properties"]!["RoleName"] == "golden-release-sfn-eu-west-1").Resource;
+        var assume = role["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray().Single(st => st!["Action"]!.ToJsonString().Contains("sts:AssumeRole", StringComparison.Ordinal))!;
+        Assert.Contains(":iam::111122223333:role/golden-release-target", assume["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+        var target = StackSetTemplate(fixture.Ungoverned)["Resources"]!["ReleaseTargetRole"]!;
+        Assert.Contains("ec2:CreateLaunchTemplateVersion", target.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// A target account's copy is in scope of the image's lifecycle policy: the policy selects every version of the
     /// image's recipe; the distribution copies each build into the target account; the StackSet puts
     /// Ec2ImageBuilderCrossAccountLifecycleAccess into the accounts of the OU holding it, trusting Image Builder only

@@ -36,7 +36,7 @@ public sealed class TargetsStack : Stack
             WorkflowExecutionRoles = factory.Images.Any(i => i.Workflows.Count > 0) ? [ImageWorkflows.RoleName(factory.Name, "*")] : [],
             RetiresCopies = RetiresCopies(factory),
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
-            ReleaseFactory = VerifiedInTargetAccounts(factory).Any() ? factory.Name : null,
+            ReleaseFactory = VerifiedInTargetAccounts(factory).Any() || PromotedInConsumerAccounts(factory) ? factory.Name : null,
             ReleaseRegions = VerifiedInTargetAccounts(factory).SelectMany(i => i.Distribution.Regions).Distinct(StringComparer.Ordinal).ToList(),
             AccountControls = factory.GovernsTargetAccounts ? DeclaredAccountControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
@@ -47,6 +47,10 @@ public sealed class TargetsStack : Stack
 
     /// <summary>The StackSet.</summary>
     public TargetAccountStackSet Targets { get; }
+
+    /// <summary>Whether the release verification updates a launch template of another account (for the factory's copies shared with it).</summary>
+    private static bool PromotedInConsumerAccounts(Factory factory) =>
+        factory.Images.Any(i => i.Release.Enabled && i.Distribution.LaunchTemplates.Any(t => t.AccountId is { } a && a != factory.Account));
 
     /// <summary>The images whose copies in target accounts the release verification verifies.</summary>
     private static IEnumerable<Image> VerifiedInTargetAccounts(Factory factory) =>

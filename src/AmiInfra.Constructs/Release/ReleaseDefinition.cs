@@ -385,10 +385,20 @@ public static class ReleaseDefinition
                     ["OfThisAccount"] = new JsonObject
                     {
                         ["Type"] = "Choice",
-                        ["Choices"] = new JsonArray(new JsonObject { ["Variable"] = "$.template.account", ["StringEqualsPath"] = "$.account", ["Next"] = "NewVersion" }),
+                        ["Comment"] = "A template of the copy's account; or, for a copy of the factory account (shared with consumers), a consumer's template, through the target role there",
+                        ["Choices"] = new JsonArray(
+                            new JsonObject { ["Variable"] = "$.template.account", ["StringEqualsPath"] = "$.account", ["Next"] = "NewVersion" },
+                            new JsonObject { ["Variable"] = "$.account", ["StringEquals"] = account, ["Next"] = "ConsumerAccount" }),
                         ["Default"] = "OtherAccount",
                     },
-                    ["OtherAccount"] = new JsonObject { ["Type"] = "Succeed" },
+                    ["OtherAccount"] = new JsonObject { ["Type"] = "Succeed", ["Comment"] = "A template of another account than the copy's, which is not the factory's copy" },
+                    ["ConsumerAccount"] = new JsonObject
+                    {
+                        ["Type"] = "Pass",
+                        ["Parameters"] = new JsonObject { ["arn.$"] = $"States.Format('{targetRole}', $.template.account)" },
+                        ["ResultPath"] = "$.role",
+                        ["Next"] = "NewVersion",
+                    },
                     ["NewVersion"] = Task(Ec2, "createLaunchTemplateVersion", new JsonObject
                     {
                         ["LaunchTemplateId.$"] = "$.template.id",

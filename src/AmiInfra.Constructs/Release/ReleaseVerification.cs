@@ -278,7 +278,7 @@ public sealed class ReleaseVerification : Construct
         var ec2 = $"arn:{partition}:ec2:{region}:{account}";
         var images = $"arn:{partition}:ec2:{region}::image/*";
         var ofFactory = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { [$"aws:ResourceTag/{AmiTagKeys.Factory}"] = factory } };
-        yield return Allow(["sts:AssumeRole"], props.TargetAccounts.Select(a => $"arn:{partition}:iam::{a}:role/{Releases.TargetRoleName(factory)}").Prepend(roleArn).ToArray());
+        yield return Allow(["sts:AssumeRole"], RoleAccounts(props, account).Select(a => $"arn:{partition}:iam::{a}:role/{Releases.TargetRoleName(factory)}").Prepend(roleArn).ToArray());
         foreach (var s in CopyStatements(factory, partition, region, account, images, ec2, ofFactory))
         {
             yield return s;
@@ -306,6 +306,20 @@ public sealed class ReleaseVerification : Construct
 
         // The failure event, on the region's default bus.
         yield return Allow(["events:PutEvents"], [$"arn:{partition}:events:{region}:{account}:event-bus/default"]);
+    }
+
+    /// <summary>
+    /// The accounts whose <see cref="Releases.TargetRoleName"/> the state machine assumes: the target accounts (their
+    /// copies) and the accounts of the launch templates it updates for the factory's copies (consumers the copies are
+    /// shared with), but not the factory account itself.
+    /// </summary>
+    public static IReadOnlyList<string> RoleAccounts(ReleaseVerificationProps props, string factoryAccount)
+    {
+        ArgumentNullException.ThrowIfNull(props);
+        return props.TargetAccounts
+            .Concat(props.Images.SelectMany(i => i.LaunchTemplates).Select(t => t.AccountId).OfType<string>())
+            .Where(a => a != factoryAccount)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>

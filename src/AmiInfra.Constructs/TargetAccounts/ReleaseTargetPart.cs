@@ -8,7 +8,8 @@ namespace AmiInfra.Constructs.TargetAccounts;
 /// template: the role <see cref="Releases.TargetRoleName"/> that the factory's state machines
 /// (<see cref="Releases.StateMachineRoleName"/>, one per region) assume through Step Functions' task credentials, allowed
 /// the same calls on the account's copies as the state machine's role on the factory's (<see cref="ReleaseVerification.CopyStatements"/>,
-/// in every region); the release instance profile; and, in each region of the stack instances, a rule that forwards the
+/// in every region) and the updates of the account's launch templates (for its own copies, or in a consumer account for
+/// the factory's copies shared with it); the release instance profile; and, in each region of the stack instances, a rule that forwards the
 /// account's "EC2 AMI State Change" events (available) to the factory account's default bus of the same region, where
 /// the verification's rule starts it (cross-account event bus targets with a role:
 /// https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
@@ -34,6 +35,14 @@ internal static class ReleaseTargetPart
         var factoryAccount = $"${{{TargetAccountTemplate.FactoryAccountParameter}}}";
         var ofFactory = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { [$"aws:ResourceTag/{AmiTagKeys.Factory}"] = factoryName } };
         var statements = ReleaseVerification.CopyStatements(factoryName, "${AWS::Partition}", "*", "${AWS::AccountId}", "arn:${AWS::Partition}:ec2:*::image/*", "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}", ofFactory)
+            .Append(new Dictionary<string, object>
+            {
+                // The launch templates the verification points at a verified copy: those of this account's own copies,
+                // and, in a consumer account, those declared for the factory's copies shared with it.
+                ["Effect"] = "Allow",
+                ["Action"] = new[] { "ec2:CreateLaunchTemplateVersion", "ec2:ModifyLaunchTemplate" },
+                ["Resource"] = new[] { "arn:${AWS::Partition}:ec2:*:${AWS::AccountId}:launch-template/*" },
+            })
             .Select(Substituted).ToArray();
         template.AddAccountWide(LogicalId, new Dictionary<string, object>
         {

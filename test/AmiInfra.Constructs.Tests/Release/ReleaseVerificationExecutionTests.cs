@@ -20,6 +20,7 @@ public sealed class ReleaseVerificationScenario
     public const string Parameter = "/imagebuilder/golden/al2023/latest";
     public const string TemplatePlaceholder = "lt-0123456789abcdef0";
     public const string Consumer = "444455556666";
+    public const string ConsumerTemplatePlaceholder = "lt-0fedcba9876543210";
 
     public static ReleaseVerificationProps Props { get; } = new()
     {
@@ -33,7 +34,7 @@ public sealed class ReleaseVerificationScenario
                 InstanceType = "t3.micro",
                 Commands = ["systemctl is-active amazon-ssm-agent", "test -f /etc/os-release"],
                 SsmParameterName = Parameter,
-                LaunchTemplates = [new ReleaseLaunchTemplate { LaunchTemplateId = TemplatePlaceholder }],
+                LaunchTemplates = [new ReleaseLaunchTemplate { LaunchTemplateId = TemplatePlaceholder }, new ReleaseLaunchTemplate { LaunchTemplateId = ConsumerTemplatePlaceholder, AccountId = Consumer }],
                 LaunchPermissions = new ReleaseLaunchPermissions { Accounts = [Consumer] },
             },
             new ReleaseImage { ImageName = "broken", InstanceType = "t3.micro", SubnetId = "subnet-00000000000000000", SsmParameterName = "/imagebuilder/golden/broken/latest" },
@@ -53,7 +54,7 @@ public sealed class ReleaseVerificationScenario
             ["factory"] = Factory,
             ["parameter"] = Parameter,
             ["maxPolls"] = 4,
-            ["launchTemplates"] = new JsonArray(TemplatePlaceholder),
+            ["launchTemplates"] = new JsonArray(TemplatePlaceholder, ConsumerTemplatePlaceholder),
             ["failurePattern"] = JsonNode.Parse(JsonSerializer.Serialize(ReleaseVerification.FailurePattern(Factory))),
             ["agentNeverOnline"] = new JsonArray("slow"),
             ["commandFails"] = new JsonArray("flaky"),
@@ -131,7 +132,11 @@ public sealed class ReleaseVerificationExecutionTests(ReleaseVerificationScenari
 
         Assert.Equal(run["amiId"]!.GetValue<string>(), run["parameter"]!["value"]!.GetValue<string>());
         Assert.Equal("aws:ec2:image", run["parameter"]!["dataType"]!.GetValue<string>());
-        Assert.Equal(run["amiId"]!.GetValue<string>(), Assert.Single(run["templates"]!.AsArray())!.GetValue<string>());
+        // Both launch templates name it: the factory account's, and the consumer's (through the target role of its
+        // account: moto does not check the credentials, so this runs the path, not the role).
+        Assert.All(run["templates"]!.AsArray(), t => Assert.Equal(run["amiId"]!.GetValue<string>(), t!.GetValue<string>()));
+        Assert.Equal(2, run["templates"]!.AsArray().Count);
+        Assert.Contains("ConsumerAccount", States(run));
 
         // Shared with its consumers only now, after the tags and before the latest parameter names it.
         Assert.Equal(ReleaseVerificationScenario.Consumer, Assert.Single(run["launchPermissions"]!.AsArray())!["UserId"]!.GetValue<string>());

@@ -100,10 +100,11 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var allowed = Statements(Role).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
         Assert.All(actions, a => Assert.Contains(a, allowed));
 
-        // The target role allows every action on a copy (all but the factory-account sharing and promotion, and the failure event).
+        // The target role allows every action on a copy and on the account's launch templates (all but the
+        // factory-account sharing and latest parameter, and the failure event, which run with the state machine's role).
         var target = fixture.StackSetTemplate["Resources"]![ReleaseTargetPart.LogicalId]!.AsObject();
         var targetAllowed = Statements(target).SelectMany(s => Strings(s["Action"])).ToHashSet(StringComparer.Ordinal);
-        Assert.All(actions.Where(a => a is not ("events:PutEvents" or "ssm:PutParameter" or "ec2:ModifyImageAttribute" or "ec2:CreateLaunchTemplateVersion" or "ec2:ModifyLaunchTemplate")), a => Assert.Contains(a, targetAllowed));
+        Assert.All(actions.Where(a => a is not ("events:PutEvents" or "ssm:PutParameter" or "ec2:ModifyImageAttribute")), a => Assert.Contains(a, targetAllowed));
     }
 
     /// <summary>Sharing is granted and rendered only for images that name consumers, and only on the factory's own AMIs.</summary>
@@ -300,5 +301,36 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var plain = JsonNode.Parse(ReleaseDefinition.Render(without, TestEnv.Account, "aws", "us-east-1", role))!["States"]!.AsObject();
         Assert.Equal("Launch al2023", plain["Configure al2023"]!["Next"]!.GetValue<string>());
         Assert.DoesNotContain(plain, s => s.Key.StartsWith("Launch al2023 with", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// A consumer's launch template (of an account the factory's copies are shared with) is updated after a factory copy
+    /// passed, through the target role of that account; the state machine may assume it, and the target role may update
+    /// the account's launch templates.
+    /// </summary>
+    [Fact]
+    public void A_consumers_launch_template_is_updated_through_the_target_role_of_its_account()
+    {
+        var role = $"arn:aws:iam::{TestEnv.Account}:role/x";
+        var props = ReleaseVerificationScenario.Props with
+        {
+            Images = [ReleaseVerificationScenario.Props.Images[0] with { LaunchTemplates = [new ReleaseLaunchTemplate { LaunchTemplateId = "lt-0123456789abcdef0", AccountId = "111122223333" }] }],
+        };
+        var map = JsonNode.Parse(ReleaseDefinition.Render(props, TestEnv.Account, "aws", "us-east-1", role))!["States"]!["LaunchTemplates"]!["ItemProcessor"]!["States"]!;
+        var choices = map["OfThisAccount"]!["Choices"]!.AsArray();
+        Assert.Equal("$.account", choices[1]!["Variable"]!.GetValue<string>());
+        Assert.Equal(TestEnv.Account, choices[1]!["StringEquals"]!.GetValue<string>());
+        Assert.Equal("ConsumerAccount", choices[1]!["Next"]!.GetValue<string>());
+        Assert.Contains("golden-release-target", map["ConsumerAccount"]!["Parameters"]!["arn.$"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("$.role.arn", map["NewVersion"]!["Credentials"]!["RoleArn.$"]!.GetValue<string>());
+
+        Assert.Equal(["111122223333"], ReleaseVerification.RoleAccounts(props, TestEnv.Account));
+        var assume = Assert.Single(ReleaseVerification.Statements(props, "aws", "us-east-1", TestEnv.Account, role), st => ((string[])st["Action"]).Contains("sts:AssumeRole"));
+        Assert.Contains("arn:aws:iam::111122223333:role/golden-release-target", (string[])assume["Resource"]);
+
+        var target = fixture.StackSetTemplate["Resources"]![ReleaseTargetPart.LogicalId]!.AsObject();
+        var templates = Assert.Single(Statements(target), st => Strings(st["Action"]).Contains("ec2:CreateLaunchTemplateVersion"));
+        Assert.Contains(":launch-template/*", templates["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("${AWS::AccountId}", templates["Resource"]!.ToJsonString(), StringComparison.Ordinal);
     }
 }
