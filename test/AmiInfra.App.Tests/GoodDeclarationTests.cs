@@ -177,7 +177,7 @@ public sealed class GoodDeclarationTests
         var logGroups = s.Resources("AWS::Logs::LogGroup").Select(r => r.Resource["Properties"]!).ToList();
         var pipelines = s.Resources("AWS::ImageBuilder::ImagePipeline").ToDictionary(p => (string)p.Resource["Properties"]!["Name"]!, p => p.Resource);
         var configurations = s.Resources("AWS::ImageBuilder::InfrastructureConfiguration").Select(c => c.Resource["Properties"]!).ToList();
-        var rules = s.Resources("AWS::Events::Rule").Select(r => r.Resource["Properties"]!).Where(r => (string?)r["Targets"]![0]!["Id"] is not ("Verify" or "HomeRegion")).ToList();
+        var rules = s.Resources("AWS::Events::Rule").Select(r => r.Resource["Properties"]!).Where(r => (string?)r["Targets"]![0]!["Id"] is not ("Verify" or "HomeRegion" or "Rebuild")).ToList();
 
         Assert.Equal(
             ["/aws/imagebuilder/options/al2023-dedicated", "/aws/imagebuilder/options/al2023-host", "/aws/imagebuilder/options/win2022-byol"],

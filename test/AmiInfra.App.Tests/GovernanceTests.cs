@@ -115,6 +115,19 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
         });
     }
 
+    /// <summary>The example rebuilds its image on a new CVE of high severity or above: a rule on Image Builder's event starts the pipeline.</summary>
+    [Fact]
+    public void A_new_high_or_critical_cve_starts_the_images_pipeline()
+    {
+        var rule = fixture.Ungoverned.Resources().Single(r => (string?)r.Resource["Type"] == "AWS::Events::Rule" && (string?)r.Resource["Properties"]!["Name"] == "golden-al2023-cve").Resource["Properties"]!;
+        Assert.Equal("EC2 Image Builder CVE Detected", (string?)rule["EventPattern"]!["detail-type"]![0]);
+        var severities = rule["EventPattern"]!["detail"]!["$or"]!.AsArray().Select(o => o!["finding-severity-counts"]!.AsObject().Single().Key).ToList();
+        Assert.Equal(["critical", "high"], severities);
+        Assert.Equal("Rebuild", (string?)rule["Targets"]![0]!["Id"]);
+        var machine = fixture.Ungoverned.Resources().Single(r => (string?)r.Resource["Properties"]!["StateMachineName"] == "golden-al2023-cve-rebuild").Resource;
+        Assert.Contains("startImagePipelineExecution", machine["Properties"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// The consumer launch template the example declares in eu-west-1 (account 111122223333, which the copies are shared
     /// with) is updated by the verification of that region through the target role there, which the StackSet deploys.

@@ -101,6 +101,6 @@ public sealed class RetentionTests(RetentionFixture fixture) : IClassFixture<Ret
         var synth = Synthesized.From(Declarations.Default() with { Images = [.. Declarations.Default().Images.Select(i => i with { Lifecycle = null })] });
         Assert.Empty(synth.Resources("AWS::Lambda::Function"));
         // The rules left are those that tell the build topic of the events a team acts on.
-        Assert.All(synth.Resources("AWS::Events::Rule").Where(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] is not ("Verify" or "HomeRegion")), r => Assert.Equal("BuildTopic", (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"]));
+        Assert.All(synth.Resources("AWS::Events::Rule").Where(r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] is not ("Verify" or "HomeRegion" or "Rebuild")), r => Assert.Equal("BuildTopic", (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"]));
     }
 }

@@ -34,6 +34,13 @@ public sealed record CveRebuildProps
 /// one-state state machine that calls StartImagePipelineExecution (an SDK integration: EventBridge rules have no Image
 /// Builder target). The new build is distributed and then verified like any other (<see cref="ReleaseVerification"/>).
 /// </summary>
+/// <remarks>
+/// The event's fields are those of its schema, aws.imagebuilder@EC2ImageBuilderCVEDetected in the EventBridge schema
+/// registry (as AWS's generated event patterns name them: https://docs.aws.amazon.com/cdk/api/v2/docs/@aws-cdk_mixins-preview.aws_imagebuilder.events.EC2ImageBuilderCVEDetected.html):
+/// <c>resource-id</c> and <c>finding-severity-counts</c> with <c>critical</c>, <c>high</c>, <c>medium</c> and <c>all</c>,
+/// the same severities as Image Builder's SeverityCounts (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_SeverityCounts.html).
+/// Which resource <c>resource-id</c> names (the image or the pipeline) is not documented: the rule takes either.
+/// </remarks>
 public sealed class CveRebuild : Construct
 {
     /// <summary>The event Image Builder sends when Inspector finds a CVE in an image.</summary>
