@@ -21,6 +21,9 @@ public sealed record FactorySettings
     /// <summary>OUs whose accounts may launch the images.</summary>
     public IReadOnlyList<string> LaunchOrganizationalUnitArns { get; init; } = [];
 
+    /// <summary>The images of the factory.</summary>
+    public static readonly IReadOnlyList<string> ImageNames = ["al2023", "ubuntu2404"];
+
     /// <summary>The alias of the AMI key in every region (after alias/).</summary>
     public string KeyAlias => $"{Name}/ami";
 

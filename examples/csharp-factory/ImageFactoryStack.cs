@@ -10,8 +10,8 @@ namespace CSharpFactory;
 
 /// <summary>
 /// The factory in its home region: the build key and infrastructure, one component of ours and one AWS manages,
-/// and per image a recipe, a distribution to every region (re-encrypted with that region's key, shared with the
-/// accounts and OUs of the settings), a weekly pipeline and a lifecycle policy that retires by retention windows,
+/// and per image a recipe, a distribution to every region (re-encrypted with that region's key, and shared with the
+/// accounts and OUs of the settings by each region's release verification once a copy passed), a weekly pipeline and a lifecycle policy that retires by retention windows,
 /// whose tags the factory's retention marker keeps on the newest AMIs of each image in every region.
 /// </summary>
 public sealed class ImageFactoryStack : Stack
@@ -48,6 +48,10 @@ public sealed class ImageFactoryStack : Stack
             Platform = ComponentPlatform.Linux,
         });
 
+        // The build topic hears of what a team acts on: new CVEs, disabled pipelines, waiting workflow steps, and the
+        // copies that failed their release verification in any region.
+        _ = new BuildEvents(this, "Events", new BuildEventsProps { Build = build, ReleaseFailures = true });
+
         // One role runs every lifecycle policy of the factory (a policy makes its own when given none).
         var lifecycleRole = new LifecycleExecutionRole(this, "LifecycleRole");
 
@@ -70,7 +74,7 @@ public sealed class ImageFactoryStack : Stack
         {
             FactoryName = settings.Name,
             LogKey = buildKey,
-            Images = new[] { "al2023", "ubuntu2404" }.Select(image => new RetentionMarkerImage
+            Images = FactorySettings.ImageNames.Select(image => new RetentionMarkerImage
             {
                 ImageName = image,
                 RecipeName = $"{settings.Name}-{image}",
@@ -122,6 +126,9 @@ public sealed class ImageFactoryStack : Stack
                 AmiName = $"{name}-{{{{ imagebuilder:buildDate }}}}",
                 LaunchAccounts = settings.LaunchAccounts,
                 LaunchOrganizationalUnitArns = settings.LaunchOrganizationalUnitArns,
+
+                // Each region's release verification shares a copy once it passed: no consumer launches it before.
+                LaunchPermissionsAfterVerification = true,
             }).ToList(),
         });
 
