@@ -297,6 +297,11 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         Assert.Equal("subnet-00000000000000001", states["Launch al2023"]!["Parameters"]!["SubnetId"]!.GetValue<string>());
         Assert.Equal(Releases.InstanceProfileName("golden"), launch["IamInstanceProfile"]!["Name"]!.GetValue<string>());
 
+        // RunInstances with a launch template is authorized on the template and on the key pair it names, too.
+        var run = ReleaseVerification.Statements(withTemplate, "aws", "us-east-1", TestEnv.Account, role).Where(st => ((string[])st["Action"]).Contains("ec2:RunInstances")).SelectMany(st => (string[])st["Resource"]).ToList();
+        Assert.Contains($"arn:aws:ec2:us-east-1:{TestEnv.Account}:launch-template/*", run);
+        Assert.Contains($"arn:aws:ec2:us-east-1:{TestEnv.Account}:key-pair/*", run);
+
         var without = withTemplate with { Images = [withTemplate.Images[0] with { LaunchWithTemplates = false }] };
         var plain = JsonNode.Parse(ReleaseDefinition.Render(without, TestEnv.Account, "aws", "us-east-1", role))!["States"]!.AsObject();
         Assert.Equal("Launch al2023", plain["Configure al2023"]!["Next"]!.GetValue<string>());
