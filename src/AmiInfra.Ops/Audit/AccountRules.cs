@@ -1,3 +1,4 @@
+using AmiInfra.Rules;
 using AmiInfra.Declaration;
 using AmiInfra.Ops.Inventory;
 
@@ -8,6 +9,9 @@ public static class AccountRules
 {
     /// <summary>Image block public access state that blocks new public sharing (API_GetImageBlockPublicAccessState).</summary>
     public const string ImageBlocked = "block-new-sharing";
+
+    /// <summary>Whether the release verification recorded a pass on the AMI (its amiinfra:verification tag).</summary>
+    public static bool Passed(AmiRecord ami) => ami.Tags.GetValueOrDefault(AmiTagKeys.VerificationResult) == AmiTagKeys.VerificationPassed;
 
     /// <summary>Every violation found in the regions read.</summary>
     public static IReadOnlyList<Violation> Check(Factory factory, IReadOnlyList<AmiRecord> amis, IReadOnlyList<RegionState> states, DateTimeOffset now)
@@ -50,15 +54,22 @@ public static class AccountRules
 
             foreach (var (image, parameter, value) in state.SsmParameters)
             {
-                var newest = regionAmis.Where(a => a.ImageName == image && a.State == "available").MaxBy(a => a.Created);
+                // With release verification on, the parameter names the newest copy that passed its verification: a newer
+                // one still being verified, or one that failed, is rightly not named. Copies that carry no verification
+                // result at all (built before verification was on) are judged as before.
+                var available = regionAmis.Where(a => a.ImageName == image && a.State == "available").ToList();
+                var verified = images.TryGetValue(image, out var declaredImage) && declaredImage.Release.Enabled
+                    && available.Any(a => a.Tags.ContainsKey(AmiTagKeys.VerificationResult));
+                var newest = available.Where(a => !verified || Passed(a)).MaxBy(a => a.Created);
                 if (newest is null)
                 {
                     continue;
                 }
 
+                var what = verified ? "the newest verified AMI" : "the newest AMI";
                 if (value != newest.ImageId)
                 {
-                    var detail = value is null ? $"{parameter} does not exist; it should hold the newest AMI {newest.ImageId}" : $"{parameter} holds {value}, not the newest AMI {newest.ImageId}";
+                    var detail = value is null ? $"{parameter} does not exist; it should hold {what} {newest.ImageId}" : $"{parameter} holds {value}, not {what} {newest.ImageId}";
                     violations.Add(new Violation(ViolationKind.SsmParameterStale, state.Region, newest.ImageId, image, detail));
                 }
             }

@@ -75,6 +75,23 @@ public static class AuditRules
                 yield return new Violation(ViolationKind.SharedWithUndeclared, ami.Region, ami.ImageId, image.Name, $"shared with {principal}, which the declaration does not name");
             }
         }
+
+        // With release verification on, the verification shares a copy once it passed: a copy of this account that
+        // passed and lacks a declared consumer cannot be launched by it (the sharing failed, or was undone).
+        if (image.Release.Enabled && AccountRules.Passed(ami) && ami.State == "available")
+        {
+            var missing = distribution.LaunchAccounts.Concat(distribution.LaunchOrganizations).Concat(distribution.LaunchOrganizationalUnits)
+                .Where(p => !ami.SharedWith.Contains(p, StringComparer.Ordinal)).ToList();
+            if (distribution.Public && !ami.Public)
+            {
+                missing.Add("everyone (public)");
+            }
+
+            if (missing.Count > 0)
+            {
+                yield return new Violation(ViolationKind.VerifiedNotShared, ami.Region, ami.ImageId, image.Name, $"passed its release verification but is not shared with {string.Join(", ", missing)}, which the declaration names: they cannot launch it (amiinfra release promote shares it)");
+            }
+        }
     }
 
     private static IEnumerable<Violation> Encryption(Image image, AmiRecord ami)

@@ -9,6 +9,9 @@ public enum ViolationKind
     /// <summary>Shared with an account, organization or OU the declaration does not name.</summary>
     SharedWithUndeclared,
 
+    /// <summary>Passed its release verification, but not shared with every consumer the declaration names (they cannot launch it).</summary>
+    VerifiedNotShared,
+
     /// <summary>A snapshot is not encrypted.</summary>
     Unencrypted,
 
