@@ -15,6 +15,9 @@ FACTORY_TAG = "amiinfra:factory"
 IMAGE_TAG = "amiinfra:image"
 RETENTION_TAGS = {"deprecate": "amiinfra:retain-deprecate", "disable": "amiinfra:retain-disable", "delete": "amiinfra:retain-delete"}
 VALUE = "true"
+# A copy that failed its release verification (amiinfra:verification = failed) takes no place in a window: consumers are
+# never pointed at it, and the verified copy they are on must not be pushed out of the window by failed builds.
+VERIFICATION_TAG, FAILED = "amiinfra:verification", "failed"
 RETRIED = ("RequestLimitExceeded", "Throttling", "ThrottlingException", "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable")
 # Resource ids per CreateTags / DeleteTags call ("Up to 1000 resource IDs. We recommend breaking up this request into
 # smaller batches": https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html), and image names per
@@ -137,9 +140,10 @@ def windows_of(amis, sizes):
     """
     For each step, the ids of the newest K available AMIs (newest first; equal creation dates by id). Deprecated AMIs are
     still available and launch; disabled, pending and failed ones are not (Image.State:
-    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html).
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Image.html). Copies that failed their release
+    verification take no place either.
     """
-    available = [a for a in amis if a["state"] == "available"]
+    available = [a for a in amis if a["state"] == "available" and a["tags"].get(VERIFICATION_TAG) != FAILED]
     available.sort(key=lambda a: a["id"])
     available.sort(key=lambda a: a["created"], reverse=True)
     return {step: {a["id"] for a in available[:size]} for step, size in sizes.items()}

@@ -69,10 +69,12 @@ public static class LifecycleEngine
 
     /// <summary>
     /// The rank of each launchable AMI among the AMIs given (one image, one region, one account): 0 for the newest,
-    /// by creation date, ties by id. AMIs that do not launch have no rank.
+    /// by creation date, ties by id. AMIs that do not launch have no rank, nor have copies that failed their release
+    /// verification: failed builds never push the verified copy consumers are on out of a retention window.
     /// </summary>
     public static IReadOnlyDictionary<string, int> Ranks(IEnumerable<AmiRecord> amis) =>
         amis.Where(Launchable)
+            .Where(a => a.Tags.GetValueOrDefault(AmiTagKeys.VerificationResult) != AmiTagKeys.VerificationFailed)
             .OrderByDescending(a => a.Created ?? DateTimeOffset.MinValue)
             .ThenBy(a => a.ImageId, StringComparer.Ordinal)
             .Select((a, rank) => (a.ImageId, rank))

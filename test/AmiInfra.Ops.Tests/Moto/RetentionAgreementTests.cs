@@ -30,6 +30,12 @@ public sealed class RetentionAgreementTests
             amis.Add(await Seed.TaggedImageAsync(ec2, "agr", "app", $"agr-app-{i}"));
         }
 
+        // The two newest builds failed their release verification: they take no place in a window.
+        var created = (await ec2.DescribeImagesAsync(new DescribeImagesRequest { ImageIds = amis })).Images
+            .OrderByDescending(i => i.CreationDate, StringComparer.Ordinal).ThenBy(i => i.ImageId, StringComparer.Ordinal).Select(i => i.ImageId).ToList();
+        var failed = created.Take(2).ToList();
+        await ec2.CreateTagsAsync(new CreateTagsRequest { Resources = failed, Tags = [new Amazon.EC2.Model.Tag(AmiTagKeys.VerificationResult, AmiTagKeys.VerificationFailed)] });
+
         var factory = Declaration.FactoryLoader.Load(declaration);
         var retirement = factory.Images[0].Lifecycle!;
         var windows = new JsonObject();
@@ -52,8 +58,10 @@ public sealed class RetentionAgreementTests
         var tagged = (await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["self"], Filters = [new Filter("tag:amiinfra:factory", ["agr"])] })).Images;
         var newestFirst = tagged.OrderByDescending(i => i.CreationDate, StringComparer.Ordinal).ThenBy(i => i.ImageId, StringComparer.Ordinal).Select(i => i.ImageId).ToList();
         bool Has(string id, string key) => tagged.Single(i => i.ImageId == id).Tags.Any(t => t.Key == key && t.Value == "true");
-        Assert.Equal(newestFirst.Take(2), newestFirst.Where(id => Has(id, AmiTagKeys.RetainDeprecate)));
-        Assert.Equal(newestFirst.Take(3), newestFirst.Where(id => Has(id, AmiTagKeys.RetainDelete)));
+        var ranked = newestFirst.Except(failed).ToList();
+        Assert.Equal(ranked.Take(2), newestFirst.Where(id => Has(id, AmiTagKeys.RetainDeprecate)));
+        Assert.Equal(ranked.Take(3), newestFirst.Where(id => Has(id, AmiTagKeys.RetainDelete)));
+        Assert.All(failed, id => Assert.False(Has(id, AmiTagKeys.RetainDeprecate) || Has(id, AmiTagKeys.RetainDelete)));
 
         var later = DateTimeOffset.UtcNow.AddDays(40);
         var interceptor = new AwsInterceptor()
@@ -64,7 +72,10 @@ public sealed class RetentionAgreementTests
 
         Assert.DoesNotContain(audit.Json.GetProperty("violations").EnumerateArray(), v => v.GetProperty("kind").GetString() == "retention-marks-stale");
         var actions = plan.Json.GetProperty("decisions").EnumerateArray().ToDictionary(d => d.GetProperty("imageId").GetString()!, d => d.GetProperty("action").GetString());
-        Assert.Equal(["keep", "keep", "deprecate", "delete", "delete", "delete"], newestFirst.Select(id => actions[id]));
+        // The failed builds are retired like any AMI outside the windows (here: deleted, past the count step's day);
+        // the verified copies keep their places.
+        Assert.Equal(failed, newestFirst.Take(2));
+        Assert.Equal(["delete", "delete", "keep", "keep", "deprecate", "delete"], newestFirst.Select(id => actions[id]));
     }
 
     private async Task RunMarkerAsync(JsonObject @event)
