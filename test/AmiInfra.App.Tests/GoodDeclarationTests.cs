@@ -53,6 +53,23 @@ public sealed class GoodDeclarationTests
         Assert.NotEmpty(run.Templates);
     }
 
+    /// <summary>
+    /// In GovCloud, EventBridge documents no rule of another region delivering to the home region's bus: the release
+    /// verification failures of us-gov-east-1 stay on its default bus and in the tags, nothing forwards them, and synth
+    /// says so on that region's stack.
+    /// </summary>
+    [Fact]
+    public void Failures_of_a_region_eventbridge_does_not_deliver_from_stay_there_and_synth_warns()
+    {
+        var s = Of("govcloud");
+        Assert.DoesNotContain(s.Resources("AWS::Events::Rule"), r => (string?)r.Resource["Properties"]!["Targets"]![0]!["Id"] == "HomeRegion");
+        static IEnumerable<string> Warnings(JsonNode artifact) =>
+            artifact["metadata"]?.AsObject().SelectMany(m => m.Value!.AsArray()).Where(e => (string?)e!["type"] == "aws:cdk:warning").Select(e => (string)e!["data"]!) ?? [];
+        var artifacts = s.Manifest["artifacts"]!.AsObject();
+        Assert.Contains(Warnings(artifacts["gov-golden-region-us-gov-east-1"]!), w => w.StartsWith("The release verification failures of us-gov-east-1 stay on its default bus", StringComparison.Ordinal));
+        Assert.DoesNotContain(Warnings(artifacts["gov-golden-region-us-gov-west-1"]!), w => w.StartsWith("The release verification failures", StringComparison.Ordinal));
+    }
+
     /// <summary>Two documents with one file name are two components, each image with its own document.</summary>
     [Fact]
     public void Two_documents_with_one_file_name_stay_two_components()
