@@ -85,7 +85,9 @@ public sealed partial class GovernanceTests(GovernanceFixture fixture) : IClassF
     {
         Assert.Equal(["us-east-1", "eu-west-1", "ap-southeast-2"], StackSet(fixture.Ungoverned)["StackInstancesGroup"]![0]!["Regions"]!.AsArray().Select(r => (string)r!));
         var template = StackSetTemplate(fixture.Ungoverned);
-        Assert.Equal(["InRolesRegion", "NotFactoryAccount"], template["Conditions"]!.AsObject().Select(c => c.Key));
+        Assert.Equal(["InRolesRegion", "NotFactoryAccount", "ForwardsNewAmis"], template["Conditions"]!.AsObject().Select(c => c.Key));
+        // Only the target account (444455556666) forwards its new AMIs: the other accounts of the OU get the role alone.
+        Assert.Contains("444455556666", template["Conditions"]!["ForwardsNewAmis"]!.ToJsonString(), StringComparison.Ordinal);
         // The distribution role, and what the release verification needs in the accounts (its forwarding rule is regional).
         Assert.Equal(["DistributionRole", "ReleaseTargetRole", "ReleaseInstanceRole", "ReleaseInstanceProfile", "AmiInfraTargetAccount", "ReleaseForwardRole", "ReleaseForwardRule"], template["Resources"]!.AsObject().Select(r => r.Key));
         Assert.DoesNotContain(fixture.Ungoverned.Resources(), r => ((string)r.Resource["Type"]!).StartsWith("Custom::AmiInfra", StringComparison.Ordinal));

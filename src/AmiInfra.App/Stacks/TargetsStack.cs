@@ -38,6 +38,7 @@ public sealed class TargetsStack : Stack
             RetentionMarkerFactory = RetiresCopies(factory) ? factory.Name : null,
             ReleaseFactory = VerifiedInTargetAccounts(factory).Any() || PromotedInConsumerAccounts(factory) ? factory.Name : null,
             ReleaseRegions = VerifiedInTargetAccounts(factory).SelectMany(i => i.Distribution.Regions).Distinct(StringComparer.Ordinal).ToList(),
+            ReleaseAccounts = VerifiedInTargetAccounts(factory).SelectMany(i => i.Distribution.TargetAccounts).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
             AccountControls = factory.GovernsTargetAccounts ? DeclaredAccountControls.ForTargetAccounts(factory) : null,
             ControlRegions = factory.GovernsTargetAccounts ? factory.DistributionRegions : [],
             EbsDefaultKeyAlias = factory.GovernsTargetAccounts ? DeclaredAccountControls.TargetAccountEbsKeyAlias(factory) : null,

@@ -22,14 +22,25 @@ internal static class ReleaseTargetPart
     /// <summary>The output of the role's ARN.</summary>
     public const string Output = "ReleaseTargetRoleArn";
 
-    /// <summary>The condition of the forwarding rule and its role: not the factory account, and in a region that receives copies.</summary>
+    /// <summary>The condition of the forwarding rule and its role: an account that receives copies (not the factory's), in a region where it does.</summary>
     public const string ForwardsCondition = "ForwardsNewAmis";
+
+    /// <summary>The part of <see cref="ForwardsCondition"/> on the region (and not the factory account).</summary>
+    public const string InForwardingRegionsCondition = "InForwardingRegions";
 
     /// <summary>
     /// Adds the target role and the instance profile (account-wide) and the forwarding rule and its role (regional, in
     /// <paramref name="regions"/> of every account but the factory's) to <paramref name="template"/>.
     /// </summary>
-    public static void AddTo(TargetAccountTemplate template, string factoryName, IReadOnlyList<string> regions)
+    /// <param name="template">The StackSet template.</param>
+    /// <param name="factoryName">The factory.</param>
+    /// <param name="regions">The regions the accounts receive copies in.</param>
+    /// <param name="accounts">
+    /// The accounts whose new AMIs are forwarded (those that receive copies): only they get the forwarding rule, so that
+    /// no other account of the OUs forwards events the factory's bus would refuse (and EventBridge would retry for a day).
+    /// Empty: none forwards.
+    /// </param>
+    public static void AddTo(TargetAccountTemplate template, string factoryName, IReadOnlyList<string> regions, IReadOnlyList<string> accounts)
     {
         template.Describe($"the release verification's role {Releases.TargetRoleName(factoryName)}, its instance profile and the rule that forwards new AMIs to the factory account");
         var factoryAccount = $"${{{TargetAccountTemplate.FactoryAccountParameter}}}";
@@ -106,7 +117,13 @@ internal static class ReleaseTargetPart
         // Forwarding is regional and only from the accounts that are not the factory's (whose own rule starts the
         // verification). Each region has its own forwarding role, allowed to put events on that region's bus only, so
         // that no rule waits for a role made in another region (the stack instances' regions deploy in parallel).
-        var condition = template.InRegions(ForwardsCondition, regions, template.NotFactoryAccount())!;
+        if (accounts.Count == 0)
+        {
+            return;
+        }
+
+        var inRegions = template.InRegions(InForwardingRegionsCondition, regions, template.NotFactoryAccount())!;
+        var condition = template.InAccounts(ForwardsCondition, accounts, inRegions);
         template.AddPlaceholder();
         var forwarder = "ReleaseForwardRole";
         var factoryBus = $"arn:${{AWS::Partition}}:events:${{AWS::Region}}:{factoryAccount}:event-bus/default";

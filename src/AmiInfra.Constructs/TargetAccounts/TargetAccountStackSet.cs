@@ -84,6 +84,14 @@ public sealed record TargetAccountStackSetProps
     public IReadOnlyList<string> ReleaseRegions { get; init; } = [];
 
     /// <summary>
+    /// With <see cref="ReleaseFactory"/>: the accounts of the OUs that receive copies (the distribution's target accounts),
+    /// whose new AMIs are forwarded to the factory account; the factory account's bus lets exactly these put events
+    /// (<see cref="Release.ReleaseVerificationProps.TargetAccounts"/>). The other accounts of the OUs get the target role
+    /// (for consumer launch templates) but forward nothing. Default: none.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseAccounts { get; init; } = [];
+
+    /// <summary>
     /// The account controls for AMIs to set in every account, in <see cref="Region"/> and every region of
     /// <see cref="ControlRegions"/> (<see cref="Governance.AccountControls"/>). Default: none.
     /// </summary>
@@ -282,7 +290,7 @@ public sealed class TargetAccountStackSet : Construct
 
         if (props.ReleaseFactory is { } released)
         {
-            ReleaseTargetPart.AddTo(template, released, [props.Region, .. props.ReleaseRegions]);
+            ReleaseTargetPart.AddTo(template, released, [props.Region, .. props.ReleaseRegions], props.ReleaseAccounts);
         }
 
         if (props.AccountControls is { } controls)
@@ -333,6 +341,11 @@ public sealed class TargetAccountStackSet : Construct
         foreach (var region in props.ReleaseRegions.Where(r => !Checks.IsToken(r)))
         {
             Checks.Require($"{where}.ReleaseRegions", Partitions.Region(region));
+        }
+
+        for (var i = 0; i < props.ReleaseAccounts.Count; i++)
+        {
+            Checks.Shape($"{where}.ReleaseAccounts[{i}]", props.ReleaseAccounts[i], Identifiers.AccountId);
         }
 
         if (!props.DistributionRole && !props.RetiresCopies && props.RetentionMarkerFactory is null && props.AccountControls is null)

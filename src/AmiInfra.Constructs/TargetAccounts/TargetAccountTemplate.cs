@@ -105,23 +105,50 @@ internal sealed class TargetAccountTemplate
             return condition;
         }
 
-        var tests = regions.Where(r => Regions.Contains(r, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal)
-            .Select(r => (object)new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = "AWS::Region" }, r } }).ToList();
-        if (tests.Count == 0)
+        var present = regions.Where(r => Regions.Contains(r, StringComparer.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        if (present.Count == 0)
         {
             throw new InvalidOperationException($"{name}: none of the regions {string.Join(", ", regions)} is a region of the stack instances");
         }
 
+        var inRegions = AnyOf("AWS::Region", present);
+        AddCondition(name, condition is null
+            ? inRegions
+            : new Dictionary<string, object> { ["Fn::And"] = new object[] { inRegions, new Dictionary<string, object> { ["Condition"] = condition } } });
+        return name;
+    }
+
+    /// <summary>
+    /// Adds the condition <paramref name="name"/>: the account is one of <paramref name="accounts"/>, and
+    /// <paramref name="condition"/> holds (when given).
+    /// </summary>
+    public string InAccounts(string name, IReadOnlyList<string> accounts, string? condition)
+    {
+        if (accounts.Count == 0)
+        {
+            throw new InvalidOperationException($"{name}: no account");
+        }
+
+        var inAccounts = AnyOf("AWS::AccountId", accounts.Distinct(StringComparer.Ordinal).ToList());
+        AddCondition(name, condition is null
+            ? inAccounts
+            : new Dictionary<string, object> { ["Fn::And"] = new object[] { inAccounts, new Dictionary<string, object> { ["Condition"] = condition } } });
+        return name;
+    }
+
+    /// <summary>
+    /// A condition expression that holds when the pseudo parameter <paramref name="pseudo"/> equals one of
+    /// <paramref name="values"/>: Fn::Equals, or Fn::Or of them (Fn::Or takes 2 to 10 conditions, so longer lists nest).
+    /// </summary>
+    private static object AnyOf(string pseudo, IReadOnlyList<string> values)
+    {
+        var tests = values.Select(v => (object)new Dictionary<string, object> { ["Fn::Equals"] = new object[] { new Dictionary<string, object> { ["Ref"] = pseudo }, v } }).ToList();
         while (tests.Count > 1)
         {
             tests = tests.Chunk(10).Select(group => group.Length == 1 ? group[0] : new Dictionary<string, object> { ["Fn::Or"] = group }).ToList();
         }
 
-        var inRegions = tests[0];
-        AddCondition(name, condition is null
-            ? inRegions
-            : new Dictionary<string, object> { ["Fn::And"] = new object[] { inRegions, new Dictionary<string, object> { ["Condition"] = condition } } });
-        return name;
+        return tests[0];
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed class ReleaseVerificationTemplateFixture
             OrganizationalUnitIds = ["ou-ab12-cdefgh34"],
             Region = "us-east-1",
             ReleaseFactory = "golden",
+            ReleaseAccounts = ["444455556666"],
         });
         StackSetTemplate = JsonNode.Parse(stackSet.TemplateBody)!.AsObject();
 
@@ -43,6 +44,7 @@ public sealed class ReleaseVerificationTemplateFixture
             Region = "us-east-1",
             ReleaseFactory = "golden",
             ReleaseRegions = ["eu-west-1", "ap-southeast-2"],
+            ReleaseAccounts = ["444455556666"],
             AccountControls = new AmiInfra.Constructs.Governance.AccountControlsProps { NamePrefix = "golden", SnapshotBlockPublicAccess = "block-all-sharing" },
             ControlRegions = ["eu-west-1"],
         });
@@ -219,9 +221,14 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var role = resources["ReleaseForwardRole"]!;
         var rule = resources["ReleaseForwardRule"]!;
 
-        // Regional: no condition on the roles' region, so no rule names a role another region's stack makes.
-        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, role["Condition"]!.GetValue<string>());
-        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, rule["Condition"]!.GetValue<string>());
+        // Regional: no condition on the roles' region, so no rule names a role another region's stack makes; and only
+        // in the accounts that receive copies (not the factory's), whose events the factory's bus accepts.
+        Assert.Equal(ReleaseTargetPart.ForwardsCondition, role["Condition"]!.GetValue<string>());
+        Assert.Equal(ReleaseTargetPart.ForwardsCondition, rule["Condition"]!.GetValue<string>());
+        var forwards = fixture.StackSetTemplate["Conditions"]![ReleaseTargetPart.ForwardsCondition]!["Fn::And"]!.AsArray();
+        Assert.Equal("444455556666", forwards[0]!["Fn::Equals"]![1]!.GetValue<string>());
+        Assert.Equal("AWS::AccountId", forwards[0]!["Fn::Equals"]![0]!["Ref"]!.GetValue<string>());
+        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, forwards[1]!["Condition"]!.GetValue<string>());
         Assert.Equal("golden-release-forward-${AWS::Region}", role["Properties"]!["RoleName"]!["Fn::Sub"]!.GetValue<string>());
         Assert.Equal("ReleaseForwardRole", rule["Properties"]!["Targets"]![0]!["RoleArn"]!["Fn::GetAtt"]![0]!.GetValue<string>());
         var statement = role["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray().Single()!;
@@ -243,7 +250,7 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         Assert.Equal(["us-east-1", "eu-west-1", "ap-southeast-2"], fixture.WiderRegions);
 
         var resources = fixture.WiderTemplate["Resources"]!.AsObject();
-        Assert.Equal(TargetAccountTemplate.NotFactoryAccountCondition, resources["ReleaseForwardRule"]!["Condition"]!.GetValue<string>());
+        Assert.Equal(ReleaseTargetPart.ForwardsCondition, resources["ReleaseForwardRule"]!["Condition"]!.GetValue<string>());
         Assert.Equal(AccountControlsPart.InControlRegionsCondition, resources["SnapshotBlockPublicAccess"]!["Condition"]!.GetValue<string>());
         var controls = fixture.WiderTemplate["Conditions"]![AccountControlsPart.InControlRegionsCondition]!["Fn::And"]!.AsArray();
         var inRegions = controls[0]!["Fn::Or"]!.AsArray().Select(e => e!["Fn::Equals"]![1]!.GetValue<string>());
@@ -337,5 +344,17 @@ public sealed class ReleaseVerificationTemplateTests(ReleaseVerificationTemplate
         var templates = Assert.Single(Statements(target), st => Strings(st["Action"]).Contains("ec2:CreateLaunchTemplateVersion"));
         Assert.Contains(":launch-template/*", templates["Resource"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains("${AWS::AccountId}", templates["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Without accounts that receive copies (only consumer launch templates), the StackSet forwards nothing: the target role alone.</summary>
+    [Fact]
+    public void Accounts_that_receive_no_copies_forward_nothing()
+    {
+        var template = new TargetAccountTemplate(["us-east-1"]);
+        ReleaseTargetPart.AddTo(template, "golden", ["us-east-1"], []);
+        var resources = JsonNode.Parse(template.Render())!["Resources"]!.AsObject();
+        Assert.NotNull(resources[ReleaseTargetPart.LogicalId]);
+        Assert.Null(resources["ReleaseForwardRule"]);
+        Assert.Null(resources["ReleaseForwardRole"]);
     }
 }
