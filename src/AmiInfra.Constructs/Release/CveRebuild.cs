@@ -78,7 +78,7 @@ public sealed class CveRebuild : Construct
         var role = new CfnRole(this, "Role", new CfnRoleProps
         {
             Description = $"Starts the pipeline of {props.FactoryName}-{props.ImageName} after a new CVE",
-            AssumeRolePolicyDocument = Trust("states.amazonaws.com", stack.Account),
+            AssumeRolePolicyDocument = ReleaseRoles.ServiceTrust("states.amazonaws.com", stack.Account),
             Policies = new object[] { Policy("StartPipeline", "imagebuilder:StartImagePipelineExecution", pipeline) },
         });
         StateMachine = new CfnStateMachine(this, "Resource", new CfnStateMachineProps
@@ -96,7 +96,7 @@ public sealed class CveRebuild : Construct
         var eventsRole = new CfnRole(this, "TriggerRole", new CfnRoleProps
         {
             Description = $"Lets EventBridge start the CVE rebuild of {props.FactoryName}-{props.ImageName}",
-            AssumeRolePolicyDocument = Trust("events.amazonaws.com", stack.Account),
+            AssumeRolePolicyDocument = ReleaseRoles.ServiceTrust("events.amazonaws.com", stack.Account),
             Policies = new object[] { Policy("StartRebuild", "states:StartExecution", StateMachine.AttrArn) },
         });
         var severities = Releases.SeveritiesFrom(props.MinimumSeverity);
@@ -129,21 +129,6 @@ public sealed class CveRebuild : Construct
 
     /// <summary>The definition (with the ${Pipeline} substitution).</summary>
     public string Definition { get; }
-
-    private static Dictionary<string, object> Trust(string service, string account) => new()
-    {
-        ["Version"] = "2012-10-17",
-        ["Statement"] = new object[]
-        {
-            new Dictionary<string, object>
-            {
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["Service"] = service },
-                ["Action"] = "sts:AssumeRole",
-                ["Condition"] = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = account } },
-            },
-        },
-    };
 
     private static CfnRole.PolicyProperty Policy(string name, string action, string resource) => new()
     {

@@ -23,7 +23,7 @@ public sealed class ReleaseInstanceProfile : Construct
         {
             RoleName = name,
             Description = $"The instances the {factoryName} factory's release verification launches: the SSM agent only",
-            AssumeRolePolicyDocument = Document(Stack.Of(this).UrlSuffix),
+            AssumeRolePolicyDocument = ReleaseRoles.ServiceTrust("ec2.amazonaws.com"),
             ManagedPolicyArns = [$"arn:{Stack.Of(this).Partition}:iam::aws:policy/{ReleaseVerification.SsmManagedPolicy}"],
         });
         NagMetadata.Add(Role, [Acknowledgement]);
@@ -41,19 +41,4 @@ public sealed class ReleaseInstanceProfile : Construct
         "AwsSolutions-IAM4",
         "AmazonSSMManagedInstanceCore is the policy Systems Manager documents for a managed node: the verification's instance needs exactly what the agent needs to register and run the smoke test, and AWS keeps it current",
         [$"/^Policy::arn:(<AWS::Partition>|[^:<]+):iam::aws:policy\\/{ReleaseVerification.SsmManagedPolicy}$/"]);
-
-    /// <summary>The trust policy: EC2 only.</summary>
-    internal static Dictionary<string, object> Document(string urlSuffix) => new()
-    {
-        ["Version"] = "2012-10-17",
-        ["Statement"] = new object[]
-        {
-            new Dictionary<string, object>
-            {
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["Service"] = "ec2.amazonaws.com" },
-                ["Action"] = "sts:AssumeRole",
-            },
-        },
-    };
 }

@@ -131,20 +131,7 @@ public sealed class ReleaseVerification : Construct
             var eventsRole = new CfnRole(this, "TriggerRole", new CfnRoleProps
             {
                 Description = $"Lets EventBridge start the {factory} factory's release verification",
-                AssumeRolePolicyDocument = new Dictionary<string, object>
-                {
-                    ["Version"] = "2012-10-17",
-                    ["Statement"] = new object[]
-                    {
-                        new Dictionary<string, object>
-                        {
-                            ["Effect"] = "Allow",
-                            ["Principal"] = new Dictionary<string, object> { ["Service"] = "events.amazonaws.com" },
-                            ["Action"] = "sts:AssumeRole",
-                            ["Condition"] = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account } },
-                        },
-                    },
-                },
+                AssumeRolePolicyDocument = ReleaseRoles.ServiceTrust("events.amazonaws.com", stack.Account),
                 Policies = new object[]
                 {
                     new CfnRole.PolicyProperty
@@ -208,7 +195,7 @@ public sealed class ReleaseVerification : Construct
             var forwardRole = new CfnRole(this, "FailuresRole", new CfnRoleProps
             {
                 Description = $"Lets EventBridge forward the {factory} factory's release verification failures of this region to {bus}",
-                AssumeRolePolicyDocument = TargetAccounts.ReleaseTargetPart.ServiceTrust("events.amazonaws.com"),
+                AssumeRolePolicyDocument = ReleaseRoles.ServiceTrust("events.amazonaws.com"),
                 Policies = new object[]
                 {
                     new CfnRole.PolicyProperty

@@ -100,7 +100,7 @@ internal static class ReleaseTargetPart
             {
                 ["RoleName"] = Releases.InstanceProfileName(factoryName),
                 ["Description"] = $"The instances the {factoryName} factory's release verification launches: the SSM agent only",
-                ["AssumeRolePolicyDocument"] = ReleaseInstanceProfile.Document(""),
+                ["AssumeRolePolicyDocument"] = ReleaseRoles.ServiceTrust("ec2.amazonaws.com"),
                 ["ManagedPolicyArns"] = new object[] { TargetAccountTemplate.Sub($"arn:${{AWS::Partition}}:iam::aws:policy/{ReleaseVerification.SsmManagedPolicy}") },
             },
         });
@@ -135,7 +135,7 @@ internal static class ReleaseTargetPart
             {
                 ["RoleName"] = TargetAccountTemplate.Sub(Releases.ForwardRoleName(factoryName, "${AWS::Region}")),
                 ["Description"] = $"Lets EventBridge forward this region's new AMIs to the {factoryName} factory account's release verification",
-                ["AssumeRolePolicyDocument"] = ServiceTrust("events.amazonaws.com"),
+                ["AssumeRolePolicyDocument"] = ReleaseRoles.ServiceTrust("events.amazonaws.com"),
                 ["Policies"] = new object[]
                 {
                     new Dictionary<string, object>
@@ -178,21 +178,6 @@ internal static class ReleaseTargetPart
             },
         });
     }
-
-    /// <summary>A trust policy that lets one AWS service assume the role.</summary>
-    internal static Dictionary<string, object> ServiceTrust(string service) => new()
-    {
-        ["Version"] = "2012-10-17",
-        ["Statement"] = new object[]
-        {
-            new Dictionary<string, object>
-            {
-                ["Effect"] = "Allow",
-                ["Principal"] = new Dictionary<string, object> { ["Service"] = service },
-                ["Action"] = "sts:AssumeRole",
-            },
-        },
-    };
 
     /// <summary>A statement whose resources carry ${...}: as Fn::Sub.</summary>
     private static Dictionary<string, object> Substituted(Dictionary<string, object> statement)
