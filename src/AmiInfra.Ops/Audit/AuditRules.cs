@@ -78,15 +78,12 @@ public static class AuditRules
 
         // With release verification on, the verification shares a copy once it passed: a copy of this account that
         // passed and lacks a declared consumer cannot be launched by it (the sharing failed, or was undone).
-        if (image.Release.Enabled && AccountRules.Passed(ami) && ami.State == "available")
+        if (AccountRules.Passed(ami) && ami.State == "available")
         {
-            var missing = distribution.LaunchAccounts.Concat(distribution.LaunchOrganizations).Concat(distribution.LaunchOrganizationalUnits)
-                .Where(p => !ami.SharedWith.Contains(p, StringComparer.Ordinal)).ToList();
-            if (distribution.Public && !ami.Public)
-            {
-                missing.Add("everyone (public)");
-            }
-
+            // The consumers the verification shares with (none with release off: the distribution shares then).
+            var missing = Release.ReleasePlanner.Consumers(image)
+                .Where(c => c.Group?.Value == "all" ? !ami.Public : !ami.SharedWith.Contains(Release.ReleasePlanner.Describe(c), StringComparer.Ordinal))
+                .Select(Release.ReleasePlanner.Describe).ToList();
             if (missing.Count > 0)
             {
                 yield return new Violation(ViolationKind.VerifiedNotShared, ami.Region, ami.ImageId, image.Name, $"passed its release verification but is not shared with {string.Join(", ", missing)}, which the declaration names: they cannot launch it (amiinfra release promote shares it)");
